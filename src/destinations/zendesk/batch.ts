@@ -1,0 +1,85 @@
+import { getErrorCodeFromHttpStatus, MultiStatusResponse, type JSONLikeObject } from '@segment/actions-core'
+
+/** The HTTP-like status an error stands for; errors without one are treated as server errors. */
+export function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown })?.status
+  return typeof status === 'number' ? status : 500
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * Collects one result per event of a batch, in order, and turns them into a MultiStatusResponse.
+ * Every event is settled exactly once: a success for what Zendesk accepted, its own error otherwise.
+ */
+export class BatchResults<P extends object> {
+  private readonly settled = new Map<number, { ok: true; body: JSONLikeObject } | { ok: false; error: unknown }>()
+
+  constructor(readonly payloads: P[]) {}
+
+  succeed(index: number, body: JSONLikeObject): void {
+    this.settled.set(index, { ok: true, body })
+  }
+
+  fail(index: number, error: unknown): void {
+    this.settled.set(index, { ok: false, error })
+  }
+
+  isSettled(index: number): boolean {
+    return this.settled.has(index)
+  }
+
+  /** Indexes not settled yet, e.g. those that passed validation. */
+  pending(): number[] {
+    return this.payloads.map((_, i) => i).filter((i) => !this.settled.has(i))
+  }
+
+  toMultiStatus(): MultiStatusResponse {
+    const response = new MultiStatusResponse()
+    this.payloads.forEach((payload, index) => {
+      const sent = payload as unknown as JSONLikeObject
+      const result = this.settled.get(index) ?? {
+        ok: false as const,
+        error: new Error('The event was not processed (internal error); it will be retried')
+      }
+      if (result.ok) {
+        response.setSuccessResponseAtIndex(index, { status: 200, sent, body: result.body })
+      } else {
+        const status = statusOf(result.error)
+        response.setErrorResponseAtIndex(index, {
+          status,
+          errortype: getErrorCodeFromHttpStatus(status),
+          errormessage: messageOf(result.error),
+          sent
+        })
+      }
+    })
+    return response
+  }
+}
+
+/** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */
+export async function mapWithConcurrency<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>
+): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await task(items[index], index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = []
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size))
+  return chunks
+}

@@ -1,0 +1,94 @@
+import { PayloadValidationError } from '@segment/actions-core'
+import { idSegment, type ZendeskHttp } from './http'
+import type { JobStatus } from './jobs'
+
+export interface ZendeskUser {
+  id: number | null
+  name?: string
+  email?: string | null
+  external_id?: string | null
+  role?: string
+  active?: boolean
+  organization_id?: number | null
+  user_fields?: Record<string, unknown>
+}
+
+export interface UserInput {
+  email?: string
+  name?: string
+  external_id?: string
+  organization_id?: number
+  time_zone?: string
+  phone?: string
+  user_fields?: Record<string, unknown>
+  skip_verify_email?: boolean
+  verified?: boolean
+}
+
+export const BULK_LIMIT = 100
+
+/** A description of a user for error messages: its external_id or email, never anything else. */
+export function describeUser(user: Pick<UserInput, 'external_id' | 'email'>): string {
+  if (user.external_id) return `user with external_id ${JSON.stringify(user.external_id)}`
+  if (user.email) return `user with email ${JSON.stringify(user.email)}`
+  return 'user'
+}
+
+const SEARCHABLE_EMAIL = /^[^\s"\\<>()]+@[^\s"\\<>()]+$/
+
+export class UsersApi {
+  constructor(private readonly http: ZendeskHttp) {}
+
+  async me(): Promise<ZendeskUser> {
+    const { body } = await this.http.get<{ user: ZendeskUser }>('users/me', 'the authenticated user')
+    return body.user
+  }
+
+  /** `POST users/create_or_update`: Zendesk matches on external_id or email; 201 means created. */
+  async createOrUpdate(user: UserInput): Promise<{ user: ZendeskUser; created: boolean }> {
+    const { status, body } = await this.http.post<{ user: ZendeskUser }>('users/create_or_update', describeUser(user), {
+      user
+    })
+    return { user: body.user, created: status === 201 }
+  }
+
+  async createOrUpdateMany(users: UserInput[]): Promise<JobStatus> {
+    if (users.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} users per create_or_update_many call`)
+    const { body } = await this.http.post<{ job_status: JobStatus }>(
+      'users/create_or_update_many',
+      `bulk upsert of ${users.length} users`,
+      { users }
+    )
+    return body.job_status
+  }
+
+  /** Exact (case-insensitive) external_id lookup; no search syntax involved. */
+  async findByExternalId(externalId: string): Promise<ZendeskUser | undefined> {
+    const { body } = await this.http.get<{ users?: ZendeskUser[] }>(
+      'users/search',
+      describeUser({ external_id: externalId }),
+      { external_id: externalId }
+    )
+    const wanted = externalId.toLowerCase()
+    return (body.users ?? []).find((u) => u.active !== false && u.external_id?.toLowerCase() === wanted)
+  }
+
+  /** Search by email; the address is quoted and the results filtered to an exact match. */
+  async findByEmail(email: string): Promise<ZendeskUser | undefined> {
+    if (!SEARCHABLE_EMAIL.test(email)) {
+      throw new PayloadValidationError(`email ${JSON.stringify(email)} is not an email address Zendesk can search for`)
+    }
+    const { body } = await this.http.get<{ users?: ZendeskUser[] }>('users/search', describeUser({ email }), {
+      query: `email:"${email}"`
+    })
+    const wanted = email.toLowerCase()
+    return (body.users ?? []).find((u) => u.active !== false && u.email?.toLowerCase() === wanted)
+  }
+
+  /** Soft-deletes the user, then removes it permanently, as a data deletion request expects. */
+  async deletePermanently(userId: number): Promise<void> {
+    const id = idSegment(userId, 'user id')
+    await this.http.delete(`users/${id}`, `user ${id}`)
+    await this.http.delete(`deleted_users/${id}`, `deleted user ${id}`)
+  }
+}

@@ -1,0 +1,85 @@
+import { defaultValues, InvalidAuthenticationError, type DestinationDefinition } from '@segment/actions-core'
+import type { Settings } from './generated-types'
+import { authorizationHeader, normaliseSubdomain } from './settings'
+import { ZendeskClient } from './client'
+import upsertUser from './upsertUser'
+import { deleteUserByExternalId } from './delete-user'
+
+const destination: DestinationDefinition<Settings> = {
+  name: 'Zendesk',
+  slug: 'actions-zendesk',
+  mode: 'cloud',
+  description: 'Send identify, group and track events to Zendesk as users, organizations, memberships, events and tickets.',
+  authentication: {
+    scheme: 'custom',
+    fields: {
+      subdomain: {
+        label: 'Subdomain',
+        description:
+          'Your Zendesk subdomain: "acme" for https://acme.zendesk.com. A pasted acme.zendesk.com address is accepted too.',
+        type: 'string',
+        required: true
+      },
+      email: {
+        label: 'Email',
+        description: 'The email of the Zendesk agent (an admin) whose API token you use. Leave empty with an OAuth token.',
+        type: 'string'
+      },
+      api_token: {
+        label: 'API Token',
+        description: 'A Zendesk API token (Admin Center › Apps and integrations › Zendesk API). Used with Email.',
+        type: 'password'
+      },
+      oauth_token: {
+        label: 'OAuth Token',
+        description: 'Instead of Email and API Token: a Zendesk OAuth access token with read and write scopes.',
+        type: 'password'
+      },
+      skip_verify_email: {
+        label: 'Skip Verify Email',
+        description: 'Zendesk sends no verification email to users this destination creates.',
+        type: 'boolean',
+        default: false
+      },
+      create_users_as_verified: {
+        label: 'Create Users as Verified',
+        description: "Users are created with their email already verified (use when you verified it yourself).",
+        type: 'boolean',
+        default: false
+      }
+    },
+    testAuthentication: async (request, { settings }) => {
+      const me = await new ZendeskClient(request, settings).users.me()
+      // Zendesk answers wrong credentials on users/me with 200 and an anonymous user.
+      if (me?.id === null || me?.id === undefined) {
+        throw new InvalidAuthenticationError('Zendesk did not recognise these credentials (it answered as an anonymous user).')
+      }
+      return true
+    }
+  },
+
+  extendRequest({ settings }) {
+    normaliseSubdomain(settings.subdomain)
+    return { headers: { Authorization: authorizationHeader(settings), Accept: 'application/json' } }
+  },
+
+  presets: [
+    {
+      name: 'Upsert User',
+      subscribe: 'type = "identify"',
+      partnerAction: 'upsertUser',
+      mapping: defaultValues(upsertUser.fields),
+      type: 'automatic'
+    }
+  ],
+
+  onDelete: async (request, { settings, payload }) => {
+    return deleteUserByExternalId(new ZendeskClient(request, settings), payload.userId)
+  },
+
+  actions: {
+    upsertUser
+  }
+}
+
+export default destination

@@ -1,0 +1,62 @@
+import type { Logger } from '@segment/actions-core'
+import { customFields, matchFieldKey, refreshCustomFields } from '../client/fields'
+import type { ZendeskHttp } from '../client/http'
+
+/** Traits that other Upsert User fields already send as standard user attributes. */
+const STANDARD_TRAITS = new Set([
+  'email',
+  'name',
+  'first_name',
+  'last_name',
+  'firstName',
+  'lastName',
+  'organizationId',
+  'organization_id',
+  'timezone',
+  'time_zone',
+  'phone',
+  'company',
+  'id',
+  'userId',
+  'user_id',
+  'external_id'
+])
+
+type FieldValue = string | number | boolean | null | (string | number)[]
+
+function isFieldValue(value: unknown): value is FieldValue {
+  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true
+  return Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')
+}
+
+/**
+ * Keeps the traits that have a Zendesk user field (matched as given, snake_case or camelCase), keyed by the
+ * field's key. Unmatched traits are logged and dropped, never an error; one unmatched trait may refresh the
+ * cached field list (at most once a minute) so a field an admin just created is used.
+ */
+export async function userFieldValues(
+  http: ZendeskHttp,
+  traits: Record<string, unknown> | undefined,
+  logger?: Logger
+): Promise<Record<string, FieldValue> | undefined> {
+  const candidates = Object.entries(traits ?? {}).filter(([key, value]) => !STANDARD_TRAITS.has(key) && value !== undefined)
+  if (candidates.length === 0) return undefined
+
+  let fieldKeys = new Set((await customFields(http, 'user_fields')).map((f) => f.key))
+  if (candidates.some(([key]) => !matchFieldKey(key, fieldKeys))) {
+    const refreshed = await refreshCustomFields(http, 'user_fields')
+    if (refreshed) fieldKeys = new Set(refreshed.map((f) => f.key))
+  }
+
+  const values: Record<string, FieldValue> = {}
+  const dropped: string[] = []
+  for (const [trait, value] of candidates) {
+    const fieldKey = matchFieldKey(trait, fieldKeys)
+    if (fieldKey && isFieldValue(value)) values[fieldKey] = value
+    else dropped.push(fieldKey ? `${trait} (not a single value)` : trait)
+  }
+  if (dropped.length) {
+    logger?.info(`Zendesk has no user field for these traits, so they were not sent: ${dropped.join(', ')}`)
+  }
+  return Object.keys(values).length ? values : undefined
+}

@@ -1,0 +1,4 @@
+import destination from './destinations/zendesk'
+
+export default destination
+export { destination }
