@@ -1,0 +1,108 @@
+import { randomBytes } from 'crypto'
+import type { Sim } from './context'
+import { RecordInvalid } from './http'
+import type { JobStatusRecord } from './types'
+
+export type JobResult = Record<string, unknown>
+
+/** A bulk item that could not be processed: becomes `{index, error, details}` in the job results. */
+export class ItemFailure extends Error {
+  constructor(
+    readonly code: string,
+    readonly details: string
+  ) {
+    super(details)
+  }
+}
+
+/** Runs `process`, turning a validation error into an ItemFailure with Zendesk's message text. */
+export function asItem<T>(code: string, process: () => T): T {
+  try {
+    return process()
+  } catch (err) {
+    if (err instanceof RecordInvalid) throw new ItemFailure(code, err.summary)
+    throw err
+  }
+}
+
+export interface JobSpec {
+  type: string
+  /** progress message while working, e.g. 'Creating ticket' -> "Creating ticket #3" */
+  verb: string
+  total: number
+  /** applies item `index` and returns its result; throws ItemFailure when the item fails */
+  run(index: number): JobResult
+  /** fields every failure result of this job carries besides index/error/details */
+  failureFields?(index: number): JobResult
+}
+
+export interface Job {
+  record: JobStatusRecord
+  spec: JobSpec
+  polls: number
+  /** failJobItems in force when the job was submitted */
+  failIndexes: number[]
+}
+
+/**
+ * Queues a bulk job. Its items are applied only when the job completes (on the poll that completes it),
+ * as in Zendesk, so the account shows no effect of a job that is still queued, working or stuck.
+ */
+export function enqueueJob(sim: Sim, spec: JobSpec): JobStatusRecord {
+  const id = `V3-${randomBytes(16).toString('hex')}`
+  const record: JobStatusRecord = {
+    id,
+    url: sim.store.apiUrl(`job_statuses/${id}`),
+    job_type: spec.type,
+    total: spec.total,
+    progress: null,
+    status: 'queued',
+    message: null,
+    results: null
+  }
+  sim.store.jobs.set(id, { record, spec, polls: 0, failIndexes: [...(sim.faults.current.failJobItems?.indexes ?? [])] })
+  return record
+}
+
+/** One GET of the job: queued -> working -> completed over `jobPollsToComplete` polls. */
+export function pollJob(sim: Sim, id: string): JobStatusRecord | undefined {
+  const job = sim.store.jobs.get(id)
+  if (!job) return undefined
+  const { record } = job
+  if (record.status === 'completed' || record.status === 'failed' || sim.faults.current.stuckJobs) return record
+  job.polls += 1
+  const pollsNeeded = Math.max(1, sim.settings.jobPollsToComplete)
+  if (job.polls >= pollsNeeded) {
+    complete(job)
+  } else {
+    record.status = 'working'
+    record.progress = Math.floor((record.total * job.polls) / pollsNeeded)
+    record.message = `${job.spec.verb} #${record.progress}`
+  }
+  return record
+}
+
+function complete(job: Job): void {
+  const { record, spec } = job
+  let failures = 0
+  const results: JobResult[] = []
+  for (let index = 0; index < spec.total; index++) {
+    try {
+      if (job.failIndexes.includes(index)) throw new ItemFailure('InternalError', 'Simulated failure (failJobItems)')
+      results.push(spec.run(index))
+    } catch (err) {
+      if (!(err instanceof ItemFailure)) throw err
+      failures += 1
+      results.push({ index, ...spec.failureFields?.(index), error: err.code, details: err.details })
+    }
+  }
+  const failed = spec.total > 0 && failures === spec.total
+  const at = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, ' +0000')
+  record.status = failed ? 'failed' : 'completed'
+  record.progress = spec.total
+  record.message = `${failed ? 'Failed' : 'Completed'} at ${at}`
+  record.results = results
+}

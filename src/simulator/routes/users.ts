@@ -1,0 +1,246 @@
+import { pick } from 'lodash'
+import type { Sim } from '../context'
+import {
+  ApiError,
+  idParam,
+  json,
+  notFound,
+  queryList,
+  queryValue,
+  wrapped,
+  wrappedList,
+  type ApiRequest,
+  type Reply
+} from '../http'
+import { asItem, enqueueJob } from '../jobs'
+import {
+  anonymousUser,
+  createUser,
+  findUserByExternalId,
+  matchUser,
+  presentUser,
+  updateUser,
+  upsertUser,
+  userIdentities
+} from '../model/users'
+import { paginate } from '../pagination'
+import { route } from '../router'
+import type { UserRecord } from '../types'
+
+const DELETED_USER_FIELDS = [
+  'id',
+  'url',
+  'name',
+  'email',
+  'created_at',
+  'updated_at',
+  'time_zone',
+  'locale',
+  'role',
+  'active'
+]
+const PER_USER_LIMIT_MESSAGE =
+  'You have exceeded the rate limit for updating a single unique user. user email:  id:  external_id: '
+
+function userReply(sim: Sim, status: number, user: UserRecord, headers?: Record<string, string>): Reply {
+  return json(status, { user: presentUser(sim.store, user) }, headers)
+}
+
+/** Counts a write to one user against perUserWriteLimit (when enabled); 429 text/plain once exceeded. */
+function countUserWrite(sim: Sim, userId: number): Record<string, string> {
+  if (!sim.userWriteLimiter) return {}
+  const outcome = sim.userWriteLimiter.take(`user:${userId}`)
+  const headers = {
+    'Zendesk-RateLimit-create-update-user': `total=${outcome.limit}; remaining=${outcome.remaining}; resets=${outcome.resetsIn}`
+  }
+  if (!outcome.allowed) {
+    throw new ApiError({
+      status: 429,
+      text: PER_USER_LIMIT_MESSAGE,
+      headers: { ...headers, 'Retry-After': String(outcome.resetsIn) }
+    })
+  }
+  return headers
+}
+
+function findUser(sim: Sim, req: ApiRequest, name = 'id'): UserRecord {
+  const user = sim.store.users.get(idParam(req, name))
+  if (!user) throw notFound()
+  return user
+}
+
+function activeUsers(sim: Sim): UserRecord[] {
+  return [...sim.store.users.values()].filter((u) => u.active)
+}
+
+function userList(sim: Sim, req: ApiRequest, users: UserRecord[]): Reply {
+  return json(
+    200,
+    paginate(
+      req,
+      sim,
+      'users',
+      users.map((u) => presentUser(sim.store, u)),
+      'offset'
+    )
+  )
+}
+
+/** One term of the search syntax: `email:x`, `external_id:x`, `name:x`, `role:x`, or a bare value. */
+function matchesTerm(sim: Sim, user: UserRecord, term: string): boolean {
+  const [, key, rawValue] = /^(?:(\w+):)?(.*)$/.exec(term) as RegExpExecArray
+  const value = rawValue.replace(/^"|"$/g, '').toLowerCase()
+  const emails = userIdentities(sim.store, user.id)
+    .filter((i) => i.type === 'email')
+    .map((i) => i.value.toLowerCase())
+  switch (key) {
+    case 'email':
+      return emails.includes(value)
+    case 'external_id':
+      return user.external_id?.toLowerCase() === value
+    case 'name':
+      return user.name.toLowerCase().includes(value)
+    case 'role':
+      return user.role === value
+    case 'type':
+      return value === 'user'
+    case undefined:
+      return (
+        emails.includes(value) || user.name.toLowerCase().includes(value) || user.external_id?.toLowerCase() === value
+      )
+    default:
+      return false
+  }
+}
+
+function search(req: ApiRequest, sim: Sim): Reply {
+  const externalId = queryValue(req.query, 'external_id')
+  if (externalId !== undefined) {
+    const user = findUserByExternalId(sim.store, externalId)
+    return userList(sim, req, user ? [user] : [])
+  }
+  const terms = (queryValue(req.query, 'query') ?? '').match(/(?:\w+:)?(?:"[^"]*"|\S+)/g) ?? []
+  const users = terms.length === 0 ? [] : activeUsers(sim).filter((u) => terms.every((t) => matchesTerm(sim, u, t)))
+  return userList(sim, req, users)
+}
+
+function list(req: ApiRequest, sim: Sim): Reply {
+  const externalId = queryValue(req.query, 'external_id')
+  const roles = [req.query['role[]'] ?? [], req.query.role ?? []].flat()
+  const users = activeUsers(sim).filter(
+    (u) =>
+      (externalId === undefined || u.external_id?.toLowerCase() === externalId.toLowerCase()) &&
+      (roles.length === 0 || roles.includes(u.role))
+  )
+  return json(
+    200,
+    paginate(
+      req,
+      sim,
+      'users',
+      users.map((u) => presentUser(sim.store, u))
+    )
+  )
+}
+
+function showMany(req: ApiRequest, sim: Sim): Reply {
+  const ids = queryList(req.query, 'ids')
+  const externalIds = queryList(req.query, 'external_ids')?.map((e) => e.toLowerCase())
+  const users = ids
+    ? ids.flatMap((id) => sim.store.users.get(Number(id)) ?? [])
+    : activeUsers(sim).filter((u) => u.external_id && externalIds?.includes(u.external_id.toLowerCase()))
+  return userList(sim, req, users)
+}
+
+function createOrUpdate(req: ApiRequest, sim: Sim): Reply {
+  const input = wrapped(req.body, 'user')
+  const match = matchUser(sim.store, input)
+  if (match) {
+    const headers = countUserWrite(sim, match.id)
+    return userReply(sim, 200, updateUser(sim.store, match, input), headers)
+  }
+  const user = createUser(sim.store, input)
+  const headers = countUserWrite(sim, user.id)
+  return userReply(sim, 201, user, { ...headers, Location: sim.store.apiUrl(`users/${user.id}`) })
+}
+
+function createOrUpdateMany(req: ApiRequest, sim: Sim): Reply {
+  if (sim.faults.current.bulkImportDisabled) {
+    return json(403, {
+      error: {
+        title: 'Forbidden',
+        message:
+          'You do not have access to this page. Please contact the account owner of this help desk for further help.'
+      }
+    })
+  }
+  const items = wrappedList(req.body, 'users')
+  const jobStatus = enqueueJob(sim, {
+    type: 'bulk_create_or_update_users',
+    verb: 'Updating user',
+    total: items.length,
+    run(index) {
+      const input = items[index]
+      const code = matchUser(sim.store, input) ? 'UserUpdateFailed' : 'UserCreateFailed'
+      const { user, created } = asItem(code, () => upsertUser(sim.store, input))
+      return {
+        index,
+        id: user.id,
+        status: created ? 'Created' : 'Updated',
+        ...(input.email ? { email: input.email } : {}),
+        ...(input.external_id ? { external_id: input.external_id } : {})
+      }
+    }
+  })
+  return json(200, { job_status: jobStatus })
+}
+
+function update(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  const headers = countUserWrite(sim, user.id)
+  return userReply(sim, 200, updateUser(sim.store, user, wrapped(req.body, 'user')), headers)
+}
+
+/** Soft delete: the user stays readable with active:false but no longer matches searches or upserts. */
+function remove(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  user.active = false
+  return userReply(sim, 200, user)
+}
+
+/** Permanent deletion of a soft-deleted user: the user, its identities, memberships and events are gone. */
+function removePermanently(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  if (user.active) throw notFound()
+  const { store } = sim
+  store.users.delete(user.id)
+  for (const identity of userIdentities(store, user.id)) store.identities.delete(identity.id)
+  for (const m of [...store.memberships.values()]) if (m.user_id === user.id) store.memberships.delete(m.id)
+  store.events = store.events.filter((e) => e.user_id !== user.id)
+  return json(200, { deleted_user: pick(user, DELETED_USER_FIELDS) })
+}
+
+function me(req: ApiRequest, sim: Sim): Reply {
+  const agent = sim.store.users.get(sim.store.agentId)
+  if (!req.authenticated || !agent) return json(200, { user: anonymousUser() })
+  return userReply(sim, 200, agent)
+}
+
+function identities(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  return json(200, paginate(req, sim, 'identities', userIdentities(sim.store, user.id)))
+}
+
+export const userRoutes = [
+  route('GET', 'users/me', me, true),
+  route('GET', 'users/search', search),
+  route('GET', 'users/show_many', showMany),
+  route('GET', 'users', list),
+  route('POST', 'users/create_or_update', createOrUpdate),
+  route('POST', 'users/create_or_update_many', createOrUpdateMany),
+  route('GET', 'users/:id', (req, sim) => userReply(sim, 200, findUser(sim, req))),
+  route('PUT', 'users/:id', update),
+  route('DELETE', 'users/:id', remove),
+  route('GET', 'users/:id/identities', identities),
+  route('DELETE', 'deleted_users/:id', removePermanently)
+]

@@ -1,0 +1,219 @@
+import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'http'
+import type { AddressInfo } from 'net'
+import { authenticate, unauthorized } from './auth'
+import type { Sim } from './context'
+import { ApiError, json, type Input, type Query, type Reply } from './http'
+import { matchRoute } from './router'
+import { catalogRoutes } from './routes/catalog'
+import { eventRoutes } from './routes/events'
+import { customFieldRoutes } from './routes/fields'
+import { jobRoutes } from './routes/jobs'
+import { membershipRoutes } from './routes/memberships'
+import { organizationRoutes } from './routes/organizations'
+import { ticketRoutes } from './routes/tickets'
+import { userRoutes } from './routes/users'
+import type { Faults, RecordedRequest, SimulatorState } from './types'
+
+const routes = [
+  ...userRoutes,
+  ...customFieldRoutes,
+  ...organizationRoutes,
+  ...membershipRoutes,
+  ...ticketRoutes,
+  ...eventRoutes,
+  ...catalogRoutes,
+  ...jobRoutes
+]
+
+const RATE_LIMIT_MESSAGE = 'Number of allowed API requests per minute exceeded'
+const INVALID_ENDPOINT = json(404, { error: 'InvalidEndpoint', description: 'Not found' })
+
+/** What the /__simulator/* routes act on. */
+export interface Control {
+  state(): SimulatorState
+  reset(): void
+  setFaults(faults: Faults): void
+}
+
+function parseQuery(params: URLSearchParams): Query {
+  const query: Query = {}
+  for (const [key, value] of params) {
+    const previous = query[key]
+    query[key] = previous === undefined ? value : [previous, value].flat()
+  }
+  return query
+}
+
+function parseJson(raw: string): unknown {
+  try {
+    return raw === '' ? undefined : JSON.parse(raw)
+  } catch {
+    return raw
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed) return
+  const headers: Record<string, string> = { ...reply.headers }
+  let payload = ''
+  if (reply.text !== undefined) {
+    headers['Content-Type'] = 'text/plain; charset=utf-8'
+    payload = reply.text
+  } else if (reply.body !== undefined) {
+    headers['Content-Type'] = 'application/json; charset=utf-8'
+    payload = JSON.stringify(reply.body)
+  }
+  res.writeHead(reply.status, headers)
+  res.end(payload)
+}
+
+function controlReply(control: Control, method: string, path: string, body: unknown): Reply {
+  if (method === 'GET' && path === '/__simulator/state') return json(200, control.state())
+  if (method === 'POST' && path === '/__simulator/reset') {
+    control.reset()
+    return { status: 204 }
+  }
+  if (method === 'POST' && path === '/__simulator/faults') {
+    if (!body || typeof body !== 'object') {
+      return json(400, { error: 'InvalidJSON', description: 'Body must be a Faults object' })
+    }
+    control.setFaults(body as Faults)
+    return json(200, { faults: body })
+  }
+  return INVALID_ENDPOINT
+}
+
+function injectedFault(sim: Sim, path: string): Reply | undefined {
+  const rateLimit = sim.faults.take('rateLimit', path)
+  if (rateLimit) {
+    return { status: 429, text: RATE_LIMIT_MESSAGE, headers: { 'Retry-After': String(rateLimit.retryAfter) } }
+  }
+  const serverError = sim.faults.take('serverError', path)
+  if (!serverError) return undefined
+  const status = serverError.status ?? 500
+  const headers: Record<string, string> =
+    serverError.retryAfter === undefined ? {} : { 'Retry-After': String(serverError.retryAfter) }
+  return { status, text: STATUS_CODES[status] ?? 'Error', headers }
+}
+
+interface Incoming {
+  method: string
+  url: URL
+  query: Query
+  /** parsed JSON; the raw text when it was not JSON */
+  body: unknown
+  authorization?: string
+}
+
+/** Routes an /api/v2 request; handler errors carry their own Zendesk reply (any other is a 500). */
+function routeReply(sim: Sim, incoming: Incoming): Reply {
+  const { method, url, body } = incoming
+  const path = /^\/api\/v2\/(.+?)(?:\.json)?\/?$/.exec(url.pathname)?.[1]
+  const found = path === undefined ? undefined : matchRoute(routes, method, path)
+  const auth = authenticate(incoming.authorization, sim.settings.credentials)
+  if (auth !== 'ok' && !found?.route.anonymous) return unauthorized(auth)
+  if (!found) return INVALID_ENDPOINT
+  if (typeof body === 'string') {
+    return json(400, { error: 'InvalidJSON', description: 'The request body is not valid JSON' })
+  }
+  const req = {
+    method,
+    pathname: url.pathname,
+    params: found.params,
+    query: incoming.query,
+    body: body !== null && typeof body === 'object' ? (body as Input) : {},
+    authenticated: auth === 'ok'
+  }
+  try {
+    return found.route.handler(req, sim)
+  } catch (err) {
+    if (err instanceof ApiError) return err.reply
+    return json(500, { error: 'SimulatorError', description: String(err) })
+  }
+}
+
+/** Account limit first (with X-Rate-Limit headers on every answer), then injected faults, then the route. */
+function apiReply(sim: Sim, incoming: Incoming): Reply {
+  const path = incoming.url.pathname
+  if (!sim.accountLimiter) return injectedFault(sim, path) ?? routeReply(sim, incoming)
+  const limit = sim.accountLimiter.take('account')
+  const headers = { 'X-Rate-Limit': String(limit.limit), 'X-Rate-Limit-Remaining': String(limit.remaining) }
+  const reply: Reply = limit.allowed
+    ? (injectedFault(sim, path) ?? routeReply(sim, incoming))
+    : { status: 429, text: RATE_LIMIT_MESSAGE, headers: { 'Retry-After': String(limit.resetsIn) } }
+  return { ...reply, headers: { ...reply.headers, ...headers } }
+}
+
+export interface ListeningServer {
+  url: string
+  close(): Promise<void>
+}
+
+/** Serves the simulated API on 127.0.0.1 only, recording every /api request into `requests`. */
+export function listen(
+  sim: Sim,
+  control: Control,
+  requests: RecordedRequest[],
+  port: number
+): Promise<ListeningServer> {
+  const timers = new Set<NodeJS.Timeout>()
+  const later = (delayMs: number, action: () => void) => {
+    if (delayMs <= 0) return action()
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      action()
+    }, delayMs)
+    timers.add(timer)
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const at = Date.now()
+    const method = req.method ?? 'GET'
+    const url = new URL(req.url ?? '/', sim.serverUrl)
+    const body = parseJson(await readBody(req))
+    if (url.pathname.startsWith('/__simulator/')) return send(res, controlReply(control, method, url.pathname, body))
+
+    const query = parseQuery(url.searchParams)
+    const entry: RecordedRequest = { method, path: url.pathname, query, body, status: 0, at }
+    requests.push(entry)
+    if (sim.faults.take('connectionReset', url.pathname)) {
+      req.socket.destroy()
+      return
+    }
+    const slow = sim.faults.take('slow', url.pathname)
+    const reply = apiReply(sim, { method, url, query, body, authorization: req.headers.authorization })
+    entry.status = reply.status
+    later(sim.settings.latencyMs + (slow?.delayMs ?? 0), () => send(res, reply))
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => send(res, json(500, { error: 'SimulatorError', description: String(err) })))
+  })
+
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as AddressInfo
+      sim.serverUrl = `http://127.0.0.1:${bound}`
+      resolve({
+        url: sim.serverUrl,
+        close: () =>
+          new Promise<void>((done) => {
+            for (const timer of timers) clearTimeout(timer)
+            timers.clear()
+            server.close(() => done())
+            server.closeAllConnections()
+          })
+      })
+    })
+  })
+}

@@ -1,0 +1,76 @@
+import type { Job } from './jobs'
+import type {
+  FieldRecord,
+  IdentityRecord,
+  MembershipRecord,
+  NamedRecord,
+  OrganizationRecord,
+  TicketFieldRecord,
+  TicketRecord,
+  UserEventRecord,
+  UserRecord
+} from './types'
+
+const FIRST_ID = 360000000001
+
+export const ACCOUNT_ID = 18500001
+
+/** Zendesk's timestamp format: second precision, UTC, `Z` suffix. */
+export function timestamp(date = new Date()): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+/** The in-memory account. Ids come from one increasing counter shared by every record type. */
+export class Store {
+  users = new Map<number, UserRecord>()
+  identities = new Map<number, IdentityRecord>()
+  organizations = new Map<number, OrganizationRecord>()
+  memberships = new Map<number, MembershipRecord>()
+  tickets = new Map<number, TicketRecord>()
+  events: UserEventRecord[] = []
+  userFields: FieldRecord[] = []
+  organizationFields: FieldRecord[] = []
+  ticketFields: TicketFieldRecord[] = []
+  groups: NamedRecord[] = []
+  brands: NamedRecord[] = []
+  ticketForms: NamedRecord[] = []
+  jobs = new Map<string, Job>()
+  /** id of the user the API credentials belong to */
+  agentId = 0
+  private lastId = FIRST_ID - 1
+
+  constructor(readonly subdomain: string) {}
+
+  nextId(): number {
+    return ++this.lastId
+  }
+
+  /** Keeps the counter ahead of an id chosen by a seed. */
+  claimId(id: number): void {
+    this.lastId = Math.max(this.lastId, id)
+  }
+
+  /** A record's `url` field: Zendesk's own address, not the simulator's. */
+  apiUrl(path: string): string {
+    return `https://${this.subdomain}.zendesk.com/api/v2/${path}.json`
+  }
+
+  clear(): void {
+    for (const map of [this.users, this.identities, this.organizations, this.memberships, this.tickets, this.jobs]) {
+      map.clear()
+    }
+    for (const list of [
+      this.events,
+      this.userFields,
+      this.organizationFields,
+      this.ticketFields,
+      this.groups,
+      this.brands,
+      this.ticketForms
+    ]) {
+      list.length = 0
+    }
+    this.agentId = 0
+    this.lastId = FIRST_ID - 1
+  }
+}

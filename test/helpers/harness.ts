@@ -1,0 +1,56 @@
+import { Destination, type SegmentEvent } from '@segment/actions-core'
+import definition from '../../src'
+import { clearFieldCache } from '../../src/destinations/zendesk/client/fields'
+import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
+import { clearUserIdCache } from '../../src/destinations/zendesk/find-user'
+import { routeToSimulator } from '../../src/destinations/zendesk/zendesk-url'
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
+
+/** Settings that authenticate against the simulator's default agent. Short fake token: never a real one. */
+export const simulatorSettings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }
+
+/** Every preset as a subscription, the way a host that enabled them all would run the destination. */
+export const presetSubscriptions = definition.presets!.map((preset: any) => ({
+  subscribe: preset.subscribe,
+  partnerAction: preset.partnerAction,
+  mapping: preset.mapping
+}))
+
+/** Fresh caches and near-instant job polling, so tests are independent and fast. */
+export function resetDestinationState(): void {
+  clearFieldCache()
+  clearUserIdCache()
+  configureJobPolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 })
+}
+
+export interface SimulatorHarness {
+  simulator: RunningSimulator
+  destination: Destination
+  /** onEvent with all presets (or the given subscriptions). */
+  send(event: Partial<SegmentEvent>, subscriptions?: unknown[]): Promise<any[]>
+  /** onBatch with all presets (or the given subscriptions). */
+  sendBatch(events: Partial<SegmentEvent>[], subscriptions?: unknown[]): Promise<any[]>
+  close(): Promise<void>
+}
+
+export async function startHarness(options?: SimulatorOptions): Promise<SimulatorHarness> {
+  const simulator = await startSimulator(options)
+  routeToSimulator(simulator.url)
+  resetDestinationState()
+  const destination = new Destination(definition)
+  const settingsWith = (subscriptions?: unknown[]) => ({
+    ...simulatorSettings,
+    subscriptions: subscriptions ?? presetSubscriptions
+  })
+  return {
+    simulator,
+    destination,
+    send: (event, subscriptions) => destination.onEvent(event as SegmentEvent, settingsWith(subscriptions) as any),
+    sendBatch: (events, subscriptions) =>
+      destination.onBatch(events as SegmentEvent[], settingsWith(subscriptions) as any),
+    close: async () => {
+      routeToSimulator(undefined)
+      await simulator.close()
+    }
+  }
+}

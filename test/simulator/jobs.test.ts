@@ -1,0 +1,162 @@
+import { startSimulator } from '../../src/simulator'
+import { client, useSimulator, type Api } from './helpers'
+
+async function poll(api: Api, id: string) {
+  return (await api('GET', `job_statuses/${id}.json`)).body.job_status
+}
+
+describe('simulator bulk jobs', () => {
+  const ctx = useSimulator()
+
+  it('runs users/create_or_update_many queued -> working -> completed, applying items on completion', async () => {
+    ctx.sim.seed.user({ name: 'Ann', email: 'ann@example.com', external_id: 'u1' })
+    const submitted = await ctx.api('POST', 'users/create_or_update_many.json', {
+      users: [
+        { external_id: 'U1', name: 'Ann B' },
+        { name: 'Bob', email: 'bob@example.com', external_id: 'u2', skip_verify_email: true },
+        { name: 'Bad', email: 'bad' }
+      ]
+    })
+    expect(submitted.status).toBe(200)
+    const job = submitted.body.job_status
+    expect(job).toMatchObject({ total: 3, progress: null, status: 'queued', message: null, results: null })
+    expect(job.id).toMatch(/^V3-[0-9a-f]{32}$/)
+    expect(job.url).toBe(`https://acme.zendesk.com/api/v2/job_statuses/${job.id}.json`)
+    expect(ctx.sim.state().users.map((u) => u.name)).not.toContain('Bob')
+
+    const working = await poll(ctx.api, job.id)
+    expect(working).toMatchObject({ status: 'working', results: null })
+    expect(ctx.sim.state().users.map((u) => u.name)).not.toContain('Bob')
+
+    const done = await poll(ctx.api, job.id)
+    expect(done).toMatchObject({ status: 'completed', progress: 3 })
+    expect(done.message).toMatch(/^Completed at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0000$/)
+    const state = ctx.sim.state()
+    const ann = state.users.find((u) => u.email === 'ann@example.com')
+    const bob = state.users.find((u) => u.email === 'bob@example.com')
+    expect(ann).toMatchObject({ name: 'Ann B', external_id: 'U1' })
+    expect(done.results).toEqual([
+      { index: 0, id: ann?.id, status: 'Updated', external_id: 'U1' },
+      { index: 1, id: bob?.id, status: 'Created', email: 'bob@example.com', external_id: 'u2' },
+      { index: 2, error: 'UserCreateFailed', details: 'Email: bad is not properly formatted' }
+    ])
+    expect(state.jobs[0]).toEqual(done)
+    expect(await poll(ctx.api, job.id)).toEqual(done)
+  })
+
+  it('refuses more than 100 items with 400 TooManyValues', async () => {
+    const users = Array.from({ length: 101 }, (_, i) => ({ name: `u${i}`, external_id: `u${i}` }))
+    const res = await ctx.api('POST', 'users/create_or_update_many.json', { users })
+    expect(res.status).toBe(400)
+    expect(res.body).toEqual({
+      error: 'TooManyValues',
+      description: 'Parameter users cannot specify more than 100 values',
+      max_count: 100
+    })
+    const tickets = Array.from({ length: 101 }, () => ({ comment: { body: 'x' } }))
+    expect((await ctx.api('POST', 'tickets/create_many.json', { tickets })).body.error).toBe('TooManyValues')
+  })
+
+  it('answers 404 for an unknown job', async () => {
+    expect((await ctx.api('GET', 'job_statuses/V3-nope.json')).body).toEqual({
+      error: 'RecordNotFound',
+      description: 'Not found'
+    })
+  })
+
+  it('fails the items failJobItems names, and marks a job whose items all fail as failed', async () => {
+    ctx.sim.setFaults({ failJobItems: { indexes: [1] } })
+    const { body } = await ctx.api('POST', 'tickets/create_many.json', {
+      tickets: [{ comment: { body: 'a' } }, { comment: { body: 'b' } }]
+    })
+    await poll(ctx.api, body.job_status.id)
+    const done = await poll(ctx.api, body.job_status.id)
+    expect(done.status).toBe('completed')
+    expect(done.results[0]).toEqual({ index: 0, id: expect.any(Number), account_id: expect.any(Number) })
+    expect(done.results[1]).toMatchObject({ index: 1, error: expect.any(String), details: expect.any(String) })
+    expect(ctx.sim.state().tickets).toHaveLength(1)
+
+    ctx.sim.setFaults({ failJobItems: { indexes: [0] } })
+    const single = await ctx.api('POST', 'organizations/create_many.json', { organizations: [{ name: 'Acme' }] })
+    await poll(ctx.api, single.body.job_status.id)
+    expect((await poll(ctx.api, single.body.job_status.id)).status).toBe('failed')
+  })
+
+  it('keeps jobs queued while stuckJobs is set, without applying them', async () => {
+    ctx.sim.setFaults({ stuckJobs: true })
+    const { body } = await ctx.api('POST', 'organizations/create_many.json', { organizations: [{ name: 'Acme' }] })
+    for (let i = 0; i < 4; i++)
+      expect(await poll(ctx.api, body.job_status.id)).toMatchObject({ status: 'queued', results: null })
+    expect(ctx.sim.state().organizations).toHaveLength(0)
+    ctx.sim.setFaults({})
+    await poll(ctx.api, body.job_status.id)
+    expect((await poll(ctx.api, body.job_status.id)).status).toBe('completed')
+    expect(ctx.sim.state().organizations.map((o) => o.name)).toEqual(['Acme'])
+  })
+
+  it('answers 403 to create_or_update_many when bulk imports are disabled', async () => {
+    ctx.sim.setFaults({ bulkImportDisabled: true })
+    const res = await ctx.api('POST', 'users/create_or_update_many.json', {
+      users: [{ name: 'A', email: 'a@example.com' }]
+    })
+    expect(res.status).toBe(403)
+    expect(ctx.sim.state().jobs).toHaveLength(0)
+  })
+
+  it('creates organizations in bulk (per-item duplicate names fail) and updates them in bulk', async () => {
+    const existing = ctx.sim.seed.organization({ name: 'Acme' })
+    const created = await ctx.api('POST', 'organizations/create_many.json', {
+      organizations: [{ name: 'Beta' }, { name: 'ACME' }]
+    })
+    await poll(ctx.api, created.body.job_status.id)
+    const createResults = (await poll(ctx.api, created.body.job_status.id)).results
+    expect(createResults).toEqual([
+      { index: 0, id: expect.any(Number), status: 'Created' },
+      { index: 1, error: 'OrganizationCreateFailed', details: 'Name: ACME has already been taken' }
+    ])
+
+    const updated = await ctx.api('PUT', 'organizations/update_many.json', {
+      organizations: [
+        { id: existing.id, notes: 'updated' },
+        { id: 999, notes: 'x' }
+      ]
+    })
+    await poll(ctx.api, updated.body.job_status.id)
+    const updateResults = (await poll(ctx.api, updated.body.job_status.id)).results
+    expect(updateResults[0]).toEqual({ index: 0, id: existing.id, action: 'update', status: 'Updated', success: true })
+    expect(updateResults[1]).toMatchObject({ index: 1, id: 999, error: 'RecordNotFound', success: false })
+    expect(ctx.sim.state().organizations.find((o) => o.id === existing.id)?.notes).toBe('updated')
+  })
+
+  it('updates tickets in bulk, failing unknown ids with RecordNotFound', async () => {
+    const ticket = ctx.sim.seed.ticket({ description: 'hello' })
+    const res = await ctx.api('PUT', 'tickets/update_many.json', {
+      tickets: [
+        { id: ticket.id, status: 'pending', comment: { body: 'bulk note' } },
+        { id: 42, status: 'open' }
+      ]
+    })
+    await poll(ctx.api, res.body.job_status.id)
+    const { results } = await poll(ctx.api, res.body.job_status.id)
+    expect(results[0]).toEqual({ index: 0, id: ticket.id, action: 'update', status: 'Updated', success: true })
+    expect(results[1]).toMatchObject({ index: 1, id: 42, error: 'RecordNotFound', details: expect.any(String) })
+    const stored = ctx.sim.state().tickets[0]
+    expect(stored.status).toBe('pending')
+    expect(stored.comments.map((c) => c.body)).toEqual(['hello', 'bulk note'])
+  })
+})
+
+describe('simulator jobPollsToComplete', () => {
+  it('completes on the Nth poll', async () => {
+    const sim = await startSimulator({ jobPollsToComplete: 3 })
+    try {
+      const api = client(sim)
+      const { body } = await api('POST', 'tickets/create_many.json', { tickets: [{ comment: { body: 'a' } }] })
+      const statuses = []
+      for (let i = 0; i < 3; i++) statuses.push((await poll(api, body.job_status.id)).status)
+      expect(statuses).toEqual(['working', 'working', 'completed'])
+    } finally {
+      await sim.close()
+    }
+  })
+})
