@@ -1,5 +1,6 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
+import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { clearFieldCache } from '../../src/destinations/zendesk/client/fields'
 import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
 import { clearUserIdCache } from '../../src/destinations/zendesk/find-user'
@@ -25,7 +26,7 @@ export function resetDestinationState(): void {
 
 export interface SimulatorHarness {
   simulator: RunningSimulator
-  destination: Destination
+  destination: Destination<Settings>
   /** onEvent with all presets (or the given subscriptions). */
   send(event: Partial<SegmentEvent>, subscriptions?: unknown[]): Promise<any[]>
   /** onBatch with all presets (or the given subscriptions). */

@@ -1,9 +1,18 @@
-import { getErrorCodeFromHttpStatus, MultiStatusResponse, type JSONLikeObject } from '@segment/actions-core'
+import { getErrorCodeFromHttpStatus, MultiStatusResponse, RetryableError, type JSONLikeObject } from '@segment/actions-core'
 
 /** The HTTP-like status an error stands for; errors without one are treated as server errors. */
 export function statusOf(error: unknown): number {
   const status = (error as { status?: unknown })?.status
   return typeof status === 'number' ? status : 500
+}
+
+/**
+ * Hosts decide from a batch item's status alone whether to retry it, so a retryable error whose own status
+ * would read as final (a 409 conflict) is reported as a 503.
+ */
+function batchStatusOf(error: unknown): number {
+  const status = statusOf(error)
+  return error instanceof RetryableError && status < 500 && status !== 408 && status !== 429 ? 503 : status
 }
 
 function messageOf(error: unknown): string {
@@ -47,7 +56,7 @@ export class BatchResults<P extends object> {
       if (result.ok) {
         response.setSuccessResponseAtIndex(index, { status: 200, sent, body: result.body })
       } else {
-        const status = statusOf(result.error)
+        const status = batchStatusOf(result.error)
         response.setErrorResponseAtIndex(index, {
           status,
           errortype: getErrorCodeFromHttpStatus(status),

@@ -9,15 +9,27 @@ export class SettingsError extends IntegrationError {
   }
 }
 
+const ZENDESK_HOST_SUFFIX = '.zendesk.com'
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//
+
 /**
  * Accepts `acme`, `acme.zendesk.com` or a pasted `https://acme.zendesk.com/...` address and returns `acme`.
- * Anything else (another host, spaces, underscores, an empty value) is rejected before any request is made.
+ * Anything else (another host, a path after anything but a zendesk.com host, spaces, underscores, an empty
+ * value) is rejected before any request is made.
  */
 export function normaliseSubdomain(input: unknown): string {
   const raw = typeof input === 'string' ? input.trim().toLowerCase() : ''
   if (!raw) throw new SettingsError('Subdomain is required: for https://acme.zendesk.com enter "acme".')
+  // A user name or password pasted with the address may be a credential: refuse it without echoing it.
+  const authority = raw.replace(URL_SCHEME, '').split('/')[0]
+  if (authority.includes('@')) {
+    throw new SettingsError(
+      'Subdomain must not contain a user name or password: for https://acme.zendesk.com enter "acme".'
+    )
+  }
   let host = raw
-  if (/^[a-z][a-z0-9+.-]*:\/\//.test(raw)) {
+  let pastedAddress = false
+  if (URL_SCHEME.test(raw)) {
     let url: URL
     try {
       url = new URL(raw)
@@ -25,12 +37,16 @@ export function normaliseSubdomain(input: unknown): string {
       throw invalidSubdomain(raw)
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalidSubdomain(raw)
-    if (url.username || url.password || url.port) throw invalidSubdomain(raw)
+    if (url.port) throw invalidSubdomain(raw)
     host = url.hostname
+    pastedAddress = true
   } else if (raw.includes('/')) {
-    host = raw.replace(/\/.*$/, '')
+    host = raw.slice(0, raw.indexOf('/'))
+    pastedAddress = true
   }
-  const label = host.endsWith('.zendesk.com') ? host.slice(0, -'.zendesk.com'.length) : host
+  let label = host
+  if (host.endsWith(ZENDESK_HOST_SUFFIX)) label = host.slice(0, -ZENDESK_HOST_SUFFIX.length)
+  else if (pastedAddress) throw invalidSubdomain(raw)
   if (!SUBDOMAIN_LABEL.test(label)) throw invalidSubdomain(raw)
   return label
 }

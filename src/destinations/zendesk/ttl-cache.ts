@@ -5,7 +5,8 @@ export class TtlCache<K, V> {
   constructor(
     private readonly maxEntries: number,
     private readonly maxAgeMs: number,
-    private readonly now: () => number = Date.now
+    // Read the clock on every call (not a reference taken once), so a mocked Date.now is honoured.
+    private readonly now: () => number = () => Date.now()
   ) {}
 
   get(key: K): V | undefined {

@@ -1,6 +1,7 @@
 import { APIError, PayloadValidationError } from '@segment/actions-core'
+import { statusOf } from '../batch'
 import { ZendeskRetryableError } from './errors'
-import { idSegment, type ZendeskHttp } from './http'
+import type { ZendeskHttp } from './http'
 
 export interface JobStatus {
   id: string
@@ -40,9 +41,10 @@ export function configureJobPolling(overrides: Partial<JobPolling> | undefined):
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * Follows a bulk job to its end and returns one outcome per submitted item (in submission order).
- * Waits start short and double up to a cap; a 429/503 while polling waits for Retry-After.
- * Items still unfinished when the time budget runs out are retryable.
+ * Follows a bulk job to its end and returns one outcome per submitted item (in submission order); it never
+ * throws, so a batch always gets a result per event. Waits start short and double up to a cap; a 429/503
+ * while polling waits for Retry-After. Items still unfinished when the time budget runs out are retryable;
+ * a polling failure that retrying cannot fix (e.g. 401) gives every item an error with that status.
  */
 export async function followJob(http: ZendeskHttp, job: JobStatus, total: number): Promise<JobItemOutcome[]> {
   const deadline = Date.now() + polling.budgetMs
@@ -60,7 +62,7 @@ export async function followJob(http: ZendeskHttp, job: JobStatus, total: number
       )
       current = body.job_status
     } catch (error) {
-      if (!(error instanceof ZendeskRetryableError)) throw error
+      if (!(error instanceof ZendeskRetryableError)) return pollingFailed(current, total, error)
       const askedMs = (error.retryAfterSeconds ?? 0) * 1000
       if (Date.now() + askedMs >= deadline) return unfinished(current, total)
       wait = Math.max(wait, askedMs)
@@ -74,8 +76,18 @@ function isFinished(job: JobStatus): boolean {
 }
 
 function jobIdSegment(id: string): string {
-  if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,100}$/.test(id)) return idSegment(id, 'job_status.id')
+  if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,100}$/.test(id)) {
+    throw new APIError(`Zendesk returned a job id that cannot be followed: ${JSON.stringify(id)}`, 502)
+  }
   return id
+}
+
+function pollingFailed(job: JobStatus, total: number, error: unknown): JobItemOutcome[] {
+  const reason = error instanceof Error ? error.message : String(error)
+  return Array.from({ length: total }, () => ({
+    ok: false as const,
+    error: new APIError(`Could not follow Zendesk job ${job.id}: ${reason}`, statusOf(error))
+  }))
 }
 
 function unfinished(job: JobStatus, total: number): JobItemOutcome[] {

@@ -3,9 +3,10 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch'
 import { ZendeskClient } from '../client'
+import { customFields } from '../client/fields'
 import { followJob } from '../client/jobs'
 import { BULK_LIMIT, describeUser, type UserInput } from '../client/users'
-import { userFieldValues } from './user-fields'
+import { customTraits, userFieldValues } from './user-fields'
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
@@ -154,6 +155,15 @@ const action: ActionDefinition<Settings, Payload> = {
     const results = new BatchResults(payloads)
     const client = new ZendeskClient(request, settings)
     const inputs = new Map<number, UserInput>()
+    if (payloads.some((p) => customTraits(p.user_fields).length > 0)) {
+      try {
+        await customFields(client.http, 'user_fields')
+      } catch (error) {
+        // Without the field list no event can be built; one failed read settles the whole batch.
+        payloads.forEach((_, index) => results.fail(index, error))
+        return results.toMultiStatus()
+      }
+    }
     for (const [index, payload] of payloads.entries()) {
       try {
         validate(payload)

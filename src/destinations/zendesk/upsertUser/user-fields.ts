@@ -29,6 +29,11 @@ function isFieldValue(value: unknown): value is FieldValue {
   return Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')
 }
 
+/** The traits that are not standard user attributes, i.e. candidates for user fields. */
+export function customTraits(traits: Record<string, unknown> | undefined): [string, unknown][] {
+  return Object.entries(traits ?? {}).filter(([key, value]) => !STANDARD_TRAITS.has(key) && value !== undefined)
+}
+
 /**
  * Keeps the traits that have a Zendesk user field (matched as given, snake_case or camelCase), keyed by the
  * field's key. Unmatched traits are logged and dropped, never an error; one unmatched trait may refresh the
@@ -39,13 +44,18 @@ export async function userFieldValues(
   traits: Record<string, unknown> | undefined,
   logger?: Logger
 ): Promise<Record<string, FieldValue> | undefined> {
-  const candidates = Object.entries(traits ?? {}).filter(([key, value]) => !STANDARD_TRAITS.has(key) && value !== undefined)
+  const candidates = customTraits(traits)
   if (candidates.length === 0) return undefined
 
   let fieldKeys = new Set((await customFields(http, 'user_fields')).map((f) => f.key))
   if (candidates.some(([key]) => !matchFieldKey(key, fieldKeys))) {
-    const refreshed = await refreshCustomFields(http, 'user_fields')
-    if (refreshed) fieldKeys = new Set(refreshed.map((f) => f.key))
+    try {
+      const refreshed = await refreshCustomFields(http, 'user_fields')
+      if (refreshed) fieldKeys = new Set(refreshed.map((f) => f.key))
+    } catch (error) {
+      // The cached list is still good; a failed refresh only delays picking up a new field.
+      logger?.warn(`Could not re-read Zendesk user fields: ${(error as Error).message}`)
+    }
   }
 
   const values: Record<string, FieldValue> = {}

@@ -1,0 +1,228 @@
+import nock from 'nock'
+import {
+  APIError,
+  createRequestClient,
+  HTTPError,
+  InvalidAuthenticationError,
+  PayloadValidationError,
+  RequestTimeoutError,
+  RetryableError
+} from '@segment/actions-core'
+import { retryAfterSeconds, toZendeskError, ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
+import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
+import { BASE_URL } from './support'
+
+const ABOUT = 'user with external_id "u1"'
+const http = new ZendeskHttp(createRequestClient(), { subdomain: 'acme' })
+
+/** The error a GET to users/5 fails with when Zendesk answers as given. */
+async function failureFor(reply: (scope: nock.Interceptor) => nock.Scope): Promise<any> {
+  const scope = reply(nock(BASE_URL).get('/api/v2/users/5'))
+  const error = await http.get('users/5', ABOUT).then(
+    () => undefined,
+    (e) => e
+  )
+  expect(scope.isDone()).toBe(true)
+  expect(error).toBeInstanceOf(Error)
+  return error
+}
+
+function expectWellFormed(error: any, status: number) {
+  expect(error.status).toBe(status)
+  expect(typeof error.status).toBe('number')
+  expect(error).not.toBeInstanceOf(HTTPError)
+  expect(error.response).toBeUndefined()
+}
+
+beforeAll(() => nock.disableNetConnect())
+afterAll(() => nock.enableNetConnect())
+beforeEach(() => nock.cleanAll())
+
+describe('rate limits and unavailability (429, 503): retryable, carrying Retry-After', () => {
+  it('429 with a text/plain body', async () => {
+    const body = 'You have exceeded the rate limit for updating a single unique user. user email:  id:  external_id: '
+    const error = await failureFor((i) => i.reply(429, body, { 'Content-Type': 'text/plain', 'Retry-After': '27' }))
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.retryAfterSeconds).toBe(27)
+    expect(error.message).toContain('exceeded the rate limit')
+    expect(error.message).toContain('27')
+    expectWellFormed(error, 429)
+  })
+
+  it('429 without Retry-After is still retryable', async () => {
+    const error = await failureFor((i) => i.reply(429, 'Number of allowed API requests per minute exceeded'))
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.retryAfterSeconds).toBeUndefined()
+    expectWellFormed(error, 429)
+  })
+
+  it('503 with Retry-After', async () => {
+    const error = await failureFor((i) => i.reply(503, 'Maintenance', { 'Retry-After': '10' }))
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.retryAfterSeconds).toBe(10)
+    expectWellFormed(error, 503)
+  })
+
+  it('reads Retry-After given as an HTTP date', () => {
+    const inThirty = new Date(Date.now() + 30_000).toUTCString()
+    const seconds = retryAfterSeconds(new Headers({ 'Retry-After': inThirty }))
+    expect(seconds).toBeGreaterThanOrEqual(28)
+    expect(seconds).toBeLessThanOrEqual(30)
+    expect(retryAfterSeconds(new Headers())).toBeUndefined()
+    expect(retryAfterSeconds(new Headers({ 'Retry-After': 'soon' }))).toBeUndefined()
+  })
+})
+
+describe('server errors, timeouts and network failures: retryable', () => {
+  it.each([500, 502, 504])('%i', async (status) => {
+    const error = await failureFor((i) => i.reply(status, { error: 'InternalError' }))
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.message).toContain(String(status))
+    expectWellFormed(error, status)
+  })
+
+  it('a request that times out', async () => {
+    const impatient = new ZendeskHttp(createRequestClient({ timeout: 20 }), { subdomain: 'acme' })
+    nock(BASE_URL)
+      .get('/api/v2/users/5')
+      .delay(500)
+      .reply(200, { user: { id: 5 } })
+    const error = await impatient.get('users/5', ABOUT).catch((e) => e)
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.message).toMatch(/did not answer in time/)
+    expectWellFormed(error, 504)
+  })
+
+  it("actions-core's RequestTimeoutError", () => {
+    const error: any = toZendeskError(new RequestTimeoutError(), ABOUT)
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expectWellFormed(error, 504)
+  })
+
+  it('a network error (connection reset)', async () => {
+    const error = await failureFor((i) => i.replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }))
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.message).toContain('ECONNRESET')
+    expectWellFormed(error, 502)
+  })
+})
+
+describe('authentication and permission', () => {
+  it('401 with a bad API token → InvalidAuthenticationError', async () => {
+    const error = await failureFor((i) =>
+      i.reply(401, { error: "Couldn't authenticate you" }, { 'WWW-Authenticate': 'Basic realm="Web Password"' })
+    )
+    expect(error).toBeInstanceOf(InvalidAuthenticationError)
+    expect(error.message).toContain("Couldn't authenticate you")
+    expectWellFormed(error, 401)
+  })
+
+  it('401 with an expired OAuth token → InvalidAuthenticationError with the reason', async () => {
+    const error = await failureFor((i) =>
+      i.reply(401, {
+        error: 'invalid_token',
+        error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.'
+      })
+    )
+    expect(error).toBeInstanceOf(InvalidAuthenticationError)
+    expect(error.message).toContain('expired, revoked')
+    expectWellFormed(error, 401)
+  })
+
+  it('403 with error as an object {title, message}', async () => {
+    const message =
+      'You do not have access to this page. Please contact the account owner of this help desk for further help.'
+    const error = await failureFor((i) => i.reply(403, { error: { title: 'Forbidden', message } }))
+    expect(error).toBeInstanceOf(APIError)
+    expect(error).not.toBeInstanceOf(RetryableError)
+    expect(error.message).toContain(message)
+    expect(error.message).toContain(ABOUT)
+    expectWellFormed(error, 403)
+  })
+
+  it('403 with error as a string and a description naming the missing scope', async () => {
+    const error = await failureFor((i) =>
+      i.reply(403, { error: 'Forbidden', description: 'You are missing the following required scopes: read' })
+    )
+    expect(error).toBeInstanceOf(APIError)
+    expect(error).not.toBeInstanceOf(RetryableError)
+    expect(error.message).toContain('missing the following required scopes: read')
+    expectWellFormed(error, 403)
+  })
+
+  it('403 with no body still says what is missing', async () => {
+    const error = await failureFor((i) => i.reply(403, ''))
+    expect(error.message).toMatch(/permission or plan feature/)
+    expectWellFormed(error, 403)
+  })
+})
+
+describe('missing records, conflicts and validation', () => {
+  it('404 names the record that was not found', async () => {
+    const error = await failureFor((i) => i.reply(404, { error: 'RecordNotFound', description: 'Not found' }))
+    expect(error).toBeInstanceOf(APIError)
+    expect(error).not.toBeInstanceOf(RetryableError)
+    expect(error.message).toContain(`Zendesk has no ${ABOUT}`)
+    expectWellFormed(error, 404)
+  })
+
+  it('409 is retryable and keeps status 409', async () => {
+    const error = await failureFor((i) =>
+      i.reply(409, { error: 'DatabaseConflict', description: 'Database collision' })
+    )
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.message).toContain('Database collision')
+    expectWellFormed(error, 409)
+  })
+
+  it("422 → PayloadValidationError (400) with every message of Zendesk's details", async () => {
+    const error = await failureFor((i) =>
+      i.reply(422, {
+        error: 'RecordInvalid',
+        description: 'Record validation errors',
+        details: {
+          email: [{ description: 'Email: badmail is not properly formatted' }],
+          name: [{ description: 'Name: is too short', error: 'TooShort' }]
+        }
+      })
+    )
+    expect(error).toBeInstanceOf(PayloadValidationError)
+    expect(error.message).toContain('Email: badmail is not properly formatted; Name: is too short')
+    expect(error.message).not.toContain('Record validation errors')
+    expectWellFormed(error, 400)
+  })
+
+  it('422 detail without a description falls back to the field and error code', async () => {
+    const error = await failureFor((i) =>
+      i.reply(422, { error: 'RecordInvalid', details: { organization: [{ error: 'BlankValue' }] } })
+    )
+    expect(error.message).toContain('organization: BlankValue')
+    expectWellFormed(error, 400)
+  })
+
+  it('400 TooManyValues → PayloadValidationError with the description', async () => {
+    const error = await failureFor((i) =>
+      i.reply(400, {
+        error: 'TooManyValues',
+        description: 'Parameter  cannot specify more than 100 values',
+        max_count: 100
+      })
+    )
+    expect(error).toBeInstanceOf(PayloadValidationError)
+    expect(error.message).toContain('cannot specify more than 100 values')
+    expectWellFormed(error, 400)
+  })
+
+  it('any other 4xx keeps its status and is not retryable', async () => {
+    const error = await failureFor((i) => i.reply(413, 'Payload Too Large'))
+    expect(error).toBeInstanceOf(APIError)
+    expect(error).not.toBeInstanceOf(RetryableError)
+    expectWellFormed(error, 413)
+  })
+
+  it('a very long Zendesk message is cut short', async () => {
+    const error = await failureFor((i) => i.reply(422, { details: { notes: [{ description: 'x'.repeat(5000) }] } }))
+    expect(error.message.length).toBeLessThan(700)
+  })
+})
