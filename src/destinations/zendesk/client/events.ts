@@ -1,0 +1,38 @@
+import { APIError } from '@segment/actions-core'
+import { idSegment, type ZendeskHttp } from './http'
+
+/** The `event` of an Events API request; `source` must not be `zendesk` (reserved). */
+export interface ZendeskEvent {
+  source: string
+  type: string
+  properties: Record<string, unknown>
+  description?: string
+  created_at?: string
+}
+
+/** Zendesk's 202 answer: the event is queued on the user's profile for `source`. */
+export interface EventReceipt {
+  profile_id?: string
+  status?: string
+  user_id?: string
+}
+
+const EVENTS_API_HINT =
+  'The Events API needs a Suite Team plan or above and must be activated in Admin Center (Apps and integrations > APIs).'
+
+export class EventsApi {
+  constructor(private readonly http: ZendeskHttp) {}
+
+  /** `POST users/{id}/events` → 202. Never `user_profiles/events`, which would create an anonymous user. */
+  async track(userId: number | string, event: ZendeskEvent): Promise<EventReceipt> {
+    const id = idSegment(userId, 'zendesk_user_id')
+    try {
+      const { body } = await this.http.post<EventReceipt>(`users/${id}/events`, `user ${id}`, { event })
+      return body
+    } catch (error) {
+      if (error instanceof APIError && error.status === 403)
+        throw new APIError(`${error.message}. ${EVENTS_API_HINT}`, 403)
+      throw error
+    }
+  }
+}

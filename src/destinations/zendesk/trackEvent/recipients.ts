@@ -1,0 +1,104 @@
+import { IntegrationError } from '@segment/actions-core'
+import { mapWithConcurrency, statusOf } from '../batch'
+import type { ZendeskClient } from '../client'
+import type { EventReceipt, ZendeskEvent } from '../client/events'
+import { describeReference, findUserId, forgetUser, type UserReference } from '../find-user'
+
+type Outcome = { ok: true; id: number } | { ok: false; error: unknown }
+
+/** Answers that hold for every further request of this call: bad credentials, rate limit, maintenance. */
+const ACCOUNT_WIDE_STATUSES = new Set([401, 429, 503])
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'number' ? String(value) : typeof value === 'string' && value.trim() ? value.trim() : undefined
+
+function referenceKey(ref: UserReference): string {
+  const zendeskId = text(ref.zendesk_user_id)
+  if (zendeskId) return JSON.stringify(['id', zendeskId])
+  return JSON.stringify([text(ref.external_id)?.toLowerCase() ?? null, text(ref.email)?.toLowerCase() ?? null])
+}
+
+function userNotFound(ref: UserReference): IntegrationError {
+  return new IntegrationError(
+    `No Zendesk ${describeReference(ref)} exists, so the event was not sent. Track Event never creates users: send an identify for the user first, or map zendesk_user_id.`,
+    'ZENDESK_USER_NOT_FOUND',
+    404
+  )
+}
+
+const settle = (lookup: Promise<number>): Promise<Outcome> =>
+  lookup.then(
+    (id) => ({ ok: true, id }),
+    (error) => ({ ok: false, error })
+  )
+
+/**
+ * Sends events to the Zendesk users they reference, for one perform or performBatch call.
+ * Each distinct reference is looked up once per call (and through the account-wide id cache across calls).
+ * A looked-up id that Zendesk no longer knows (404) is forgotten and looked up once more.
+ * After a 401, 429 or 503 no further request is made: the remaining events fail with that error.
+ */
+export class EventRecipients {
+  private readonly lookups = new Map<string, Promise<Outcome>>()
+  private readonly relookups = new Map<string, Promise<Outcome>>()
+  private stoppedBy: unknown
+
+  constructor(private readonly client: ZendeskClient) {}
+
+  /** Looks up every distinct reference, `concurrency` at a time, so the events can then be sent. */
+  async resolveAll(refs: UserReference[], concurrency: number): Promise<void> {
+    const distinct = new Map<string, UserReference>()
+    for (const ref of refs) if (!distinct.has(referenceKey(ref))) distinct.set(referenceKey(ref), ref)
+    await mapWithConcurrency([...distinct.values()], concurrency, (ref) => this.outcome(this.lookups, ref, false))
+  }
+
+  async send(ref: UserReference, event: ZendeskEvent): Promise<{ userId: number; receipt: EventReceipt }> {
+    const userId = await this.userId(this.lookups, ref, false)
+    try {
+      return { userId, receipt: await this.track(userId, event) }
+    } catch (error) {
+      if (statusOf(error) !== 404 || text(ref.zendesk_user_id)) throw error
+      const freshId = await this.userId(this.relookups, ref, true)
+      if (freshId === userId) throw error
+      return { userId: freshId, receipt: await this.track(freshId, event) }
+    }
+  }
+
+  private async track(userId: number, event: ZendeskEvent): Promise<EventReceipt> {
+    return this.guard(() => this.client.events.track(userId, event))
+  }
+
+  private async userId(memo: Map<string, Promise<Outcome>>, ref: UserReference, forget: boolean): Promise<number> {
+    const outcome = await this.outcome(memo, ref, forget)
+    if (!outcome.ok) throw outcome.error
+    return outcome.id
+  }
+
+  /** The memoised lookup of `ref`; outcomes, not rejections, so a failure shared by many events is never unhandled. */
+  private outcome(memo: Map<string, Promise<Outcome>>, ref: UserReference, forget: boolean): Promise<Outcome> {
+    const key = referenceKey(ref)
+    let outcome = memo.get(key)
+    if (!outcome) {
+      if (forget) forgetUser(this.client, ref)
+      outcome = settle(
+        this.guard(async () => {
+          const id = await findUserId(this.client, ref)
+          if (id === undefined) throw userNotFound(ref)
+          return id
+        })
+      )
+      memo.set(key, outcome)
+    }
+    return outcome
+  }
+
+  private async guard<T>(request: () => Promise<T>): Promise<T> {
+    if (this.stoppedBy) throw this.stoppedBy
+    try {
+      return await request()
+    } catch (error) {
+      if (ACCOUNT_WIDE_STATUSES.has(statusOf(error))) this.stoppedBy ??= error
+      throw error
+    }
+  }
+}

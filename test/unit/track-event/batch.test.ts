@@ -1,0 +1,134 @@
+import { articleRead, receipt, sent, trackBatch, useNockZendesk, usersFound, zendesk } from './helpers'
+
+useNockZendesk()
+
+const eventFor = (userId: string, name: string, extra: Record<string, unknown> = {}) => ({
+  ...articleRead,
+  userId,
+  event: name,
+  messageId: `${userId}-${name}`,
+  ...extra
+})
+const byExternalId = (id: string) => zendesk().get('/api/v2/users/search').query({ external_id: id })
+const notFound = { error: 'RecordNotFound', description: 'Not found' }
+
+describe('Track Event: batches', () => {
+  it('looks each distinct user up once, then gives every event its own result', async () => {
+    byExternalId('u1').reply(200, usersFound({ id: 11, external_id: 'u1' }))
+    byExternalId('u2').reply(200, usersFound({ id: 12, external_id: 'u2' }))
+    byExternalId('ghost').reply(200, usersFound())
+    zendesk().post('/api/v2/users/11/events').times(3).reply(202, receipt(11))
+    zendesk().post('/api/v2/users/12/events').twice().reply(202, receipt(12))
+    zendesk().post('/api/v2/users/99/events').reply(202, receipt(99))
+
+    const results = await trackBatch([
+      eventFor('u1', 'A'),
+      eventFor('u2', 'B'),
+      eventFor('U1', 'C'),
+      eventFor('ghost', 'D'),
+      eventFor('u1', 'E'),
+      eventFor('u2', 'F'),
+      { ...eventFor('x', 'G'), userId: undefined, anonymousId: 'anon' },
+      eventFor('u3', 'H', { context: { zendesk_user_id: '99' } }),
+      eventFor('ghost', 'I')
+    ])
+
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 404, 200, 200, 400, 200, 404])
+    expect(results.map((r) => r.body?.user_id)).toEqual([11, 12, 11, undefined, 11, 12, undefined, 99, undefined])
+    expect(results[3].errormessage).toContain('No Zendesk user with external_id "ghost" exists')
+    expect(results[6].errormessage).toContain('zendesk_user_id, external_id or email')
+    expect(results[0].sent).toMatchObject({ external_id: 'u1', event_type: 'A', source: 'segment' })
+    const searches = sent.filter((r) => r.method === 'GET').map((r) => r.path)
+    expect(searches.sort()).toEqual([
+      '/api/v2/users/search?external_id=ghost',
+      '/api/v2/users/search?external_id=u1',
+      '/api/v2/users/search?external_id=u2'
+    ])
+    const posted = sent.filter((r) => r.method === 'POST').map((r) => `${r.path} ${r.body.event.type}`)
+    expect(posted.sort()).toEqual([
+      '/api/v2/users/11/events A',
+      '/api/v2/users/11/events C',
+      '/api/v2/users/11/events E',
+      '/api/v2/users/12/events B',
+      '/api/v2/users/12/events F',
+      '/api/v2/users/99/events H'
+    ])
+  })
+
+  it('sends at most 5 events at once', async () => {
+    let inFlight = 0
+    let most = 0
+    zendesk()
+      .post('/api/v2/users/7/events')
+      .times(12)
+      .reply(async () => {
+        inFlight++
+        most = Math.max(most, inFlight)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+        inFlight--
+        return [202, receipt(7)]
+      })
+    const events = Array.from({ length: 12 }, (_, i) => eventFor('u7', `E${i}`, { context: { zendesk_user_id: '7' } }))
+    const results = await trackBatch(events)
+    expect(results.every((r) => r.status === 200)).toBe(true)
+    expect(most).toBe(5)
+  })
+
+  it('one failing event does not fail the others', async () => {
+    zendesk().post('/api/v2/users/7/events').reply(202, receipt(7))
+    zendesk()
+      .post('/api/v2/users/8/events')
+      .reply(422, { errors: [{ code: 'PropertiesNotValid', title: 'Properties are too large' }] })
+    zendesk().post('/api/v2/users/9/events').reply(500, { error: 'InternalError' })
+    const results = await trackBatch([
+      eventFor('a', 'ok', { context: { zendesk_user_id: '7' } }),
+      eventFor('b', 'too big', { context: { zendesk_user_id: '8' } }),
+      eventFor('c', 'unlucky', { context: { zendesk_user_id: '9' } })
+    ])
+    expect(results.map((r) => r.status)).toEqual([200, 400, 500])
+    expect(results[1].errormessage).toContain('Properties are too large')
+    expect(results[2].errortype).toBe('INTERNAL_SERVER_ERROR')
+  })
+
+  it('after a 429 no more requests are made: the remaining events fail with the same retryable error', async () => {
+    let requests = 0
+    zendesk()
+      .post('/api/v2/users/7/events')
+      .times(20)
+      .optionally()
+      .reply(() => {
+        requests++
+        return [429, 'Rate limited', { 'Retry-After': '12' }]
+      })
+    const events = Array.from({ length: 20 }, (_, i) => eventFor('u7', `E${i}`, { context: { zendesk_user_id: '7' } }))
+    const results = await trackBatch(events)
+    expect(results.every((r) => r.status === 429)).toBe(true)
+    expect(results.every((r) => r.errormessage.includes('Retry after 12 s'))).toBe(true)
+    expect(requests).toBeGreaterThanOrEqual(1)
+    expect(requests).toBeLessThanOrEqual(5)
+  })
+
+  it('a user that was deleted since it was cached is looked up once again for the whole batch', async () => {
+    byExternalId('u1').reply(200, usersFound({ id: 11, external_id: 'u1' }))
+    zendesk().post('/api/v2/users/11/events').reply(202, receipt(11))
+    await trackBatch([eventFor('u1', 'first')])
+
+    zendesk().post('/api/v2/users/11/events').times(3).reply(404, notFound)
+    byExternalId('u1').reply(200, usersFound({ id: 21, external_id: 'u1' }))
+    zendesk().post('/api/v2/users/21/events').times(3).reply(202, receipt(21))
+    const results = await trackBatch([eventFor('u1', 'A'), eventFor('u1', 'B'), eventFor('u1', 'C')])
+    expect(results.map((r) => [r.status, r.body.user_id])).toEqual([
+      [200, 21],
+      [200, 21],
+      [200, 21]
+    ])
+    expect(sent.filter((r) => r.method === 'GET')).toHaveLength(2)
+  })
+
+  it('a reserved source fails every event with a 400 and sends nothing', async () => {
+    const results = await trackBatch([eventFor('u1', 'A'), eventFor('u2', 'B')], { source: 'zendesk' })
+    expect(results.map((r) => r.status)).toEqual([400, 400])
+    expect(results[0].errormessage).toContain('source "zendesk" is reserved')
+    expect(sent).toEqual([])
+  })
+})

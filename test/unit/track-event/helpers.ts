@@ -1,0 +1,106 @@
+import nock from 'nock'
+import { Destination, type SegmentEvent } from '@segment/actions-core'
+import definition from '../../../src'
+import { BASE_URL, presetSubscription, resetState, settings } from '../support'
+
+export interface SentRequest {
+  method: string
+  path: string
+  body: any
+  authorization: string | undefined
+}
+
+/** Every request the destination made to the nock Zendesk in the current test, in order. */
+export const sent: SentRequest[] = []
+const unmatched: string[] = []
+
+const destination = new Destination(definition)
+const subscription = presetSubscription('trackEvent')
+
+/** Fresh state before, and after each test: no request nock did not expect, no expected request left unmade. */
+export function useNockZendesk(): void {
+  beforeAll(() => {
+    nock.disableNetConnect()
+    nock.emitter.on('no match', (req: any) => unmatched.push(`${req.method} ${req.path}`))
+  })
+  beforeEach(() => {
+    nock.cleanAll()
+    resetState()
+    sent.length = 0
+    unmatched.length = 0
+  })
+  afterEach(() => {
+    expect(unmatched).toEqual([])
+    expect(nock.pendingMocks()).toEqual([])
+  })
+  afterAll(() => {
+    nock.emitter.removeAllListeners('no match')
+    nock.enableNetConnect()
+  })
+}
+
+/** The nock Zendesk; its requests are recorded in `sent`. */
+export function zendesk(): nock.Scope {
+  return nock(BASE_URL).on('request', (req: any, _interceptor: unknown, body: string) => {
+    sent.push({
+      method: req.method,
+      path: req.path,
+      body: body ? JSON.parse(body) : undefined,
+      authorization: [req.headers.authorization].flat()[0]
+    })
+  })
+}
+
+export const receipt = (userId: number) => ({
+  profile_id: '01HX0000000000000000000000',
+  status: 'received',
+  user_id: `${userId}`
+})
+
+export const usersFound = (...users: { id: number; external_id?: string; email?: string }[]) => ({
+  users: users.map((u) => ({ external_id: null, email: null, active: true, ...u })),
+  next_page: null,
+  previous_page: null,
+  count: users.length
+})
+
+/** The seed's "Article Read" example, with a fixed timestamp. */
+export const articleRead = {
+  type: 'track',
+  event: 'Article Read',
+  userId: '1234',
+  messageId: 'msg-article-read',
+  timestamp: '2024-05-01T10:00:00.000Z',
+  properties: { title: 'How to use Customer.io', course: 'Intro to Customer.io' }
+} as const
+
+/** The "Article Read" event without a userId, as an anonymous visitor sends it. */
+export const anonymousArticleRead = { ...articleRead, userId: undefined, anonymousId: 'anon-1' }
+
+/**
+ * One event through the Track Event preset (its mapping changed by `mapping`, if given); resolves to actions-core's
+ * results, rejects with the action's error.
+ */
+export function track(event: Record<string, unknown>, mapping: Record<string, unknown> = {}): Promise<any[]> {
+  const mapped = { ...subscription, mapping: { ...subscription.mapping, ...mapping } }
+  return destination.onEvent(event as unknown as SegmentEvent, { ...settings, subscription: mapped } as any)
+}
+
+/** The returned `data` of a successful single event. */
+export async function trackData(event: Record<string, unknown>): Promise<unknown> {
+  const results = await track(event)
+  return results.find((r) => r.output === 'Action Executed')?.data
+}
+
+/** A batch through the Track Event preset (mapping changed by `mapping`); resolves to one multistatus entry per event. */
+export async function trackBatch(
+  events: Record<string, unknown>[],
+  mapping: Record<string, unknown> = {}
+): Promise<any[]> {
+  const mapped = { ...subscription, mapping: { ...subscription.mapping, ...mapping } }
+  const results = await destination.onBatch(
+    events as unknown as SegmentEvent[],
+    { ...settings, subscription: mapped } as any
+  )
+  return (results[0] as any).multistatus
+}
