@@ -1,0 +1,78 @@
+import { Destination, type SegmentEvent } from '@segment/actions-core'
+import definition from '../../src'
+import { clearFieldCache } from '../../src/destinations/zendesk/client/fields'
+import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
+import { clearUserIdCache } from '../../src/destinations/zendesk/find-user'
+import { routeToSimulator } from '../../src/destinations/zendesk/zendesk-url'
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
+
+const settings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }
+
+export function clearCaches(): void {
+  clearFieldCache()
+  clearUserIdCache()
+}
+
+/** A fresh simulator with the destination routed to it, and the action's preset as the only subscription. */
+export async function benchEnvironment(action: string, options: SimulatorOptions) {
+  const simulator: RunningSimulator = await startSimulator(options)
+  routeToSimulator(simulator.url)
+  clearCaches()
+  // Zendesk jobs take seconds; the simulator finishes them in two polls, so polls can start soon.
+  configureJobPolling({ firstWaitMs: 20, maxWaitMs: 200, budgetMs: 20000 })
+  const preset = definition.presets!.find((p: any) => p.partnerAction === action) as any
+  const subscribed = {
+    ...settings,
+    subscriptions: [{ subscribe: preset.subscribe, partnerAction: preset.partnerAction, mapping: preset.mapping }]
+  }
+  const destination = new Destination(definition)
+  return {
+    simulator,
+    onEvent: (event: SegmentEvent) => destination.onEvent(event, subscribed as any),
+    onBatch: (events: SegmentEvent[]) => destination.onBatch(events, subscribed as any),
+    close: async () => {
+      routeToSimulator(undefined)
+      await simulator.close()
+    }
+  }
+}
+
+export interface EventOutcome {
+  delivered: boolean
+  status: number
+  retryAfterSeconds?: number
+  message?: string
+}
+
+const retryAfter = (message: string | undefined): number | undefined => {
+  const match = message && /Retry after (\d+) s/.exec(message)
+  return match ? Number(match[1]) : undefined
+}
+
+/** onEvent either returns (delivered) or throws the action's error. */
+export async function sendOne(env: { onEvent(e: SegmentEvent): Promise<unknown> }, event: SegmentEvent): Promise<EventOutcome> {
+  try {
+    await env.onEvent(event)
+    return { delivered: true, status: 200 }
+  } catch (error: any) {
+    return { delivered: false, status: error?.status ?? 500, message: error?.message, retryAfterSeconds: retryAfter(error?.message) }
+  }
+}
+
+/** onBatch answers one multistatus entry per event. */
+export async function sendBatch(
+  env: { onBatch(e: SegmentEvent[]): Promise<any[]> },
+  events: SegmentEvent[]
+): Promise<EventOutcome[]> {
+  try {
+    const [result] = await env.onBatch(events)
+    return (result?.multistatus ?? []).map((entry: any) => ({
+      delivered: entry.status >= 200 && entry.status < 300,
+      status: entry.status,
+      message: entry.errormessage,
+      retryAfterSeconds: retryAfter(entry.errormessage)
+    }))
+  } catch (error: any) {
+    return events.map(() => ({ delivered: false, status: error?.status ?? 500, message: error?.message }))
+  }
+}
