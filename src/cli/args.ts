@@ -1,0 +1,62 @@
+export const USAGE = `Usage:
+  npm start                                   run the local host (embedded Zendesk simulator unless ZENDESK_* is set)
+  npm start -- [--port N] [--mapping FILE.json]
+  npm start -- replay FILE.ndjson [--mapping FILE.json]
+                                              send a file of events (one JSON event per line) through the same
+                                              path, print the result per action and the simulator's records, exit
+  npm start -- --help
+
+Options:
+  --port N            port on 127.0.0.1 (default: $PORT, else 4000; 0 picks a free port)
+  --mapping FILE      use these subscriptions instead of the presets: a JSON list of
+                      { "partnerAction": "upsertUser", "subscribe": "type = \\"identify\\"", "mapping": { ... } }
+  -h, --help          show this text
+
+Environment (none set: the embedded Zendesk simulator on 127.0.0.1 is used):
+  ZENDESK_SUBDOMAIN                    your account, e.g. acme for https://acme.zendesk.com
+  ZENDESK_EMAIL + ZENDESK_API_TOKEN    an agent's email and a Zendesk API token, or
+  ZENDESK_OAUTH_TOKEN                  an OAuth access token
+  PORT                                 port when --port is not given`
+
+export type Command =
+  | { kind: 'serve'; port: number; mappingFile?: string }
+  | { kind: 'replay'; file: string; mappingFile?: string }
+  | { kind: 'help' }
+
+export class UsageError extends Error {}
+
+function parsePort(value: string | undefined, source: string): number {
+  if (value === undefined || !/^\d+$/.test(value) || Number(value) > 65535) {
+    throw new UsageError(`${source} must be a port number from 0 to 65535 (got ${JSON.stringify(value ?? '')}).`)
+  }
+  return Number(value)
+}
+
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: number): Command {
+  const positional: string[] = []
+  let port: number | undefined
+  let mappingFile: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=')
+        ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+        : [arg, undefined]
+    const value = () => inline ?? argv[++i]
+    if (flag === '-h' || flag === '--help') return { kind: 'help' }
+    else if (flag === '--port') port = parsePort(value(), '--port')
+    else if (flag === '--mapping') {
+      mappingFile = value()
+      if (!mappingFile) throw new UsageError('--mapping needs a file: --mapping FILE.json')
+    } else if (flag.startsWith('-')) throw new UsageError(`Unknown option ${flag}.`)
+    else positional.push(arg)
+  }
+  if (positional[0] === 'replay') {
+    if (positional.length !== 2) throw new UsageError('replay needs exactly one file: replay FILE.ndjson')
+    if (port !== undefined) throw new UsageError('--port is for the local host; replay starts no server.')
+    return { kind: 'replay', file: positional[1], mappingFile }
+  }
+  if (positional.length > 0) throw new UsageError(`Unknown command ${positional[0]}.`)
+  const envPort = env.PORT?.trim() ? parsePort(env.PORT.trim(), 'PORT') : undefined
+  return { kind: 'serve', port: port ?? envPort ?? defaultPort, mappingFile }
+}

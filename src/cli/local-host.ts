@@ -1,0 +1,307 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'http'
+import type { AddressInfo } from 'net'
+import definition from '../destinations/zendesk'
+import type { Settings } from '../destinations/zendesk/generated-types'
+import type { DestinationDefinition } from '@segment/actions-core'
+import type { RunningSimulator } from '../simulator'
+import { presetSubscriptions, readMappingFile, type Subscription } from './mapping-file'
+import { redact, secretsOf } from './redact'
+import { EventRunner } from './run-events'
+import { EventInputError, normaliseBatch, normaliseEvent, type EventType } from './segment-events'
+import { startTarget, type Target } from './target'
+
+export interface LocalHostOptions {
+  /** port on 127.0.0.1; 0 picks a free one (default 4000) */
+  port?: number
+  /** subscriptions to use instead of the presets: a JSON list of { partnerAction, subscribe, mapping } */
+  mappingFile?: string
+  /** where ZENDESK_* credentials are read from (default: process.env) */
+  env?: NodeJS.ProcessEnv
+  /** one line per request and the start-up banner (default: console.log) */
+  log?: (line: string) => void
+}
+
+export interface LocalHost {
+  url: string
+  target: Target
+  /** the embedded simulator, when no ZENDESK_* credentials were given */
+  simulator?: RunningSimulator
+  runner: EventRunner
+  close(): Promise<void>
+}
+
+export interface HostRequest {
+  method: string
+  path: string
+  query: URLSearchParams
+  /** the parsed JSON body (undefined when empty) */
+  body: unknown
+}
+
+export interface HostReply {
+  status: number
+  /** sent as JSON */
+  body: unknown
+}
+
+/** What a route can use; a page (e.g. a mapping UI) is added as more routes over the same context. */
+export interface HostContext {
+  definition: DestinationDefinition<Settings>
+  target: Target
+  runner: EventRunner
+  mappingFile?: string
+}
+
+export interface Route {
+  method: 'GET' | 'POST'
+  path: string
+  /** one line for the start-up banner and the 404 answer */
+  about: string
+  handle(request: HostRequest, context: HostContext): Promise<HostReply> | HostReply
+}
+
+export const DEFAULT_PORT = 4000
+const MAX_BODY_BYTES = 5 * 1024 * 1024
+const LOOPBACK = '127.0.0.1'
+
+class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+
+const ok = (body: unknown): HostReply => ({ status: 200, body })
+
+function eventRoute(type: EventType): Route {
+  return {
+    method: 'POST',
+    path: `/v1/${type}`,
+    about: `a Segment ${type} event, run through the matching subscriptions`,
+    handle: async (request, { runner }) => ok(await runner.runEvent(normaliseEvent(request.body, type)))
+  }
+}
+
+/** actions-core's definition as JSON, like Segment's `GET /manifest`; a dynamic field's loader shows as `dynamic: true`. */
+function manifest(context: HostContext): unknown {
+  const json = JSON.stringify(context.definition, (key, value) =>
+    typeof value === 'function' ? (key === 'dynamic' ? true : undefined) : value
+  )
+  return {
+    ...JSON.parse(json),
+    directoryName: 'zendesk',
+    target: context.target.kind,
+    subscriptions: context.runner.subscriptions
+  }
+}
+
+/** Segment's local server takes the settings as the whole body; `{ settings }` is accepted too. */
+function authenticationSettings(body: unknown): unknown {
+  if (!isObject(body)) return undefined
+  return isObject(body.settings) ? body.settings : body
+}
+
+export function hostRoutes(actionKeys: string[]): Route[] {
+  return [
+    eventRoute('identify'),
+    eventRoute('track'),
+    eventRoute('group'),
+    {
+      method: 'POST',
+      path: '/v1/batch',
+      about: '{ batch: [events] }, each subscription in one onBatch call',
+      handle: async (request, { runner }) => ok(await runner.runBatch(normaliseBatch(request.body)))
+    },
+    ...actionKeys.map<Route>((key) => ({
+      method: 'POST',
+      path: `/${key}`,
+      about: `{ payload, mapping, settings } for ${key} (an array payload runs as a batch)`,
+      handle: async (request, { runner }) => {
+        const body = isObject(request.body) ? request.body : {}
+        if (body.payload === undefined) throw new EventInputError('The body needs a "payload": an event or a list.')
+        return ok(
+          await runner.runAction(key, { payload: body.payload, mapping: body.mapping, settings: body.settings })
+        )
+      }
+    })),
+    {
+      method: 'POST',
+      path: '/authenticate',
+      about: '{ settings } → testAuthentication (the host’s own credentials when none are given)',
+      handle: async (request, { runner }) => ok(await runner.authenticate(authenticationSettings(request.body)))
+    },
+    {
+      method: 'POST',
+      path: '/delete',
+      about: '{ payload: { userId }, settings } → onDelete',
+      handle: async (request, { runner }) => {
+        const body = isObject(request.body) ? request.body : {}
+        return ok(await runner.deleteUser(body.payload, body.settings))
+      }
+    },
+    {
+      method: 'GET',
+      path: '/manifest',
+      about: 'the destination: settings, actions with their fields, presets, subscriptions in use',
+      handle: (_request, context) => ok(manifest(context))
+    },
+    {
+      method: 'GET',
+      path: '/simulator/state',
+      about: 'the embedded simulator’s records',
+      handle: (_request, { target }) =>
+        target.simulator
+          ? ok(target.simulator.state())
+          : { status: 404, body: { error: 'There is no simulator: this host sends to a real Zendesk account.' } }
+    }
+  ]
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      // Past the limit the rest is read and dropped, so the 413 answer can still be sent.
+      if (size > MAX_BODY_BYTES) reject(new HttpProblem(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`))
+      else chunks.push(chunk)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}
+
+/**
+ * Only same-machine clients may talk to the host: a Host header naming another name is a DNS-rebinding attempt,
+ * and a POST without a JSON content type is what a web page can send cross-site without a CORS preflight.
+ */
+function checkOrigin(req: IncomingMessage, port: number): void {
+  const allowed = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]
+  if (!allowed.includes((req.headers.host ?? '').toLowerCase())) {
+    throw new HttpProblem(403, 'The local host only answers requests addressed to 127.0.0.1 or localhost.')
+  }
+  if (req.method === 'POST' && !/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    throw new HttpProblem(415, 'Send the body as JSON with the header Content-Type: application/json.')
+  }
+}
+
+async function parseRequest(req: IncomingMessage): Promise<HostRequest> {
+  const url = new URL(req.url ?? '/', `http://${LOOPBACK}`)
+  const raw = await readBody(req)
+  let body: unknown
+  if (raw.trim() !== '') {
+    try {
+      body = JSON.parse(raw)
+    } catch (error) {
+      throw new HttpProblem(400, `The body is not valid JSON: ${(error as Error).message}`)
+    }
+  }
+  return { method: req.method ?? 'GET', path: url.pathname.replace(/\/+$/, '') || '/', query: url.searchParams, body }
+}
+
+function send(res: ServerResponse, reply: HostReply, secrets: string[]): void {
+  res.writeHead(reply.status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store'
+  })
+  res.end(JSON.stringify(redact(reply.body, secrets), null, 2))
+}
+
+/** Secrets a reply must not echo: the host's and any the request brought. */
+function secretsFor(context: HostContext, body: unknown): string[] {
+  const given = isObject(body) ? [body, body.settings] : []
+  return [...secretsOf(context.target.settings), ...given.flatMap(secretsOf)]
+}
+
+function banner(url: string, context: HostContext, routes: Route[], subscriptions: Subscription[]): string {
+  const actionKeys = Object.keys(context.definition.actions)
+  const listed = routes.filter((route) => !actionKeys.includes(route.path.slice(1)))
+  const from = context.mappingFile ? `the mapping file ${context.mappingFile}` : 'the presets'
+  return [
+    context.target.description,
+    `actions-zendesk local host listening at ${url}`,
+    ...listed.map((route) => `  ${route.method.padEnd(4)} ${route.path.padEnd(18)} ${route.about}`),
+    `  POST ${'/<action>'.padEnd(18)} { payload, mapping, settings } → that action (an array payload runs as a batch);`,
+    `       ${''.padEnd(18)} actions: ${actionKeys.join(', ')}`,
+    `Subscriptions (${subscriptions.length}, from ${from}): ${subscriptions.map((s) => s.partnerAction).join(', ')}`
+  ].join('\n')
+}
+
+/**
+ * Starts the local host on 127.0.0.1: Segment-spec events in, the destination's actions run through actions-core,
+ * each event's result per action out. Without ZENDESK_* credentials it starts and uses the embedded simulator.
+ */
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
+  const log = options.log ?? ((line: string) => console.log(line))
+  const subscriptions = options.mappingFile
+    ? await readMappingFile(options.mappingFile, definition)
+    : presetSubscriptions(definition)
+  const target = await startTarget(options.env ?? process.env)
+  const runner = new EventRunner(definition, target.settings, subscriptions)
+  const context: HostContext = { definition, target, runner, mappingFile: options.mappingFile }
+  const routes = hostRoutes(Object.keys(definition.actions))
+  let port = 0
+
+  const server = createServer((req, res) => {
+    const started = Date.now()
+    let body: unknown
+    const answer = async (): Promise<HostReply> => {
+      checkOrigin(req, port)
+      const request = await parseRequest(req)
+      body = request.body
+      const route = routes.find((r) => r.path === request.path && r.method === request.method)
+      if (!route) {
+        return {
+          status: 404,
+          body: {
+            error: `No route ${request.method} ${request.path}.`,
+            routes: routes.map((r) => `${r.method} ${r.path}`)
+          }
+        }
+      }
+      return route.handle(request, context)
+    }
+    answer()
+      .catch((error: unknown): HostReply => {
+        if (error instanceof HttpProblem) return { status: error.status, body: { error: error.message } }
+        if (error instanceof EventInputError) return { status: 400, body: { error: error.message } }
+        return { status: 500, body: { error: (error as Error)?.message ?? String(error) } }
+      })
+      .then((reply) => {
+        send(res, reply, secretsFor(context, body))
+        log(`${req.method} ${req.url} → ${reply.status} (${Date.now() - started} ms)`)
+      })
+  })
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(options.port ?? DEFAULT_PORT, LOOPBACK, () => resolve())
+    })
+  } catch (error) {
+    await target.close()
+    throw error
+  }
+  port = (server.address() as AddressInfo).port
+  const url = `http://${LOOPBACK}:${port}`
+  log(redact(banner(url, context, routes, subscriptions), secretsOf(target.settings)))
+
+  return {
+    url,
+    target,
+    simulator: target.simulator,
+    runner,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeAllConnections()
+      await closed
+      await target.close()
+    }
+  }
+}

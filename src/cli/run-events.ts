@@ -1,0 +1,367 @@
+import {
+  defaultValues,
+  Destination,
+  RetryableError,
+  transform,
+  type DecoratedResponse,
+  type DestinationDefinition,
+  type JSONObject,
+  type Logger,
+  type SegmentEvent
+} from '@segment/actions-core'
+import { parseFql, validate } from '@segment/destination-subscriptions'
+import { statusOf } from '../destinations/zendesk/batch'
+import type { Settings } from '../destinations/zendesk/generated-types'
+import { normaliseSubdomain } from '../destinations/zendesk/settings'
+import type { Subscription } from './mapping-file'
+import { describeEvent } from './segment-events'
+
+export type Outcome = 'delivered' | 'rejected' | 'retryable'
+
+/** One request the destination sent to Zendesk, without headers (they carry the credentials). */
+export interface ZendeskExchange {
+  request: { method: string; url: string; body?: unknown }
+  response: { status: number; body?: unknown }
+}
+
+export interface ActionResult {
+  action: string
+  subscription: string
+  result: Outcome
+  status: number
+  message?: string
+  /** the event mapped to the action's fields (single events) */
+  payload?: unknown
+  /** what the action logged, e.g. traits that have no Zendesk field */
+  logs?: string[]
+  /** the requests this action sent for this event (single events; a batch lists them per subscription) */
+  requests?: ZendeskExchange[]
+}
+
+export interface EventReport {
+  messageId: string
+  type: string
+  description: string
+  /** one entry per subscription the event matched; empty when it matched none */
+  actions: ActionResult[]
+}
+
+export interface BatchReport {
+  events: EventReport[]
+  /** the requests each subscription sent for the whole batch, by subscription name */
+  requests: Record<string, ZendeskExchange[]>
+}
+
+export interface ActionRunInput {
+  payload: unknown
+  mapping?: unknown
+  settings?: unknown
+}
+
+export type ActionRunReport = ActionResult | { action: string; results: ActionResult[]; requests: ZendeskExchange[] }
+
+/** 409 is retryable too: Zendesk answers it when two writes to one record race (the README's error table). */
+const RETRYABLE_STATUSES = new Set([408, 409, 423, 429])
+const CREDENTIAL_KEYS = ['email', 'api_token', 'oauth_token']
+/** Keys a caller's settings may not bring: they would change which actions run. */
+const HOST_ONLY_KEYS = ['subscription', 'subscriptions', 'oauth']
+
+export function outcomeOf(status: number, error?: unknown): Outcome {
+  if (status >= 200 && status < 300 && error === undefined) return 'delivered'
+  if (error instanceof RetryableError || (error as { code?: unknown })?.code === 'RETRYABLE_ERROR') return 'retryable'
+  return status >= 500 || RETRYABLE_STATUSES.has(status) ? 'retryable' : 'rejected'
+}
+
+/** Which action and subscription a result belongs to. */
+type ResultLabel = Pick<ActionResult, 'action' | 'subscription'>
+
+const labelOf = (subscription: Subscription): ResultLabel => ({
+  action: subscription.partnerAction,
+  subscription: subscription.name
+})
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+
+export function matches(subscription: Subscription, event: SegmentEvent): boolean {
+  const parsed = parseFql(subscription.subscribe)
+  if ('error' in parsed) return false
+  try {
+    return validate(parsed, event)
+  } catch {
+    return false
+  }
+}
+
+/**
+ * The settings for one call: the caller's settings over the host's. The host's credentials are used only for the
+ * host's own account: not when the caller brings any credential (never mixed with someone else's email) and not
+ * for another subdomain (never sent to an account they do not belong to).
+ */
+export function effectiveSettings(host: Settings, given: unknown): Settings {
+  if (!isObject(given)) return host
+  const own = Object.fromEntries(Object.entries(given).filter(([key]) => !HOST_ONLY_KEYS.includes(key)))
+  const bringsCredentials = CREDENTIAL_KEYS.some((key) => key in own)
+  const otherAccount = 'subdomain' in own && !sameSubdomain(own.subdomain, host.subdomain)
+  const base = Object.fromEntries(
+    Object.entries(host).filter(([key]) => !((bringsCredentials || otherAccount) && CREDENTIAL_KEYS.includes(key)))
+  )
+  return { ...base, ...own } as unknown as Settings
+}
+
+function sameSubdomain(a: unknown, b: unknown): boolean {
+  try {
+    return normaliseSubdomain(a) === normaliseSubdomain(b)
+  } catch {
+    return false
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return text
+  }
+}
+
+/** actions-core keeps each response with the request that produced it (a fetch Request whose body can be re-read). */
+async function exchangeOf(response: DecoratedResponse): Promise<ZendeskExchange> {
+  const { request } = response
+  return {
+    request: { method: request.method, url: request.url, body: parseBody(await request.clone().text()) },
+    response: { status: response.status, body: response.data ?? (response.content || undefined) }
+  }
+}
+
+function collectingLogger(lines: string[]): Logger {
+  const push = (...message: string[]) => lines.push(message.join(' '))
+  return {
+    level: 'info',
+    name: 'actions-zendesk',
+    debug: () => undefined,
+    info: push,
+    warn: push,
+    error: push,
+    crit: push,
+    log: push,
+    withTags: () => undefined
+  }
+}
+
+/**
+ * Runs events through actions-core's Destination the way a host does, one unit of work at a time, and reports
+ * each event's result per action. Working one at a time keeps results reproducible and lets every Zendesk request
+ * be attributed to the action and event that sent it.
+ */
+export class EventRunner {
+  readonly destination: Destination<Settings>
+  private queue: Promise<unknown> = Promise.resolve()
+
+  constructor(
+    readonly definition: DestinationDefinition<Settings>,
+    public settings: Settings,
+    public subscriptions: Subscription[]
+  ) {
+    this.destination = new Destination(definition)
+  }
+
+  /** One event: each matching subscription in turn through `onEvent`. */
+  runEvent(event: SegmentEvent): Promise<EventReport> {
+    return this.exclusive(async () => {
+      const actions: ActionResult[] = []
+      for (const subscription of this.subscriptions.filter((s) => matches(s, event))) {
+        actions.push(await this.deliverOne(subscription, event))
+      }
+      return { messageId: String(event.messageId), type: event.type, description: describeEvent(event), actions }
+    })
+  }
+
+  /** A batch: per subscription, its matching events in one `onBatch` call (`onEvent` each for an action without batching). */
+  runBatch(events: SegmentEvent[]): Promise<BatchReport> {
+    return this.exclusive(async () => {
+      const results: ActionResult[][] = events.map(() => [])
+      const requests: Record<string, ZendeskExchange[]> = {}
+      for (const subscription of this.subscriptions) {
+        const indexes = events.map((_, i) => i).filter((i) => matches(subscription, events[i]))
+        if (indexes.length === 0) continue
+        const matched = indexes.map((i) => events[i])
+        this.takeExchanges()
+        const outcomes = this.supportsBatch(subscription.partnerAction)
+          ? await this.deliverBatch(subscription, matched)
+          : await this.deliverEach(subscription, matched)
+        requests[subscription.name] = [...(requests[subscription.name] ?? []), ...(await this.exchanges())]
+        indexes.forEach((eventIndex, k) => results[eventIndex].push(outcomes[k]))
+      }
+      return {
+        events: events.map((event, i) => ({
+          messageId: String(event.messageId),
+          type: event.type,
+          description: describeEvent(event),
+          actions: results[i]
+        })),
+        requests
+      }
+    })
+  }
+
+  /**
+   * Segment's local-server route `POST /<action>`: the payload (an event, or an array of events for a batch) mapped
+   * with the action's field defaults under the given mapping, without subscription matching.
+   */
+  runAction(actionKey: string, input: ActionRunInput): Promise<ActionRunReport> {
+    return this.exclusive(async () => {
+      const action = this.destination.actions[actionKey]
+      const mapping = {
+        ...defaultValues(action.definition.fields),
+        ...(isObject(input.mapping) ? input.mapping : {})
+      } as JSONObject
+      const settings = effectiveSettings(this.settings, input.settings)
+      const label = { action: actionKey, subscription: action.definition.title }
+      const executeOne = (data: JSONObject) => (logger: Logger) =>
+        action.execute({ data, mapping, settings, auth: undefined, logger })
+      this.takeExchanges()
+      if (!Array.isArray(input.payload)) {
+        const result = await this.settle(
+          label,
+          executeOne(isObject(input.payload) ? (input.payload as JSONObject) : {})
+        )
+        return { ...result, requests: await this.exchanges() }
+      }
+      const events = input.payload.map((item) => (isObject(item) ? item : {})) as JSONObject[]
+      const results = action.hasBatchSupport
+        ? await this.batchOutcomes(label, events.length, (logger) =>
+            this.destination.executeBatch(actionKey, {
+              events: events as unknown as SegmentEvent[],
+              mapping,
+              settings,
+              logger
+            })
+          )
+        : await this.inTurn(events, (event) => this.settle(label, executeOne(event)))
+      return { action: actionKey, results, requests: await this.exchanges() }
+    })
+  }
+
+  /** Segment's local-server route `POST /authenticate`: runs the destination's testAuthentication. */
+  authenticate(settings: unknown): Promise<{ ok: true } | { ok: false; error: string }> {
+    return this.exclusive(async () => {
+      try {
+        await this.destination.testAuthentication(effectiveSettings(this.settings, settings))
+        return { ok: true as const }
+      } catch (error) {
+        return { ok: false as const, error: messageOf(error) }
+      }
+    })
+  }
+
+  /** Segment's local-server route `POST /delete`: the destination's onDelete for `{ userId }`. */
+  deleteUser(payload: unknown, settings: unknown): Promise<ActionResult> {
+    return this.exclusive(async () => {
+      this.takeExchanges()
+      const event = (isObject(payload) ? payload : {}) as unknown as SegmentEvent
+      const label = { action: 'onDelete', subscription: 'onDelete' }
+      const result = await this.settle(label, () =>
+        this.destination.onDelete!(event, effectiveSettings(this.settings, settings) as unknown as JSONObject)
+      )
+      return { ...result, requests: await this.exchanges() }
+    })
+  }
+
+  private supportsBatch(actionKey: string): boolean {
+    return this.destination.actions[actionKey]?.hasBatchSupport ?? false
+  }
+
+  private async deliverOne(subscription: Subscription, event: SegmentEvent): Promise<ActionResult> {
+    this.takeExchanges()
+    let payload: unknown
+    try {
+      payload = transform(subscription.mapping as JSONObject, event as unknown as JSONObject)
+    } catch {
+      payload = undefined
+    }
+    const result = await this.settle(labelOf(subscription), this.onEventFor(subscription, event))
+    return { ...result, payload, requests: await this.exchanges() }
+  }
+
+  private deliverEach(subscription: Subscription, events: SegmentEvent[]): Promise<ActionResult[]> {
+    return this.inTurn(events, (event) => this.settle(labelOf(subscription), this.onEventFor(subscription, event)))
+  }
+
+  private deliverBatch(subscription: Subscription, events: SegmentEvent[]): Promise<ActionResult[]> {
+    return this.batchOutcomes(labelOf(subscription), events.length, async (logger) => {
+      const [first] = await this.destination.onBatch(events, this.hostSettings(subscription), { logger })
+      return (first as { multistatus?: unknown[] })?.multistatus ?? []
+    })
+  }
+
+  private onEventFor(subscription: Subscription, event: SegmentEvent) {
+    return (logger: Logger) => this.destination.onEvent(event, this.hostSettings(subscription), { logger })
+  }
+
+  private async inTurn<T>(items: T[], run: (item: T) => Promise<ActionResult>): Promise<ActionResult[]> {
+    const results: ActionResult[] = []
+    for (const item of items) results.push(await run(item))
+    return results
+  }
+
+  /** One result per event from a batch call's multistatus; a batch call that throws fails each of its events. */
+  private async batchOutcomes(
+    label: ResultLabel,
+    count: number,
+    call: (logger: Logger) => Promise<unknown[]>
+  ): Promise<ActionResult[]> {
+    const logs: string[] = []
+    const withLogs = (result: ActionResult): ActionResult => (logs.length ? { ...result, logs } : result)
+    try {
+      const multistatus = await call(collectingLogger(logs))
+      return Array.from({ length: count }, (_, i) => {
+        const entry = (multistatus[i] ?? {}) as { status?: number; errormessage?: string }
+        const status = typeof entry.status === 'number' ? entry.status : 500
+        if (entry.errormessage === undefined && status < 300) return withLogs({ ...label, result: 'delivered', status })
+        const message = entry.errormessage ?? `The action gave no result for this event (${status}).`
+        return withLogs({ ...label, result: outcomeOf(status, entry), status, message })
+      })
+    } catch (error) {
+      const status = statusOf(error)
+      return Array.from({ length: count }, () =>
+        withLogs({ ...label, result: outcomeOf(status, error), status, message: messageOf(error) })
+      )
+    }
+  }
+
+  private async settle(label: ResultLabel, call: (logger: Logger) => Promise<unknown>): Promise<ActionResult> {
+    const logs: string[] = []
+    let result: ActionResult
+    try {
+      await call(collectingLogger(logs))
+      result = { ...label, result: 'delivered', status: 200 }
+    } catch (error) {
+      const status = statusOf(error)
+      result = { ...label, result: outcomeOf(status, error), status, message: messageOf(error) }
+    }
+    return logs.length ? { ...result, logs } : result
+  }
+
+  private hostSettings(subscription: Subscription): JSONObject {
+    return { ...this.settings, subscriptions: [subscription] } as unknown as JSONObject
+  }
+
+  /** Drops what earlier work left in the destination's response log. */
+  private takeExchanges(): DecoratedResponse[] {
+    return this.destination.responses.splice(0)
+  }
+
+  private async exchanges(): Promise<ZendeskExchange[]> {
+    return Promise.all(this.takeExchanges().map(exchangeOf))
+  }
+
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task, task)
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+}
