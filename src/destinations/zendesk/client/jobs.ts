@@ -121,6 +121,6 @@ function itemError(item: JobResultItem): Error {
   const message = `Zendesk rejected the item: ${code}${item.details ? ` — ${item.details}` : ''}`
   if (/NotFound/i.test(code)) return new APIError(message, 404)
   if (/Permission|Forbidden/i.test(code)) return new APIError(message, 403)
-  if (/Conflict|Timeout|TooManyJobs|Temporar/i.test(code)) return new ZendeskRetryableError(message, 500)
+  if (/Conflict|Timeout|TooManyJobs|Temporar|Internal/i.test(code)) return new ZendeskRetryableError(message, 500)
   return new PayloadValidationError(message)
 }

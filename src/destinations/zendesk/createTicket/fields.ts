@@ -1,0 +1,111 @@
+import type { InputField } from '@segment/actions-core'
+import { property, sharedFields } from '../ticket-fields'
+
+/** `first`, else `second`, else `third` (each only when the path exists). */
+const firstOf = (first: object, second: object, third?: object) => ({
+  '@if': { exists: first, then: first, else: third ? { '@if': { exists: second, then: second, else: third } } : second }
+})
+
+export const fields: Record<string, InputField> = {
+  subject: {
+    label: 'Subject',
+    description: "The ticket's subject line. Default: properties.subject.",
+    type: 'string',
+    default: property('subject')
+  },
+  comment: {
+    label: 'Comment',
+    description:
+      "The ticket's first comment (its description); required by Zendesk. Default: properties.comment, else properties.description.",
+    type: 'string',
+    default: firstOf(property('comment'), property('description'))
+  },
+  html: sharedFields.html,
+  public: {
+    label: 'Public Comment',
+    description:
+      'Whether the requester can see the comment; off makes it an internal note. Zendesk makes it public when empty. Default: properties.public.',
+    type: 'boolean',
+    default: property('public')
+  },
+  priority: sharedFields.priority,
+  status: sharedFields.status,
+  type: sharedFields.type,
+  tags: {
+    label: 'Tags',
+    description: 'Tags for the ticket. Default: properties.tags.',
+    type: 'string',
+    multiple: true,
+    default: property('tags')
+  },
+  external_id: {
+    label: 'External ID',
+    description:
+      "Your ID for the ticket. Before creating, the destination looks for a ticket with this external ID and, when one exists, returns it instead of creating a second, so a retried delivery never duplicates a ticket. Required; use a value that is unique per ticket. Default: properties.external_id, else the event's messageId.",
+    type: 'string',
+    default: firstOf(property('external_id'), { '@path': '$.messageId' })
+  },
+  custom_fields: sharedFields.custom_fields,
+  group_id: {
+    label: 'Group ID',
+    description: 'The numeric id of the Zendesk group the ticket is assigned to. Default: properties.group_id.',
+    type: 'integer',
+    default: property('group_id')
+  },
+  assignee_email: {
+    label: 'Assignee Email',
+    description: 'The email of the agent the ticket is assigned to. Default: properties.assignee_email.',
+    type: 'string',
+    default: property('assignee_email')
+  },
+  brand_id: {
+    label: 'Brand ID',
+    description: 'The numeric id of the Zendesk brand of the ticket. Default: properties.brand_id.',
+    type: 'integer',
+    default: property('brand_id')
+  },
+  zendesk_user_id: {
+    label: 'Requester Zendesk User ID',
+    description:
+      'The numeric Zendesk id of the requester. When set, Requester Email and Requester External ID are not used. Default: context.zendesk_user_id.',
+    type: 'string',
+    default: { '@path': '$.context.zendesk_user_id' }
+  },
+  requester_email: {
+    label: 'Requester Email',
+    description:
+      "The requester's email, used when Requester Zendesk User ID is empty. Zendesk finds the user with this email or creates one. Default: properties.requester_email, else context.traits.email, else traits.email.",
+    type: 'string',
+    default: firstOf(property('requester_email'), { '@path': '$.context.traits.email' }, { '@path': '$.traits.email' })
+  },
+  requester_name: {
+    label: 'Requester Name',
+    description:
+      'The name Zendesk gives a requester it creates from Requester Email. Default: properties.requester_name, else context.traits.name, else traits.name.',
+    type: 'string',
+    default: firstOf(property('requester_name'), { '@path': '$.context.traits.name' }, { '@path': '$.traits.name' })
+  },
+  requester_external_id: {
+    label: 'Requester External ID',
+    description:
+      'Used when both Requester Zendesk User ID and Requester Email are empty: the requester is the Zendesk user with this external ID (e.g. created by Upsert User). Default: userId.',
+    type: 'string',
+    default: { '@path': '$.userId' }
+  },
+  enable_batching: {
+    label: 'Send in Batches',
+    description:
+      'Let the host deliver events in batches: tickets are created in bulk (up to 100 per request) after the duplicate check. Default: on.',
+    type: 'boolean',
+    default: true
+  },
+  batch_size: {
+    label: 'Batch Size',
+    description: "How many tickets go in one bulk request (at most 100, Zendesk's limit). Default: 100.",
+    type: 'integer',
+    minimum: 1,
+    maximum: 100,
+    default: 100,
+    unsafe_hidden: true
+  }
+}

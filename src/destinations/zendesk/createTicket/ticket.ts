@@ -1,0 +1,98 @@
+import { PayloadValidationError, RetryableError, type JSONLikeObject } from '@segment/actions-core'
+import type { ZendeskClient } from '../client'
+import { idSegment } from '../client/http'
+import type { NewTicket, ZendeskTicket } from '../client/tickets'
+import { findUserId } from '../find-user'
+import { newestTicket, severalNote, text, ticketChanges, withoutUndefined } from '../ticket-fields'
+import type { Payload } from './generated-types'
+
+/** Who asked: a Zendesk user id, an email (Zendesk finds or creates the user) or an external_id to look up. */
+export type RequesterReference =
+  | { kind: 'id'; id: number }
+  | { kind: 'email'; email: string; name?: string }
+  | { kind: 'external_id'; externalId: string }
+
+/** A checked ticket, ready to send once its requester is known. */
+export interface TicketDraft {
+  ticket: Omit<NewTicket, 'requester_id' | 'requester'>
+  requester: RequesterReference
+}
+
+function requesterOf(payload: Payload): RequesterReference {
+  if (text(payload.zendesk_user_id)) {
+    return { kind: 'id', id: Number(idSegment(payload.zendesk_user_id, 'zendesk_user_id')) }
+  }
+  const email = text(payload.requester_email)
+  if (email) return withoutUndefined({ kind: 'email' as const, email, name: text(payload.requester_name) })
+  const externalId = text(payload.requester_external_id)
+  if (externalId) return { kind: 'external_id', externalId }
+  throw new PayloadValidationError(
+    'Create Ticket needs a requester and zendesk_user_id, requester_email and requester_external_id are all empty (map context.zendesk_user_id, properties.requester_email / traits.email, or userId).'
+  )
+}
+
+/** Checks the payload before any request: comment, external_id, enums, custom field ids, requester. */
+export function draftOf(payload: Payload): TicketDraft {
+  const changes = ticketChanges(payload)
+  if (!changes.comment) {
+    throw new PayloadValidationError(
+      "Create Ticket needs a comment (the ticket's first comment, which Zendesk requires) and comment is empty (map properties.comment or properties.description)."
+    )
+  }
+  const externalId = text(payload.external_id)
+  if (!externalId) {
+    throw new PayloadValidationError(
+      'Create Ticket needs an external_id, which keeps a retried delivery from creating a second ticket, and external_id is empty (map properties.external_id or messageId).'
+    )
+  }
+  const ticket = withoutUndefined({
+    ...changes,
+    comment: changes.comment,
+    external_id: externalId,
+    group_id: payload.group_id ?? undefined,
+    assignee_email: text(payload.assignee_email),
+    brand_id: payload.brand_id ?? undefined
+  })
+  return { ticket, requester: requesterOf(payload) }
+}
+
+/** Resolves requesters, looking each external_id up once per action call (and through the shared user cache). */
+export class Requesters {
+  private readonly lookups = new Map<string, Promise<number | undefined>>()
+
+  constructor(private readonly client: ZendeskClient) {}
+
+  async fields(ref: RequesterReference): Promise<Pick<NewTicket, 'requester_id' | 'requester'>> {
+    if (ref.kind === 'id') return { requester_id: ref.id }
+    if (ref.kind === 'email') return { requester: withoutUndefined({ email: ref.email, name: ref.name }) }
+    let lookup = this.lookups.get(ref.externalId)
+    if (!lookup) {
+      lookup = findUserId(this.client, { external_id: ref.externalId })
+      this.lookups.set(ref.externalId, lookup)
+    }
+    const id = await lookup
+    if (id === undefined) {
+      // Most often the identify that creates this user is being delivered at the same moment: retrying resolves it.
+      throw new RetryableError(
+        `No Zendesk user has external_id ${JSON.stringify(ref.externalId)} yet, so the ticket has no requester; it will be retried. Map requester_email or zendesk_user_id to create tickets for users Zendesk does not know.`
+      )
+    }
+    return { requester_id: id }
+  }
+}
+
+export function createdResult(ticket: { id?: number | null }, externalId: string): JSONLikeObject {
+  return { id: ticket.id ?? null, external_id: externalId, created: true }
+}
+
+/** The result for a ticket that already existed: success, nothing created, and why. */
+export function existingResult(tickets: ZendeskTicket[], externalId: string): JSONLikeObject {
+  const ticket = newestTicket(tickets)
+  const several = severalNote(tickets, ticket, externalId)
+  return {
+    id: ticket.id,
+    external_id: externalId,
+    created: false,
+    message: `Ticket ${ticket.id} already has external_id ${JSON.stringify(externalId)}, so no new ticket was created.${several ? ` ${several}` : ''}`
+  }
+}

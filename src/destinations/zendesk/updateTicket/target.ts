@@ -1,0 +1,59 @@
+import { APIError, PayloadValidationError, type JSONLikeObject } from '@segment/actions-core'
+import type { ZendeskClient } from '../client'
+import { idSegment } from '../client/http'
+import { describeTicket, type TicketChanges } from '../client/tickets'
+import { newestTicket, severalNote, text, ticketChanges } from '../ticket-fields'
+import type { Payload } from './generated-types'
+
+export type TicketReference = { kind: 'id'; id: number } | { kind: 'external_id'; externalId: string }
+
+/** A checked update: which ticket, and what changes. */
+export interface UpdateDraft {
+  ref: TicketReference
+  changes: TicketChanges
+}
+
+/** The ticket to update, and a note when it was chosen among several with one external_id. */
+export interface ResolvedTicket {
+  id: number
+  note?: string
+}
+
+function referenceOf(payload: Payload): TicketReference {
+  if (text(payload.ticket_id)) return { kind: 'id', id: Number(idSegment(payload.ticket_id, 'ticket_id')) }
+  const externalId = text(payload.external_id)
+  if (externalId) return { kind: 'external_id', externalId }
+  throw new PayloadValidationError(
+    'Update Ticket needs ticket_id or external_id to find the ticket, and both are empty (map properties.ticket_id or properties.external_id).'
+  )
+}
+
+/** Checks the payload before any request: the ticket reference, enums, custom field ids, something to change. */
+export function updateDraftOf(payload: Payload): UpdateDraft {
+  const ref = referenceOf(payload)
+  const changes = ticketChanges(payload)
+  if (Object.keys(changes).length === 0) {
+    throw new PayloadValidationError(
+      'Update Ticket has nothing to change: status, priority, type, subject, tags, custom_fields and comment are all empty.'
+    )
+  }
+  return { ref, changes }
+}
+
+/** The id for a reference; an external_id no ticket has is a 404 that retrying cannot fix. */
+export async function resolveTicket(client: ZendeskClient, ref: TicketReference): Promise<ResolvedTicket> {
+  if (ref.kind === 'id') return { id: ref.id }
+  const tickets = await client.tickets.findByExternalId(ref.externalId)
+  if (tickets.length === 0) {
+    throw new APIError(
+      `Zendesk has no ${describeTicket(ref.externalId)} (archived tickets are not searched), so nothing was updated.`,
+      404
+    )
+  }
+  const ticket = newestTicket(tickets)
+  return { id: ticket.id, note: severalNote(tickets, ticket, ref.externalId) }
+}
+
+export function updatedResult(ticket: ResolvedTicket): JSONLikeObject {
+  return ticket.note ? { id: ticket.id, updated: true, message: ticket.note } : { id: ticket.id, updated: true }
+}

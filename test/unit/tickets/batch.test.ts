@@ -1,0 +1,275 @@
+import nock from 'nock'
+import {
+  bodiesOf,
+  jobStatus,
+  runBatch,
+  sent,
+  ticketCreated,
+  ticketPage,
+  ticketsWithExternalId,
+  ticketUpdated,
+  useNockZendesk,
+  zendesk
+} from './helpers'
+
+useNockZendesk()
+
+type Body = Record<string, any>
+type ResultFor = (item: Body, index: number) => Body
+
+/**
+ * Answers every `method path` bulk call with a queued job that completes on its first poll,
+ * with `resultFor` per submitted item; returns the submitted item lists.
+ */
+function acceptBulk(method: 'post' | 'put', path: string, key: string, resultFor: ResultFor): Body[][] {
+  const calls: Body[][] = []
+  const scope = zendesk().persist()
+  scope[method](path).reply((_uri, body: any) => {
+    calls.push(body[key])
+    return [200, jobStatus(`V3-${key}${calls.length}`, 'queued')]
+  })
+  zendesk()
+    .persist()
+    .get(new RegExp(`/api/v2/job_statuses/V3-${key}\\d+$`))
+    .reply((uri) => {
+      const items = calls[Number(uri.replace(/.*\D/, '')) - 1]
+      return [200, jobStatus(uri.replace(/.*\//, ''), 'completed', items.map(resultFor))]
+    })
+  return calls
+}
+
+const created: ResultFor = (_ticket, index) => ({ index, id: 900 + index, account_id: 1 })
+const updated: ResultFor = (ticket, index) => ({
+  index,
+  id: ticket.id,
+  action: 'update',
+  status: 'Updated',
+  success: true
+})
+
+/** No ticket has any of the looked-up external_ids. */
+const noDuplicates = () => zendesk().persist().get('/api/v2/tickets').query(true).reply(200, ticketPage([]))
+
+describe('Create Ticket batches', () => {
+  it('checks each distinct external_id, creates the new ones in one create_many and reports each event', async () => {
+    ticketsWithExternalId('m-new')
+    ticketsWithExternalId('m-old', [{ id: 50, external_id: 'm-old', created_at: '2024-05-01T10:00:00Z' }])
+    ticketsWithExternalId('m-other')
+    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    const results = await runBatch('createTicket', [
+      ticketCreated('m-new'),
+      ticketCreated('m-old'),
+      ticketCreated('m-new', { subject: 'A repeat' }),
+      ticketCreated('m-other', { priority: 'high' })
+    ])
+    expect(calls.map((tickets) => tickets.map((t) => t.external_id))).toEqual([['m-new', 'm-other']])
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    expect(results.map((r) => r.body)).toEqual([
+      { id: 900, external_id: 'm-new', created: true },
+      {
+        id: 50,
+        external_id: 'm-old',
+        created: false,
+        message: 'Ticket 50 already has external_id "m-old", so no new ticket was created.'
+      },
+      {
+        id: 900,
+        external_id: 'm-new',
+        created: false,
+        message:
+          'An earlier event of this batch with external_id "m-new" created ticket 900, so no second ticket was created.'
+      },
+      { id: 901, external_id: 'm-other', created: true }
+    ])
+  })
+
+  it('never sends more than 100 tickets per create_many', async () => {
+    noDuplicates()
+    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    const events = Array.from({ length: 101 }, (_, i) => ticketCreated(`m-${i}`))
+    const results = await runBatch('createTicket', events)
+    expect(calls.map((tickets) => tickets.length)).toEqual([100, 1])
+    expect(results.filter((r) => r.status === 200)).toHaveLength(101)
+    expect(results[100].body).toEqual({ id: 900, external_id: 'm-100', created: true })
+  })
+
+  it('a smaller batch_size splits the bulk requests', async () => {
+    noDuplicates()
+    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    await runBatch(
+      'createTicket',
+      ['a', 'b', 'c'].map((id) => ticketCreated(id)),
+      { batch_size: 2 }
+    )
+    expect(calls.map((tickets) => tickets.length)).toEqual([2, 1])
+  })
+
+  it('looks up at most 5 external_ids at once', async () => {
+    let inFlight = 0
+    let most = 0
+    zendesk()
+      .persist()
+      .get('/api/v2/tickets')
+      .query(true)
+      .reply((_uri, _body, callback) => {
+        most = Math.max(most, ++inFlight)
+        setTimeout(() => {
+          inFlight--
+          callback(null, [200, ticketPage([])])
+        }, 5)
+      })
+    acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    await runBatch(
+      'createTicket',
+      Array.from({ length: 12 }, (_, i) => ticketCreated(`m-${i}`))
+    )
+    expect(most).toBe(5)
+  })
+
+  it('a job item that Zendesk rejects fails only its events (with the repeats), naming the ticket', async () => {
+    noDuplicates()
+    acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', (_ticket, index) =>
+      index === 1 ? { index, error: 'TicketCreateFailed', details: 'Requester: Email is invalid' } : created({}, index)
+    )
+    const results = await runBatch('createTicket', [
+      ticketCreated('m-ok'),
+      ticketCreated('m-bad'),
+      ticketCreated('m-bad')
+    ])
+    expect(results.map((r) => r.status)).toEqual([200, 400, 400])
+    expect(results[1].errormessage).toBe(
+      'ticket with external_id "m-bad": Zendesk rejected the item: TicketCreateFailed — Requester: Email is invalid'
+    )
+  })
+
+  it('a failed duplicate check fails only the events of that external_id', async () => {
+    zendesk()
+      .get('/api/v2/tickets')
+      .query({ external_id: 'm-a', 'page[size]': '100' })
+      .reply(503, 'Maintenance', { 'Retry-After': '10' })
+    ticketsWithExternalId('m-b')
+    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    const results = await runBatch('createTicket', [ticketCreated('m-a'), ticketCreated('m-b')])
+    expect(results.map((r) => r.status)).toEqual([503, 200])
+    expect(calls.map((tickets) => tickets.map((t) => t.external_id))).toEqual([['m-b']])
+  })
+
+  it('a rejected create_many (429) fails every event of that request, and is retryable', async () => {
+    noDuplicates()
+    zendesk().post('/api/v2/tickets/create_many').reply(429, 'Rate limited', { 'Retry-After': '5' })
+    const results = await runBatch('createTicket', [ticketCreated('m-1'), ticketCreated('m-2')])
+    expect(results.map((r) => r.status)).toEqual([429, 429])
+    expect(results[0].errormessage).toContain('Retry after 5 s')
+  })
+
+  it('requesters found by userId are looked up once per distinct userId', async () => {
+    noDuplicates()
+    zendesk()
+      .get('/api/v2/users/search')
+      .query({ external_id: 'u1' })
+      .reply(200, { users: [{ id: 77, external_id: 'u1', active: true }] })
+    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    await runBatch(
+      'createTicket',
+      ['m-1', 'm-2', 'm-3'].map((id) => ticketCreated(id, {}, { context: {} }))
+    )
+    expect(calls[0].map((t) => t.requester_id)).toEqual([77, 77, 77])
+  })
+
+  it('a requester userId with no Zendesk user fails its events as retryable; the others are created', async () => {
+    noDuplicates()
+    zendesk().get('/api/v2/users/search').query({ external_id: 'ghost' }).reply(200, { users: [] })
+    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    const results = await runBatch('createTicket', [
+      ticketCreated('m-1', {}, { userId: 'ghost', context: {} }),
+      ticketCreated('m-2')
+    ])
+    expect(results.map((r) => r.status)).toEqual([500, 200])
+    expect(results[0].errormessage).toContain('No Zendesk user has external_id "ghost" yet')
+    expect(calls[0]).toHaveLength(1)
+  })
+})
+
+describe('Update Ticket batches', () => {
+  it('looks each external_id up once and sends one update_many with per-ticket changes', async () => {
+    ticketsWithExternalId('order-1', [{ id: 21, external_id: 'order-1', created_at: '2024-05-01T10:00:00Z' }])
+    const calls = acceptBulk('put', '/api/v2/tickets/update_many', 'tickets', updated)
+    const results = await runBatch('updateTicket', [
+      ticketUpdated({ ticket_id: 5, status: 'solved', comment: 'Closed by CRM', public: false }),
+      ticketUpdated({ external_id: 'order-1', priority: 'high' }),
+      ticketUpdated({ external_id: 'order-1', tags: ['vip'] })
+    ])
+    expect(calls).toEqual([
+      [
+        { id: 5, status: 'solved', comment: { body: 'Closed by CRM', public: false } },
+        { id: 21, priority: 'high' },
+        { id: 21, tags: ['vip'] }
+      ]
+    ])
+    expect(results.map((r) => r.body)).toEqual([
+      { id: 5, updated: true },
+      { id: 21, updated: true },
+      { id: 21, updated: true }
+    ])
+    expect(sent.filter((r) => r.path.startsWith('/api/v2/tickets?'))).toHaveLength(1)
+  })
+
+  it('an unknown external_id is a 404 for its event; several tickets for one are reported', async () => {
+    ticketsWithExternalId('nope')
+    ticketsWithExternalId('twice', [
+      { id: 60, external_id: 'twice', created_at: '2024-05-01T10:00:00Z' },
+      { id: 61, external_id: 'twice', created_at: '2024-05-02T10:00:00Z' }
+    ])
+    acceptBulk('put', '/api/v2/tickets/update_many', 'tickets', updated)
+    const results = await runBatch('updateTicket', [
+      ticketUpdated({ external_id: 'nope', status: 'open' }),
+      ticketUpdated({ external_id: 'twice', status: 'open' })
+    ])
+    expect(results.map((r) => r.status)).toEqual([404, 200])
+    expect(results[0].errormessage).toContain('Zendesk has no ticket with external_id "nope"')
+    expect(results[1].body).toEqual({
+      id: 61,
+      updated: true,
+      message: '2 tickets have external_id "twice"; the newest (61) was used.'
+    })
+  })
+
+  it('a job item for a ticket that does not exist is a 404 naming the ticket', async () => {
+    acceptBulk('put', '/api/v2/tickets/update_many', 'tickets', (ticket, index) =>
+      ticket.id === 99
+        ? { index, id: 99, action: 'update', success: false, error: 'RecordNotFound', details: 'Ticket 99 not found' }
+        : updated(ticket, index)
+    )
+    const results = await runBatch('updateTicket', [
+      ticketUpdated({ ticket_id: 99, status: 'open' }),
+      ticketUpdated({ ticket_id: 7, status: 'open' })
+    ])
+    expect(results.map((r) => r.status)).toEqual([404, 200])
+    expect(results[0].errormessage).toContain('ticket 99: Zendesk rejected the item: RecordNotFound')
+  })
+
+  it('a 409 on update_many is retryable (reported as 503) for every event of that request', async () => {
+    zendesk()
+      .put('/api/v2/tickets/update_many')
+      .reply(409, { error: 'DatabaseConflict', description: 'Database collision' })
+    const results = await runBatch('updateTicket', [
+      ticketUpdated({ ticket_id: 1, status: 'open' }),
+      ticketUpdated({ ticket_id: 2, status: 'open' })
+    ])
+    expect(results.map((r) => r.status)).toEqual([503, 503])
+    expect(results[0].errormessage).toContain('conflict (409) on bulk update of 2 tickets: Database collision')
+  })
+
+  it('a smaller batch_size splits the bulk requests', async () => {
+    const calls = acceptBulk('put', '/api/v2/tickets/update_many', 'tickets', updated)
+    await runBatch(
+      'updateTicket',
+      [1, 2, 3].map((id) => ticketUpdated({ ticket_id: id, status: 'open' })),
+      { batch_size: 2 }
+    )
+    expect(calls.map((tickets) => tickets.map((t) => t.id))).toEqual([[1, 2], [3]])
+    expect(bodiesOf('PUT', '/api/v2/tickets/update_many')).toHaveLength(2)
+  })
+})
+
+afterAll(() => nock.cleanAll())
