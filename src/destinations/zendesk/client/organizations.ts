@@ -1,0 +1,167 @@
+import { chunk } from '../batch'
+import type { CustomField } from './fields'
+import { idSegment, type ZendeskHttp } from './http'
+import type { JobStatus } from './jobs'
+import { BULK_LIMIT } from './users'
+
+export type OrganizationFieldValue = string | number | boolean | null | (string | number)[]
+
+export interface ZendeskOrganization {
+  id: number
+  name?: string
+  external_id?: string | null
+  domain_names?: string[]
+  tags?: string[]
+  details?: string | null
+  notes?: string | null
+  organization_fields?: Record<string, unknown> | null
+}
+
+export interface OrganizationInput {
+  external_id?: string
+  name?: string
+  domain_names?: string[]
+  tags?: string[]
+  details?: string
+  notes?: string
+  organization_fields?: Record<string, OrganizationFieldValue>
+}
+
+export interface OrganizationMembership {
+  id: number
+  user_id: number
+  organization_id: number
+  default?: boolean | null
+}
+
+export interface NewOrganizationField {
+  key: string
+  title: string
+  type: string
+  description?: string
+}
+
+/** A description of an organization for error messages. */
+export function describeOrganization(externalId: string): string {
+  return `organization with external_id ${JSON.stringify(externalId)}`
+}
+
+/** Zendesk compares external_ids without case. */
+export const externalIdKey = (externalId: string): string => externalId.toLowerCase()
+
+export class OrganizationsApi {
+  constructor(private readonly http: ZendeskHttp) {}
+
+  /** `POST organizations/create_or_update`, matched on external_id; 201 means created. */
+  async createOrUpdate(
+    organization: OrganizationInput & { external_id: string }
+  ): Promise<{ organization: ZendeskOrganization; created: boolean }> {
+    const { status, body } = await this.http.post<{ organization: ZendeskOrganization }>(
+      'organizations/create_or_update',
+      describeOrganization(organization.external_id),
+      { organization }
+    )
+    return { organization: body.organization, created: status === 201 }
+  }
+
+  /** Exact (case-insensitive) external_id lookup. */
+  async findByExternalId(externalId: string): Promise<ZendeskOrganization | undefined> {
+    const { body } = await this.http.get<{ organizations?: ZendeskOrganization[] }>(
+      'organizations/search',
+      describeOrganization(externalId),
+      { external_id: externalId }
+    )
+    const wanted = externalIdKey(externalId)
+    return (body.organizations ?? []).find((o) => o.external_id && externalIdKey(o.external_id) === wanted)
+  }
+
+  /**
+   * The organizations with these external_ids, keyed by `externalIdKey`: `show_many` with up to 100 ids per
+   * call. An external_id containing a comma cannot be listed in `external_ids=`, so it is searched on its own.
+   */
+  async findManyByExternalIds(externalIds: readonly string[]): Promise<Map<string, ZendeskOrganization>> {
+    const distinct = new Map<string, string>()
+    for (const id of externalIds) if (!distinct.has(externalIdKey(id))) distinct.set(externalIdKey(id), id)
+    const ids = [...distinct.values()]
+    const found = new Map<string, ZendeskOrganization>()
+    const keep = (org: ZendeskOrganization | undefined) => {
+      if (org?.external_id) found.set(externalIdKey(org.external_id), org)
+    }
+    const listable = ids.filter((id) => !id.includes(','))
+    for (const listed of chunk(listable, BULK_LIMIT)) {
+      const { body } = await this.http.get<{ organizations?: ZendeskOrganization[] }>(
+        'organizations/show_many',
+        `${listed.length} organizations by external_id`,
+        { external_ids: listed.join(',') }
+      )
+      ;(body.organizations ?? []).forEach(keep)
+    }
+    for (const id of ids.filter((id) => id.includes(','))) keep(await this.findByExternalId(id))
+    return found
+  }
+
+  async createMany(organizations: OrganizationInput[]): Promise<JobStatus> {
+    if (organizations.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} organizations per create_many call`)
+    const { body } = await this.http.post<{ job_status: JobStatus }>(
+      'organizations/create_many',
+      `bulk creation of ${organizations.length} organizations`,
+      { organizations }
+    )
+    return body.job_status
+  }
+
+  /** `PUT organizations/update_many` in its batch form: each item carries the id of the organization it changes. */
+  async updateMany(organizations: (OrganizationInput & { id: number })[]): Promise<JobStatus> {
+    if (organizations.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} organizations per update_many call`)
+    const { body } = await this.http.put<{ job_status: JobStatus }>(
+      'organizations/update_many',
+      `bulk update of ${organizations.length} organizations`,
+      { organizations }
+    )
+    return body.job_status
+  }
+
+  async delete(organizationId: number): Promise<void> {
+    const id = idSegment(organizationId, 'organization id')
+    await this.http.delete(`organizations/${id}`, `organization ${id}`)
+  }
+
+  async createField(field: NewOrganizationField): Promise<CustomField> {
+    const { body } = await this.http.post<{ organization_field: CustomField }>(
+      'organization_fields',
+      `organization field ${JSON.stringify(field.key)}`,
+      { organization_field: field }
+    )
+    return body.organization_field
+  }
+
+  /** `POST organization_memberships`; Zendesk answers 422 when the user already is a member. */
+  async addMembership(userId: number, organizationId: number): Promise<OrganizationMembership> {
+    const { body } = await this.http.post<{ organization_membership: OrganizationMembership }>(
+      'organization_memberships',
+      membershipAbout(userId, organizationId),
+      { organization_membership: { user_id: userId, organization_id: organizationId } }
+    )
+    return body.organization_membership
+  }
+
+  /** "Unassign Organization": removes the membership without needing its id; 404 when there is none. */
+  async removeMembership(userId: number, organizationId: number): Promise<void> {
+    const user = idSegment(userId, 'user id')
+    const organization = idSegment(organizationId, 'organization id')
+    await this.http.delete(`users/${user}/organizations/${organization}`, membershipAbout(userId, organizationId))
+  }
+
+  async membershipsOfUser(userId: number): Promise<OrganizationMembership[]> {
+    const user = idSegment(userId, 'user id')
+    return this.http.listAll<OrganizationMembership>(
+      `users/${user}/organization_memberships`,
+      'organization_memberships',
+      `user ${user}`
+    )
+  }
+}
+
+function membershipAbout(userId: number, organizationId: number): string {
+  return `membership of user ${userId} in organization ${organizationId}`
+}

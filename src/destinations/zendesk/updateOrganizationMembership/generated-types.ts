@@ -1,0 +1,28 @@
+// Generated file. DO NOT MODIFY IT BY HAND. Run `npm run types` to regenerate.
+
+export interface Payload {
+  /**
+   * The external ID of the Zendesk organization (the groupId of your group calls). Required. Default: traits.company.id.
+   */
+  organization_external_id: string
+  /**
+   * When true, the user is removed from the organization (not being a member is success); otherwise the user is added (already being one is success). Default: traits.company.remove.
+   */
+  remove?: boolean
+  /**
+   * The Zendesk id of the user; when set, no lookup is needed. Default: context.zendesk_user_id.
+   */
+  zendesk_user_id?: string
+  /**
+   * Finds the user by their Zendesk external ID when Zendesk User ID is empty. Default: userId.
+   */
+  external_id?: string
+  /**
+   * Finds the user by email when neither Zendesk User ID nor a user with User External ID is found. Default: traits.email.
+   */
+  email?: string
+  /**
+   * Process events in batches: each organization is looked up once per batch, and events run a few at a time. Default: true.
+   */
+  enable_batching?: boolean
+}

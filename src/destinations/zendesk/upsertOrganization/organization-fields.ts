@@ -1,0 +1,170 @@
+import { PayloadValidationError, type Logger } from '@segment/actions-core'
+import { statusOf } from '../batch'
+import { customFields, matchFieldKey, refreshCustomFields, rememberCreatedField, snakeCase } from '../client/fields'
+import type { ZendeskHttp } from '../client/http'
+import type { OrganizationFieldValue, OrganizationsApi } from '../client/organizations'
+
+/** Traits that Upsert Organization sends as standard attributes, or acts on, rather than as custom fields. */
+const STANDARD_TRAITS = new Set([
+  'id',
+  'groupId',
+  'group_id',
+  'external_id',
+  'name',
+  'domainNames',
+  'domain_names',
+  'tags',
+  'details',
+  'notes',
+  'url',
+  'deleted'
+])
+
+/** Zendesk's rule for custom field keys. */
+const FIELD_KEY = /^(?!\d+$)[A-Za-z0-9_]+$/
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
+const ALREADY_TAKEN = /already been taken/i
+
+export interface OrganizationFieldPlan {
+  /** organization_fields to send, by Zendesk field key */
+  values: Record<string, OrganizationFieldValue>
+  /** traits that were not sent, each with the reason */
+  notSent: string[]
+}
+
+type Candidate = [trait: string, value: unknown]
+
+/** The traits to save as custom fields: every trait but the standard ones, plus the website URL under `url`. */
+export function customFieldTraits(
+  organizationFields: Record<string, unknown> | undefined,
+  url: string | undefined
+): Record<string, unknown> {
+  const traits = Object.fromEntries(
+    Object.entries(organizationFields ?? {}).filter(([key]) => !STANDARD_TRAITS.has(key))
+  )
+  if (url?.trim()) traits.url = url.trim()
+  return traits
+}
+
+const isScalar = (value: unknown): value is string | number | boolean =>
+  typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
+
+function isFieldValue(value: unknown): value is OrganizationFieldValue {
+  if (value === null || isScalar(value)) return true
+  return Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')
+}
+
+const isIsoDate = (value: unknown): value is string =>
+  typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
+
+/** The field type a new field gets from the first value seen for it. */
+export function fieldTypeFor(value: string | number | boolean): string {
+  if (typeof value === 'boolean') return 'checkbox'
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? 'integer' : 'decimal'
+  return isIsoDate(value) ? 'date' : 'text'
+}
+
+/** Date fields take a calendar date; a full ISO timestamp is cut to the date it names. */
+function valueFor(type: string | undefined, value: OrganizationFieldValue): OrganizationFieldValue {
+  return type === 'date' && isIsoDate(value) ? value.slice(0, 10) : value
+}
+
+const titleFor = (key: string): string => {
+  const words = key.replace(/_+/g, ' ').trim()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+/**
+ * The custom organization fields for each of several trait sets (one per event of a batch). A trait is
+ * matched to an existing field key as given, in snake_case or in camelCase; a trait with no field gets a new
+ * field under its snake_case key, typed from its value and created once for all events. A trait that cannot
+ * become a valid key, that is not a single value, or whose field Zendesk refused to create is not sent and
+ * is reported (logged and listed in `notSent`); the other traits are still sent.
+ */
+export async function organizationFieldPlans(
+  http: ZendeskHttp,
+  organizations: OrganizationsApi,
+  traitSets: Record<string, unknown>[],
+  logger?: Logger
+): Promise<OrganizationFieldPlan[]> {
+  const candidates: Candidate[][] = traitSets.map((traits) =>
+    Object.entries(traits).filter(([, value]) => value !== undefined)
+  )
+  if (candidates.every((list) => list.length === 0)) return candidates.map(() => ({ values: {}, notSent: [] }))
+
+  const fieldTypes = await knownFieldTypes(http, candidates.flat())
+  const refused = await createMissingFields(http, organizations, candidates.flat(), fieldTypes)
+
+  const fieldKeys = new Set(fieldTypes.keys())
+  const plans = candidates.map((list) => {
+    const values: [string, OrganizationFieldValue][] = []
+    const notSent: string[] = []
+    for (const [trait, value] of list) {
+      const key = matchFieldKey(trait, fieldKeys) ?? snakeCase(trait)
+      if (fieldTypes.has(key) && isFieldValue(value)) values.push([key, valueFor(fieldTypes.get(key), value)])
+      else if (value !== null) notSent.push(`${trait} (${reasonNotSent(key, value, refused)})`)
+    }
+    // fromEntries defines own properties, so even a key like "__proto__" stays plain data.
+    return { values: Object.fromEntries(values), notSent }
+  })
+  const notSent = [...new Set(plans.flatMap((p) => p.notSent))]
+  if (notSent.length) logger?.warn(`These organization traits were not sent to Zendesk: ${notSent.join(', ')}`)
+  return plans
+}
+
+function reasonNotSent(key: string, value: unknown, refused: Map<string, string>): string {
+  if (!FIELD_KEY.test(key)) return 'cannot be a Zendesk field key'
+  return refused.get(key) ?? (isFieldValue(value) ? 'no organization field' : 'not a single value')
+}
+
+/** Field key → type; the cached list is re-read (at most once a minute) when a trait matches no field. */
+async function knownFieldTypes(http: ZendeskHttp, candidates: Candidate[]): Promise<Map<string, string>> {
+  const typesOf = (fields: { key: string; type: string }[]) => new Map(fields.map((f) => [f.key, f.type]))
+  const types = typesOf(await customFields(http, 'organization_fields'))
+  const keys = new Set(types.keys())
+  if (candidates.some(([trait, value]) => value !== null && !matchFieldKey(trait, keys))) {
+    const refreshed = await refreshCustomFields(http, 'organization_fields')
+    if (refreshed) return typesOf(refreshed)
+  }
+  return types
+}
+
+/**
+ * Creates each missing field once (adding it to `fieldTypes`). A concurrent creation ("Key: has already been
+ * taken") counts as created. A field Zendesk refuses (403 or a validation error) is returned with the reason;
+ * any other failure (rate limit, server error, credentials) is thrown, so the event is retried whole.
+ */
+async function createMissingFields(
+  http: ZendeskHttp,
+  organizations: OrganizationsApi,
+  candidates: Candidate[],
+  fieldTypes: Map<string, string>
+): Promise<Map<string, string>> {
+  const existing = new Set(fieldTypes.keys())
+  const missing = new Map<string, { trait: string; type: string }>()
+  for (const [trait, value] of candidates) {
+    if (!isScalar(value) || matchFieldKey(trait, existing)) continue
+    const key = snakeCase(trait)
+    if (FIELD_KEY.test(key) && !missing.has(key)) missing.set(key, { trait, type: fieldTypeFor(value) })
+  }
+  const refused = new Map<string, string>()
+  for (const [key, { trait, type }] of missing) {
+    try {
+      const field = await organizations.createField({
+        key,
+        title: titleFor(key),
+        type,
+        description: `Created by the Zendesk destination for the group trait "${trait}".`
+      })
+      rememberCreatedField(http, 'organization_fields', field)
+      fieldTypes.set(key, field.type ?? type)
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error)
+      if (error instanceof PayloadValidationError && ALREADY_TAKEN.test(message)) fieldTypes.set(key, type)
+      else if (error instanceof PayloadValidationError || statusOf(error) === 403) {
+        refused.set(key, `Zendesk did not create the field: ${message}`)
+      } else throw error
+    }
+  }
+  return refused
+}

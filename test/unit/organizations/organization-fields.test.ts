@@ -1,0 +1,155 @@
+import fc from 'fast-check'
+import { PayloadValidationError } from '@segment/actions-core'
+import { clearFieldCache, snakeCase, type CustomField } from '../../../src/destinations/zendesk/client/fields'
+import type { ZendeskHttp } from '../../../src/destinations/zendesk/client/http'
+import type { NewOrganizationField, OrganizationsApi } from '../../../src/destinations/zendesk/client/organizations'
+import {
+  customFieldTraits,
+  fieldTypeFor,
+  organizationFieldPlans
+} from '../../../src/destinations/zendesk/upsertOrganization/organization-fields'
+
+/** An account with these organization fields; creating one adds it (or fails as `refuse` says). */
+function account(fields: { key: string; type: string }[], refuse?: (field: NewOrganizationField) => Error | undefined) {
+  const created: NewOrganizationField[] = []
+  let listed = 0
+  const http = {
+    origin: 'https://acme.zendesk.com',
+    listAll: async () => {
+      listed++
+      return fields.map((f, i) => ({ id: i + 1, ...f }))
+    }
+  } as unknown as ZendeskHttp
+  const organizations = {
+    createField: async (field: NewOrganizationField): Promise<CustomField> => {
+      const refusal = refuse?.(field)
+      if (refusal) throw refusal
+      created.push(field)
+      fields.push({ key: field.key, type: field.type })
+      return { id: 100 + created.length, key: field.key, type: field.type }
+    }
+  } as unknown as OrganizationsApi
+  return { http, organizations, created, listed: () => listed }
+}
+
+beforeEach(() => clearFieldCache())
+
+describe('fieldTypeFor', () => {
+  it.each([
+    [true, 'checkbox'],
+    [false, 'checkbox'],
+    [42, 'integer'],
+    [-7, 'integer'],
+    [2 ** 60, 'decimal'],
+    [3.14, 'decimal'],
+    ['2024-02-29', 'date'],
+    ['2024-02-29T12:00:00Z', 'date'],
+    ['2024-02-29T12:00:00.123+02:00', 'date'],
+    ['2024-13-45', 'text'],
+    ['29/02/2024', 'text'],
+    ['42', 'text'],
+    ['', 'text']
+  ])('%j → %s', (value, type) => {
+    expect(fieldTypeFor(value)).toBe(type)
+  })
+})
+
+describe('customFieldTraits', () => {
+  it('leaves out the standard traits and adds the website URL under "url"', () => {
+    expect(
+      customFieldTraits(
+        { id: 'g1', name: 'Acme', domainNames: 'a.com', tags: [], url: 'ignored', deleted: false, plan: 'pro' },
+        ' https://acme.com '
+      )
+    ).toEqual({ plan: 'pro', url: 'https://acme.com' })
+    expect(customFieldTraits(undefined, '')).toEqual({})
+  })
+})
+
+describe('organizationFieldPlans', () => {
+  it('a date field gets the calendar date of an ISO timestamp; other types get the value as is', async () => {
+    const { http, organizations } = account([
+      { key: 'renewal', type: 'date' },
+      { key: 'note', type: 'text' }
+    ])
+    const [plan] = await organizationFieldPlans(http, organizations, [
+      { renewal: '2025-01-31T23:00:00-05:00', note: '2025-01-31T23:00:00Z' }
+    ])
+    expect(plan.values).toEqual({ renewal: '2025-01-31', note: '2025-01-31T23:00:00Z' })
+  })
+
+  it('two traits with the same snake_case key create one field', async () => {
+    const { http, organizations, created } = account([])
+    const plans = await organizationFieldPlans(http, organizations, [{ employeeCount: 5 }, { employee_count: 6 }])
+    expect(created.map((f) => f.key)).toEqual(['employee_count'])
+    expect(plans.map((p) => p.values)).toEqual([{ employee_count: 5 }, { employee_count: 6 }])
+  })
+
+  it('a key Zendesk itself refuses (422 other than "already taken") is reported, the rest sent', async () => {
+    const { http, organizations } = account([], (field) =>
+      field.key === 'reserved'
+        ? new PayloadValidationError('Zendesk rejected organization field: Key: is invalid')
+        : undefined
+    )
+    const [plan] = await organizationFieldPlans(http, organizations, [{ reserved: 'x', plan: 'pro' }])
+    expect(plan.values).toEqual({ plan: 'pro' })
+    expect(plan.notSent).toEqual([
+      expect.stringMatching(/^reserved \(Zendesk did not create the field: .*Key: is invalid\)$/)
+    ])
+  })
+
+  it('without custom traits no field list is read', async () => {
+    const { http, organizations, listed } = account([])
+    expect(await organizationFieldPlans(http, organizations, [{}, {}])).toEqual([
+      { values: {}, notSent: [] },
+      { values: {}, notSent: [] }
+    ])
+    expect(listed()).toBe(0)
+  })
+
+  it('a stale cached list is re-read before creating, so a field an admin just made (camelCase) is used', async () => {
+    const fields = [{ key: 'plan', type: 'text' }]
+    const { http, organizations, created, listed } = account(fields)
+    const now = Date.now()
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now)
+    await organizationFieldPlans(http, organizations, [{ plan: 'pro' }])
+    fields.push({ key: 'accountTier', type: 'text' })
+    clock.mockReturnValue(now + 2 * 60 * 1000)
+    const [plan] = await organizationFieldPlans(http, organizations, [{ account_tier: 'gold' }])
+    clock.mockRestore()
+    expect(listed()).toBe(2)
+    expect(created).toEqual([])
+    expect(plan.values).toEqual({ accountTier: 'gold' })
+  })
+
+  it('property: every non-null trait is either sent under a valid field key or reported, never both', async () => {
+    const scalar = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean()
+    )
+    const value = fc.oneof(
+      scalar,
+      fc.constant(null),
+      fc.array(fc.string(), { maxLength: 2 }),
+      fc.object({ maxDepth: 1 })
+    )
+    const traitSets = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), value, { maxKeys: 6 })
+    await fc.assert(
+      fc.asyncProperty(traitSets, async (traits) => {
+        clearFieldCache()
+        const { http, organizations } = account([])
+        const [plan] = await organizationFieldPlans(http, organizations, [traits])
+        const reported = new Set(plan.notSent.map((line) => line.replace(/ \([^()]*\)$/, '')))
+        for (const key of Object.keys(plan.values)) expect(key).toMatch(/^(?!\d+$)[A-Za-z0-9_]+$/)
+        for (const [trait, traitValue] of Object.entries(traits)) {
+          const sent = Object.prototype.hasOwnProperty.call(plan.values, snakeCase(trait))
+          if (traitValue === null) expect(reported.has(trait)).toBe(false)
+          else expect([trait, sent || reported.has(trait), sent && reported.has(trait)]).toEqual([trait, true, false])
+        }
+      }),
+      { numRuns: 100 }
+    )
+  })
+})
