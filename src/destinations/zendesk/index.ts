@@ -3,7 +3,21 @@ import type { Settings } from './generated-types'
 import { authorizationHeader, normaliseSubdomain } from './settings'
 import { ZendeskClient } from './client'
 import upsertUser from './upsertUser'
+import updateOrganizationMembership from './updateOrganizationMembership'
+import upsertOrganization from './upsertOrganization'
+import trackEvent from './trackEvent'
+import createTicket from './createTicket'
+import updateTicket from './updateTicket'
 import { deleteUserByExternalId } from './delete-user'
+
+const actions = {
+  upsertUser,
+  updateOrganizationMembership,
+  upsertOrganization,
+  trackEvent,
+  createTicket,
+  updateTicket
+}
 
 const destination: DestinationDefinition<Settings> = {
   name: 'Zendesk',
@@ -63,23 +77,19 @@ const destination: DestinationDefinition<Settings> = {
     return { headers: { Authorization: authorizationHeader(settings), Accept: 'application/json' } }
   },
 
-  presets: [
-    {
-      name: 'Upsert User',
-      subscribe: 'type = "identify"',
-      partnerAction: 'upsertUser',
-      mapping: defaultValues(upsertUser.fields),
-      type: 'automatic'
-    }
-  ],
+  presets: Object.entries(actions).map(([key, action]) => ({
+    name: action.title,
+    subscribe: action.defaultSubscription as string,
+    partnerAction: key,
+    mapping: defaultValues(action.fields),
+    type: 'automatic' as const
+  })),
 
   onDelete: async (request, { settings, payload }) => {
     return deleteUserByExternalId(new ZendeskClient(request, settings), payload.userId)
   },
 
-  actions: {
-    upsertUser
-  }
+  actions
 }
 
 export default destination
