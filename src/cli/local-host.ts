@@ -4,6 +4,8 @@ import definition from '../destinations/zendesk'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import type { DestinationDefinition } from '@segment/actions-core'
 import type { RunningSimulator } from '../simulator'
+import { resolve } from 'path'
+import { mappingPageRoutes, MAPPING_FILE_NAME } from './mapping-page'
 import { presetSubscriptions, readMappingFile, type Subscription } from './mapping-file'
 import { redact, secretsOf } from './redact'
 import { EventRunner } from './run-events'
@@ -15,6 +17,8 @@ export interface LocalHostOptions {
   port?: number
   /** subscriptions to use instead of the presets: a JSON list of { partnerAction, subscribe, mapping } */
   mappingFile?: string
+  /** where the mapping page saves when no mappingFile is given (default: zendesk-mapping.json in the working directory) */
+  newMappingFile?: string
   /** where ZENDESK_* credentials are read from (default: process.env) */
   env?: NodeJS.ProcessEnv
   /** one line per request and the start-up banner (default: console.log) */
@@ -40,8 +44,10 @@ export interface HostRequest {
 
 export interface HostReply {
   status: number
-  /** sent as JSON */
+  /** sent as JSON, or as it is when contentType is given (the mapping page's files) */
   body: unknown
+  contentType?: string
+  headers?: Record<string, string>
 }
 
 /** What a route can use; a page (e.g. a mapping UI) is added as more routes over the same context. */
@@ -49,7 +55,10 @@ export interface HostContext {
   definition: DestinationDefinition<Settings>
   target: Target
   runner: EventRunner
+  /** the file the subscriptions come from; undefined while the host runs the presets */
   mappingFile?: string
+  /** where the mapping page saves while the host runs the presets (the host then reads that file) */
+  newMappingFile: string
 }
 
 export interface Route {
@@ -57,6 +66,8 @@ export interface Route {
   path: string
   /** one line for the start-up banner and the 404 answer */
   about: string
+  /** served but left out of the route lists (the mapping page's script and style sheet) */
+  unlisted?: boolean
   handle(request: HostRequest, context: HostContext): Promise<HostReply> | HostReply
 }
 
@@ -158,7 +169,8 @@ export function hostRoutes(actionKeys: string[]): Route[] {
         target.simulator
           ? ok(target.simulator.state())
           : { status: 404, body: { error: 'There is no simulator: this host sends to a real Zendesk account.' } }
-    }
+    },
+    ...mappingPageRoutes()
   ]
 }
 
@@ -206,11 +218,14 @@ async function parseRequest(req: IncomingMessage): Promise<HostRequest> {
 }
 
 function send(res: ServerResponse, reply: HostReply, secrets: string[]): void {
+  const asIs = reply.contentType !== undefined
   res.writeHead(reply.status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store'
+    ...reply.headers,
+    'Content-Type': reply.contentType ?? 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff'
   })
-  res.end(JSON.stringify(redact(reply.body, secrets), null, 2))
+  res.end(asIs ? String(reply.body) : JSON.stringify(redact(reply.body, secrets), null, 2))
 }
 
 /** Secrets a reply must not echo: the host's and any the request brought. */
@@ -221,11 +236,12 @@ function secretsFor(context: HostContext, body: unknown): string[] {
 
 function banner(url: string, context: HostContext, routes: Route[], subscriptions: Subscription[]): string {
   const actionKeys = Object.keys(context.definition.actions)
-  const listed = routes.filter((route) => !actionKeys.includes(route.path.slice(1)))
+  const listed = routes.filter((route) => !route.unlisted && !actionKeys.includes(route.path.slice(1)))
   const from = context.mappingFile ? `the mapping file ${context.mappingFile}` : 'the presets'
   return [
     context.target.description,
     `actions-zendesk local host listening at ${url}`,
+    `Mapping page: open ${url}/ in a browser`,
     ...listed.map((route) => `  ${route.method.padEnd(4)} ${route.path.padEnd(18)} ${route.about}`),
     `  POST ${'/<action>'.padEnd(18)} { payload, mapping, settings } → that action (an array payload runs as a batch);`,
     `       ${''.padEnd(18)} actions: ${actionKeys.join(', ')}`,
@@ -244,7 +260,13 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     : presetSubscriptions(definition)
   const target = await startTarget(options.env ?? process.env)
   const runner = new EventRunner(definition, target.settings, subscriptions)
-  const context: HostContext = { definition, target, runner, mappingFile: options.mappingFile }
+  const context: HostContext = {
+    definition,
+    target,
+    runner,
+    mappingFile: options.mappingFile,
+    newMappingFile: options.newMappingFile ?? resolve(MAPPING_FILE_NAME)
+  }
   const routes = hostRoutes(Object.keys(definition.actions))
   let port = 0
 
@@ -261,7 +283,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           status: 404,
           body: {
             error: `No route ${request.method} ${request.path}.`,
-            routes: routes.map((r) => `${r.method} ${r.path}`)
+            routes: routes.filter((r) => !r.unlisted).map((r) => `${r.method} ${r.path}`)
           }
         }
       }

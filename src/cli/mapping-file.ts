@@ -1,5 +1,6 @@
-import { readFile } from 'fs/promises'
-import { defaultValues, type DestinationDefinition } from '@segment/actions-core'
+import { randomUUID } from 'crypto'
+import { readFile, rename, unlink, writeFile } from 'fs/promises'
+import { defaultValues, transform, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
 import { parseFql } from '@segment/destination-subscriptions'
 
 /** One enabled action, the way a host stores it: which events it takes and how their fields are mapped. */
@@ -11,7 +12,18 @@ export interface Subscription {
   mapping: Record<string, unknown>
 }
 
-export class MappingFileError extends Error {}
+export class MappingFileError extends Error {
+  /** every problem found, when a check reports more than one */
+  readonly problems: string[]
+
+  constructor(message: string, problems?: string[]) {
+    super(message)
+    this.problems = problems ?? [message]
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 /** Every preset of the destination as a subscription: what a host that enabled them all would run. */
 export function presetSubscriptions(definition: DestinationDefinition<any>): Subscription[] {
@@ -29,42 +41,113 @@ export function presetSubscriptions(definition: DestinationDefinition<any>): Sub
   )
 }
 
+const LIST_SHAPE = 'A mapping file is a JSON list of { "partnerAction", "subscribe", "mapping" } objects.'
+
+/** One entry of a mapping file; a missing mapping means the action's field defaults. */
+function parseSubscription(entry: unknown, index: number, definition: DestinationDefinition<any>): Subscription {
+  const where = `Subscription ${index + 1}`
+  if (!isObject(entry)) throw new MappingFileError(`${where} is not an object.`)
+  const { partnerAction, subscribe, mapping, name } = entry
+  const actionKeys = Object.keys(definition.actions)
+  if (typeof partnerAction !== 'string' || !actionKeys.includes(partnerAction)) {
+    throw new MappingFileError(
+      `${where}: partnerAction must be one of ${actionKeys.join(', ')} (got ${JSON.stringify(partnerAction)}).`
+    )
+  }
+  if (typeof subscribe !== 'string' || subscribe.trim() === '' || 'error' in parseFql(subscribe)) {
+    throw new MappingFileError(
+      `${where}: subscribe must be a valid subscription such as type = "identify" (got ${JSON.stringify(subscribe)}).`
+    )
+  }
+  if (mapping !== undefined && !isObject(mapping)) {
+    throw new MappingFileError(`${where}: mapping must be an object of field → value or directive.`)
+  }
+  const action = definition.actions[partnerAction]
+  return {
+    name: typeof name === 'string' && name.trim() ? name : action.title,
+    partnerAction,
+    subscribe,
+    mapping: mapping ?? defaultValues(action.fields)
+  }
+}
+
 /**
  * Checks a mapping file's content: a JSON list of `{ partnerAction, subscribe, mapping }`.
  * A missing mapping means the action's field defaults; an unknown action or an FQL that does not parse is an error.
  */
 export function parseSubscriptions(value: unknown, definition: DestinationDefinition<any>): Subscription[] {
-  if (!Array.isArray(value)) {
-    throw new MappingFileError('A mapping file is a JSON list of { "partnerAction", "subscribe", "mapping" } objects.')
+  if (!Array.isArray(value)) throw new MappingFileError(LIST_SHAPE)
+  return value.map((entry, index) => parseSubscription(entry, index, definition))
+}
+
+/** What actions-core says about a mapping's directives (it checks them before mapping any event). */
+function directiveProblems(mapping: Record<string, unknown>): string[] {
+  try {
+    transform(mapping as JSONObject, {})
+    return []
+  } catch (error) {
+    // A failed check is an AggregateError (the aggregate-error package): iterable, one ValidationError per problem.
+    const causes =
+      typeof (error as Iterable<unknown>)?.[Symbol.iterator] === 'function'
+        ? [...(error as Iterable<unknown>)]
+        : [error]
+    return causes.map((cause) => (cause instanceof Error ? cause.message : String(cause)))
   }
-  const actionKeys = Object.keys(definition.actions)
-  return value.map((entry, index) => {
-    const where = `Subscription ${index + 1}`
-    if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
-      throw new MappingFileError(`${where} is not an object.`)
-    }
-    const { partnerAction, subscribe, mapping, name } = entry as Record<string, unknown>
-    if (typeof partnerAction !== 'string' || !actionKeys.includes(partnerAction)) {
-      throw new MappingFileError(
-        `${where}: partnerAction must be one of ${actionKeys.join(', ')} (got ${JSON.stringify(partnerAction)}).`
-      )
-    }
-    if (typeof subscribe !== 'string' || subscribe.trim() === '' || 'error' in parseFql(subscribe)) {
-      throw new MappingFileError(
-        `${where}: subscribe must be a valid subscription such as type = "identify" (got ${JSON.stringify(subscribe)}).`
-      )
-    }
-    if (mapping !== undefined && (mapping === null || typeof mapping !== 'object' || Array.isArray(mapping))) {
-      throw new MappingFileError(`${where}: mapping must be an object of field → value or directive.`)
-    }
-    const action = definition.actions[partnerAction]
-    return {
-      name: typeof name === 'string' && name.trim() ? name : action.title,
-      partnerAction,
-      subscribe,
-      mapping: (mapping as Record<string, unknown> | undefined) ?? defaultValues(action.fields)
-    }
-  })
+}
+
+/** The stricter check of mappings edited by hand before they are saved: every problem of every entry at once. */
+function problemsOf(entry: unknown, index: number, definition: DestinationDefinition<any>): string[] {
+  let subscription: Subscription
+  try {
+    subscription = parseSubscription(entry, index, definition)
+  } catch (error) {
+    return [(error as Error).message]
+  }
+  const where = `Subscription ${index + 1} (${subscription.partnerAction})`
+  if (!isObject(entry) || entry.mapping === undefined) {
+    return [`${where}: mapping is missing: give an object of field → value or directive ({} maps nothing).`]
+  }
+  const action = definition.actions[subscription.partnerAction]
+  const fieldKeys = Object.keys(action.fields)
+  const unknown = Object.keys(subscription.mapping).filter((key) => !fieldKeys.includes(key))
+  return [
+    ...unknown.map(
+      (key) => `${where}: mapping has "${key}", which is not a field of ${action.title} (${fieldKeys.join(', ')}).`
+    ),
+    ...directiveProblems(subscription.mapping).map((problem) => `${where}: mapping ${problem}`)
+  ]
+}
+
+/**
+ * Checks edited subscriptions the way a save does (mapping required, only the action's fields, valid directives)
+ * and throws one MappingFileError listing every problem.
+ */
+export function checkEditedSubscriptions(value: unknown, definition: DestinationDefinition<any>): Subscription[] {
+  if (!Array.isArray(value)) throw new MappingFileError(LIST_SHAPE)
+  const problems = value.flatMap((entry, index) => problemsOf(entry, index, definition))
+  if (problems.length > 0) {
+    const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`
+    throw new MappingFileError(`The mappings have ${count}: ${problems.join(' ')}`, problems)
+  }
+  return parseSubscriptions(value, definition)
+}
+
+/** Writes subscriptions as a mapping file that `--mapping` reads, replaced in one step so no reader sees half of it. */
+export async function writeMappingFile(path: string, subscriptions: Subscription[]): Promise<void> {
+  const content = subscriptions.map(({ name, partnerAction, subscribe, mapping }) => ({
+    name,
+    partnerAction,
+    subscribe,
+    mapping
+  }))
+  const temporary = `${path}.${randomUUID()}.tmp`
+  try {
+    await writeFile(temporary, JSON.stringify(content, null, 2) + '\n', 'utf8')
+    await rename(temporary, path)
+  } catch (error) {
+    await unlink(temporary).catch(() => undefined)
+    throw new Error(`Cannot write the mapping file ${path}: ${(error as Error).message}`)
+  }
 }
 
 export async function readMappingFile(path: string, definition: DestinationDefinition<any>): Promise<Subscription[]> {

@@ -1,0 +1,119 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'fs'
+import { tmpdir } from 'os'
+import { join, resolve } from 'path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
+import { resetDestinationState } from '../helpers/harness'
+
+const CHROMIUM = '/usr/bin/chromium'
+const SCREENSHOT = resolve(__dirname, '../../artifacts/mapping-page.png')
+
+/** Drives the mapping page in headless Chromium (Debian's `chromium` package) against the embedded simulator. */
+describe('mapping page in a browser', () => {
+  let host: LocalHost
+  let browser: Browser
+  let page: Page
+  const problems: string[] = []
+  const newMappingFile = join(mkdtempSync(join(tmpdir(), 'mapping-page-browser-')), 'zendesk-mapping.json')
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `Chromium is missing at ${CHROMIUM}: this test needs a real browser. Install Debian's package ` +
+          '(sudo apt-get install -y chromium); CI installs it in .ci/run.'
+      )
+    }
+    resetDestinationState()
+    host = await startLocalHost({ port: 0, env: {}, newMappingFile, log: () => undefined })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    })
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    page.setDefaultTimeout(5000)
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
+    page.on('console', (message) => {
+      // The page's own 400 answers (a save that does not check) are expected; anything else is not.
+      const expected = message.text().includes('the server responded with a status of 400')
+      if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()}`)
+    })
+    await page.goto(`${host.url}/`)
+  })
+
+  afterAll(async () => {
+    await browser?.close()
+    await host?.close()
+  })
+
+  const upsertUserMapping = () => page.locator('textarea[data-action="upsertUser"]')
+  const homerInState = () => host.simulator!.state().users.find((user) => user.external_id === '12345')
+
+  test('sends the seed’s identify example and shows the request, the result and the new user', async () => {
+    const homer = page.locator('#example option', { hasText: 'Homer Simpson' })
+    await page.selectOption('#example', (await homer.getAttribute('value'))!)
+    const event = JSON.parse(await page.inputValue('#event'))
+    expect(event).toMatchObject({ type: 'identify', userId: '12345', traits: { name: 'Homer Simpson' } })
+
+    await page.click('#send')
+    const run = page.locator('#actions-run .run[data-action="upsertUser"]')
+    await run.waitFor()
+
+    await expect(run.locator('.badge').textContent()).resolves.toBe('delivered · 200')
+    const request = run.locator('.exchange-line').filter({ hasText: '/api/v2/users/create_or_update' })
+    await expect(request.locator('.method').textContent()).resolves.toBe('POST')
+    await expect(run.locator('pre.json').first().textContent()).resolves.toContain('"external_id": "12345"')
+    const matched = await page.locator('#matches tr.matched').allTextContents()
+    expect(matched).toEqual([expect.stringContaining('upsertUser')])
+
+    const userRow = page.locator('#records-users tbody tr', { hasText: 'Homer Simpson' })
+    await expect(userRow.textContent()).resolves.toMatch(/new.*Homer Simpson.*homer\.simpson@example\.com.*12345/)
+    expect(homerInState()).toMatchObject({ name: 'Homer Simpson', email: 'homer.simpson@example.com' })
+
+    expect(await page.content()).not.toContain(host.target.settings.api_token)
+    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true })
+    // The event, its result, the records and the first action's mapping: the whole page is several screens long.
+    const end = (await page.locator('#action-upsertUser').boundingBox())!
+    await page.screenshot({
+      path: SCREENSHOT,
+      fullPage: true,
+      clip: { x: 0, y: 0, width: 1400, height: end.y + end.height }
+    })
+  })
+
+  test('shows the problems of an edit that does not check, then saves a fixed one that the host uses', async () => {
+    await expect(page.locator('#mapping-file').textContent()).resolves.toContain(`Save writes ${newMappingFile}`)
+    const subscribe = page.locator('#action-upsertUser input[id^="subscribe-"]')
+    await subscribe.fill('type = "identify')
+    await expect(page.locator('#save-status').textContent()).resolves.toBe('Unsaved changes')
+    await page.click('#save')
+    await expect(page.locator('#save-problems').textContent()).resolves.toMatch(
+      /Subscription 1: subscribe must be a valid subscription/
+    )
+    expect(existsSync(newMappingFile)).toBe(false)
+
+    await subscribe.fill('type = "identify"')
+    const mapping = await upsertUserMapping().inputValue()
+    await upsertUserMapping().fill(mapping.replace('"name": {"@path":"$.traits.name"}', '"name": "Homer J. Simpson"'))
+    await page.click('#save')
+    await page.locator('#save-status.ok').waitFor()
+    await expect(page.locator('#mapping-file').textContent()).resolves.toContain(
+      `The host reads its subscriptions from ${newMappingFile}`
+    )
+    const saved = JSON.parse(readFileSync(newMappingFile, 'utf8'))
+    expect(saved.find((s: any) => s.partnerAction === 'upsertUser').mapping.name).toBe('Homer J. Simpson')
+
+    await page.click('#send')
+    await page.locator('#records-users tbody tr.changed', { hasText: 'Homer J. Simpson' }).waitFor()
+    expect(homerInState()?.name).toBe('Homer J. Simpson')
+    expect(problems).toEqual([])
+  })
+})

@@ -1,0 +1,266 @@
+import { request as httpRequest } from 'http'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs'
+import { tmpdir } from 'os'
+import { join } from 'path'
+import definition from '../../src'
+import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
+import { presetSubscriptions, readMappingFile } from '../../src/cli/mapping-file'
+import { resetDestinationState } from '../helpers/harness'
+
+interface Answer {
+  status: number
+  headers: Headers
+  text: string
+  body: any
+}
+
+async function call(host: LocalHost, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
+  const res = await fetch(`${host.url}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  const text = await res.text()
+  const json = res.headers.get('content-type')?.startsWith('application/json')
+  return { status: res.status, headers: res.headers, text, body: json && text ? JSON.parse(text) : undefined }
+}
+
+const homer = {
+  type: 'identify',
+  userId: '12345',
+  traits: { name: 'Homer Simpson', email: 'homer.simpson@example.com', phone: '555-555-1234' }
+}
+
+const upsertUserPreset = presetSubscriptions(definition).find((s) => s.partnerAction === 'upsertUser')!
+
+/** Only upsertUser, for identifies of VIPs, with a fixed name: easy to tell from the presets. */
+const vipOnly = [
+  {
+    name: 'VIP users',
+    partnerAction: 'upsertUser',
+    subscribe: 'type = "identify" and traits.vip = true',
+    mapping: { ...upsertUserPreset.mapping, name: 'VIP' }
+  }
+]
+
+const tempDir = mkdtempSync(join(tmpdir(), 'mapping-page-'))
+let fileCount = 0
+const freshPath = () => join(tempDir, `mapping-${++fileCount}.json`)
+
+describe('mapping page routes', () => {
+  let host: LocalHost
+  let newMappingFile: string
+  const post = (path: string, body: unknown) => call(host, 'POST', path, body)
+  const get = (path: string) => call(host, 'GET', path)
+
+  beforeEach(async () => {
+    resetDestinationState()
+    newMappingFile = freshPath()
+    host = await startLocalHost({ port: 0, env: {}, newMappingFile, log: () => undefined })
+  })
+  afterEach(() => host.close())
+
+  test('GET / and /mapping serve the page, its script and its style sheet from this host only', async () => {
+    for (const path of ['/', '/mapping']) {
+      const page = await get(path)
+      expect(page.status).toBe(200)
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
+      expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/)
+      expect(page.text).toContain('<script type="module" src="/mapping/app.js"></script>')
+      expect(page.text).toContain('href="/mapping/style.css"')
+    }
+    const script = await get('/mapping/app.js')
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    const style = await get('/mapping/style.css')
+    expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8')
+    for (const file of [await get('/'), script, style]) {
+      // Works offline: nothing is loaded from another origin.
+      expect(file.text).not.toMatch(/(src|href)=["']?(https?:)?\/\//)
+      expect(file.text).not.toMatch(/@import|url\(\s*['"]?https?:/)
+    }
+    expect(script.text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/)
+  })
+
+  test('GET /mapping/model lists every action with its preset and fields, and the subscriptions in use', async () => {
+    const { status, text, body } = await get('/mapping/model')
+    expect(status).toBe(200)
+    expect(body.target.kind).toBe('simulator')
+    expect(body.mappingFile).toEqual({ path: newMappingFile, inUse: false, exists: false })
+    expect(body.actions.map((a: any) => a.key)).toEqual(Object.keys(definition.actions))
+    const upsertUser = body.actions[0]
+    expect(upsertUser).toMatchObject({ title: 'Upsert User', preset: { subscribe: 'type = "identify"' } })
+    expect(upsertUser.fields.find((f: any) => f.key === 'email')).toEqual({
+      key: 'email',
+      label: 'Email',
+      description: expect.stringContaining('Default: traits.email'),
+      type: 'string',
+      required: false,
+      multiple: false,
+      dynamic: false,
+      default: { '@path': '$.traits.email' }
+    })
+    expect(body.subscriptions).toEqual(presetSubscriptions(definition))
+    expect(text).not.toContain(host.target.settings.api_token)
+  })
+
+  test('GET /mapping/examples gives the shipped example events in file order', async () => {
+    const { status, body } = await get('/mapping/examples')
+    expect(status).toBe(200)
+    const shipped = readFileSync(join(__dirname, '../../examples/seed-events.ndjson'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line))
+    expect(body.examples.map((e: any) => e.event)).toEqual(shipped)
+    expect(body.examples[1]).toEqual({
+      label: '2. identify userId=12345 — Homer Simpson',
+      event: expect.objectContaining({ type: 'identify', userId: '12345' })
+    })
+    expect(body.examples.map((e: any) => e.label)).toContain('9. identify userId=12345 — leaves company 6789')
+  })
+
+  test('POST /mapping/send reports matches, mapped payload, Zendesk requests, result and records', async () => {
+    const { status, text, body } = await post('/mapping/send', { event: homer })
+    expect(status).toBe(200)
+    expect(body.event).toMatchObject({ ...homer, messageId: expect.stringMatching(/^api-/) })
+    const matched = body.subscriptions.filter((s: any) => s.matches).map((s: any) => s.partnerAction)
+    expect(matched).toEqual(['upsertUser'])
+    expect(body.subscriptions).toHaveLength(6)
+    const [run] = body.report.actions
+    expect(run).toMatchObject({ action: 'upsertUser', result: 'delivered', status: 200 })
+    expect(run.payload).toMatchObject({ email: 'homer.simpson@example.com', external_id: '12345' })
+    const sent = run.requests.map((r: any) => `${r.request.method} ${new URL(r.request.url).pathname}`)
+    expect(sent).toContain('POST /api/v2/users/create_or_update')
+    expect(body.state.users).toContainEqual(expect.objectContaining({ external_id: '12345', name: 'Homer Simpson' }))
+    expect(Object.keys(body.state)).toEqual(['users', 'organizations', 'memberships', 'tickets', 'events'])
+    expect(text).not.toContain(host.target.settings.api_token)
+  })
+
+  test('POST /mapping/send with edited subscriptions runs them without saving them', async () => {
+    const { body } = await post('/mapping/send', {
+      event: { ...homer, traits: { ...homer.traits, vip: true } },
+      subscriptions: vipOnly
+    })
+    expect(body.report.actions.map((a: any) => [a.subscription, a.result])).toEqual([['VIP users', 'delivered']])
+    expect(host.simulator!.state().users.find((u) => u.external_id === '12345')?.name).toBe('VIP')
+    expect((await get('/mapping/model')).body.subscriptions).toEqual(presetSubscriptions(definition))
+    expect(existsSync(newMappingFile)).toBe(false)
+  })
+
+  test('POST /mapping/send answers 400 for an event that is not one, or edits that do not check', async () => {
+    expect((await post('/mapping/send', {})).status).toBe(400)
+    const noType = await post('/mapping/send', { event: { userId: '1' } })
+    expect(noType.status).toBe(400)
+    expect(noType.body.error).toMatch(/"type"/)
+    const badEdit = await post('/mapping/send', { event: homer, subscriptions: [{ ...vipOnly[0], subscribe: '' }] })
+    expect(badEdit.status).toBe(400)
+    expect(badEdit.body.problems).toEqual([expect.stringMatching(/^Subscription 1: subscribe must be a valid/)])
+  })
+
+  test('POST /mapping/save lists every problem, writes nothing and keeps the subscriptions in use', async () => {
+    const { status, body } = await post('/mapping/save', {
+      subscriptions: [
+        { partnerAction: 'sendFax', subscribe: 'type = "identify"', mapping: {} },
+        { partnerAction: 'upsertUser', subscribe: 'type = "identify', mapping: {} },
+        { partnerAction: 'upsertUser', subscribe: 'type = "identify"', mapping: [] },
+        { partnerAction: 'upsertUser', subscribe: 'type = "identify"' },
+        { partnerAction: 'upsertUser', subscribe: 'type = "identify"', mapping: { emial: 'x' } },
+        { partnerAction: 'upsertUser', subscribe: 'type = "identify"', mapping: { email: { '@path': 5 } } },
+        'not an object'
+      ]
+    })
+    expect(status).toBe(400)
+    expect(body.problems).toEqual([
+      expect.stringMatching(/^Subscription 1: partnerAction must be one of upsertUser, .*\(got "sendFax"\)/),
+      expect.stringMatching(/^Subscription 2: subscribe must be a valid subscription/),
+      expect.stringMatching(/^Subscription 3: mapping must be an object/),
+      expect.stringMatching(/^Subscription 4 \(upsertUser\): mapping is missing/),
+      expect.stringMatching(/^Subscription 5 \(upsertUser\): mapping has "emial", which is not a field of Upsert User/),
+      expect.stringMatching(/^Subscription 6 \(upsertUser\): mapping \/email\/@path should be a string/),
+      'Subscription 7 is not an object.'
+    ])
+    expect(body.error).toMatch(/^The mappings have 7 problems/)
+    expect(existsSync(newMappingFile)).toBe(false)
+    expect((await post('/mapping/save', { subscriptions: {} })).body.error).toMatch(/JSON list/)
+    expect((await get('/mapping/model')).body.mappingFile.inUse).toBe(false)
+    expect(host.runner.subscriptions).toEqual(presetSubscriptions(definition))
+  })
+
+  test('saving without --mapping creates the file, and the host and a restarted host use it', async () => {
+    const saved = await post('/mapping/save', { subscriptions: vipOnly })
+    expect(saved.status).toBe(200)
+    expect(saved.body).toMatchObject({ saved: newMappingFile, switched: true })
+    expect(JSON.parse(readFileSync(newMappingFile, 'utf8'))).toEqual(vipOnly)
+
+    const model = (await get('/mapping/model')).body
+    expect(model.mappingFile).toEqual({ path: newMappingFile, inUse: true, exists: true })
+    expect(model.subscriptions).toEqual(vipOnly)
+
+    const vip = await post('/v1/identify', { userId: 'v1', traits: { email: 'v@example.com', vip: true } })
+    expect(vip.body.actions.map((a: any) => [a.subscription, a.result])).toEqual([['VIP users', 'delivered']])
+    expect((await post('/v1/identify', homer)).body.actions).toEqual([])
+    expect(host.simulator!.state().users.find((u) => u.external_id === 'v1')?.name).toBe('VIP')
+
+    expect(await readMappingFile(newMappingFile, definition)).toEqual(vipOnly)
+  })
+
+  test('saving with --mapping replaces that file', async () => {
+    const mappingFile = freshPath()
+    writeFileSync(mappingFile, JSON.stringify([{ partnerAction: 'upsertUser', subscribe: 'type = "identify"' }]))
+    const other = await startLocalHost({ port: 0, env: {}, mappingFile, newMappingFile, log: () => undefined })
+    try {
+      expect((await call(other, 'GET', '/mapping/model')).body.mappingFile).toEqual({
+        path: mappingFile,
+        inUse: true,
+        exists: true
+      })
+      const saved = await call(other, 'POST', '/mapping/save', { subscriptions: vipOnly })
+      expect(saved.body).toMatchObject({ saved: mappingFile, switched: false })
+      expect(JSON.parse(readFileSync(mappingFile, 'utf8'))).toEqual(vipOnly)
+      expect(existsSync(newMappingFile)).toBe(false)
+    } finally {
+      await other.close()
+    }
+  })
+
+  test('keeps the host’s protections: JSON POSTs only, and only for requests addressed to it', async () => {
+    const textPlain = await fetch(`${host.url}/mapping/save`, {
+      method: 'POST',
+      body: JSON.stringify({ subscriptions: vipOnly })
+    })
+    expect(textPlain.status).toBe(415)
+    expect(existsSync(newMappingFile)).toBe(false)
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${host.url}/`, { headers: { Host: 'evil.example.com' } }, (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on('error', reject)
+      req.end()
+    })
+    expect(status).toBe(403)
+  })
+})
+
+describe('mapping page on a real account', () => {
+  test('says so and never shows the credentials', async () => {
+    const token = 'secret-tok-3'
+    const host = await startLocalHost({
+      port: 0,
+      env: { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_EMAIL: 'agent@example.com', ZENDESK_API_TOKEN: token },
+      newMappingFile: freshPath(),
+      log: () => undefined
+    })
+    try {
+      const model = await call(host, 'GET', '/mapping/model')
+      expect(model.body.target).toEqual({
+        kind: 'zendesk',
+        description: 'Sending to the Zendesk account https://acme.zendesk.com'
+      })
+      for (const path of ['/', '/mapping/app.js', '/mapping/model', '/mapping/examples']) {
+        expect((await call(host, 'GET', path)).text).not.toContain(token)
+      }
+    } finally {
+      await host.close()
+    }
+  })
+})
