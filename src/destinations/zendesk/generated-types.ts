@@ -18,11 +18,11 @@ export interface Settings {
    */
   oauth_token?: string
   /**
-   * Zendesk sends no verification email to users this destination creates.
+   * Zendesk sends no verification email to users this destination creates. Default: off.
    */
   skip_verify_email?: boolean
   /**
-   * Users are created with their email already verified (use when you verified it yourself).
+   * Users are created with their email already verified (use when you verified it yourself). Default: off.
    */
   create_users_as_verified?: boolean
 }

@@ -51,13 +51,14 @@ const destination: DestinationDefinition<Settings> = {
       },
       skip_verify_email: {
         label: 'Skip Verify Email',
-        description: 'Zendesk sends no verification email to users this destination creates.',
+        description: 'Zendesk sends no verification email to users this destination creates. Default: off.',
         type: 'boolean',
         default: false
       },
       create_users_as_verified: {
         label: 'Create Users as Verified',
-        description: "Users are created with their email already verified (use when you verified it yourself).",
+        description:
+          'Users are created with their email already verified (use when you verified it yourself). Default: off.',
         type: 'boolean',
         default: false
       }

@@ -37,9 +37,10 @@ export const sharedFields = {
   custom_fields: {
     label: 'Custom Fields',
     description:
-      'Values for custom ticket fields, keyed by the numeric ticket field id, e.g. {"27642": "745"}. Default: properties.custom_fields.',
+      'Values for custom ticket fields, keyed by the numeric ticket field id, e.g. {"27642": "745"}: pick the fields and, for drop-downs and checkboxes, their values from the account. Default: properties.custom_fields.',
     type: 'object',
     additionalProperties: true,
+    dynamic: true,
     default: property('custom_fields')
   }
 } satisfies Record<string, InputField>

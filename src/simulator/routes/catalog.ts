@@ -1,5 +1,5 @@
 import type { Sim } from '../context'
-import { json } from '../http'
+import { idParam, json, notFound } from '../http'
 import { paginate } from '../pagination'
 import { route } from '../router'
 
@@ -11,6 +11,13 @@ const lists: Record<string, (sim: Sim) => unknown[]> = {
   ticket_forms: (sim) => sim.store.ticketForms
 }
 
-export const catalogRoutes = Object.entries(lists).map(([resource, list]) =>
-  route('GET', resource, (req, sim) => json(200, paginate(req, sim, resource, list(sim))))
-)
+export const catalogRoutes = [
+  ...Object.entries(lists).map(([resource, list]) =>
+    route('GET', resource, (req, sim) => json(200, paginate(req, sim, resource, list(sim))))
+  ),
+  route('GET', 'ticket_fields/:id', (req, sim) => {
+    const field = sim.store.ticketFields.find((f) => f.id === idParam(req))
+    if (!field) throw notFound()
+    return json(200, { ticket_field: field })
+  })
+]

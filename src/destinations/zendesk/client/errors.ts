@@ -88,7 +88,7 @@ export function errorFromResponse(response: ResponseLike, about: RecordDescripti
   const said = messages.length ? `: ${messages.join('; ')}` : ''
   if (status === 429 || status === 503) {
     const wait = retryAfterSeconds(response.headers)
-    const reason = status === 429 ? 'rate limit reached' : 'Zendesk is unavailable'
+    const reason = status === 429 ? 'rate limit reached' : 'is unavailable'
     const hint = wait !== undefined ? ` Retry after ${wait} s.` : ''
     return new ZendeskRetryableError(`Zendesk ${reason} (${status}) for ${about}${said}.${hint}`, status, wait)
   }
@@ -117,7 +117,9 @@ export function errorFromResponse(response: ResponseLike, about: RecordDescripti
 /** Maps anything a request can throw (HTTPError, timeout, network failure) to an error that carries `status`. */
 export function toZendeskError(error: unknown, about: RecordDescription): Error {
   const err = error as any
-  if (err?.response && typeof err.response.status === 'number') return errorFromResponse(err.response, about)
+  if (err?.response && typeof err.response.status === 'number') {
+    return withoutCredentials(errorFromResponse(err.response, about), credentialsOf(err.request))
+  }
   if (err instanceof IntegrationError || err instanceof RetryableError || err instanceof InvalidAuthenticationError) {
     return err
   }
@@ -126,4 +128,19 @@ export function toZendeskError(error: unknown, about: RecordDescription): Error 
   }
   const code = typeof err?.code === 'string' ? ` (${err.code})` : ''
   return new ZendeskRetryableError(`Network error talking to Zendesk for ${about}${code}`, 502)
+}
+
+/** The secrets a failed request carried in its Authorization header: the Basic or Bearer value, and the API token. */
+function credentialsOf(request: unknown): string[] {
+  const header = (request as { headers?: { get?(name: string): string | null } })?.headers?.get?.('authorization')
+  const value = header?.replace(/^(Basic|Bearer)\s+/i, '').trim()
+  if (!header || !value) return []
+  const apiToken = /^Basic\s/i.test(header) ? Buffer.from(value, 'base64').toString('utf8').split('/token:')[1] : ''
+  return [value, apiToken].filter((secret) => secret && secret.length >= 4)
+}
+
+/** Zendesk's own words go into messages; an answer that echoes the credentials must not carry them further. */
+function withoutCredentials(error: Error, secrets: string[]): Error {
+  for (const secret of secrets) error.message = error.message.split(secret).join('[redacted]')
+  return error
 }

@@ -38,6 +38,7 @@ export interface NewTicket extends TicketChanges {
   group_id?: number
   assignee_email?: string
   brand_id?: number
+  ticket_form_id?: number
 }
 
 export interface TicketUpdate extends TicketChanges {

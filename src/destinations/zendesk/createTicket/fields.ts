@@ -48,21 +48,35 @@ export const fields: Record<string, InputField> = {
   custom_fields: sharedFields.custom_fields,
   group_id: {
     label: 'Group ID',
-    description: 'The numeric id of the Zendesk group the ticket is assigned to. Default: properties.group_id.',
+    description:
+      "The Zendesk group the ticket is assigned to: pick one of the account's groups, or map its numeric id. Default: properties.group_id.",
     type: 'integer',
+    dynamic: true,
     default: property('group_id')
   },
   assignee_email: {
     label: 'Assignee Email',
-    description: 'The email of the agent the ticket is assigned to. Default: properties.assignee_email.',
+    description:
+      "The email of the agent the ticket is assigned to: pick one of the account's agents, or map an email. Default: properties.assignee_email.",
     type: 'string',
+    dynamic: true,
     default: property('assignee_email')
   },
   brand_id: {
     label: 'Brand ID',
-    description: 'The numeric id of the Zendesk brand of the ticket. Default: properties.brand_id.',
+    description:
+      "The Zendesk brand of the ticket: pick one of the account's brands, or map its numeric id. Default: properties.brand_id.",
     type: 'integer',
+    dynamic: true,
     default: property('brand_id')
+  },
+  ticket_form_id: {
+    label: 'Ticket Form ID',
+    description:
+      "The Zendesk ticket form of the ticket: pick one of the account's active forms, or map its numeric id. Zendesk uses the default form when empty. Default: properties.ticket_form_id.",
+    type: 'integer',
+    dynamic: true,
+    default: property('ticket_form_id')
   },
   zendesk_user_id: {
     label: 'Requester Zendesk User ID',

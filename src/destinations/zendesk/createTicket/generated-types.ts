@@ -38,21 +38,25 @@ export interface Payload {
    */
   external_id?: string
   /**
-   * Values for custom ticket fields, keyed by the numeric ticket field id, e.g. {"27642": "745"}. Default: properties.custom_fields.
+   * Values for custom ticket fields, keyed by the numeric ticket field id, e.g. {"27642": "745"}: pick the fields and, for drop-downs and checkboxes, their values from the account. Default: properties.custom_fields.
    */
   custom_fields?: {}
   /**
-   * The numeric id of the Zendesk group the ticket is assigned to. Default: properties.group_id.
+   * The Zendesk group the ticket is assigned to: pick one of the account's groups, or map its numeric id. Default: properties.group_id.
    */
   group_id?: number
   /**
-   * The email of the agent the ticket is assigned to. Default: properties.assignee_email.
+   * The email of the agent the ticket is assigned to: pick one of the account's agents, or map an email. Default: properties.assignee_email.
    */
   assignee_email?: string
   /**
-   * The numeric id of the Zendesk brand of the ticket. Default: properties.brand_id.
+   * The Zendesk brand of the ticket: pick one of the account's brands, or map its numeric id. Default: properties.brand_id.
    */
   brand_id?: number
+  /**
+   * The Zendesk ticket form of the ticket: pick one of the account's active forms, or map its numeric id. Zendesk uses the default form when empty. Default: properties.ticket_form_id.
+   */
+  ticket_form_id?: number
   /**
    * The numeric Zendesk id of the requester. When set, Requester Email and Requester External ID are not used. Default: context.zendesk_user_id.
    */

@@ -2,6 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { ZendeskClient } from '../client'
+import { assigneeChoices, brandChoices, groupChoices, ticketCustomFields, ticketFormChoices } from '../dynamic-fields'
 import { createTicketsInBatch } from './batch'
 import { fields } from './fields'
 import { createdResult, draftOf, existingResult, Requesters } from './ticket'
@@ -12,6 +13,13 @@ const action: ActionDefinition<Settings, Payload> = {
     "Create a Zendesk ticket. A ticket that already has the same external ID (by default the event's messageId) is returned instead of creating a second one, so redelivered events never duplicate tickets.",
   defaultSubscription: 'type = "track" and event = "Ticket Created"',
   fields,
+  dynamicFields: {
+    custom_fields: ticketCustomFields,
+    group_id: groupChoices,
+    brand_id: brandChoices,
+    ticket_form_id: ticketFormChoices,
+    assignee_email: assigneeChoices
+  },
 
   perform: async (request, { payload, settings }) => {
     const draft = draftOf(payload)

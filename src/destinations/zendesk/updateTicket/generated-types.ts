@@ -42,7 +42,7 @@ export interface Payload {
    */
   tags?: string[]
   /**
-   * Values for custom ticket fields, keyed by the numeric ticket field id, e.g. {"27642": "745"}. Default: properties.custom_fields.
+   * Values for custom ticket fields, keyed by the numeric ticket field id, e.g. {"27642": "745"}: pick the fields and, for drop-downs and checkboxes, their values from the account. Default: properties.custom_fields.
    */
   custom_fields?: {}
   /**

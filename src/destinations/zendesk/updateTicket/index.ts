@@ -2,6 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { ZendeskClient } from '../client'
+import { ticketCustomFields } from '../dynamic-fields'
 import { updateTicketsInBatch } from './batch'
 import { fields } from './fields'
 import { resolveTicket, updatedResult, updateDraftOf } from './target'
@@ -12,6 +13,7 @@ const action: ActionDefinition<Settings, Payload> = {
     'Update a Zendesk ticket, found by its id or else by its external ID: status, priority, type, subject, tags and custom fields, and add a comment.',
   defaultSubscription: 'type = "track" and event = "Ticket Updated"',
   fields,
+  dynamicFields: { custom_fields: ticketCustomFields },
 
   perform: async (request, { payload, settings }) => {
     const draft = updateDraftOf(payload)

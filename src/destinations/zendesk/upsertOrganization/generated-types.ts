@@ -30,7 +30,7 @@ export interface Payload {
    */
   url?: string
   /**
-   * Custom values saved to Zendesk organization fields. A key uses the existing field with that key (as given, in snake_case or in camelCase); otherwise a field with the snake_case key is created, typed from the value (true/false: checkbox, whole number: integer, other number: decimal, ISO date: date, else text). Keys that cannot be a Zendesk field key (letters, digits and underscores, not only digits) and values that are not single values are skipped and reported. The standard traits (id, name, domainNames, tags, details, notes, url, deleted) are not included. Default: all traits.
+   * Custom values saved to Zendesk organization fields; the account's organization field keys can be picked. A key uses the existing field with that key (as given, in snake_case or in camelCase); otherwise a field with the snake_case key is created, typed from the value (true/false: checkbox, whole number: integer, other number: decimal, ISO date: date, else text). Keys that cannot be a Zendesk field key (letters, digits and underscores, not only digits) and values that are not single values are skipped and reported. The standard traits (id, name, domainNames, tags, details, notes, url, deleted) are not included. Default: all traits.
    */
   organization_fields?: {}
   /**

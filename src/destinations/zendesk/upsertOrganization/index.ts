@@ -2,6 +2,7 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { ZendeskClient } from '../client'
+import { organizationFieldKeys } from '../dynamic-fields'
 import { BULK_LIMIT } from '../client/users'
 import { upsertBatch } from './batch-upsert'
 import { completeUpsert, deleteOrganization } from './operations'
@@ -67,9 +68,10 @@ const action: ActionDefinition<Settings, Payload> = {
     organization_fields: {
       label: 'Organization Fields',
       description:
-        'Custom values saved to Zendesk organization fields. A key uses the existing field with that key (as given, in snake_case or in camelCase); otherwise a field with the snake_case key is created, typed from the value (true/false: checkbox, whole number: integer, other number: decimal, ISO date: date, else text). Keys that cannot be a Zendesk field key (letters, digits and underscores, not only digits) and values that are not single values are skipped and reported. The standard traits (id, name, domainNames, tags, details, notes, url, deleted) are not included. Default: all traits.',
+        "Custom values saved to Zendesk organization fields; the account's organization field keys can be picked. A key uses the existing field with that key (as given, in snake_case or in camelCase); otherwise a field with the snake_case key is created, typed from the value (true/false: checkbox, whole number: integer, other number: decimal, ISO date: date, else text). Keys that cannot be a Zendesk field key (letters, digits and underscores, not only digits) and values that are not single values are skipped and reported. The standard traits (id, name, domainNames, tags, details, notes, url, deleted) are not included. Default: all traits.",
       type: 'object',
       additionalProperties: true,
+      dynamic: true,
       default: { '@path': '$.traits' }
     },
     deleted: {
@@ -110,6 +112,7 @@ const action: ActionDefinition<Settings, Payload> = {
       unsafe_hidden: true
     }
   },
+  dynamicFields: { organization_fields: { __keys__: organizationFieldKeys } },
 
   perform: async (request, { payload, settings, logger }) => {
     const externalId = validate(payload)

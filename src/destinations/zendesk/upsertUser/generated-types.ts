@@ -34,7 +34,7 @@ export interface Payload {
    */
   phone?: string
   /**
-   * Custom values saved to Zendesk user fields. A value is sent only when a user field with that key (as given, in snake_case or in camelCase) exists in Zendesk; others are logged and skipped. Default: all traits.
+   * Custom values saved to Zendesk user fields; the account's user field keys can be picked. A value is sent only when a user field with that key (as given, in snake_case or in camelCase) exists in Zendesk; others are logged and skipped. Default: all traits.
    */
   user_fields?: {}
   /**
@@ -46,7 +46,7 @@ export interface Payload {
    */
   verified?: boolean
   /**
-   * Send users to Zendesk in bulk (up to 100 per request). Accounts without bulk import fall back to one request per user.
+   * Send users to Zendesk in bulk (up to 100 per request). Accounts without bulk import fall back to one request per user. Default: on.
    */
   enable_batching?: boolean
   /**

@@ -6,6 +6,7 @@ import { ZendeskClient } from '../client'
 import { customFields } from '../client/fields'
 import { followJob } from '../client/jobs'
 import { BULK_LIMIT, describeUser, type UserInput } from '../client/users'
+import { userFieldKeys } from '../dynamic-fields'
 import { customTraits, userFieldValues } from './user-fields'
 
 const text = (value: unknown): string | undefined =>
@@ -109,9 +110,10 @@ const action: ActionDefinition<Settings, Payload> = {
     user_fields: {
       label: 'User Fields',
       description:
-        'Custom values saved to Zendesk user fields. A value is sent only when a user field with that key (as given, in snake_case or in camelCase) exists in Zendesk; others are logged and skipped. Default: all traits.',
+        "Custom values saved to Zendesk user fields; the account's user field keys can be picked. A value is sent only when a user field with that key (as given, in snake_case or in camelCase) exists in Zendesk; others are logged and skipped. Default: all traits.",
       type: 'object',
       additionalProperties: true,
+      dynamic: true,
       default: { '@path': '$.traits' }
     },
     skip_verify_email: {
@@ -121,20 +123,19 @@ const action: ActionDefinition<Settings, Payload> = {
     },
     verified: {
       label: 'Create As Verified',
-      description:
-        'Mark the user\'s email as verified. Default: the "Create Users as Verified" setting.',
+      description: 'Mark the user\'s email as verified. Default: the "Create Users as Verified" setting.',
       type: 'boolean'
     },
     enable_batching: {
       label: 'Send in Batches',
       description:
-        'Send users to Zendesk in bulk (up to 100 per request). Accounts without bulk import fall back to one request per user.',
+        'Send users to Zendesk in bulk (up to 100 per request). Accounts without bulk import fall back to one request per user. Default: on.',
       type: 'boolean',
       default: true
     },
     batch_size: {
       label: 'Batch Size',
-      description: 'How many users go in one bulk request (at most 100, Zendesk\'s limit). Default: 100.',
+      description: "How many users go in one bulk request (at most 100, Zendesk's limit). Default: 100.",
       type: 'integer',
       minimum: 1,
       maximum: 100,
@@ -142,6 +143,7 @@ const action: ActionDefinition<Settings, Payload> = {
       unsafe_hidden: true
     }
   },
+  dynamicFields: { user_fields: { __keys__: userFieldKeys } },
 
   perform: async (request, { payload, settings, logger }) => {
     validate(payload)
