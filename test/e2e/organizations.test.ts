@@ -197,8 +197,8 @@ describe('identify with traits.company → Update Organization Membership', () =
       expect.objectContaining({ user_id: userId, organization_id: orgId, default: true })
     ])
     const repeat = await repeatLeavesSameState(() => h.send(event, membershipOnly))
-    // The user's id is cached from the first delivery, so only the organization is looked up again.
-    expect(repeat).toEqual(['GET /api/v2/organizations/search 200', 'POST /api/v2/organization_memberships 422'])
+    // The user's and the organization's ids are cached from the first delivery: no lookup again.
+    expect(repeat).toEqual(['POST /api/v2/organization_memberships 422'])
   })
 
   it('seed: company.remove: true removes the membership (and the org from working tickets); a repeat is success', async () => {
@@ -284,7 +284,7 @@ describe('batches', () => {
       'GET /api/v2/organizations/show_many 200',
       'POST /api/v2/organizations/create_many 200',
       'PUT /api/v2/organizations/update_many 200',
-      'GET /api/v2/users/search 200',
+      'GET /api/v2/users/show_many 200',
       'POST /api/v2/organization_memberships 201'
     ])
     const showMany = h.simulator.requests.find((r) => r.path.includes('show_many'))!
@@ -313,6 +313,34 @@ describe('batches', () => {
     const multistatus = await batchStatus([group('a', { name: 'A' }), group('b', { name: 'B' })])
     expect(multistatus.map((r: any) => r.status)).toEqual([429, 429])
     expect(accountState().organizations).toEqual([])
+  })
+
+  it('identify batch of 100 adds: a handful of requests, one create_many job; a repeat finds them all members already', async () => {
+    for (const name of ['Alpha', 'Beta', 'Gamma'])
+      h.simulator.seed.organization({ name, external_id: name.toLowerCase() })
+    const companies = ['alpha', 'beta', 'gamma']
+    for (let i = 0; i < 100; i++) h.simulator.seed.user({ name: `Member ${i}`, external_id: `member-${i}` })
+    const events = Array.from({ length: 100 }, (_, i) => identify(`member-${i}`, { company: { id: companies[i % 3] } }))
+
+    const multistatus = await batchStatus(events, only('updateOrganizationMembership'))
+
+    expect(multistatus.map((r: any) => r.body?.membership)).toEqual(events.map(() => 'added'))
+    expect(accountState().memberships).toHaveLength(100)
+    expect(accountState().memberships).toContain('member-4 ∈ Beta')
+    const requests = requestLines().filter((line) => !line.startsWith('GET /api/v2/job_statuses'))
+    expect(requests).toEqual([
+      'GET /api/v2/organizations/show_many 200',
+      'GET /api/v2/users/show_many 200',
+      'POST /api/v2/organization_memberships/create_many 200'
+    ])
+    expect(h.simulator.requests.length).toBeLessThanOrEqual(6)
+
+    const repeat = await repeatLeavesSameState(() => h.sendBatch(events, only('updateOrganizationMembership')))
+    expect(repeat.filter((line) => !line.startsWith('GET /api/v2/job_statuses'))).toEqual([
+      'POST /api/v2/organization_memberships/create_many 200'
+    ])
+    const again = await batchStatus(events, only('updateOrganizationMembership'))
+    expect(again.map((r: any) => r.body?.membership)).toEqual(events.map(() => 'already a member'))
   })
 
   it('identify batch: adds and removes per event, each organization looked up once; a repeat changes nothing', async () => {

@@ -230,6 +230,21 @@ describe('batches', () => {
     expect(requestsTo('POST', '/api/v2/tickets/create_many')).toHaveLength(1)
   })
 
+  it('create: requesters found by userId are looked up together, one show_many for the whole batch', async () => {
+    const users = Array.from({ length: 40 }, (_, i) =>
+      harness.simulator.seed.user({ name: `Requester ${i}`, external_id: `requester-${i}` })
+    )
+    const events = Array.from({ length: 100 }, (_, i) =>
+      ticketCreated(`msg-req-${i}`, {}, { userId: `requester-${i % 40}`, context: {} })
+    )
+    const results = await batch('createTicket', events)
+    expect(results.every((r) => r.status === 200)).toBe(true)
+    const requesterOf = new Map(tickets().map((t) => [t.external_id, t.requester_id]))
+    expect(events.map((e) => requesterOf.get(e.messageId ?? null))).toEqual(events.map((_, i) => users[i % 40].id))
+    expect(requestsTo('GET', '/api/v2/users/show_many')).toHaveLength(1)
+    expect(requestsTo('GET', '/api/v2/users/search')).toHaveLength(0)
+  })
+
   it('create: a retried batch creates no duplicates', async () => {
     const events = [ticketCreated('msg-r1'), ticketCreated('msg-r2')]
     await batch('createTicket', events)

@@ -119,7 +119,28 @@ describe('Track Event end to end on the simulator', () => {
     }
   )
 
-  it('sends a batch with repeated users: one search per distinct user, one event each, its own result', async () => {
+  it('a batch of 100 events for 100 users not looked up before costs one lookup request, then one per event', async () => {
+    const readers = Array.from({ length: 100 }, (_, i) =>
+      sim().seed.user({ name: `Reader ${i}`, external_id: `reader-${i}` })
+    )
+    const events = readers.map((_, i) => ({ ...articleRead, userId: `reader-${i}`, messageId: `read-${i}` }))
+
+    const [{ multistatus }] = await harness.sendBatch(events, trackEventOnly)
+
+    expect(multistatus.map((r: any) => r.body?.user_id)).toEqual(readers.map((r) => r.id))
+    expect(
+      sim()
+        .state()
+        .events.map((e) => e.user_id)
+        .sort()
+    ).toEqual(readers.map((r) => r.id).sort())
+    const lookups = sim().requests.filter((r) => r.method === 'GET')
+    expect(lookups.length).toBeLessThanOrEqual(3)
+    expect(lookups.map((r) => r.path)).toEqual(['/api/v2/users/show_many'])
+    expect(sim().requests).toHaveLength(101)
+  })
+
+  it('sends a batch with repeated users: one lookup for all distinct users, one event each, its own result', async () => {
     const ann = sim().seed.user({ name: 'Ann', external_id: 'ann' })
     const bob = sim().seed.user({ name: 'Bob', external_id: 'bob' })
     const cat = sim().seed.user({ name: 'Cat', email: 'cat@example.com' })
@@ -168,12 +189,10 @@ describe('Track Event end to end on the simulator', () => {
     expect(typesOf(bob.id)).toEqual(['B1', 'B2'])
     expect(typesOf(cat.id)).toEqual(['C1', 'C2'])
     expect(stored).toHaveLength(7)
-    const searches = sim().requests.filter((r) => r.path === '/api/v2/users/search')
-    expect(searches.map((r) => JSON.stringify(r.query)).sort()).toEqual([
-      '{"external_id":"ann"}',
-      '{"external_id":"bob"}',
-      '{"external_id":"ghost"}',
-      '{"query":"email:\\"cat@example.com\\""}'
+    const lookups = sim().requests.filter((r) => r.method === 'GET')
+    expect(lookups.map((r) => `${r.path} ${JSON.stringify(r.query)}`)).toEqual([
+      '/api/v2/users/show_many {"external_ids":"ann,bob,ghost"}',
+      '/api/v2/users/search {"query":"email:\\"cat@example.com\\""}'
     ])
     expect(sim().requests.filter((r) => r.method === 'POST')).toHaveLength(7)
   })

@@ -103,6 +103,48 @@ describe('simulator organization memberships', () => {
     })
   })
 
+  it('organization_memberships/create_many: a job whose items are applied on completion; a duplicate or unknown user fails its item', async () => {
+    const acme = ctx.sim.seed.organization({ name: 'Acme' })
+    const [ann, bob] = [ctx.sim.seed.user({ name: 'Ann' }), ctx.sim.seed.user({ name: 'Bob' })]
+    await add(ann.id, acme.id)
+    const submitted = await ctx.api('POST', 'organization_memberships/create_many.json', {
+      organization_memberships: [
+        { user_id: bob.id, organization_id: acme.id },
+        { user_id: ann.id, organization_id: acme.id },
+        { user_id: 12345, organization_id: acme.id }
+      ]
+    })
+    expect(submitted.status).toBe(200)
+    expect(submitted.body.job_status).toMatchObject({ status: 'queued', total: 3, results: null })
+    expect(ctx.sim.state().memberships).toHaveLength(1)
+
+    const poll = async () => (await ctx.api('GET', `job_statuses/${submitted.body.job_status.id}.json`)).body.job_status
+    await poll()
+    const done = await poll()
+    expect(done.status).toBe('completed')
+    const bobs = ctx.sim.state().memberships.find((m) => m.user_id === bob.id)
+    expect(done.results).toEqual([
+      { index: 0, id: bobs?.id, action: 'create', status: 'Created', success: true },
+      { index: 1, error: 'OrganizationMembershipCreateFailed', details: 'User has already been taken' },
+      { index: 2, error: 'OrganizationMembershipCreateFailed', details: 'User cannot be blank' }
+    ])
+    expect(
+      ctx.sim
+        .state()
+        .memberships.map((m) => m.user_id)
+        .sort()
+    ).toEqual([ann.id, bob.id].sort())
+  })
+
+  it('organization_memberships/create_many takes at most 100 memberships', async () => {
+    const memberships = Array.from({ length: 101 }, (_, i) => ({ user_id: i + 1, organization_id: 1 }))
+    const res = await ctx.api('POST', 'organization_memberships/create_many.json', {
+      organization_memberships: memberships
+    })
+    expect(res.status).toBe(400)
+    expect(res.body.error).toBe('TooManyValues')
+  })
+
   it('lists and removes memberships; removal is 204, then 404', async () => {
     const a = ctx.sim.seed.organization({ name: 'Acme' })
     const b = ctx.sim.seed.organization({ name: 'Beta' })

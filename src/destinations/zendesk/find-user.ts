@@ -1,5 +1,9 @@
 import { PayloadValidationError } from '@segment/actions-core'
+import type { Settled } from './batch'
+import { BatchLookups } from './batch-lookups'
 import type { ZendeskClient } from './client'
+import { BULK_LIMIT, type ZendeskUser } from './client/users'
+import { clearOrganizationIdCache } from './organization-ids'
 import { TtlCache } from './ttl-cache'
 
 /** How an event points at a Zendesk user: a Zendesk id, else an external_id, else an email. */
@@ -9,14 +13,18 @@ export interface UserReference {
   email?: string | null
 }
 
+/** What looking one reference up gave: the user's id (undefined: no such user), or the error that stopped it. */
+export type UserLookup = { ok: true; id: number | undefined } | { ok: false; error: unknown }
+
 const USER_ID_CACHE_SIZE = 10000
 const USER_ID_MAX_AGE_MS = 10 * 60 * 1000
 
 const userIds = new TtlCache<string, number>(USER_ID_CACHE_SIZE, USER_ID_MAX_AGE_MS)
 
-/** Tests start each case with an empty cache. */
+/** Tests, and the benchmark's uncached path, start with empty caches: user ids, and organization ids with them. */
 export function clearUserIdCache(): void {
   userIds.clear()
+  clearOrganizationIdCache()
 }
 
 const text = (value: unknown): string | undefined =>
@@ -35,22 +43,43 @@ export function hasReference(ref: UserReference): boolean {
   return Boolean(text(ref.zendesk_user_id) || text(ref.external_id) || text(ref.email))
 }
 
+function zendeskUserId(ref: UserReference): number | undefined {
+  const zendeskId = text(ref.zendesk_user_id)
+  if (zendeskId === undefined) return undefined
+  if (!/^[1-9]\d{0,19}$/.test(zendeskId)) {
+    throw new PayloadValidationError(
+      `zendesk_user_id must be a numeric Zendesk user id, got ${JSON.stringify(zendeskId)}`
+    )
+  }
+  return Number(zendeskId)
+}
+
+const externalIdKey = (client: ZendeskClient, externalId: string) =>
+  `${client.http.origin}|external_id:${externalId.toLowerCase()}`
+const emailKey = (client: ZendeskClient, email: string) => `${client.http.origin}|email:${email.toLowerCase()}`
+
+/** A reference with both is also cached as a whole: found by email after an external_id miss, no search next time. */
+function combinedKey(client: ZendeskClient, ref: UserReference): string | undefined {
+  const externalId = text(ref.external_id)
+  const email = text(ref.email)
+  if (externalId === undefined || email === undefined) return undefined
+  return `${externalIdKey(client, externalId)}|email:${email.toLowerCase()}`
+}
+
+function remember(key: string | undefined, id: number | null | undefined): number | undefined {
+  if (!id) return undefined
+  if (key) userIds.set(key, id)
+  return id
+}
+
 /**
  * The Zendesk user id for a reference, or undefined when no such user exists.
  * A zendesk_user_id is used as given; external_id and email lookups are cached per account
- * (bounded size and age) so a user with many events is looked up about once. A reference with both
- * is also cached as a whole, so a user found by email after an external_id miss costs no search next time.
+ * (bounded size and age) so a user with many events is looked up about once.
  */
 export async function findUserId(client: ZendeskClient, ref: UserReference): Promise<number | undefined> {
-  const zendeskId = text(ref.zendesk_user_id)
-  if (zendeskId !== undefined) {
-    if (!/^[1-9]\d{0,19}$/.test(zendeskId)) {
-      throw new PayloadValidationError(
-        `zendesk_user_id must be a numeric Zendesk user id, got ${JSON.stringify(zendeskId)}`
-      )
-    }
-    return Number(zendeskId)
-  }
+  const zendeskId = zendeskUserId(ref)
+  if (zendeskId !== undefined) return zendeskId
   const externalId = text(ref.external_id)
   const email = text(ref.email)
   const bothKey = combinedKey(client, ref)
@@ -58,15 +87,82 @@ export async function findUserId(client: ZendeskClient, ref: UserReference): Pro
   if (known !== undefined) return known
   let id: number | undefined
   if (externalId !== undefined) {
-    id = await cached(client, `external_id:${externalId.toLowerCase()}`, () =>
-      client.users.findByExternalId(externalId)
-    )
+    const key = externalIdKey(client, externalId)
+    id = userIds.get(key) ?? remember(key, (await client.users.findByExternalId(externalId))?.id)
   }
   if (id === undefined && email !== undefined) {
-    id = await cached(client, `email:${email.toLowerCase()}`, () => client.users.findByEmail(email))
+    const key = emailKey(client, email)
+    id = userIds.get(key) ?? remember(key, (await client.users.findByEmail(email))?.id)
   }
-  if (id !== undefined && bothKey !== undefined) userIds.set(bothKey, id)
-  return id
+  return remember(bothKey, id)
+}
+
+/**
+ * `findUserId` for many references at once, one result per reference in order. Zendesk user ids are used as
+ * given and cached ids from the cache; the other external_ids are looked up together with `users/show_many`
+ * (100 per request), and only the references none of those found fall back to an email search each.
+ * After a 401, 429 or 503 no further lookup is made: the references still open get that error.
+ */
+export async function findUserIds(client: ZendeskClient, refs: readonly UserReference[]): Promise<UserLookup[]> {
+  const results = refs.map((ref) => known(client, ref))
+  const lookups = new BatchLookups()
+
+  const externalIds = refs.flatMap((ref, i) => {
+    const externalId = text(ref.external_id)
+    return results[i] === undefined && externalId !== undefined ? [externalId] : []
+  })
+  const byExternalId = await lookups.listed(
+    externalIds,
+    BULK_LIMIT,
+    (list) => client.users.showManyByExternalIds(list),
+    (externalId) => client.users.findByExternalId(externalId)
+  )
+  const emails: string[] = []
+  refs.forEach((ref, i) => {
+    if (results[i]) return
+    const externalId = text(ref.external_id)
+    const email = text(ref.email)
+    const lookup = externalId === undefined ? undefined : byExternalId.get(externalId.toLowerCase())
+    const found = lookup && settledId(lookup, externalIdKey(client, externalId!))
+    if (found && (!found.ok || found.id !== undefined)) results[i] = found
+    else if (email === undefined) results[i] = { ok: true, id: undefined }
+    else {
+      const cached = userIds.get(emailKey(client, email))
+      if (cached !== undefined) results[i] = { ok: true, id: cached }
+      else emails.push(email)
+    }
+  })
+  const byEmail = await lookups.each(emails, (email) => client.users.findByEmail(email))
+
+  const foundByEmail = (email: string) => settledId(byEmail.get(email.toLowerCase())!, emailKey(client, email))
+  return refs.map((ref, i) => {
+    // A reference still open has an email: the others were settled above.
+    const result = results[i] ?? foundByEmail(text(ref.email)!)
+    if (result.ok && text(ref.zendesk_user_id) === undefined) remember(combinedKey(client, ref), result.id)
+    return result
+  })
+}
+
+/** A reference's result without a lookup: a Zendesk user id, a cached id, no reference at all, or undefined. */
+function known(client: ZendeskClient, ref: UserReference): UserLookup | undefined {
+  try {
+    const zendeskId = zendeskUserId(ref)
+    if (zendeskId !== undefined) return { ok: true, id: zendeskId }
+  } catch (error) {
+    return { ok: false, error }
+  }
+  if (!hasReference(ref)) return { ok: true, id: undefined }
+  const bothKey = combinedKey(client, ref)
+  const externalId = text(ref.external_id)
+  const id =
+    (bothKey === undefined ? undefined : userIds.get(bothKey)) ??
+    userIds.get(externalId ? externalIdKey(client, externalId) : emailKey(client, text(ref.email)!))
+  return id === undefined ? undefined : { ok: true, id }
+}
+
+/** A lookup's outcome as a user id, remembered under `cacheKey` when found. */
+function settledId(outcome: Settled<ZendeskUser | undefined>, cacheKey: string): UserLookup {
+  return outcome.ok ? { ok: true, id: remember(cacheKey, outcome.value?.id) } : outcome
 }
 
 /** Forgets a cached id, e.g. after Zendesk answered 404 for it (the user was deleted). */
@@ -74,30 +170,7 @@ export function forgetUser(client: ZendeskClient, ref: UserReference): void {
   const externalId = text(ref.external_id)
   const email = text(ref.email)
   const bothKey = combinedKey(client, ref)
-  if (externalId) userIds.delete(`${client.http.origin}|external_id:${externalId.toLowerCase()}`)
-  if (email) userIds.delete(`${client.http.origin}|email:${email.toLowerCase()}`)
+  if (externalId) userIds.delete(externalIdKey(client, externalId))
+  if (email) userIds.delete(emailKey(client, email))
   if (bothKey) userIds.delete(bothKey)
-}
-
-function combinedKey(client: ZendeskClient, ref: UserReference): string | undefined {
-  const externalId = text(ref.external_id)
-  const email = text(ref.email)
-  if (externalId === undefined || email === undefined) return undefined
-  return `${client.http.origin}|external_id:${externalId.toLowerCase()}|email:${email.toLowerCase()}`
-}
-
-async function cached(
-  client: ZendeskClient,
-  key: string,
-  lookup: () => Promise<{ id: number | null } | undefined>
-): Promise<number | undefined> {
-  const cacheKey = `${client.http.origin}|${key}`
-  const hit = userIds.get(cacheKey)
-  if (hit !== undefined) return hit
-  const user = await lookup()
-  if (user?.id) {
-    userIds.set(cacheKey, user.id)
-    return user.id
-  }
-  return undefined
 }

@@ -1,5 +1,6 @@
 import type { Sim } from '../context'
-import { idParam, json, notFound, wrapped, type ApiRequest, type Reply } from '../http'
+import { idParam, json, notFound, wrapped, wrappedList, type ApiRequest, type Reply } from '../http'
+import { asItem, enqueueJob } from '../jobs'
 import {
   addMembership,
   findMembership,
@@ -21,6 +22,24 @@ function create(req: ApiRequest, sim: Sim): Reply {
   const userId = req.params.user_id !== undefined ? idParam(req, 'user_id') : Number(input.user_id)
   const membership = addMembership(sim.store, userId, Number(input.organization_id))
   return json(201, { organization_membership: presentMembership(sim.store, membership) }, { Location: membership.url })
+}
+
+/** Up to 100 memberships in one job; an item the single create refuses (a duplicate, a missing user) fails alone. */
+function createMany(req: ApiRequest, sim: Sim): Reply {
+  const items = wrappedList(req.body, 'organization_memberships')
+  const jobStatus = enqueueJob(sim, {
+    type: 'bulk_create_organization_memberships',
+    verb: 'Creating organization membership',
+    total: items.length,
+    run(index) {
+      const { user_id, organization_id } = items[index]
+      const membership = asItem('OrganizationMembershipCreateFailed', () =>
+        addMembership(sim.store, Number(user_id), Number(organization_id))
+      )
+      return { index, id: membership.id, action: 'create', status: 'Created', success: true }
+    }
+  })
+  return json(200, { job_status: jobStatus })
 }
 
 function remove(membership: MembershipRecord | undefined, sim: Sim): Reply {
@@ -47,6 +66,7 @@ function forOrganization(req: ApiRequest, sim: Sim): Reply {
 
 export const membershipRoutes = [
   route('POST', 'organization_memberships', create),
+  route('POST', 'organization_memberships/create_many', createMany),
   route('POST', 'users/:user_id/organization_memberships', create),
   route('GET', 'organization_memberships', (req, sim) => membershipList(req, sim, [...sim.store.memberships.values()])),
   route('GET', 'users/:user_id/organization_memberships', forUser),

@@ -39,6 +39,12 @@ const findUserByExternalId = (externalId: string, ...users: { id: number; extern
     .query({ external_id: externalId })
     .reply(200, usersFound(...users))
 
+const findUsersByExternalIds = (externalIds: string, ...users: { id: number; external_id?: string }[]) =>
+  zendesk()
+    .get('/api/v2/users/show_many')
+    .query({ external_ids: externalIds })
+    .reply(200, usersFound(...users))
+
 const acceptMembership = (userId: number, organizationId: number) =>
   zendesk()
     .post('/api/v2/organization_memberships', {
@@ -300,10 +306,12 @@ describe('batch', () => {
       .get('/api/v2/organizations/show_many')
       .query({ external_ids: 'a,b,missing' })
       .reply(200, searchResult(organization(7001, 'A'), organization(7002, 'b')))
-    findUserByExternalId('u1', { id: 51, external_id: 'u1' })
-    findUserByExternalId('u2', { id: 52, external_id: 'u2' })
-    findUserByExternalId('u3', { id: 53, external_id: 'u3' })
-    findUserByExternalId('u4')
+    findUsersByExternalIds(
+      'u1,u2,u3,u4',
+      { id: 51, external_id: 'u1' },
+      { id: 52, external_id: 'u2' },
+      { id: 53, external_id: 'u3' }
+    )
     acceptMembership(51, 7001)
     acceptMembership(52, 7001)
     zendesk().delete('/api/v2/users/53/organizations/7002').reply(204)
@@ -324,6 +332,7 @@ describe('batch', () => {
       'no user with external_id "u4" and no organization with external_id "missing"'
     )
     expect(requestLines().filter((line) => line.includes('organizations/s'))).toHaveLength(1)
+    expect(requestLines().filter((line) => line.includes('users/s'))).toHaveLength(1)
   })
 
   it('events for the same organization run in order: add then remove ends removed', async () => {
@@ -331,7 +340,7 @@ describe('batch', () => {
       .get('/api/v2/organizations/show_many')
       .query(true)
       .reply(200, searchResult(organization(7001, 'a')))
-    findUserByExternalId('u1', { id: 51, external_id: 'u1' })
+    findUsersByExternalIds('u1', { id: 51, external_id: 'u1' })
     acceptMembership(51, 7001)
     zendesk().delete('/api/v2/users/51/organizations/7001').reply(204)
     const results = await batch([
@@ -343,6 +352,30 @@ describe('batch', () => {
       'POST /api/v2/organization_memberships',
       'DELETE /api/v2/users/51/organizations/7001'
     ])
+  })
+
+  it('an organization external_id too long to list is looked up alone, and its failure fails only its event', async () => {
+    const huge = 'x'.repeat(7000)
+    zendesk()
+      .get('/api/v2/organizations/show_many')
+      .query({ external_ids: 'a' })
+      .reply(200, searchResult(organization(7001, 'a')))
+    zendesk()
+      .get('/api/v2/organizations/search')
+      .query({ external_id: huge })
+      .reply(400, { error: 'InvalidValue', description: 'external_id is too long' })
+    findUsersByExternalIds('u1', { id: 51, external_id: 'u1' })
+    acceptMembership(51, 7001)
+    const results = await batch([identify({ id: 'a' }, { userId: 'u1' }), identify({ id: huge }, { userId: 'u2' })])
+    expect(results.map((r) => r.status)).toEqual([200, 400])
+    expect(results[0].body).toEqual({ organization_id: 7001, membership: 'added' })
+  })
+
+  it('a remove from an organization Zendesk does not have looks no user up', async () => {
+    zendesk().get('/api/v2/organizations/show_many').query(true).reply(200, searchResult())
+    const results = await batch([identify({ id: 'gone', remove: true }, { userId: 'u1' })])
+    expect(results[0].body).toEqual({ organization_id: null, membership: 'no such organization' })
+    expect(requestLines()).toEqual(['GET /api/v2/organizations/show_many?external_ids=gone'])
   })
 
   it('a failing lookup fails every event with its error, none delivered', async () => {

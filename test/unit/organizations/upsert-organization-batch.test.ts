@@ -271,15 +271,14 @@ describe('batch: one lookup, then create_many and update_many jobs', () => {
   })
 })
 
-describe('batch: memberships and deletes per event', () => {
+describe('batch: memberships and deletes', () => {
   it('adds each userId as a member once the organization exists; a missing user fails only its event', async () => {
     showMany()
     acceptCreateMany()
     zendesk()
-      .get('/api/v2/users/search')
-      .query({ external_id: 'u1' })
+      .get('/api/v2/users/show_many')
+      .query({ external_ids: 'u1,ghost' })
       .reply(200, usersFound({ id: 55, external_id: 'u1' }))
-    zendesk().get('/api/v2/users/search').query({ external_id: 'ghost' }).reply(200, usersFound())
     zendesk()
       .post('/api/v2/organization_memberships', { organization_membership: { user_id: 55, organization_id: 8000 } })
       .reply(201, { organization_membership: { id: 1, user_id: 55, organization_id: 8000 } })
@@ -294,6 +293,42 @@ describe('batch: memberships and deletes per event', () => {
       errormessage: expect.stringContaining('user with external_id "ghost"')
     })
     expect(results[1].errormessage).toContain('organization with external_id "b" was created')
+  })
+
+  it('the members of four or more events are added with one create_many job once the organizations are saved', async () => {
+    showMany()
+    acceptCreateMany()
+    zendesk()
+      .get('/api/v2/users/show_many')
+      .query({ external_ids: 'u1,u2,u3,u4' })
+      .reply(200, usersFound(...[1, 2, 3, 4].map((n) => ({ id: 50 + n, external_id: `u${n}` }))))
+    const memberships: any[] = []
+    zendesk()
+      .post('/api/v2/organization_memberships/create_many')
+      .reply((_uri, body: any) => {
+        memberships.push(...body.organization_memberships)
+        return [200, jobStatus('V3-members', 'queued')]
+      })
+    zendesk()
+      .get('/api/v2/job_statuses/V3-members')
+      .reply(200, () =>
+        jobStatus('V3-members', 'completed', [
+          { index: 0, id: 1, status: 'Created' },
+          { index: 1, error: 'OrganizationMembershipCreateFailed', details: 'User has already been taken' },
+          { index: 2, id: 3, status: 'Created' },
+          { index: 3, error: 'InternalError', details: 'Try again later' }
+        ])
+      )
+    const results = await batch(['a', 'b', 'c', 'd'].map((id, i) => group(id, { name: id }, { userId: `u${i + 1}` })))
+    expect(memberships).toEqual([51, 52, 53, 54].map((user_id, i) => ({ user_id, organization_id: 8000 + i })))
+    expect(results.slice(0, 3).map((r) => r.body)).toEqual([
+      { id: 8000, status: 'Created', membership: 'added' },
+      { id: 8001, status: 'Created', membership: 'already a member' },
+      { id: 8002, status: 'Created', membership: 'added' }
+    ])
+    expect(results[3].status).toBe(500)
+    expect(results[3].errormessage).toContain('organization with external_id "d" was created, but:')
+    expect(results[3].errormessage).toContain('Try again later')
   })
 
   it('deletes per event: a missing organization is success', async () => {

@@ -162,11 +162,11 @@ describe('Create Ticket batches', () => {
     expect(results[0].errormessage).toContain('Retry after 5 s')
   })
 
-  it('requesters found by userId are looked up once per distinct userId', async () => {
+  it('requesters found by userId are looked up together, once per distinct userId', async () => {
     noDuplicates()
     zendesk()
-      .get('/api/v2/users/search')
-      .query({ external_id: 'u1' })
+      .get('/api/v2/users/show_many')
+      .query({ external_ids: 'u1' })
       .reply(200, { users: [{ id: 77, external_id: 'u1', active: true }] })
     const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
     await runBatch(
@@ -178,7 +178,7 @@ describe('Create Ticket batches', () => {
 
   it('a requester userId with no Zendesk user fails its events as retryable; the others are created', async () => {
     noDuplicates()
-    zendesk().get('/api/v2/users/search').query({ external_id: 'ghost' }).reply(200, { users: [] })
+    zendesk().get('/api/v2/users/show_many').query({ external_ids: 'ghost' }).reply(200, { users: [] })
     const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
     const results = await runBatch('createTicket', [
       ticketCreated('m-1', {}, { userId: 'ghost', context: {} }),

@@ -10,13 +10,12 @@ const eventFor = (userId: string, name: string, extra: Record<string, unknown> =
   ...extra
 })
 const byExternalId = (id: string) => zendesk().get('/api/v2/users/search').query({ external_id: id })
+const showMany = (ids: string) => zendesk().get('/api/v2/users/show_many').query({ external_ids: ids })
 const notFound = { error: 'RecordNotFound', description: 'Not found' }
 
 describe('Track Event: batches', () => {
-  it('looks each distinct user up once, then gives every event its own result', async () => {
-    byExternalId('u1').reply(200, usersFound({ id: 11, external_id: 'u1' }))
-    byExternalId('u2').reply(200, usersFound({ id: 12, external_id: 'u2' }))
-    byExternalId('ghost').reply(200, usersFound())
+  it('looks the distinct users up once, together, then gives every event its own result', async () => {
+    showMany('u1,u2,ghost').reply(200, usersFound({ id: 12, external_id: 'u2' }, { id: 11, external_id: 'U1' }))
     zendesk().post('/api/v2/users/11/events').times(3).reply(202, receipt(11))
     zendesk().post('/api/v2/users/12/events').twice().reply(202, receipt(12))
     zendesk().post('/api/v2/users/99/events').reply(202, receipt(99))
@@ -38,12 +37,8 @@ describe('Track Event: batches', () => {
     expect(results[3].errormessage).toContain('No Zendesk user with external_id "ghost" exists')
     expect(results[6].errormessage).toContain('zendesk_user_id, external_id or email')
     expect(results[0].sent).toMatchObject({ external_id: 'u1', event_type: 'A', source: 'segment' })
-    const searches = sent.filter((r) => r.method === 'GET').map((r) => r.path)
-    expect(searches.sort()).toEqual([
-      '/api/v2/users/search?external_id=ghost',
-      '/api/v2/users/search?external_id=u1',
-      '/api/v2/users/search?external_id=u2'
-    ])
+    const lookups = sent.filter((r) => r.method === 'GET').map((r) => decodeURIComponent(r.path))
+    expect(lookups).toEqual(['/api/v2/users/show_many?external_ids=u1,u2,ghost'])
     const posted = sent.filter((r) => r.method === 'POST').map((r) => `${r.path} ${r.body.event.type}`)
     expect(posted.sort()).toEqual([
       '/api/v2/users/11/events A',
@@ -53,6 +48,15 @@ describe('Track Event: batches', () => {
       '/api/v2/users/12/events F',
       '/api/v2/users/99/events H'
     ])
+  })
+
+  it('a show_many Zendesk refuses for one odd external_id has each user looked up alone: only that event fails', async () => {
+    showMany('u1,bad%00id').reply(400, { error: 'InvalidValue', description: 'Invalid external_ids' })
+    byExternalId('u1').reply(200, usersFound({ id: 11, external_id: 'u1' }))
+    byExternalId('bad%00id').reply(400, { error: 'InvalidValue', description: 'Invalid external_id' })
+    zendesk().post('/api/v2/users/11/events').reply(202, receipt(11))
+    const results = await trackBatch([eventFor('u1', 'A'), eventFor('bad%00id', 'B')])
+    expect(results.map((r) => r.status)).toEqual([200, 400])
   })
 
   it('sends at most 5 events at once', async () => {
@@ -109,7 +113,7 @@ describe('Track Event: batches', () => {
   })
 
   it('a user that was deleted since it was cached is looked up once again for the whole batch', async () => {
-    byExternalId('u1').reply(200, usersFound({ id: 11, external_id: 'u1' }))
+    showMany('u1').reply(200, usersFound({ id: 11, external_id: 'u1' }))
     zendesk().post('/api/v2/users/11/events').reply(202, receipt(11))
     await trackBatch([eventFor('u1', 'first')])
 

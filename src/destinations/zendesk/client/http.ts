@@ -78,10 +78,48 @@ export class ZendeskHttp {
     return items
   }
 
+  /**
+   * One page of a cursor-paginated list, for callers that hand pages out one at a time (a mapping UI's choices):
+   * the first page (`page[size]=100` plus `params`, whose array values repeat the parameter), or the page at
+   * `pageUrl`, a `next` link this method returned before. `next` is set only while Zendesk says there is more.
+   */
+  async listPage<T>(
+    path: string,
+    key: string,
+    about: RecordDescription,
+    options: { params?: Record<string, string | string[]>; pageUrl?: string } = {}
+  ): Promise<{ items: T[]; next?: string }> {
+    const first = new URL(`${this.origin}/api/v2/${path}`)
+    let url: string
+    if (options.pageUrl) {
+      // A page comes back from the caller: it must continue this list, not reach another host or endpoint.
+      const page = new URL(options.pageUrl, this.origin)
+      if (!this.isSameOrigin(page) || ![first.pathname, `${first.pathname}.json`].includes(page.pathname)) {
+        throw new APIError(`The page to continue from is not a page of ${about} on this Zendesk account`, 400)
+      }
+      url = page.toString()
+    } else {
+      for (const [name, value] of Object.entries(options.params ?? {})) {
+        for (const one of [value].flat()) first.searchParams.append(name, one)
+      }
+      first.searchParams.set('page[size]', String(PAGE_SIZE))
+      url = first.toString()
+    }
+    const { body } = await this.sendTo<CursorPage & Record<string, unknown>>('GET', url, about, {})
+    const pageItems = body[key]
+    const items = Array.isArray(pageItems) ? (pageItems as T[]) : []
+    const next = body.links?.next
+    return body.meta?.has_more && next ? { items, next } : { items }
+  }
+
+  private isSameOrigin(url: URL): boolean {
+    return url.origin === new URL(this.origin).origin
+  }
+
   private sameOriginUrl(link: string): string {
     const url = new URL(link, this.origin)
     // Pagination links come from the response; never let one send the credentials to another host.
-    if (url.origin !== new URL(this.origin).origin) {
+    if (!this.isSameOrigin(url)) {
       throw new APIError(`Zendesk returned a pagination link to another host (${url.host})`, 502)
     }
     return url.toString()
@@ -98,7 +136,10 @@ export class ZendeskHttp {
         method,
         json: options.json,
         searchParams: options.searchParams,
-        throwHttpErrors: true
+        throwHttpErrors: true,
+        // actions-core otherwise reads a clone of the body, which never ends once the body passes the stream's
+        // buffer (about 64 KB, e.g. show_many of 100 users): the request would hang.
+        skipResponseCloning: true
       })
       const data = (response as unknown as { data?: unknown }).data
       return { status: response.status, body: (data ?? {}) as T, headers: response.headers }

@@ -1,5 +1,6 @@
 import type { RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
+import { CatalogApi } from './catalog'
 import { EventsApi } from './events'
 import { ZendeskHttp } from './http'
 import { OrganizationsApi } from './organizations'
@@ -13,6 +14,7 @@ export class ZendeskClient {
   readonly organizations: OrganizationsApi
   readonly tickets: TicketsApi
   readonly events: EventsApi
+  readonly catalog: CatalogApi
 
   constructor(request: RequestClient, settings: Pick<Settings, 'subdomain'>) {
     this.http = new ZendeskHttp(request, settings)
@@ -20,5 +22,6 @@ export class ZendeskClient {
     this.organizations = new OrganizationsApi(this.http)
     this.tickets = new TicketsApi(this.http)
     this.events = new EventsApi(this.http)
+    this.catalog = new CatalogApi(this.http)
   }
 }

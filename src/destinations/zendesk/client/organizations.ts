@@ -1,4 +1,4 @@
-import { chunk } from '../batch'
+import { listsOf } from '../batch-lookups'
 import type { CustomField } from './fields'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobStatus } from './jobs'
@@ -77,18 +77,16 @@ export class OrganizationsApi {
 
   /**
    * The organizations with these external_ids, keyed by `externalIdKey`: `show_many` with up to 100 ids per
-   * call. An external_id containing a comma cannot be listed in `external_ids=`, so it is searched on its own.
+   * call. An external_id that cannot be listed in `external_ids=` (it has a comma, or is very long) is searched
+   * on its own.
    */
   async findManyByExternalIds(externalIds: readonly string[]): Promise<Map<string, ZendeskOrganization>> {
-    const distinct = new Map<string, string>()
-    for (const id of externalIds) if (!distinct.has(externalIdKey(id))) distinct.set(externalIdKey(id), id)
-    const ids = [...distinct.values()]
+    const { lists, alone } = listsOf(externalIds, BULK_LIMIT)
     const found = new Map<string, ZendeskOrganization>()
     const keep = (org: ZendeskOrganization | undefined) => {
       if (org?.external_id) found.set(externalIdKey(org.external_id), org)
     }
-    const listable = ids.filter((id) => !id.includes(','))
-    for (const listed of chunk(listable, BULK_LIMIT)) {
+    for (const listed of lists) {
       const { body } = await this.http.get<{ organizations?: ZendeskOrganization[] }>(
         'organizations/show_many',
         `${listed.length} organizations by external_id`,
@@ -96,7 +94,7 @@ export class OrganizationsApi {
       )
       ;(body.organizations ?? []).forEach(keep)
     }
-    for (const id of ids.filter((id) => id.includes(','))) keep(await this.findByExternalId(id))
+    for (const id of alone) keep(await this.findByExternalId(id))
     return found
   }
 
@@ -143,6 +141,19 @@ export class OrganizationsApi {
       { organization_membership: { user_id: userId, organization_id: organizationId } }
     )
     return body.organization_membership
+  }
+
+  /** `POST organization_memberships/create_many`: up to 100 memberships in one job, one result per item. */
+  async createManyMemberships(memberships: { user_id: number; organization_id: number }[]): Promise<JobStatus> {
+    if (memberships.length > BULK_LIMIT) {
+      throw new Error(`At most ${BULK_LIMIT} memberships per organization_memberships/create_many call`)
+    }
+    const { body } = await this.http.post<{ job_status: JobStatus }>(
+      'organization_memberships/create_many',
+      `bulk creation of ${memberships.length} organization memberships`,
+      { organization_memberships: memberships }
+    )
+    return body.job_status
   }
 
   /** "Unassign Organization": removes the membership without needing its id; 404 when there is none. */

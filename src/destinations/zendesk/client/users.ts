@@ -1,4 +1,5 @@
 import { PayloadValidationError } from '@segment/actions-core'
+import { listsOf } from '../batch-lookups'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobStatus } from './jobs'
 
@@ -71,6 +72,31 @@ export class UsersApi {
     )
     const wanted = externalId.toLowerCase()
     return (body.users ?? []).find((u) => u.active !== false && u.external_id?.toLowerCase() === wanted)
+  }
+
+  /**
+   * The active users with these external_ids, keyed by lowercased external_id: `show_many` with up to 100 ids
+   * per call. An external_id that cannot be listed in `external_ids=` (it has a comma, or is very long) is looked
+   * up alone.
+   */
+  async showManyByExternalIds(externalIds: readonly string[]): Promise<Map<string, ZendeskUser>> {
+    const wanted = new Set(externalIds.map((id) => id.toLowerCase()))
+    const { lists, alone } = listsOf(externalIds, BULK_LIMIT)
+    const found = new Map<string, ZendeskUser>()
+    const keep = (user: ZendeskUser | undefined) => {
+      const key = user?.external_id?.toLowerCase()
+      if (user && key && wanted.has(key) && user.active !== false) found.set(key, user)
+    }
+    for (const list of lists) {
+      const { body } = await this.http.get<{ users?: ZendeskUser[] }>(
+        'users/show_many',
+        `${list.length} users by external_id`,
+        { external_ids: list.join(',') }
+      )
+      ;(body.users ?? []).forEach(keep)
+    }
+    for (const externalId of alone) keep(await this.findByExternalId(externalId))
+    return found
   }
 
   /** Search by email; the address is quoted and the results filtered to an exact match. */

@@ -29,6 +29,7 @@ export async function createTicketsInBatch(client: ZendeskClient, payloads: Payl
   const results = new BatchResults(payloads)
   const groups = draftGroups(payloads, results)
   const requesters = new Requesters(client)
+  await requesters.resolveAll([...groups.values()].map(({ draft }) => draft.requester))
   const prepared = await mapWithConcurrency([...groups.values()], LOOKUP_CONCURRENCY, async ({ group, draft }) => {
     try {
       const existing = await client.tickets.findByExternalId(group.externalId)

@@ -2,7 +2,7 @@ import { PayloadValidationError, RetryableError, type JSONLikeObject } from '@se
 import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import type { NewTicket, ZendeskTicket } from '../client/tickets'
-import { findUserId } from '../find-user'
+import { findUserId, findUserIds, type UserLookup } from '../find-user'
 import { newestTicket, severalNote, text, ticketChanges, withoutUndefined } from '../ticket-fields'
 import type { Payload } from './generated-types'
 
@@ -51,33 +51,50 @@ export function draftOf(payload: Payload): TicketDraft {
     external_id: externalId,
     group_id: payload.group_id ?? undefined,
     assignee_email: text(payload.assignee_email),
-    brand_id: payload.brand_id ?? undefined
+    brand_id: payload.brand_id ?? undefined,
+    ticket_form_id: payload.ticket_form_id ?? undefined
   })
   return { ticket, requester: requesterOf(payload) }
 }
 
 /** Resolves requesters, looking each external_id up once per action call (and through the shared user cache). */
 export class Requesters {
-  private readonly lookups = new Map<string, Promise<number | undefined>>()
+  private readonly lookups = new Map<string, Promise<UserLookup>>()
 
   constructor(private readonly client: ZendeskClient) {}
+
+  /** Looks the external_id requesters of a batch up together (show_many), so no ticket needs a lookup of its own. */
+  async resolveAll(refs: RequesterReference[]): Promise<void> {
+    const externalIds = [
+      ...new Set(refs.flatMap((ref) => (ref.kind === 'external_id' ? [ref.externalId] : [])))
+    ].filter((externalId) => !this.lookups.has(externalId))
+    const found = await findUserIds(
+      this.client,
+      externalIds.map((externalId) => ({ external_id: externalId }))
+    )
+    externalIds.forEach((externalId, position) => this.lookups.set(externalId, Promise.resolve(found[position])))
+  }
 
   async fields(ref: RequesterReference): Promise<Pick<NewTicket, 'requester_id' | 'requester'>> {
     if (ref.kind === 'id') return { requester_id: ref.id }
     if (ref.kind === 'email') return { requester: withoutUndefined({ email: ref.email, name: ref.name }) }
     let lookup = this.lookups.get(ref.externalId)
     if (!lookup) {
-      lookup = findUserId(this.client, { external_id: ref.externalId })
+      lookup = findUserId(this.client, { external_id: ref.externalId }).then(
+        (id): UserLookup => ({ ok: true, id }),
+        (error): UserLookup => ({ ok: false, error })
+      )
       this.lookups.set(ref.externalId, lookup)
     }
-    const id = await lookup
-    if (id === undefined) {
+    const found = await lookup
+    if (!found.ok) throw found.error
+    if (found.id === undefined) {
       // Most often the identify that creates this user is being delivered at the same moment: retrying resolves it.
       throw new RetryableError(
         `No Zendesk user has external_id ${JSON.stringify(ref.externalId)} yet, so the ticket has no requester; it will be retried. Map requester_email or zendesk_user_id to create tickets for users Zendesk does not know.`
       )
     }
-    return { requester_id: id }
+    return { requester_id: found.id }
   }
 }
 

@@ -6,7 +6,7 @@ import { ZendeskClient } from '../client'
 import { eventOf, referenceOf, validate } from './event'
 import { EventRecipients } from './recipients'
 
-/** Parallel requests per batch: well inside Zendesk's per-minute limits, yet a batch of 100 is not serial. */
+/** Parallel event requests per batch: well inside Zendesk's per-minute limits, yet a batch of 100 is not serial. */
 const CONCURRENCY = 5
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -103,10 +103,7 @@ const action: ActionDefinition<Settings, Payload> = {
     }
     const indexes = results.pending()
     const recipients = new EventRecipients(new ZendeskClient(request, settings))
-    await recipients.resolveAll(
-      indexes.map((i) => referenceOf(payloads[i])),
-      CONCURRENCY
-    )
+    await recipients.resolveAll(indexes.map((i) => referenceOf(payloads[i])))
     await mapWithConcurrency(indexes, CONCURRENCY, async (index) => {
       try {
         const { userId, receipt } = await recipients.send(referenceOf(payloads[index]), eventOf(payloads[index]))

@@ -1,13 +1,10 @@
 import { IntegrationError } from '@segment/actions-core'
-import { mapWithConcurrency, statusOf } from '../batch'
+import { isAccountWide, statusOf } from '../batch'
 import type { ZendeskClient } from '../client'
 import type { EventReceipt, ZendeskEvent } from '../client/events'
-import { describeReference, findUserId, forgetUser, type UserReference } from '../find-user'
+import { describeReference, findUserId, findUserIds, forgetUser, type UserReference } from '../find-user'
 
 type Outcome = { ok: true; id: number } | { ok: false; error: unknown }
-
-/** Answers that hold for every further request of this call: bad credentials, rate limit, maintenance. */
-const ACCOUNT_WIDE_STATUSES = new Set([401, 429, 503])
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'number' ? String(value) : typeof value === 'string' && value.trim() ? value.trim() : undefined
@@ -34,7 +31,8 @@ const settle = (lookup: Promise<number>): Promise<Outcome> =>
 
 /**
  * Sends events to the Zendesk users they reference, for one perform or performBatch call.
- * Each distinct reference is looked up once per call (and through the account-wide id cache across calls).
+ * Each distinct reference is looked up once per call (and through the account-wide id cache across calls);
+ * a batch looks its references up together (show_many).
  * A looked-up id that Zendesk no longer knows (404) is forgotten and looked up once more.
  * After a 401, 429 or 503 no further request is made: the remaining events fail with that error.
  */
@@ -45,11 +43,24 @@ export class EventRecipients {
 
   constructor(private readonly client: ZendeskClient) {}
 
-  /** Looks up every distinct reference, `concurrency` at a time, so the events can then be sent. */
-  async resolveAll(refs: UserReference[], concurrency: number): Promise<void> {
+  /** Looks every distinct reference up at once, so the events can then be sent. */
+  async resolveAll(refs: UserReference[]): Promise<void> {
     const distinct = new Map<string, UserReference>()
-    for (const ref of refs) if (!distinct.has(referenceKey(ref))) distinct.set(referenceKey(ref), ref)
-    await mapWithConcurrency([...distinct.values()], concurrency, (ref) => this.outcome(this.lookups, ref, false))
+    for (const ref of refs) {
+      const key = referenceKey(ref)
+      if (!this.lookups.has(key) && !distinct.has(key)) distinct.set(key, ref)
+    }
+    const lookups = await findUserIds(this.client, [...distinct.values()])
+    ;[...distinct].forEach(([key, ref], position) => {
+      const lookup = lookups[position]
+      if (!lookup.ok && isAccountWide(lookup.error)) this.stoppedBy ??= lookup.error
+      const outcome: Outcome = !lookup.ok
+        ? lookup
+        : lookup.id === undefined
+          ? { ok: false, error: userNotFound(ref) }
+          : { ok: true, id: lookup.id }
+      this.lookups.set(key, Promise.resolve(outcome))
+    })
   }
 
   async send(ref: UserReference, event: ZendeskEvent): Promise<{ userId: number; receipt: EventReceipt }> {
@@ -97,7 +108,7 @@ export class EventRecipients {
     try {
       return await request()
     } catch (error) {
-      if (ACCOUNT_WIDE_STATUSES.has(statusOf(error))) this.stoppedBy ??= error
+      if (isAccountWide(error)) this.stoppedBy ??= error
       throw error
     }
   }

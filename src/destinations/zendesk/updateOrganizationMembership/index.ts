@@ -1,14 +1,14 @@
-import { PayloadValidationError, type ActionDefinition, type JSONLikeObject } from '@segment/actions-core'
+import { PayloadValidationError, type ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { BatchResults, mapWithConcurrency } from '../batch'
+import { BatchResults } from '../batch'
 import { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import { externalIdKey } from '../client/organizations'
-import { hasReference, type UserReference } from '../find-user'
-import { addMembership, removeMembership, type OrganizationTarget } from '../organization-membership'
-
-const CONCURRENCY = 4
+import { findUserIds, hasReference, type UserReference } from '../find-user'
+import { findOrganization, findOrganizations, type OrganizationTarget } from '../organization-ids'
+import { addMembership, removeMembership } from '../organization-membership'
+import { applyInBatch, type Membership } from './batch'
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
@@ -34,17 +34,6 @@ function validate(payload: Payload): Request {
     )
   }
   return { organizationExternalId, user, remove: payload.remove === true }
-}
-
-async function apply(
-  client: ZendeskClient,
-  request: Request,
-  organization: OrganizationTarget
-): Promise<JSONLikeObject> {
-  const membership = request.remove
-    ? await removeMembership(client, request.user, organization)
-    : await addMembership(client, request.user, organization)
-  return { organization_id: organization.id ?? null, membership }
 }
 
 const action: ActionDefinition<Settings, Payload> = {
@@ -99,8 +88,10 @@ const action: ActionDefinition<Settings, Payload> = {
   perform: async (request, { payload, settings }) => {
     const membership = validate(payload)
     const client = new ZendeskClient(request, settings)
-    const organization = await client.organizations.findByExternalId(membership.organizationExternalId)
-    return apply(client, membership, { externalId: membership.organizationExternalId, id: organization?.id })
+    const organization = await findOrganization(client, membership.organizationExternalId)
+    return membership.remove
+      ? removeMembership(client, membership.user, organization)
+      : addMembership(client, membership.user, organization)
   },
 
   performBatch: async (request, { payload: payloads, settings }) => {
@@ -114,32 +105,30 @@ const action: ActionDefinition<Settings, Payload> = {
         results.fail(index, error)
       }
     })
-    let organizations
-    try {
-      organizations = await client.organizations.findManyByExternalIds(
-        [...requests.values()].map((r) => r.organizationExternalId)
-      )
-    } catch (error) {
-      requests.forEach((_, index) => results.fail(index, error))
-      return results.toMultiStatus()
+    const organizations = await findOrganizations(
+      client,
+      [...requests.values()].map((r) => r.organizationExternalId)
+    )
+    const changes: (Request & { index: number; organization: OrganizationTarget })[] = []
+    for (const [index, change] of requests) {
+      const organization = organizations.get(externalIdKey(change.organizationExternalId))!
+      if (organization.ok) changes.push({ ...change, index, organization: organization.value })
+      else results.fail(index, organization.error)
     }
-    // Events for the same organization run in order, so an add followed by a remove ends removed.
-    const byOrganization = new Map<string, number[]>()
-    for (const [index, { organizationExternalId }] of requests) {
-      const key = externalIdKey(organizationExternalId)
-      byOrganization.set(key, [...(byOrganization.get(key) ?? []), index])
+    // A remove from an organization Zendesk does not have needs no user: there is nothing to remove.
+    const needUser = changes.filter((c) => !c.remove || c.organization.id !== undefined)
+    const lookups = await findUserIds(
+      client,
+      needUser.map((c) => c.user)
+    )
+    const userOf = new Map(needUser.map((c, position) => [c.index, lookups[position]]))
+    const memberships: Membership[] = []
+    for (const { index, remove, user, organization } of changes) {
+      const lookup = userOf.get(index) ?? { ok: true, id: undefined }
+      if (lookup.ok) memberships.push({ index, remove, member: { ref: user, id: lookup.id }, organization })
+      else results.fail(index, lookup.error)
     }
-    await mapWithConcurrency([...byOrganization.values()], CONCURRENCY, async (indexes) => {
-      for (const index of indexes) {
-        const membership = requests.get(index) as Request
-        const id = organizations.get(externalIdKey(membership.organizationExternalId))?.id
-        try {
-          results.succeed(index, await apply(client, membership, { externalId: membership.organizationExternalId, id }))
-        } catch (error) {
-          results.fail(index, error)
-        }
-      }
-    })
+    await applyInBatch(client, memberships, results)
     return results.toMultiStatus()
   }
 }

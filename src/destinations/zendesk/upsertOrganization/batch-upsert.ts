@@ -1,13 +1,14 @@
 import { PayloadValidationError, type Logger } from '@segment/actions-core'
 import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch'
+import { BatchLookups } from '../batch-lookups'
 import type { ZendeskClient } from '../client'
 import { followJob, type JobItemOutcome, type JobStatus } from '../client/jobs'
-import { externalIdKey, type OrganizationInput, type ZendeskOrganization } from '../client/organizations'
+import { externalIdKey, type OrganizationInput } from '../client/organizations'
 import { BULK_LIMIT } from '../client/users'
 import type { Payload } from './generated-types'
 import { customFieldTraits, organizationFieldPlans, type OrganizationFieldPlan } from './organization-fields'
 import { mergeInputs, organizationInput, validate } from './organization-input'
-import { completeUpsert, deleteOrganization, type UpsertStatus } from './operations'
+import { completeUpserts, deleteOrganization, type UpsertStatus } from './operations'
 
 const CONCURRENCY = 4
 const ALREADY_TAKEN = /already been taken/i
@@ -32,8 +33,8 @@ interface Saved {
 }
 
 /**
- * Batch upsert: per round, one show_many lookup of the external_ids, create_many for new organizations and
- * update_many for existing ones, each job followed to a result per item; then memberships, per event. Events
+ * Batch upsert: per round, one show_many lookup of the external_ids (per 100), create_many for new organizations and
+ * update_many for existing ones, each job followed to a result per item; then memberships, in bulk. Events
  * for the same organization are merged while they are upserts, and a delete between them starts a new round,
  * so the outcome is that of sending the events one by one in order.
  */
@@ -103,10 +104,9 @@ class OrganizationBatch {
     return this.externalIds.get(index) as string
   }
 
-  private async upsert(runs: Run[]): Promise<void> {
-    const indexes = runs.flatMap((run) => run.indexes)
+  private async upsert(allRuns: Run[]): Promise<void> {
+    const indexes = allRuns.flatMap((run) => run.indexes)
     let plans: OrganizationFieldPlan[]
-    let existing: Map<string, ZendeskOrganization>
     try {
       plans = await organizationFieldPlans(
         this.client.http,
@@ -114,11 +114,22 @@ class OrganizationBatch {
         indexes.map((i) => customFieldTraits(this.payloads[i].organization_fields, this.payloads[i].url)),
         this.logger
       )
-      existing = await this.client.organizations.findManyByExternalIds(runs.map((run) => run.externalId))
     } catch (error) {
       indexes.forEach((index) => this.results.fail(index, error))
       return
     }
+    // Looked up in lists, so an external_id Zendesk refuses fails only its own events.
+    const existing = await new BatchLookups().listed(
+      allRuns.map((run) => run.externalId),
+      BULK_LIMIT,
+      (list) => this.client.organizations.findManyByExternalIds(list),
+      (externalId) => this.client.organizations.findByExternalId(externalId)
+    )
+    const runs = allRuns.filter((run) => {
+      const lookup = existing.get(externalIdKey(run.externalId))!
+      if (!lookup.ok) run.indexes.forEach((index) => this.results.fail(index, lookup.error))
+      return lookup.ok
+    })
     const planOf = new Map(indexes.map((index, position) => [index, plans[position]]))
     const inputs = new Map(
       runs.map((run) => [
@@ -127,7 +138,10 @@ class OrganizationBatch {
       ])
     )
     const inputOf = (run: Run) => inputs.get(run)!
-    const idOf = (run: Run) => existing.get(externalIdKey(run.externalId))?.id
+    const idOf = (run: Run) => {
+      const lookup = existing.get(externalIdKey(run.externalId))
+      return lookup?.ok ? lookup.value?.id : undefined
+    }
     const newRuns = runs.filter((run) => idOf(run) === undefined)
     const existingRuns = runs.filter((run) => idOf(run) !== undefined)
 
@@ -143,21 +157,26 @@ class OrganizationBatch {
       )
     }
 
-    const events = runs.flatMap((run) => run.indexes.map((index) => ({ index, outcome: saved.get(run)! })))
-    await mapWithConcurrency(events, CONCURRENCY, async ({ index, outcome }) => {
-      if (outcome instanceof Error) return this.results.fail(index, outcome)
-      try {
-        const body = await completeUpsert(
-          this.client,
-          this.payloads[index],
-          this.externalId(index),
-          outcome,
-          planOf.get(index)!
-        )
-        this.results.succeed(index, body)
-      } catch (error) {
-        this.results.fail(index, error)
+    const done: { index: number; saved: Saved }[] = []
+    for (const run of runs) {
+      const outcome = saved.get(run)!
+      for (const index of run.indexes) {
+        if (outcome instanceof Error) this.results.fail(index, outcome)
+        else done.push({ index, saved: outcome })
       }
+    }
+    const completed = await completeUpserts(
+      this.client,
+      done.map((event) => ({
+        payload: this.payloads[event.index],
+        externalId: this.externalId(event.index),
+        saved: event.saved,
+        fields: planOf.get(event.index)!
+      }))
+    )
+    completed.forEach((result, position) => {
+      if (result.ok) this.results.succeed(done[position].index, result.value)
+      else this.results.fail(done[position].index, result.error)
     })
   }
 

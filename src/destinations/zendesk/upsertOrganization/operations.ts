@@ -1,17 +1,28 @@
 import type { JSONLikeObject } from '@segment/actions-core'
-import { statusOf } from '../batch'
+import { statusOf, type Settled } from '../batch'
 import type { ZendeskClient } from '../client'
 import { describeOrganization } from '../client/organizations'
-import { addMembership } from '../organization-membership'
+import { findUserIds, type UserReference } from '../find-user'
+import { forgetOrganization, rememberOrganization } from '../organization-ids'
+import { addMembership, addMemberships, type MembershipAdd } from '../organization-membership'
 import type { Payload } from './generated-types'
 import { memberOf } from './organization-input'
 import type { OrganizationFieldPlan } from './organization-fields'
 
 export type UpsertStatus = 'Created' | 'Updated'
 
+/** An event whose organization Zendesk saved: what remains is its result, and its member. */
+export interface SavedEvent {
+  payload: Payload
+  externalId: string
+  saved: { id?: number; status: UpsertStatus }
+  fields: OrganizationFieldPlan
+}
+
 /** Deletes the organization with this external_id; none (or already gone) is success. */
 export async function deleteOrganization(client: ZendeskClient, externalId: string): Promise<JSONLikeObject> {
   const organization = await client.organizations.findByExternalId(externalId)
+  forgetOrganization(client, externalId)
   if (!organization) return { id: null, status: 'Not found, nothing to delete' }
   try {
     await client.organizations.delete(organization.id)
@@ -29,20 +40,72 @@ export async function completeUpsert(
   client: ZendeskClient,
   payload: Payload,
   externalId: string,
-  saved: { id?: number; status: UpsertStatus },
+  saved: SavedEvent['saved'],
   fields: OrganizationFieldPlan
 ): Promise<JSONLikeObject> {
-  const body: JSONLikeObject = { id: saved.id ?? null, status: saved.status }
-  if (fields.notSent.length) body.traits_not_sent = fields.notSent
+  const event = { payload, externalId, saved, fields }
+  const body = savedResult(client, event)
   const member = memberOf(payload)
   if (!member) return body
   try {
-    body.membership = await addMembership(client, member, { externalId, id: saved.id })
+    body.membership = (await addMembership(client, member, { externalId, id: saved.id })).membership
   } catch (error) {
-    if (error instanceof Error) {
-      error.message = `${describeOrganization(externalId)} was ${saved.status.toLowerCase()}, but: ${error.message}`
-    }
-    throw error
+    throw savedBut(error, event)
   }
   return body
+}
+
+/** `completeUpsert` for the events of a batch: their members are looked up together and added in bulk. */
+export async function completeUpserts(client: ZendeskClient, events: SavedEvent[]): Promise<Settled<JSONLikeObject>[]> {
+  const settled: Settled<JSONLikeObject>[] = events.map((event) => ({ ok: true, value: savedResult(client, event) }))
+  const members: { position: number; member: UserReference }[] = []
+  events.forEach((event, position) => {
+    const member = memberOf(event.payload)
+    if (member) members.push({ position, member })
+  })
+  const lookups = await findUserIds(
+    client,
+    members.map(({ member }) => member)
+  )
+  const adds: { position: number; add: MembershipAdd }[] = []
+  members.forEach(({ position, member }, i) => {
+    const lookup = lookups[i]
+    const { externalId, saved } = events[position]
+    if (!lookup.ok) {
+      settled[position] = { ok: false, error: savedBut(lookup.error, events[position]) }
+      return
+    }
+    const organization = { externalId, id: saved.id }
+    adds.push({ position, add: { member: { ref: member, id: lookup.id }, organization } })
+  })
+  const added = await addMemberships(
+    client,
+    adds.map(({ add }) => add)
+  )
+  added.forEach((outcome, i) => {
+    const { position } = adds[i]
+    const result = settled[position]
+    if (!outcome.ok) settled[position] = { ok: false, error: savedBut(outcome.error, events[position]) }
+    else if (result.ok) result.value.membership = outcome.value.membership
+  })
+  return settled
+}
+
+/** The result of a saved organization, whose id is remembered for the memberships that follow. */
+function savedResult(client: ZendeskClient, { externalId, saved, fields }: SavedEvent): JSONLikeObject {
+  if (saved.id !== undefined) rememberOrganization(client, externalId, saved.id)
+  const body: JSONLikeObject = { id: saved.id ?? null, status: saved.status }
+  if (fields.notSent.length) body.traits_not_sent = fields.notSent
+  return body
+}
+
+/**
+ * A membership failure of an event whose organization was saved says so. The error is copied (same class,
+ * status and retry time) because a failed lookup or job request is the error of several events.
+ */
+function savedBut(error: unknown, { externalId, saved }: SavedEvent): unknown {
+  if (!(error instanceof Error)) return error
+  const copy = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error)) as Error
+  copy.message = `${describeOrganization(externalId)} was ${saved.status.toLowerCase()}, but: ${error.message}`
+  return copy
 }
