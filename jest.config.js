@@ -4,6 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/credential-guard.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
   testTimeout: 20000,
   maxWorkers: 2

@@ -1,0 +1,41 @@
+/**
+ * Every fake credential the test suite uses (all short, none real), and the forms they travel in. No console
+ * line, error, result, snapshot or local-host answer may contain any of them; the credential guard
+ * (test/setup/credential-guard.ts) and test/reliability/no-credentials.test.ts check that.
+ */
+export const FAKE_API_TOKENS = [
+  'test-token',
+  'sekrit-tok-1',
+  'secret-tok-1',
+  'secret-tok-3',
+  'wrong-token',
+  'nope',
+  'leak-api-7q',
+  'leak-api-8w'
+] as const
+
+export const FAKE_OAUTH_TOKENS = ['sekrit-oauth-2', 'oauth-tok', 'oauth-abc', 'leak-oauth-9z'] as const
+
+/** The agent email every fake API token is paired with. */
+export const AGENT_EMAIL = 'agent@example.com'
+
+/** What an API token becomes in a Basic Authorization header: base64("<email>/token:<api_token>"). */
+export const basicCredential = (apiToken: string, email = AGENT_EMAIL): string =>
+  Buffer.from(`${email}/token:${apiToken}`).toString('base64')
+
+/** The values that must never be shown: each token, and each API token's Basic form. */
+export const FAKE_CREDENTIALS: readonly string[] = [
+  ...FAKE_API_TOKENS,
+  ...FAKE_OAUTH_TOKENS,
+  ...FAKE_API_TOKENS.map((token) => basicCredential(token))
+]
+
+/** The credentials that occur in `text`. */
+export function credentialsIn(text: string, credentials: readonly string[] = FAKE_CREDENTIALS): string[] {
+  return credentials.filter((credential) => text.includes(credential))
+}
+
+/** `text` with every credential replaced, so a leak can be reported without repeating it. */
+export function redactCredentials(text: string, credentials: readonly string[] = FAKE_CREDENTIALS): string {
+  return credentials.reduce((result, credential) => result.split(credential).join('[credential]'), text)
+}

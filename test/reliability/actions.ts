@@ -1,0 +1,109 @@
+import type { SegmentEvent } from '@segment/actions-core'
+import type { RunningSimulator, SimulatorState } from '../../src/simulator'
+import { presetSubscriptions } from '../helpers/harness'
+
+/**
+ * One action driven through its preset: the events it gets and how to count, in the simulator's state, the
+ * records an event produced (to cross-check every result reported delivered).
+ */
+export interface ActionCase {
+  key: string
+  /** creates what the events refer to (users, an organization, tickets) */
+  seed(simulator: RunningSimulator): void
+  event(n: number): Partial<SegmentEvent>
+  /** records of event `n` in the simulator: a delivered event must have at least one */
+  held(state: SimulatorState, n: number): number
+  /** repeating the event changes nothing (Zendesk events are appended, so Track Event is not) */
+  idempotent: boolean
+  /** its batch goes through a Zendesk bulk job */
+  usesJobs: boolean
+}
+
+export const subscriptionOf = (key: string) => presetSubscriptions.filter((s) => s.partnerAction === key)
+
+const REQUESTER_EMAIL = 'requester@example.com'
+const userWith = (state: SimulatorState, externalId: string) => state.users.find((u) => u.external_id === externalId)
+/** Seeded tickets get these external_ids; Update Ticket's event n changes ticket n. */
+const seededTicket = (n: number) => `seeded-${n}`
+
+export const ACTION_CASES: ActionCase[] = [
+  {
+    key: 'upsertUser',
+    seed: () => undefined,
+    event: (n) => ({
+      type: 'identify',
+      userId: `user-${n}`,
+      traits: { email: `user-${n}@example.com`, name: `U ${n}` }
+    }),
+    held: (state, n) => state.users.filter((u) => u.external_id === `user-${n}`).length,
+    idempotent: true,
+    usesJobs: true
+  },
+  {
+    key: 'updateOrganizationMembership',
+    seed: (simulator) => {
+      simulator.seed.organization({ name: 'Members Inc', external_id: 'org-m' })
+      for (let n = 0; n < 10; n++) simulator.seed.user({ name: `M ${n}`, external_id: `member-${n}` })
+    },
+    event: (n) => ({ type: 'identify', userId: `member-${n}`, traits: { company: { id: 'org-m' } } }),
+    held: (state, n) => {
+      const user = userWith(state, `member-${n}`)
+      const organization = state.organizations.find((o) => o.external_id === 'org-m')
+      return state.memberships.filter((m) => m.user_id === user?.id && m.organization_id === organization?.id).length
+    },
+    idempotent: true,
+    usesJobs: false
+  },
+  {
+    key: 'upsertOrganization',
+    seed: () => undefined,
+    event: (n) => ({ type: 'group', groupId: `org-${n}`, traits: { name: `Org ${n}` } }),
+    held: (state, n) => state.organizations.filter((o) => o.external_id === `org-${n}` && o.name === `Org ${n}`).length,
+    idempotent: true,
+    usesJobs: true
+  },
+  {
+    key: 'trackEvent',
+    seed: (simulator) => void simulator.seed.user({ name: 'Reader', external_id: 'reader' }),
+    event: (n) => ({ type: 'track', event: 'Article Read', userId: 'reader', properties: { n } }),
+    held: (state, n) => {
+      const reader = userWith(state, 'reader')
+      return state.events.filter((e) => e.user_id === reader?.id && e.properties.n === n).length
+    },
+    idempotent: false,
+    usesJobs: false
+  },
+  {
+    key: 'createTicket',
+    seed: () => undefined,
+    event: (n) => ({
+      type: 'track',
+      event: 'Ticket Created',
+      messageId: `ticket-${n}`,
+      userId: 'requester',
+      context: { traits: { email: REQUESTER_EMAIL, name: 'Req' } },
+      properties: { subject: `Subject ${n}`, comment: `Comment ${n}` }
+    }),
+    held: (state, n) => state.tickets.filter((t) => t.external_id === `ticket-${n}`).length,
+    idempotent: true,
+    usesJobs: true
+  },
+  {
+    key: 'updateTicket',
+    seed: (simulator) => {
+      const requester = simulator.seed.user({ name: 'Req', email: REQUESTER_EMAIL })
+      for (let n = 0; n < 10; n++) {
+        simulator.seed.ticket({ external_id: seededTicket(n), requester_id: requester.id, subject: `T ${n}` })
+      }
+    },
+    event: (n) => ({
+      type: 'track',
+      event: 'Ticket Updated',
+      properties: { external_id: seededTicket(n), status: 'pending', tags: [`update-${n}`] }
+    }),
+    held: (state, n) =>
+      state.tickets.filter((t) => t.external_id === seededTicket(n) && t.tags.includes(`update-${n}`)).length,
+    idempotent: true,
+    usesJobs: true
+  }
+]

@@ -1,0 +1,242 @@
+import { Destination, type DestinationDefinition } from '@segment/actions-core'
+import definition from '../../src'
+import type { Settings } from '../../src/destinations/zendesk/generated-types'
+import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
+import type { Faults, RunningSimulator } from '../../src/simulator'
+import { basicCredential } from '../helpers/credentials'
+import { resetDestinationState, simulatorSettings, startHarness, type SimulatorHarness } from '../helpers/harness'
+import { ACTION_CASES, subscriptionOf, type ActionCase } from './actions'
+import { sendMany, sendOne, type Outcome } from './outcomes'
+
+/** actions-core waits 10 s for an answer; a host-configured timeout of 100 ms lets a slow answer time out quickly. */
+const REQUEST_TIMEOUT_MS = 100
+const SLOW_MS = 300
+/** Near-instant job polling with room for a job that completes normally. */
+const POLLING = { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 100 }
+/** A budget shorter than one slow answer, so a job is given up on quickly. */
+const IMPATIENT_POLLING = { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 30 }
+const EVENTS = [0, 1, 2]
+const EVERY_REQUEST = 10_000
+
+let harness: SimulatorHarness
+let impatient: Destination<Settings>
+const sim = () => harness.simulator
+
+beforeAll(async () => {
+  harness = await startHarness()
+  const withTimeout: DestinationDefinition<Settings> = {
+    ...definition,
+    extendRequest: (context) => ({ ...definition.extendRequest!(context), timeout: REQUEST_TIMEOUT_MS })
+  }
+  impatient = new Destination(withTimeout)
+})
+afterAll(() => harness.close())
+beforeEach(() => {
+  sim().reset()
+  resetDestinationState()
+  configureJobPolling(POLLING)
+})
+afterEach(() => stopInjecting(sim()))
+
+/**
+ * Applies `faults` to every request of one kind: writes (POST/PUT/DELETE) or reads (GET). The simulator records a
+ * request before it takes its faults, so the fault is armed for exactly the requests being recorded that match.
+ */
+function injectInto(simulator: RunningSimulator, requests: 'writes' | 'reads', faults: Faults): void {
+  const log = simulator.requests
+  const record = log.push.bind(log)
+  log.push = (...entries) => {
+    const isRead = entries[0]?.method === 'GET'
+    simulator.setFaults(isRead === (requests === 'reads') ? faults : {})
+    return record(...entries)
+  }
+}
+
+function stopInjecting(simulator: RunningSimulator): void {
+  delete (simulator.requests as { push?: unknown }).push
+  simulator.setFaults({})
+}
+
+/** What Zendesk does with jobs it accepted once the fault is gone: it runs them to the end. */
+async function finishAcceptedJobs(simulator: RunningSimulator): Promise<void> {
+  const authorization = `Basic ${basicCredential(simulatorSettings.api_token)}`
+  for (const job of simulator.state().jobs) {
+    for (let poll = 0; poll < 10; poll++) {
+      const res = await fetch(`${simulator.url}/api/v2/job_statuses/${job.id}.json`, { headers: { authorization } })
+      const { job_status } = await res.json()
+      if (job_status.status === 'completed' || job_status.status === 'failed') break
+    }
+  }
+}
+
+type Mode = 'single' | 'batch'
+
+interface FaultCase {
+  name: string
+  modes: Mode[]
+  inject(simulator: RunningSimulator): void
+  /** the status every retryable outcome carries */
+  status?: number
+  /** every event fails (retryable) the first time; otherwise each is delivered or retryable */
+  allFail?: (action: ActionCase) => boolean
+  /** the request reached Zendesk and was applied, though its answer never arrived */
+  appliedUnanswered?: boolean
+  /** sent with the host timeout of REQUEST_TIMEOUT_MS */
+  impatient?: boolean
+  check?(outcomes: Outcome[], action: ActionCase, mode: Mode): void
+}
+
+const always = () => true
+const whenJobs = (action: ActionCase) => action.usesJobs
+const retryables = (outcomes: Outcome[]) => outcomes.filter((o) => o.kind === 'retryable')
+
+const FAULTS: FaultCase[] = [
+  {
+    name: 'a 429 storm with Retry-After on every request',
+    modes: ['single', 'batch'],
+    inject: (s) => s.setFaults({ rateLimit: { count: EVERY_REQUEST, retryAfter: 30 } }),
+    status: 429,
+    allFail: always,
+    check: (outcomes, _, mode) => {
+      for (const outcome of retryables(outcomes)) {
+        expect(outcome).toMatchObject({ message: expect.stringContaining('Retry after 30 s') })
+        if (mode === 'single') expect(outcome).toMatchObject({ retryAfterSeconds: 30 })
+      }
+    }
+  },
+  {
+    name: 'a short 429 burst (Retry-After 0) while following jobs',
+    modes: ['batch'],
+    inject: (s) => s.setFaults({ rateLimit: { count: 2, retryAfter: 0, path: 'job_statuses' } }),
+    check: (outcomes) => expect(retryables(outcomes)).toEqual([])
+  },
+  {
+    name: '500 on every write',
+    modes: ['single', 'batch'],
+    inject: (s) => injectInto(s, 'writes', { serverError: { count: 1, status: 500 } }),
+    status: 500,
+    allFail: always
+  },
+  {
+    name: '503 with Retry-After on every write',
+    modes: ['single', 'batch'],
+    inject: (s) => injectInto(s, 'writes', { serverError: { count: 1, status: 503, retryAfter: 20 } }),
+    status: 503,
+    allFail: always
+  },
+  {
+    name: '503 with Retry-After on every read (lookups, job status)',
+    modes: ['single', 'batch'],
+    inject: (s) => injectInto(s, 'reads', { serverError: { count: 1, status: 503, retryAfter: 20 } })
+  },
+  {
+    name: 'connection reset on every write',
+    modes: ['single', 'batch'],
+    inject: (s) => injectInto(s, 'writes', { connectionReset: { count: 1 } }),
+    status: 502,
+    allFail: always
+  },
+  {
+    name: 'connection reset on every read',
+    modes: ['single', 'batch'],
+    inject: (s) => injectInto(s, 'reads', { connectionReset: { count: 1 } })
+  },
+  {
+    name: 'writes answered after the request timeout (applied, answer lost)',
+    modes: ['single', 'batch'],
+    inject: (s) => injectInto(s, 'writes', { slow: { count: 1, delayMs: SLOW_MS } }),
+    impatient: true,
+    appliedUnanswered: true,
+    status: 504,
+    allFail: always
+  },
+  {
+    name: 'job status answered slower than the polling budget',
+    modes: ['batch'],
+    inject: (s) => {
+      configureJobPolling(IMPATIENT_POLLING)
+      s.setFaults({ slow: { count: EVERY_REQUEST, delayMs: 100, path: 'job_statuses' } })
+    },
+    status: 504,
+    allFail: whenJobs
+  },
+  {
+    name: 'job items that fail',
+    modes: ['batch'],
+    inject: (s) => s.setFaults({ failJobItems: { indexes: [0, 2] } }),
+    status: 500,
+    check: (outcomes, action) =>
+      expect(outcomes.map((o) => o.kind)).toEqual(
+        action.usesJobs ? ['retryable', 'delivered', 'retryable'] : ['delivered', 'delivered', 'delivered']
+      )
+  },
+  {
+    name: 'jobs that stay queued',
+    modes: ['batch'],
+    inject: (s) => {
+      configureJobPolling(IMPATIENT_POLLING)
+      s.setFaults({ stuckJobs: true })
+    },
+    status: 504,
+    allFail: whenJobs
+  },
+  {
+    name: 'bulk import disabled',
+    modes: ['batch'],
+    inject: (s) => s.setFaults({ bulkImportDisabled: true }),
+    check: (outcomes) => expect(retryables(outcomes)).toEqual([])
+  }
+]
+
+const cases = FAULTS.flatMap((fault) =>
+  fault.modes.flatMap((mode) => ACTION_CASES.map((action) => [fault.name, mode, action.key, fault, action] as const))
+)
+
+describe.each(cases)('%s, %s, %s', (_, mode, __, fault, action) => {
+  const send = async (destination: Destination<Settings>, numbers: number[]): Promise<Outcome[]> => {
+    if (numbers.length === 0) return []
+    const events = numbers.map(action.event)
+    const subscriptions = subscriptionOf(action.key)
+    if (mode === 'batch') return sendMany(destination, events, subscriptions)
+    return Promise.all(events.map((event) => sendOne(destination, event, subscriptions)))
+  }
+
+  it('ends every event delivered or retryable, delivered only when Zendesk holds it, and once after redelivery', async () => {
+    action.seed(sim())
+    fault.inject(sim())
+    const first = await send(fault.impatient ? impatient : harness.destination, EVENTS)
+    stopInjecting(sim())
+    configureJobPolling(POLLING)
+
+    // A transient fault never turns into a rejection, which would drop the event for good.
+    expect(first.filter((o) => o.kind === 'rejected')).toEqual([])
+    if (fault.allFail?.(action)) expect(first.map((o) => o.kind)).toEqual(EVENTS.map(() => 'retryable'))
+    if (fault.status) for (const outcome of retryables(first)) expect(outcome).toMatchObject({ status: fault.status })
+    fault.check?.(first, action, mode)
+    const afterFault = sim().state()
+    first.forEach((outcome, n) => {
+      if (outcome.kind === 'delivered')
+        expect({ event: n, held: action.held(afterFault, n) }).toEqual({ event: n, held: 1 })
+    })
+
+    // The fault clears, Zendesk finishes the jobs it accepted, and the host redelivers: everything when repeats are
+    // harmless, else only what failed.
+    await finishAcceptedJobs(sim())
+    if (fault.appliedUnanswered) {
+      // Zendesk holds what it applied without answering, so the redelivery below is a true repeat.
+      const applied = sim().state()
+      for (const n of EVENTS) expect({ event: n, held: action.held(applied, n) }).toEqual({ event: n, held: 1 })
+    }
+    const again = action.idempotent ? EVENTS : EVENTS.filter((n) => first[n].kind !== 'delivered')
+    const second = await send(harness.destination, again)
+    expect(second.map((o) => o.kind)).toEqual(again.map(() => 'delivered'))
+
+    const final = sim().state()
+    for (const n of EVENTS) {
+      const held = action.held(final, n)
+      // Zendesk events cannot be told apart, so one applied without an answer is stored again on redelivery.
+      if (!action.idempotent && fault.appliedUnanswered) expect(held === 1 || held === 2).toBe(true)
+      else expect({ event: n, held }).toEqual({ event: n, held: 1 })
+    }
+  })
+})
