@@ -1,4 +1,9 @@
-import { getErrorCodeFromHttpStatus, MultiStatusResponse, RetryableError, type JSONLikeObject } from '@segment/actions-core'
+import {
+  getErrorCodeFromHttpStatus,
+  MultiStatusResponse,
+  RetryableError,
+  type JSONLikeObject
+} from '@segment/actions-core'
 
 /** The HTTP-like status an error stands for; errors without one are treated as server errors. */
 export function statusOf(error: unknown): number {

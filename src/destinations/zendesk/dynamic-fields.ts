@@ -12,6 +12,7 @@ import { statusOf } from './batch'
 import { ZendeskClient } from './client'
 import type { AccountField, CatalogApi, CatalogPage, FieldOption, TicketField } from './client/catalog'
 import type { Settings } from './generated-types'
+import { quote } from './quote'
 
 type DynamicField = RequestFn<Settings, unknown, DynamicFieldResponse>
 type Input = ExecuteInput<Settings, unknown>
@@ -121,7 +122,7 @@ export const ticketCustomFields = {
   ),
   __values__: dynamicField(
     ({ dynamicFieldContext }) => ({
-      what: `the values of ticket field ${JSON.stringify(dynamicFieldContext?.selectedKey ?? '')}`,
+      what: `the values of ticket field ${quote(dynamicFieldContext?.selectedKey ?? '')}`,
       readableBy: AGENTS
     }),
     async (catalog, { dynamicFieldContext }) => ({

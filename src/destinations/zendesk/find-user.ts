@@ -5,6 +5,7 @@ import type { ZendeskClient } from './client'
 import { BULK_LIMIT, type ZendeskUser } from './client/users'
 import { clearOrganizationIdCache } from './organization-ids'
 import { TtlCache } from './ttl-cache'
+import { quote } from './quote'
 
 /** How an event points at a Zendesk user: a Zendesk id, else an external_id, else an email. */
 export interface UserReference {
@@ -33,9 +34,9 @@ const text = (value: unknown): string | undefined =>
 /** A readable name for the reference, for error messages. */
 export function describeReference(ref: UserReference): string {
   const parts: string[] = []
-  if (text(ref.zendesk_user_id)) parts.push(`zendesk_user_id ${JSON.stringify(text(ref.zendesk_user_id))}`)
-  if (text(ref.external_id)) parts.push(`external_id ${JSON.stringify(text(ref.external_id))}`)
-  if (text(ref.email)) parts.push(`email ${JSON.stringify(text(ref.email))}`)
+  if (text(ref.zendesk_user_id)) parts.push(`zendesk_user_id ${quote(text(ref.zendesk_user_id))}`)
+  if (text(ref.external_id)) parts.push(`external_id ${quote(text(ref.external_id))}`)
+  if (text(ref.email)) parts.push(`email ${quote(text(ref.email))}`)
   return parts.length ? `user with ${parts.join(' or ')}` : 'user'
 }
 
@@ -47,9 +48,7 @@ function zendeskUserId(ref: UserReference): number | undefined {
   const zendeskId = text(ref.zendesk_user_id)
   if (zendeskId === undefined) return undefined
   if (!/^[1-9]\d{0,19}$/.test(zendeskId)) {
-    throw new PayloadValidationError(
-      `zendesk_user_id must be a numeric Zendesk user id, got ${JSON.stringify(zendeskId)}`
-    )
+    throw new PayloadValidationError(`zendesk_user_id must be a numeric Zendesk user id, got ${quote(zendeskId)}`)
   }
   return Number(zendeskId)
 }

@@ -23,7 +23,8 @@ const destination: DestinationDefinition<Settings> = {
   name: 'Zendesk',
   slug: 'actions-zendesk',
   mode: 'cloud',
-  description: 'Send identify, group and track events to Zendesk as users, organizations, memberships, events and tickets.',
+  description:
+    'Send identify, group and track events to Zendesk as users, organizations, memberships, events and tickets.',
   authentication: {
     scheme: 'custom',
     fields: {
@@ -36,7 +37,8 @@ const destination: DestinationDefinition<Settings> = {
       },
       email: {
         label: 'Email',
-        description: 'The email of the Zendesk agent (an admin) whose API token you use. Leave empty with an OAuth token.',
+        description:
+          'The email of the Zendesk agent (an admin) whose API token you use. Leave empty with an OAuth token.',
         type: 'string'
       },
       api_token: {
@@ -67,7 +69,9 @@ const destination: DestinationDefinition<Settings> = {
       const me = await new ZendeskClient(request, settings).users.me()
       // Zendesk answers wrong credentials on users/me with 200 and an anonymous user.
       if (me?.id === null || me?.id === undefined) {
-        throw new InvalidAuthenticationError('Zendesk did not recognise these credentials (it answered as an anonymous user).')
+        throw new InvalidAuthenticationError(
+          'Zendesk did not recognise these credentials (it answered as an anonymous user).'
+        )
       }
       return true
     }

@@ -1,5 +1,6 @@
 import { PayloadValidationError, type InputField } from '@segment/actions-core'
 import type { TicketChanges, TicketComment, TicketCustomField, ZendeskTicket } from './client/tickets'
+import { quote } from './quote'
 
 export const TICKET_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const
@@ -67,7 +68,7 @@ export function allowedValue(value: unknown, field: string, allowed: readonly st
   if (given === undefined) return undefined
   const lower = given.toLowerCase()
   if (!allowed.includes(lower)) {
-    throw new PayloadValidationError(`${field} ${JSON.stringify(given)} is not valid; allowed: ${allowed.join(', ')}.`)
+    throw new PayloadValidationError(`${field} ${quote(given)} is not valid; allowed: ${allowed.join(', ')}.`)
   }
   return lower
 }
@@ -79,7 +80,7 @@ export function customFieldList(values: TicketFieldValues['custom_fields']): Tic
     const key = id.trim()
     if (!/^[1-9]\d{0,19}$/.test(key)) {
       throw new PayloadValidationError(
-        `custom_fields keys must be numeric Zendesk ticket field ids; ${JSON.stringify(id)} is not one.`
+        `custom_fields keys must be numeric Zendesk ticket field ids; ${quote(id)} is not one.`
       )
     }
     return { id: Number(key), value }
@@ -135,5 +136,5 @@ export function newestTicket(tickets: ZendeskTicket[]): ZendeskTicket {
 /** A note for a result when several tickets share the external_id, saying which one was used. */
 export function severalNote(tickets: ZendeskTicket[], chosen: ZendeskTicket, externalId: string): string | undefined {
   if (tickets.length < 2) return undefined
-  return `${tickets.length} tickets have external_id ${JSON.stringify(externalId)}; the newest (${chosen.id}) was used.`
+  return `${tickets.length} tickets have external_id ${quote(externalId)}; the newest (${chosen.id}) was used.`
 }

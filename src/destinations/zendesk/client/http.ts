@@ -2,6 +2,7 @@ import { APIError, PayloadValidationError, type RequestClient } from '@segment/a
 import type { Settings } from '../generated-types'
 import { zendeskOrigin } from '../zendesk-url'
 import { toZendeskError, type RecordDescription } from './errors'
+import { quote } from '../quote'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 type SearchParams = Record<string, string | number | boolean>
@@ -153,7 +154,7 @@ export class ZendeskHttp {
 export function idSegment(value: unknown, field: string): string {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
   if (!/^[1-9]\d{0,19}$/.test(text)) {
-    throw new PayloadValidationError(`${field} must be a numeric Zendesk id, got ${JSON.stringify(value)}`)
+    throw new PayloadValidationError(`${field} must be a numeric Zendesk id, got ${quote(value)}`)
   }
   return text
 }

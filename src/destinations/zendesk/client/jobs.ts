@@ -2,6 +2,7 @@ import { APIError, PayloadValidationError } from '@segment/actions-core'
 import { statusOf } from '../batch'
 import { ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
+import { quote } from '../quote'
 
 export interface JobStatus {
   id: string
@@ -77,7 +78,7 @@ function isFinished(job: JobStatus): boolean {
 
 function jobIdSegment(id: string): string {
   if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,100}$/.test(id)) {
-    throw new APIError(`Zendesk returned a job id that cannot be followed: ${JSON.stringify(id)}`, 502)
+    throw new APIError(`Zendesk returned a job id that cannot be followed: ${quote(id)}`, 502)
   }
   return id
 }

@@ -3,6 +3,7 @@ import type { CustomField } from './fields'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobStatus } from './jobs'
 import { BULK_LIMIT } from './users'
+import { quote } from '../quote'
 
 export type OrganizationFieldValue = string | number | boolean | null | (string | number)[]
 
@@ -43,7 +44,7 @@ export interface NewOrganizationField {
 
 /** A description of an organization for error messages. */
 export function describeOrganization(externalId: string): string {
-  return `organization with external_id ${JSON.stringify(externalId)}`
+  return `organization with external_id ${quote(externalId)}`
 }
 
 /** Zendesk compares external_ids without case. */
@@ -127,7 +128,7 @@ export class OrganizationsApi {
   async createField(field: NewOrganizationField): Promise<CustomField> {
     const { body } = await this.http.post<{ organization_field: CustomField }>(
       'organization_fields',
-      `organization field ${JSON.stringify(field.key)}`,
+      `organization field ${quote(field.key)}`,
       { organization_field: field }
     )
     return body.organization_field

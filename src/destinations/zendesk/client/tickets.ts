@@ -1,6 +1,7 @@
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobStatus } from './jobs'
 import { BULK_LIMIT } from './users'
+import { quote } from '../quote'
 
 export interface ZendeskTicket {
   id: number
@@ -46,7 +47,7 @@ export interface TicketUpdate extends TicketChanges {
 }
 
 export function describeTicket(externalId: string): string {
-  return `ticket with external_id ${JSON.stringify(externalId)}`
+  return `ticket with external_id ${quote(externalId)}`
 }
 
 export class TicketsApi {
@@ -69,7 +70,7 @@ export class TicketsApi {
     const tickets = await this.http.listAll<ZendeskTicket>(
       'tickets',
       'tickets',
-      `tickets with external_id ${JSON.stringify(externalId)}`,
+      `tickets with external_id ${quote(externalId)}`,
       {
         external_id: externalId
       }

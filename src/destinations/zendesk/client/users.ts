@@ -2,6 +2,7 @@ import { PayloadValidationError } from '@segment/actions-core'
 import { listsOf } from '../batch-lookups'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobStatus } from './jobs'
+import { quote } from '../quote'
 
 export interface ZendeskUser {
   id: number | null
@@ -30,8 +31,8 @@ export const BULK_LIMIT = 100
 
 /** A description of a user for error messages: its external_id or email, never anything else. */
 export function describeUser(user: Pick<UserInput, 'external_id' | 'email'>): string {
-  if (user.external_id) return `user with external_id ${JSON.stringify(user.external_id)}`
-  if (user.email) return `user with email ${JSON.stringify(user.email)}`
+  if (user.external_id) return `user with external_id ${quote(user.external_id)}`
+  if (user.email) return `user with email ${quote(user.email)}`
   return 'user'
 }
 
@@ -102,7 +103,7 @@ export class UsersApi {
   /** Search by email; the address is quoted and the results filtered to an exact match. */
   async findByEmail(email: string): Promise<ZendeskUser | undefined> {
     if (!SEARCHABLE_EMAIL.test(email)) {
-      throw new PayloadValidationError(`email ${JSON.stringify(email)} is not an email address Zendesk can search for`)
+      throw new PayloadValidationError(`email ${quote(email)} is not an email address Zendesk can search for`)
     }
     const { body } = await this.http.get<{ users?: ZendeskUser[] }>('users/search', describeUser({ email }), {
       query: `email:"${email}"`

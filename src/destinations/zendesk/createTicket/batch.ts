@@ -5,6 +5,7 @@ import { describeTicket, type NewTicket } from '../client/tickets'
 import { BULK_LIMIT } from '../client/users'
 import type { Payload } from './generated-types'
 import { createdResult, draftOf, existingResult, Requesters, type TicketDraft } from './ticket'
+import { quote } from '../quote'
 
 /** Parallel duplicate checks and requester lookups: well inside Zendesk's list limits, yet not serial. */
 const LOOKUP_CONCURRENCY = 5
@@ -93,7 +94,7 @@ async function createChunk(client: ZendeskClient, part: ToCreate[], results: Bat
         id: outcome.id ?? null,
         external_id: externalId,
         created: false,
-        message: `An earlier event of this batch with external_id ${JSON.stringify(externalId)} created ticket ${outcome.id}, so no second ticket was created.`
+        message: `An earlier event of this batch with external_id ${quote(externalId)} created ticket ${outcome.id}, so no second ticket was created.`
       })
     }
   })

@@ -5,6 +5,7 @@ import type { NewTicket, ZendeskTicket } from '../client/tickets'
 import { findUserId, findUserIds, type UserLookup } from '../find-user'
 import { newestTicket, severalNote, text, ticketChanges, withoutUndefined } from '../ticket-fields'
 import type { Payload } from './generated-types'
+import { quote } from '../quote'
 
 /** Who asked: a Zendesk user id, an email (Zendesk finds or creates the user) or an external_id to look up. */
 export type RequesterReference =
@@ -91,7 +92,7 @@ export class Requesters {
     if (found.id === undefined) {
       // Most often the identify that creates this user is being delivered at the same moment: retrying resolves it.
       throw new RetryableError(
-        `No Zendesk user has external_id ${JSON.stringify(ref.externalId)} yet, so the ticket has no requester; it will be retried. Map requester_email or zendesk_user_id to create tickets for users Zendesk does not know.`
+        `No Zendesk user has external_id ${quote(ref.externalId)} yet, so the ticket has no requester; it will be retried. Map requester_email or zendesk_user_id to create tickets for users Zendesk does not know.`
       )
     }
     return { requester_id: found.id }
@@ -110,6 +111,6 @@ export function existingResult(tickets: ZendeskTicket[], externalId: string): JS
     id: ticket.id,
     external_id: externalId,
     created: false,
-    message: `Ticket ${ticket.id} already has external_id ${JSON.stringify(externalId)}, so no new ticket was created.${several ? ` ${several}` : ''}`
+    message: `Ticket ${ticket.id} already has external_id ${quote(externalId)}, so no new ticket was created.${several ? ` ${several}` : ''}`
   }
 }

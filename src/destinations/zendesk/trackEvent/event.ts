@@ -2,6 +2,7 @@ import { PayloadValidationError } from '@segment/actions-core'
 import type { ZendeskEvent } from '../client/events'
 import { hasReference, type UserReference } from '../find-user'
 import type { Payload } from './generated-types'
+import { quote } from '../quote'
 
 /** Zendesk reserves this event source for its own events. */
 const RESERVED_SOURCE = 'zendesk'
@@ -34,7 +35,7 @@ function createdAt(value: Payload['created_at']): string | undefined {
   if (value === undefined || value === null || value === '') return undefined
   const date = new Date(value)
   if (Number.isNaN(date.getTime())) {
-    throw new PayloadValidationError(`created_at must be a date and time, got ${JSON.stringify(value)}`)
+    throw new PayloadValidationError(`created_at must be a date and time, got ${quote(value)}`)
   }
   return date.toISOString()
 }
