@@ -28,7 +28,16 @@ describe('error messages stay short whatever the input size', () => {
   const huge = 'z'.repeat(100_000)
   const cases: [string, Record<string, unknown>][] = [
     ['updateTicket', { type: 'track', event: 'Ticket Updated', properties: { ticket_id: huge, status: 'open' } }],
-    ['createTicket', { type: 'track', event: 'Ticket Created', messageId: 'm1', userId: 'u1', properties: { comment: 'hi', priority: huge } }],
+    [
+      'createTicket',
+      {
+        type: 'track',
+        event: 'Ticket Created',
+        messageId: 'm1',
+        userId: 'u1',
+        properties: { comment: 'hi', priority: huge }
+      }
+    ],
     ['trackEvent', { type: 'track', event: 'Article Read', context: { zendesk_user_id: huge }, properties: {} }]
   ]
 

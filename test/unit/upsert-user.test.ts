@@ -8,6 +8,7 @@ import {
 } from '@segment/actions-core'
 import definition from '../../src'
 import { BASE_URL, capturingLogger, presetSubscription, resetState, settings, watchUnmatchedRequests } from './support'
+import { jobStatus } from './nock-zendesk'
 
 type Event = Record<string, unknown>
 type Body = Record<string, any>
@@ -52,10 +53,6 @@ function userFields(...keys: string[]) {
     .query(true)
     .reply(200, { user_fields: keys.map((key, i) => ({ id: i + 1, key, type: 'text' })), meta: { has_more: false } })
 }
-
-const jobStatus = (id: string, status: string, results: unknown[] | null = null) => ({
-  job_status: { id, status, total: results?.length ?? 0, results }
-})
 
 /** Answers each create_or_update_many call with a job that completes with one result per user. */
 function acceptBulk(resultFor: (user: Body, index: number) => Body = (_, index) => ({ index, id: 1000 + index })) {

@@ -1,48 +1,14 @@
 import nock from 'nock'
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../../src'
-import { BASE_URL, presetSubscription, resetState, settings } from '../support'
+import { presetSubscription, settings } from '../support'
 
-export interface SentRequest {
-  method: string
-  path: string
-  body: any
-}
+import { jobStatus, sent, useNockZendesk, zendesk } from '../nock-zendesk'
 
-/** Every request the destination made to the nock Zendesk in the current test, in order. */
-export const sent: SentRequest[] = []
-const unmatched: string[] = []
+export { jobStatus, sent, useNockZendesk, zendesk }
+export type { SentRequest } from '../nock-zendesk'
 
 const destination = new Destination(definition)
-
-/** Fresh state before each test; after it, no request nock did not expect and no expected request left unmade. */
-export function useNockZendesk(): void {
-  beforeAll(() => {
-    nock.disableNetConnect()
-    nock.emitter.on('no match', (req: any) => unmatched.push(`${req.method} ${req.path}`))
-  })
-  beforeEach(() => {
-    nock.cleanAll()
-    resetState()
-    sent.length = 0
-    unmatched.length = 0
-  })
-  afterEach(() => {
-    expect(unmatched).toEqual([])
-    expect(nock.pendingMocks()).toEqual([])
-  })
-  afterAll(() => {
-    nock.emitter.removeAllListeners('no match')
-    nock.enableNetConnect()
-  })
-}
-
-/** The nock Zendesk; its requests are recorded in `sent`. */
-export function zendesk(): nock.Scope {
-  return nock(BASE_URL).on('request', (req: any, _interceptor: unknown, body: string) => {
-    sent.push({ method: req.method, path: decodeURIComponent(req.path), body: body ? JSON.parse(body) : undefined })
-  })
-}
 
 /** "METHOD path" of every request made, for asserting the exact sequence. */
 export const requestLines = (): string[] => sent.map((r) => `${r.method} ${r.path}`)
@@ -119,10 +85,6 @@ export const usersFound = (...users: { id: number; external_id?: string; email?:
   users: users.map((u) => ({ active: true, ...u })),
   next_page: null,
   count: users.length
-})
-
-export const jobStatus = (id: string, status: string, results: unknown[] | null = null) => ({
-  job_status: { id, status, total: results?.length ?? 0, results }
 })
 
 /** A 422 as Zendesk sends it for a record it refused. */

@@ -1,54 +1,14 @@
 import nock from 'nock'
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../../src'
-import { BASE_URL, presetSubscription, resetState, settings } from '../support'
+import { presetSubscription, settings } from '../support'
 
-export interface SentRequest {
-  method: string
-  path: string
-  body: any
-  authorization: string | undefined
-}
+import { jobStatus, sent, useNockZendesk, zendesk } from '../nock-zendesk'
 
-/** Every request the destination made to the nock Zendesk in the current test, in order. */
-export const sent: SentRequest[] = []
-const unmatched: string[] = []
+export { jobStatus, sent, useNockZendesk, zendesk }
+export type { SentRequest } from '../nock-zendesk'
 
 const destination = new Destination(definition)
-
-/** Fresh state before each test; after it, no request nock did not expect and no expected request left unmade. */
-export function useNockZendesk(): void {
-  beforeAll(() => {
-    nock.disableNetConnect()
-    nock.emitter.on('no match', (req: any) => unmatched.push(`${req.method} ${req.path}`))
-  })
-  beforeEach(() => {
-    nock.cleanAll()
-    resetState()
-    sent.length = 0
-    unmatched.length = 0
-  })
-  afterEach(() => {
-    expect(unmatched).toEqual([])
-    expect(nock.pendingMocks()).toEqual([])
-  })
-  afterAll(() => {
-    nock.emitter.removeAllListeners('no match')
-    nock.enableNetConnect()
-  })
-}
-
-/** The nock Zendesk; its requests are recorded in `sent`. */
-export function zendesk(): nock.Scope {
-  return nock(BASE_URL).on('request', (req: any, _interceptor: unknown, body: string) => {
-    sent.push({
-      method: req.method,
-      path: req.path,
-      body: body ? JSON.parse(body) : undefined,
-      authorization: [req.headers.authorization].flat()[0]
-    })
-  })
-}
 
 export type ActionKey = 'createTicket' | 'updateTicket'
 
@@ -127,10 +87,6 @@ export function ticketsWithExternalId(externalId: string, tickets: Record<string
     .query({ external_id: externalId, 'page[size]': '100' })
     .reply(200, ticketPage(tickets))
 }
-
-export const jobStatus = (id: string, status: string, results: unknown[] | null = null) => ({
-  job_status: { id, status, total: results?.length ?? 0, results }
-})
 
 /** The request bodies sent to `method path`, in order. */
 export const bodiesOf = (method: string, path: string) =>

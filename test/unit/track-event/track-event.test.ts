@@ -1,6 +1,7 @@
 import {
   anonymousArticleRead,
   articleRead,
+  authorizations,
   receipt,
   sent,
   track,
@@ -43,10 +44,11 @@ describe('Track Event: single events', () => {
       properties: { ...articleRead.properties, email: 'reader@example.com', nested: { level: 2, tags: ['a', 'b'] } }
     })
     const [request] = sent
-    expect(request.authorization).toBe(`Basic ${Buffer.from('agent@example.com/token:test-token').toString('base64')}`)
+    const basic = Buffer.from('agent@example.com/token:test-token').toString('base64')
+    expect(authorizations).toEqual([`Basic ${basic}`])
     const snapshot = JSON.stringify(request.body)
     expect(snapshot).not.toContain('test-token')
-    expect(snapshot).not.toContain(request.authorization?.split(' ')[1])
+    expect(snapshot).not.toContain(basic)
     expect(request.body).toMatchSnapshot()
   })
 
@@ -67,7 +69,7 @@ describe('Track Event: single events', () => {
     zendesk().post('/api/v2/users/502/events').reply(202, receipt(502))
     await track({ ...anonymousArticleRead, properties: { email: 'reader@example.com' } })
     expect(sent.map((r) => r.path)).toEqual([
-      '/api/v2/users/search?query=email%3A%22reader%40example.com%22',
+      '/api/v2/users/search?query=email:"reader@example.com"',
       '/api/v2/users/502/events'
     ])
   })
