@@ -2,10 +2,10 @@ import { BatchResults, chunk, mapWithConcurrency } from '../batch'
 import type { ZendeskClient } from '../client'
 import { followJob } from '../client/jobs'
 import { describeTicket, type NewTicket } from '../client/tickets'
-import { BULK_LIMIT } from '../client/users'
 import type { Payload } from './generated-types'
 import { createdResult, draftOf, existingResult, Requesters, type TicketDraft } from './ticket'
 import { quote } from '../quote'
+import { bulkSize } from '../batching-fields'
 
 /** Parallel duplicate checks and requester lookups: well inside Zendesk's list limits, yet not serial. */
 const LOOKUP_CONCURRENCY = 5
@@ -46,7 +46,7 @@ export async function createTicketsInBatch(client: ZendeskClient, payloads: Payl
     }
   })
   const toCreate = prepared.filter((item): item is ToCreate => item !== undefined)
-  const size = Math.min(payloads[0]?.batch_size ?? BULK_LIMIT, BULK_LIMIT)
+  const size = bulkSize(payloads)
   for (const part of chunk(toCreate, size)) await createChunk(client, part, results)
   return results
 }

@@ -1,5 +1,6 @@
 import type { InputField } from '@segment/actions-core'
 import { property, sharedFields } from '../ticket-fields'
+import { enableBatchingField, batchSizeField } from '../batching-fields'
 
 /** `first`, else `second`, else `third` (each only when the path exists). */
 const firstOf = (first: object, second: object, third?: object) => ({
@@ -106,20 +107,8 @@ export const fields: Record<string, InputField> = {
     type: 'string',
     default: { '@path': '$.userId' }
   },
-  enable_batching: {
-    label: 'Send in Batches',
-    description:
-      'Let the host deliver events in batches: tickets are created in bulk (up to 100 per request) after the duplicate check. Default: on.',
-    type: 'boolean',
-    default: true
-  },
-  batch_size: {
-    label: 'Batch Size',
-    description: "How many tickets go in one bulk request (at most 100, Zendesk's limit). Default: 100.",
-    type: 'integer',
-    minimum: 1,
-    maximum: 100,
-    default: 100,
-    unsafe_hidden: true
-  }
+  enable_batching: enableBatchingField(
+    'tickets are created in bulk (up to 100 per request) after the duplicate check.'
+  ),
+  batch_size: batchSizeField('tickets')
 }

@@ -5,6 +5,7 @@ import { BatchResults, mapWithConcurrency } from '../batch'
 import { ZendeskClient } from '../client'
 import { eventOf, referenceOf, validate } from './event'
 import { EventRecipients } from './recipients'
+import { enableBatchingField } from '../batching-fields'
 
 /** Parallel event requests per batch: well inside Zendesk's per-minute limits, yet a batch of 100 is not serial. */
 const CONCURRENCY = 5
@@ -76,13 +77,9 @@ const action: ActionDefinition<Settings, Payload> = {
       type: 'datetime',
       default: { '@path': '$.timestamp' }
     },
-    enable_batching: {
-      label: 'Send in Batches',
-      description:
-        'Let the host deliver events in batches: each distinct user is looked up once per batch, then the events are sent a few at a time. Default: on.',
-      type: 'boolean',
-      default: true
-    }
+    enable_batching: enableBatchingField(
+      'each distinct user is looked up once per batch, then the events are sent a few at a time.'
+    )
   },
 
   perform: async (request, { payload, settings }) => {

@@ -22,7 +22,7 @@ export interface Payload {
    */
   email?: string
   /**
-   * Process events in batches: each organization is looked up once per batch, and events run a few at a time. Default: true.
+   * Let the host deliver events in batches: users and organizations are looked up once per batch, and memberships are added in bulk. Default: on.
    */
   enable_batching?: boolean
 }

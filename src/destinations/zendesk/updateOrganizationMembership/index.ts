@@ -9,6 +9,7 @@ import { findUserIds, hasReference, type UserReference } from '../find-user'
 import { findOrganization, findOrganizations, type OrganizationTarget } from '../organization-ids'
 import { addMembership, removeMembership } from '../organization-membership'
 import { applyInBatch, type Membership } from './batch'
+import { enableBatchingField } from '../batching-fields'
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
@@ -76,13 +77,9 @@ const action: ActionDefinition<Settings, Payload> = {
       type: 'string',
       default: { '@path': '$.traits.email' }
     },
-    enable_batching: {
-      label: 'Send in Batches',
-      description:
-        'Process events in batches: each organization is looked up once per batch, and events run a few at a time. Default: true.',
-      type: 'boolean',
-      default: true
-    }
+    enable_batching: enableBatchingField(
+      'users and organizations are looked up once per batch, and memberships are added in bulk.'
+    )
   },
 
   perform: async (request, { payload, settings }) => {

@@ -2,9 +2,9 @@ import { BatchResults, chunk, mapWithConcurrency } from '../batch'
 import type { ZendeskClient } from '../client'
 import { followJob } from '../client/jobs'
 import type { TicketUpdate } from '../client/tickets'
-import { BULK_LIMIT } from '../client/users'
 import type { Payload } from './generated-types'
 import { resolveTicket, updatedResult, updateDraftOf, type ResolvedTicket, type UpdateDraft } from './target'
+import { bulkSize } from '../batching-fields'
 
 /** Parallel external_id lookups: well inside Zendesk's list limits, yet not serial. */
 const LOOKUP_CONCURRENCY = 5
@@ -49,7 +49,7 @@ export async function updateTicketsInBatch(client: ZendeskClient, payloads: Payl
     }
   })
   const toUpdate = resolved.filter((item): item is ToUpdate => item !== undefined)
-  const size = Math.min(payloads[0]?.batch_size ?? BULK_LIMIT, BULK_LIMIT)
+  const size = bulkSize(payloads)
   for (const part of chunk(toUpdate, size)) await updateChunk(client, part, results)
   return results
 }

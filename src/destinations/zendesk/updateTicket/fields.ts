@@ -1,5 +1,6 @@
 import type { InputField } from '@segment/actions-core'
 import { property, sharedFields } from '../ticket-fields'
+import { enableBatchingField, batchSizeField } from '../batching-fields'
 
 export const fields: Record<string, InputField> = {
   ticket_id: {
@@ -47,20 +48,6 @@ export const fields: Record<string, InputField> = {
     default: property('tags')
   },
   custom_fields: sharedFields.custom_fields,
-  enable_batching: {
-    label: 'Send in Batches',
-    description:
-      'Let the host deliver events in batches: tickets are updated in bulk (up to 100 per request). Default: on.',
-    type: 'boolean',
-    default: true
-  },
-  batch_size: {
-    label: 'Batch Size',
-    description: "How many tickets go in one bulk request (at most 100, Zendesk's limit). Default: 100.",
-    type: 'integer',
-    minimum: 1,
-    maximum: 100,
-    default: 100,
-    unsafe_hidden: true
-  }
+  enable_batching: enableBatchingField('tickets are updated in bulk (up to 100 per request).'),
+  batch_size: batchSizeField('tickets')
 }

@@ -46,7 +46,7 @@ export interface Payload {
    */
   zendesk_user_id?: string
   /**
-   * Send organizations to Zendesk in bulk: one lookup, then create and update jobs of up to 100 organizations. Default: true.
+   * Let the host deliver events in batches: one lookup, then create and update jobs of up to 100 organizations. Default: on.
    */
   enable_batching?: boolean
   /**

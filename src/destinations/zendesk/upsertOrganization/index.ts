@@ -3,11 +3,11 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { ZendeskClient } from '../client'
 import { organizationFieldKeys } from '../dynamic-fields'
-import { BULK_LIMIT } from '../client/users'
 import { upsertBatch } from './batch-upsert'
 import { completeUpsert, deleteOrganization } from './operations'
 import { customFieldTraits, organizationFieldPlans } from './organization-fields'
 import { organizationInput, validate } from './organization-input'
+import { batchSizeField, bulkSize, enableBatchingField } from '../batching-fields'
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Upsert Organization',
@@ -95,22 +95,8 @@ const action: ActionDefinition<Settings, Payload> = {
       type: 'string',
       default: { '@path': '$.context.zendesk_user_id' }
     },
-    enable_batching: {
-      label: 'Send in Batches',
-      description:
-        'Send organizations to Zendesk in bulk: one lookup, then create and update jobs of up to 100 organizations. Default: true.',
-      type: 'boolean',
-      default: true
-    },
-    batch_size: {
-      label: 'Batch Size',
-      description: "How many organizations go in one bulk request (at most 100, Zendesk's limit). Default: 100.",
-      type: 'integer',
-      minimum: 1,
-      maximum: 100,
-      default: 100,
-      unsafe_hidden: true
-    }
+    enable_batching: enableBatchingField('one lookup, then create and update jobs of up to 100 organizations.'),
+    batch_size: batchSizeField('organizations')
   },
   dynamicFields: { organization_fields: { __keys__: organizationFieldKeys } },
 
@@ -133,7 +119,7 @@ const action: ActionDefinition<Settings, Payload> = {
 
   performBatch: async (request, { payload: payloads, settings, logger }) => {
     const client = new ZendeskClient(request, settings)
-    const results = await upsertBatch(client, payloads, payloads[0]?.batch_size ?? BULK_LIMIT, logger)
+    const results = await upsertBatch(client, payloads, bulkSize(payloads), logger)
     return results.toMultiStatus()
   }
 }

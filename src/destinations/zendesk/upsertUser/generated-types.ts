@@ -46,7 +46,7 @@ export interface Payload {
    */
   verified?: boolean
   /**
-   * Send users to Zendesk in bulk (up to 100 per request). Accounts without bulk import fall back to one request per user. Default: on.
+   * Let the host deliver events in batches: users are sent to Zendesk in bulk (up to 100 per request); accounts without bulk import fall back to one request per user. Default: on.
    */
   enable_batching?: boolean
   /**

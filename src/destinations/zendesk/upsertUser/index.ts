@@ -5,9 +5,10 @@ import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch'
 import { ZendeskClient } from '../client'
 import { customFields } from '../client/fields'
 import { followJob } from '../client/jobs'
-import { BULK_LIMIT, describeUser, type UserInput } from '../client/users'
+import { describeUser, type UserInput } from '../client/users'
 import { userFieldKeys } from '../dynamic-fields'
 import { customTraits, userFieldValues } from './user-fields'
+import { batchSizeField, bulkSize, enableBatchingField } from '../batching-fields'
 
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
@@ -126,22 +127,10 @@ const action: ActionDefinition<Settings, Payload> = {
       description: 'Mark the user\'s email as verified. Default: the "Create Users as Verified" setting.',
       type: 'boolean'
     },
-    enable_batching: {
-      label: 'Send in Batches',
-      description:
-        'Send users to Zendesk in bulk (up to 100 per request). Accounts without bulk import fall back to one request per user. Default: on.',
-      type: 'boolean',
-      default: true
-    },
-    batch_size: {
-      label: 'Batch Size',
-      description: "How many users go in one bulk request (at most 100, Zendesk's limit). Default: 100.",
-      type: 'integer',
-      minimum: 1,
-      maximum: 100,
-      default: 100,
-      unsafe_hidden: true
-    }
+    enable_batching: enableBatchingField(
+      'users are sent to Zendesk in bulk (up to 100 per request); accounts without bulk import fall back to one request per user.'
+    ),
+    batch_size: batchSizeField('users')
   },
   dynamicFields: { user_fields: { __keys__: userFieldKeys } },
 
@@ -174,7 +163,7 @@ const action: ActionDefinition<Settings, Payload> = {
         results.fail(index, error)
       }
     }
-    const size = Math.min(payloads[0]?.batch_size ?? BULK_LIMIT, BULK_LIMIT)
+    const size = bulkSize(payloads)
     for (const indexes of chunk([...inputs.keys()], size)) {
       await upsertChunk(client, indexes, inputs, results)
     }
