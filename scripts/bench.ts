@@ -49,17 +49,22 @@ function checkTargets(rows: PathFigures[]): string[] {
   const problems: string[] = []
   const find = (action: string, p: string) => rows.find((r) => r.action === action && r.path === p)!
   const identify = find('upsertUser', 'onBatch')
-  if (identify.requestsPerEvent > 0.05) problems.push(`identify in batches: ${identify.requestsPerEvent.toFixed(3)} req/event > 0.05`)
+  if (identify.requestsPerEvent > 0.05)
+    problems.push(`identify in batches: ${identify.requestsPerEvent.toFixed(3)} req/event > 0.05`)
   for (const p of ['onEvent', 'onBatch']) {
     const track = find('trackEvent', p)
-    if (track.requestsPerEvent > 1.1) problems.push(`track (${p}): ${track.requestsPerEvent.toFixed(3)} req/event > 1.1`)
+    if (track.requestsPerEvent > 1.1)
+      problems.push(`track (${p}): ${track.requestsPerEvent.toFixed(3)} req/event > 1.1`)
   }
   for (const row of rows) {
     const naive = find(row.action, 'naive')
     if (row.requestsPerEvent > naive.requestsPerEvent + 1e-9) {
-      problems.push(`${row.action} ${row.path}: ${row.requestsPerEvent.toFixed(3)} req/event, more than naive ${naive.requestsPerEvent.toFixed(3)}`)
+      problems.push(
+        `${row.action} ${row.path}: ${row.requestsPerEvent.toFixed(3)} req/event, more than naive ${naive.requestsPerEvent.toFixed(3)}`
+      )
     }
-    if (row.delivered !== row.events) problems.push(`${row.action} ${row.path}: ${row.events - row.delivered} events not delivered`)
+    if (row.delivered !== row.events)
+      problems.push(`${row.action} ${row.path}: ${row.events - row.delivered} events not delivered`)
   }
   return problems
 }
@@ -93,7 +98,11 @@ async function main() {
   for (const workload of limitedWorkloads) {
     for (const p of ['naive', 'onBatch'] as const) {
       limited.push(
-        await measureUnderLimit(workload, p, { limitPerMinute: LIMIT_PER_MINUTE, windowMs: 6000, seconds: limitSeconds })
+        await measureUnderLimit(workload, p, {
+          limitPerMinute: LIMIT_PER_MINUTE,
+          windowMs: 6000,
+          seconds: limitSeconds
+        })
       )
     }
   }
@@ -104,7 +113,15 @@ async function main() {
 
   const outDir = path.join(__dirname, '..', 'bench')
   mkdirSync(outDir, { recursive: true })
-  const results = { generatedAt: new Date().toISOString(), node: process.version, scale, latencyMs: LATENCY_MS, paths, limited, problems }
+  const results = {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    scale,
+    latencyMs: LATENCY_MS,
+    paths,
+    limited,
+    problems
+  }
   writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n')
   writeFileSync(path.join(outDir, 'chart.svg'), benchChart(paths, limited) + '\n')
   console.log(`\nWrote ${path.relative(process.cwd(), path.join(outDir, 'results.json'))} and bench/chart.svg`)

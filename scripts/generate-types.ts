@@ -16,7 +16,9 @@ function withoutTitles(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutTitles)
   if (!schema || typeof schema !== 'object') return schema
   return Object.fromEntries(
-    Object.entries(schema).filter(([key]) => key !== 'title').map(([key, value]) => [key, withoutTitles(value)])
+    Object.entries(schema)
+      .filter(([key]) => key !== 'title')
+      .map(([key, value]) => [key, withoutTitles(value)])
   )
 }
 
@@ -34,7 +36,10 @@ async function typesFor(fields: Record<string, InputField>, name: string): Promi
 async function main() {
   const check = process.argv.includes('--check')
   const targets: { file: string; content: Promise<string> }[] = [
-    { file: path.join(DESTINATION_DIR, 'generated-types.ts'), content: typesFor(destination.authentication!.fields as Record<string, InputField>, 'Settings') },
+    {
+      file: path.join(DESTINATION_DIR, 'generated-types.ts'),
+      content: typesFor(destination.authentication!.fields as Record<string, InputField>, 'Settings')
+    },
     ...Object.entries(destination.actions).map(([key, action]) => ({
       file: path.join(DESTINATION_DIR, key, 'generated-types.ts'),
       content: typesFor(action.fields as Record<string, InputField>, 'Payload')
@@ -52,7 +57,11 @@ async function main() {
     console.error(`Generated types are out of date (run \`npm run types\`):\n  ${drifted.join('\n  ')}`)
     process.exit(1)
   }
-  console.log(check ? `Generated types are up to date (${targets.length} files).` : `Wrote ${targets.length} generated-types files.`)
+  console.log(
+    check
+      ? `Generated types are up to date (${targets.length} files).`
+      : `Wrote ${targets.length} generated-types files.`
+  )
 }
 
 main().catch((error) => {

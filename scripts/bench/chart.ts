@@ -44,19 +44,34 @@ export function benchChart(paths: PathFigures[], limited: RateLimitedFigures[]):
   const width = 900
   const requests = panel(
     'Zendesk requests per event (lower is better)',
-    paths.map((p) => ({ group: p.action, series: p.path, value: p.requestsPerEvent, label: p.requestsPerEvent.toFixed(3) })),
+    paths.map((p) => ({
+      group: p.action,
+      series: p.path,
+      value: p.requestsPerEvent,
+      label: p.requestsPerEvent.toFixed(3)
+    })),
     0,
     width
   )
   const throughput = panel(
     'Events per second against the simulator (higher is better)',
-    paths.map((p) => ({ group: p.action, series: p.path, value: p.eventsPerSecond, label: p.eventsPerSecond.toFixed(0) })),
+    paths.map((p) => ({
+      group: p.action,
+      series: p.path,
+      value: p.eventsPerSecond,
+      label: p.eventsPerSecond.toFixed(0)
+    })),
     requests.height,
     width
   )
   const underLimit = panel(
     `Events delivered per minute under a ${limited[0]?.limitPerMinute ?? 700} requests/minute account limit`,
-    limited.map((l) => ({ group: l.action, series: l.path, value: l.deliveredPerMinute, label: l.deliveredPerMinute.toFixed(0) })),
+    limited.map((l) => ({
+      group: l.action,
+      series: l.path,
+      value: l.deliveredPerMinute,
+      label: l.deliveredPerMinute.toFixed(0)
+    })),
     requests.height + throughput.height,
     width
   )

@@ -1,17 +1,11 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
-import { clearFieldCache } from '../../src/destinations/zendesk/client/fields'
+import { clearCaches } from '../../src/destinations/zendesk/caches'
 import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
-import { clearUserIdCache } from '../../src/destinations/zendesk/find-user'
 import { routeToSimulator } from '../../src/destinations/zendesk/zendesk-url'
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
 const settings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }
-
-export function clearCaches(): void {
-  clearFieldCache()
-  clearUserIdCache()
-}
 
 /** A fresh simulator with the destination routed to it, and the action's preset as the only subscription. */
 export async function benchEnvironment(action: string, options: SimulatorOptions) {
@@ -50,12 +44,20 @@ const retryAfter = (message: string | undefined): number | undefined => {
 }
 
 /** onEvent either returns (delivered) or throws the action's error. */
-export async function sendOne(env: { onEvent(e: SegmentEvent): Promise<unknown> }, event: SegmentEvent): Promise<EventOutcome> {
+export async function sendOne(
+  env: { onEvent(e: SegmentEvent): Promise<unknown> },
+  event: SegmentEvent
+): Promise<EventOutcome> {
   try {
     await env.onEvent(event)
     return { delivered: true, status: 200 }
   } catch (error: any) {
-    return { delivered: false, status: error?.status ?? 500, message: error?.message, retryAfterSeconds: retryAfter(error?.message) }
+    return {
+      delivered: false,
+      status: error?.status ?? 500,
+      message: error?.message,
+      retryAfterSeconds: retryAfter(error?.message)
+    }
   }
 }
 

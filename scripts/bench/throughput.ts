@@ -1,5 +1,6 @@
 import type { SimulatorOptions } from '../../src/simulator'
-import { benchEnvironment, clearCaches, sendBatch, sendOne, type EventOutcome } from './environment'
+import { clearCaches } from '../../src/destinations/zendesk/caches'
+import { benchEnvironment, sendBatch, sendOne, type EventOutcome } from './environment'
 import type { Workload } from './workloads'
 
 export type PathName = 'naive' | 'onEvent' | 'onBatch'

@@ -7,22 +7,8 @@ import definition from '../../src'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { MappingFileError, parseSubscriptions, presetSubscriptions } from '../../src/cli/mapping-file'
 import { resetDestinationState } from '../helpers/harness'
+import { call } from '../helpers/local-host-client'
 
-interface Answer {
-  status: number
-  text: string
-  body: any
-}
-
-async function call(host: LocalHost, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${host.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const text = await res.text()
-  return { status: res.status, text, body: text ? JSON.parse(text) : undefined }
-}
 
 const homer = {
   userId: '12345',

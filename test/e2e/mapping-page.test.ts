@@ -6,24 +6,8 @@ import definition from '../../src'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { presetSubscriptions, readMappingFile } from '../../src/cli/mapping-file'
 import { resetDestinationState } from '../helpers/harness'
+import { call } from '../helpers/local-host-client'
 
-interface Answer {
-  status: number
-  headers: Headers
-  text: string
-  body: any
-}
-
-async function call(host: LocalHost, method: 'GET' | 'POST', path: string, body?: unknown): Promise<Answer> {
-  const res = await fetch(`${host.url}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const text = await res.text()
-  const json = res.headers.get('content-type')?.startsWith('application/json')
-  return { status: res.status, headers: res.headers, text, body: json && text ? JSON.parse(text) : undefined }
-}
 
 const homer = {
   type: 'identify',

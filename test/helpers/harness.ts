@@ -1,14 +1,14 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
-import { clearFieldCache } from '../../src/destinations/zendesk/client/fields'
-import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
-import { clearUserIdCache } from '../../src/destinations/zendesk/find-user'
+import { resetDestinationState, testSettings } from './destination-state'
 import { routeToSimulator } from '../../src/destinations/zendesk/zendesk-url'
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
-/** Settings that authenticate against the simulator's default agent. Short fake token: never a real one. */
-export const simulatorSettings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }
+export { resetDestinationState }
+
+/** Settings that authenticate against the simulator's default agent. */
+export const simulatorSettings = testSettings
 
 /** Every preset as a subscription, the way a host that enabled them all would run the destination. */
 export const presetSubscriptions = definition.presets!.map((preset: any) => ({
@@ -16,13 +16,6 @@ export const presetSubscriptions = definition.presets!.map((preset: any) => ({
   partnerAction: preset.partnerAction,
   mapping: preset.mapping
 }))
-
-/** Fresh caches and near-instant job polling, so tests are independent and fast. */
-export function resetDestinationState(): void {
-  clearFieldCache()
-  clearUserIdCache()
-  configureJobPolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 })
-}
 
 export interface SimulatorHarness {
   simulator: RunningSimulator

@@ -1,20 +1,14 @@
 import nock from 'nock'
 import type { Logger } from '@segment/actions-core'
 import definition from '../../src'
-import { clearFieldCache } from '../../src/destinations/zendesk/client/fields'
-import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
-import { clearUserIdCache } from '../../src/destinations/zendesk/find-user'
+import { resetDestinationState, testSettings } from '../helpers/destination-state'
 
 /** Shared by the nock unit tests: Zendesk at https://acme.zendesk.com with a short fake API token. */
 export const BASE_URL = 'https://acme.zendesk.com'
-export const settings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }
+export const settings = testSettings
 
-/** Fresh caches and near-instant job polling (the harness does the same, without starting the simulator). */
-export function resetState(): void {
-  clearFieldCache()
-  clearUserIdCache()
-  configureJobPolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 })
-}
+/** Fresh caches and near-instant job polling, without starting the simulator. */
+export const resetState = resetDestinationState
 
 export interface CapturingLogger extends Logger {
   lines: string[]

@@ -3,9 +3,9 @@ import type { Settled } from './batch'
 import { BatchLookups } from './batch-lookups'
 import type { ZendeskClient } from './client'
 import { BULK_LIMIT, type ZendeskUser } from './client/users'
-import { clearOrganizationIdCache } from './organization-ids'
 import { TtlCache } from './ttl-cache'
 import { quote } from './quote'
+import { text } from './text'
 
 /** How an event points at a Zendesk user: a Zendesk id, else an external_id, else an email. */
 export interface UserReference {
@@ -22,14 +22,9 @@ const USER_ID_MAX_AGE_MS = 10 * 60 * 1000
 
 const userIds = new TtlCache<string, number>(USER_ID_CACHE_SIZE, USER_ID_MAX_AGE_MS)
 
-/** Tests, and the benchmark's uncached path, start with empty caches: user ids, and organization ids with them. */
 export function clearUserIdCache(): void {
   userIds.clear()
-  clearOrganizationIdCache()
 }
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'number' ? String(value) : typeof value === 'string' && value.trim() ? value.trim() : undefined
 
 /** A readable name for the reference, for error messages. */
 export function describeReference(ref: UserReference): string {

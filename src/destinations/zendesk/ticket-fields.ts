@@ -1,6 +1,7 @@
-import { PayloadValidationError, type InputField } from '@segment/actions-core'
+import { PayloadValidationError, removeUndefined, type InputField } from '@segment/actions-core'
 import type { TicketChanges, TicketComment, TicketCustomField, ZendeskTicket } from './client/tickets'
 import { quote } from './quote'
+import { text } from './text'
 
 export const TICKET_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const
@@ -59,9 +60,6 @@ export interface TicketFieldValues {
   public?: boolean
 }
 
-export const text = (value: unknown): string | undefined =>
-  typeof value === 'number' ? String(value) : typeof value === 'string' && value.trim() ? value.trim() : undefined
-
 /** One of Zendesk's allowed values (any case), lowercased; anything else is a 400 listing the allowed values. */
 export function allowedValue(value: unknown, field: string, allowed: readonly string[]): string | undefined {
   const given = text(value)
@@ -116,11 +114,7 @@ export function ticketChanges(values: TicketFieldValues): TicketChanges {
     custom_fields: customFieldList(values.custom_fields),
     comment: commentOf(values)
   }
-  return withoutUndefined(changes)
-}
-
-export function withoutUndefined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as T
+  return removeUndefined(changes)
 }
 
 /** The most recently created ticket (ties: the highest id), which both actions treat as "the" ticket of an external_id. */

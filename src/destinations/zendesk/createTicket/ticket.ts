@@ -1,9 +1,10 @@
-import { PayloadValidationError, RetryableError, type JSONLikeObject } from '@segment/actions-core'
+import { PayloadValidationError, removeUndefined, RetryableError, type JSONLikeObject } from '@segment/actions-core'
 import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import type { NewTicket, ZendeskTicket } from '../client/tickets'
 import { findUserId, findUserIds, type UserLookup } from '../find-user'
-import { newestTicket, severalNote, text, ticketChanges, withoutUndefined } from '../ticket-fields'
+import { newestTicket, severalNote, ticketChanges } from '../ticket-fields'
+import { text } from '../text'
 import type { Payload } from './generated-types'
 import { quote } from '../quote'
 
@@ -24,7 +25,7 @@ function requesterOf(payload: Payload): RequesterReference {
     return { kind: 'id', id: Number(idSegment(payload.zendesk_user_id, 'zendesk_user_id')) }
   }
   const email = text(payload.requester_email)
-  if (email) return withoutUndefined({ kind: 'email' as const, email, name: text(payload.requester_name) })
+  if (email) return removeUndefined({ kind: 'email' as const, email, name: text(payload.requester_name) })
   const externalId = text(payload.requester_external_id)
   if (externalId) return { kind: 'external_id', externalId }
   throw new PayloadValidationError(
@@ -46,7 +47,7 @@ export function draftOf(payload: Payload): TicketDraft {
       'Create Ticket needs an external_id, which keeps a retried delivery from creating a second ticket, and external_id is empty (map properties.external_id or messageId).'
     )
   }
-  const ticket = withoutUndefined({
+  const ticket = removeUndefined({
     ...changes,
     comment: changes.comment,
     external_id: externalId,
@@ -78,7 +79,7 @@ export class Requesters {
 
   async fields(ref: RequesterReference): Promise<Pick<NewTicket, 'requester_id' | 'requester'>> {
     if (ref.kind === 'id') return { requester_id: ref.id }
-    if (ref.kind === 'email') return { requester: withoutUndefined({ email: ref.email, name: ref.name }) }
+    if (ref.kind === 'email') return { requester: removeUndefined({ email: ref.email, name: ref.name }) }
     let lookup = this.lookups.get(ref.externalId)
     if (!lookup) {
       lookup = findUserId(this.client, { external_id: ref.externalId }).then(

@@ -3,12 +3,10 @@ import type { ZendeskEvent } from '../client/events'
 import { hasReference, type UserReference } from '../find-user'
 import type { Payload } from './generated-types'
 import { quote } from '../quote'
+import { text } from '../text'
 
 /** Zendesk reserves this event source for its own events. */
 const RESERVED_SOURCE = 'zendesk'
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
 
 export function referenceOf(payload: Payload): UserReference {
   return { zendesk_user_id: payload.zendesk_user_id, external_id: payload.external_id, email: payload.email }

@@ -3,11 +3,9 @@ import { isAccountWide, statusOf } from '../batch'
 import type { ZendeskClient } from '../client'
 import type { EventReceipt, ZendeskEvent } from '../client/events'
 import { describeReference, findUserId, findUserIds, forgetUser, type UserReference } from '../find-user'
+import { text } from '../text'
 
 type Outcome = { ok: true; id: number } | { ok: false; error: unknown }
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'number' ? String(value) : typeof value === 'string' && value.trim() ? value.trim() : undefined
 
 function referenceKey(ref: UserReference): string {
   const zendeskId = text(ref.zendesk_user_id)

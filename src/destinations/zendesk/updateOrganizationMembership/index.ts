@@ -10,9 +10,7 @@ import { findOrganization, findOrganizations, type OrganizationTarget } from '..
 import { addMembership, removeMembership } from '../organization-membership'
 import { applyInBatch, type Membership } from './batch'
 import { enableBatchingField } from '../batching-fields'
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
+import { text } from '../text'
 
 interface Request {
   organizationExternalId: string

@@ -4,9 +4,7 @@ import type { OrganizationInput } from '../client/organizations'
 import { hasReference, type UserReference } from '../find-user'
 import type { Payload } from './generated-types'
 import type { OrganizationFieldPlan } from './organization-fields'
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
+import { text } from '../text'
 
 /** The organization's external_id (the groupId); an empty one is a 400 that names the field. */
 function requireExternalId(payload: Payload): string {

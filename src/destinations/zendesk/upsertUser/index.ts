@@ -1,4 +1,4 @@
-import { PayloadValidationError, type ActionDefinition, type Logger } from '@segment/actions-core'
+import { PayloadValidationError, removeUndefined, type ActionDefinition, type Logger } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch'
@@ -9,9 +9,7 @@ import { describeUser, type UserInput } from '../client/users'
 import { userFieldKeys } from '../dynamic-fields'
 import { customTraits, userFieldValues } from './user-fields'
 import { batchSizeField, bulkSize, enableBatchingField } from '../batching-fields'
-
-const text = (value: unknown): string | undefined =>
-  typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
+import { text } from '../text'
 
 function validate(payload: Payload): void {
   if (!text(payload.email) && !text(payload.external_id)) {
@@ -38,7 +36,7 @@ async function userInput(client: ZendeskClient, payload: Payload, settings: Sett
   }
   const verified = payload.verified ?? settings.create_users_as_verified
   if (verified) user.verified = true
-  return JSON.parse(JSON.stringify(user)) as UserInput
+  return removeUndefined(user)
 }
 
 const action: ActionDefinition<Settings, Payload> = {

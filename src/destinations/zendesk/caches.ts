@@ -1,0 +1,10 @@
+import { clearFieldCache } from './client/fields'
+import { clearUserIdCache } from './find-user'
+import { clearOrganizationIdCache } from './organization-ids'
+
+/** Empties every per-account cache: tests start clean, and the benchmark's naive path runs uncached. */
+export function clearCaches(): void {
+  clearFieldCache()
+  clearUserIdCache()
+  clearOrganizationIdCache()
+}
