@@ -110,6 +110,21 @@ describe('cached field lists', () => {
     expect(await refreshCustomFields(http, 'user_fields')).toBeUndefined()
   })
 
+  it('a refresh that failed is not tried again for a minute', async () => {
+    userFieldsAnswer('plan')
+    await customFields(http, 'user_fields')
+    clock += 61 * SECOND
+    const failing = nock(BASE_URL).get('/api/v2/user_fields').query(true).reply(503, 'down')
+    await expect(refreshCustomFields(http, 'user_fields')).rejects.toMatchObject({ status: 503 })
+    expect(failing.isDone()).toBe(true)
+    clock += 30 * SECOND
+    expect(await refreshCustomFields(http, 'user_fields')).toBeUndefined()
+    clock += 31 * SECOND
+    const refresh = userFieldsAnswer('plan', 'tier')
+    expect((await refreshCustomFields(http, 'user_fields'))?.map((f) => f.key)).toEqual(['plan', 'tier'])
+    expect(refresh.isDone()).toBe(true)
+  })
+
   it('rememberCreatedField adds a field this destination created to the cached list', async () => {
     nock(BASE_URL)
       .get('/api/v2/organization_fields')

@@ -98,6 +98,19 @@ describe('organizationFieldPlans', () => {
     ])
   })
 
+  it('a field Zendesk refused to create (403) is not asked for again by the next events', async () => {
+    let attempts = 0
+    const forbidden = Object.assign(new Error('Zendesk denied access (403) to organization field "tier"'), {
+      status: 403
+    })
+    const { http, organizations } = account([], () => (attempts++, forbidden))
+    const first = await organizationFieldPlans(http, organizations, [{ tier: 'gold' }])
+    const second = await organizationFieldPlans(http, organizations, [{ tier: 'silver' }])
+    expect(attempts).toBe(1)
+    expect(first[0].notSent).toEqual(second[0].notSent)
+    expect(second[0].notSent[0]).toContain('denied access (403)')
+  })
+
   it('without custom traits no field list is read', async () => {
     const { http, organizations, listed } = account([])
     expect(await organizationFieldPlans(http, organizations, [{}, {}])).toEqual([

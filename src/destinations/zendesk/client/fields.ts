@@ -21,11 +21,17 @@ interface CachedFieldList {
 
 const fieldLists = new TtlCache<string, CachedFieldList>(500, FIELD_LIST_MAX_AGE_MS)
 const inFlight = new Map<string, Promise<CachedFieldList>>()
+/** Accounts whose list was re-read (or tried) within the last minute, so a failing refresh is not retried per event. */
+const recentRefreshes = new TtlCache<string, true>(500, REFRESH_AT_MOST_EVERY_MS)
+/** Fields Zendesk refused to create (e.g. 403 for a non-admin token), with the reason, so no event asks again soon. */
+const refusedCreations = new TtlCache<string, string>(5000, FIELD_LIST_MAX_AGE_MS)
 
 /** Tests start each case with an empty cache. */
 export function clearFieldCache(): void {
   fieldLists.clear()
   inFlight.clear()
+  recentRefreshes.clear()
+  refusedCreations.clear()
 }
 
 /**
@@ -46,7 +52,8 @@ export async function customFields(http: ZendeskHttp, kind: FieldKind): Promise<
 export async function refreshCustomFields(http: ZendeskHttp, kind: FieldKind): Promise<CustomField[] | undefined> {
   const key = `${http.origin}|${kind}`
   const cached = fieldLists.get(key)
-  if (cached && Date.now() - cached.loadedAt < REFRESH_AT_MOST_EVERY_MS) return undefined
+  if (cached && (Date.now() - cached.loadedAt < REFRESH_AT_MOST_EVERY_MS || recentRefreshes.get(key))) return undefined
+  recentRefreshes.set(key, true)
   return (await load(http, kind, key)).fields
 }
 
@@ -57,6 +64,16 @@ export function rememberCreatedField(http: ZendeskHttp, kind: FieldKind, field: 
   if (cached && !cached.fields.some((f) => f.key === field.key)) {
     fieldLists.set(key, { fields: [...cached.fields, field], loadedAt: cached.loadedAt })
   }
+}
+
+/** Remembers for a few minutes that Zendesk refused to create this field, and why. */
+export function rememberRefusedField(http: ZendeskHttp, kind: FieldKind, fieldKey: string, reason: string): void {
+  refusedCreations.set(`${http.origin}|${kind}|${fieldKey}`, reason)
+}
+
+/** Why Zendesk recently refused to create this field, if it did. */
+export function refusedField(http: ZendeskHttp, kind: FieldKind, fieldKey: string): string | undefined {
+  return refusedCreations.get(`${http.origin}|${kind}|${fieldKey}`)
 }
 
 function load(http: ZendeskHttp, kind: FieldKind, key: string): Promise<CachedFieldList> {

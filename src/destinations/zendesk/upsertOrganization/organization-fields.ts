@@ -1,6 +1,14 @@
 import { PayloadValidationError, type Logger } from '@segment/actions-core'
 import { statusOf } from '../batch'
-import { customFields, matchFieldKey, refreshCustomFields, rememberCreatedField, snakeCase } from '../client/fields'
+import {
+  customFields,
+  matchFieldKey,
+  refreshCustomFields,
+  refusedField,
+  rememberCreatedField,
+  rememberRefusedField,
+  snakeCase
+} from '../client/fields'
 import type { ZendeskHttp } from '../client/http'
 import type { OrganizationFieldValue, OrganizationsApi } from '../client/organizations'
 
@@ -123,8 +131,12 @@ async function knownFieldTypes(http: ZendeskHttp, candidates: Candidate[]): Prom
   const types = typesOf(await customFields(http, 'organization_fields'))
   const keys = new Set(types.keys())
   if (candidates.some(([trait, value]) => value !== null && !matchFieldKey(trait, keys))) {
-    const refreshed = await refreshCustomFields(http, 'organization_fields')
-    if (refreshed) return typesOf(refreshed)
+    try {
+      const refreshed = await refreshCustomFields(http, 'organization_fields')
+      if (refreshed) return typesOf(refreshed)
+    } catch {
+      // The cached list is still good; missing fields are created below (an existing one answers "already taken").
+    }
   }
   return types
 }
@@ -149,6 +161,11 @@ async function createMissingFields(
   }
   const refused = new Map<string, string>()
   for (const [key, { trait, type }] of missing) {
+    const refusedBefore = refusedField(http, 'organization_fields', key)
+    if (refusedBefore) {
+      refused.set(key, refusedBefore)
+      continue
+    }
     try {
       const field = await organizations.createField({
         key,
@@ -162,7 +179,9 @@ async function createMissingFields(
       const message = error instanceof Error ? error.message : String(error)
       if (error instanceof PayloadValidationError && ALREADY_TAKEN.test(message)) fieldTypes.set(key, type)
       else if (error instanceof PayloadValidationError || statusOf(error) === 403) {
-        refused.set(key, `Zendesk did not create the field: ${message}`)
+        const reason = `Zendesk did not create the field: ${message}`
+        rememberRefusedField(http, 'organization_fields', key, reason)
+        refused.set(key, reason)
       } else throw error
     }
   }
