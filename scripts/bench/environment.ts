@@ -1,8 +1,8 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
-import { clearCaches } from '../../src/destinations/zendesk/caches'
+import { clearCaches } from '../../src/destinations/zendesk/lookups/caches'
 import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
-import { routeToSimulator } from '../../src/destinations/zendesk/zendesk-url'
+import { routeToSimulator } from '../../src/destinations/zendesk/settings/origin'
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
 const settings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }

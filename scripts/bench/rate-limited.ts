@@ -1,5 +1,5 @@
 import type { SegmentEvent } from '@segment/actions-core'
-import { clearCaches } from '../../src/destinations/zendesk/caches'
+import { clearCaches } from '../../src/destinations/zendesk/lookups/caches'
 import { benchEnvironment, sendBatch, sendOne, type EventOutcome } from './environment'
 import type { Workload } from './workloads'
 

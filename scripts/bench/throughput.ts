@@ -1,5 +1,5 @@
 import type { SimulatorOptions } from '../../src/simulator'
-import { clearCaches } from '../../src/destinations/zendesk/caches'
+import { clearCaches } from '../../src/destinations/zendesk/lookups/caches'
 import { benchEnvironment, sendBatch, sendOne, type EventOutcome } from './environment'
 import type { Workload } from './workloads'
 

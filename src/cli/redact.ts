@@ -1,4 +1,4 @@
-import { authorizationHeader } from '../destinations/zendesk/settings'
+import { authorizationHeader } from '../destinations/zendesk/settings/settings'
 
 const REDACTED = '[redacted]'
 /** Shorter values would blank out ordinary words; no Zendesk token is that short. */

@@ -10,9 +10,9 @@ import {
   type SegmentEvent
 } from '@segment/actions-core'
 import { parseFql, validate } from '@segment/destination-subscriptions'
-import { statusOf } from '../destinations/zendesk/batch'
+import { statusOf } from '../destinations/zendesk/batch/results'
 import type { Settings } from '../destinations/zendesk/generated-types'
-import { normaliseSubdomain } from '../destinations/zendesk/settings'
+import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
 import type { Subscription } from './mapping-file'
 import { describeEvent } from './segment-events'
 

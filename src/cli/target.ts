@@ -1,8 +1,8 @@
 import { randomBytes } from 'crypto'
 import type { Settings } from '../destinations/zendesk/generated-types'
-import { normaliseSubdomain } from '../destinations/zendesk/settings'
+import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
 import { configureJobPolling } from '../destinations/zendesk/client/jobs'
-import { routeToSimulator } from '../destinations/zendesk/zendesk-url'
+import { routeToSimulator } from '../destinations/zendesk/settings/origin'
 import { startSimulator, type RunningSimulator } from '../simulator'
 
 /** Where the destination's requests go: the embedded simulator, or a real Zendesk account. */

@@ -1,4 +1,4 @@
-import { clearCaches } from '../../src/destinations/zendesk/caches'
+import { clearCaches } from '../../src/destinations/zendesk/lookups/caches'
 import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
 
 /** Settings for Zendesk at acme (nock) or the simulator's default agent. Short fake token: never a real one. */

@@ -2,7 +2,7 @@ import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { resetDestinationState, testSettings } from './destination-state'
-import { routeToSimulator } from '../../src/destinations/zendesk/zendesk-url'
+import { routeToSimulator } from '../../src/destinations/zendesk/settings/origin'
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
 export { resetDestinationState }

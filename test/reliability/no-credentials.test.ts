@@ -6,7 +6,7 @@ import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
-import { routeToSimulator } from '../../src/destinations/zendesk/zendesk-url'
+import { routeToSimulator } from '../../src/destinations/zendesk/settings/origin'
 import { startSimulator, type Faults, type RunningSimulator } from '../../src/simulator'
 import {
   AGENT_EMAIL,

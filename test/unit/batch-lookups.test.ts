@@ -1,5 +1,5 @@
 import { APIError, PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { BatchLookups, listsOf } from '../../src/destinations/zendesk/batch-lookups'
+import { BatchLookups, listsOf } from '../../src/destinations/zendesk/lookups/batch-lookups'
 
 describe('listsOf', () => {
   it('makes lists of at most `listSize` values, each value once whatever its case', () => {

@@ -1,5 +1,5 @@
 import { PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../../src/destinations/zendesk/batch'
+import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../../src/destinations/zendesk/batch/results'
 
 describe('BatchResults', () => {
   it('gives every event its own result, in order, and never reports an unsettled event as delivered', () => {

@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { createRequestClient, PayloadValidationError, RetryableError } from '@segment/actions-core'
 import { ZendeskClient } from '../../src/destinations/zendesk/client'
-import { findUserId, findUserIds, type UserLookup } from '../../src/destinations/zendesk/find-user'
+import { findUserId, findUserIds, type UserLookup } from '../../src/destinations/zendesk/lookups/users'
 import { BASE_URL, resetState } from './support'
 
 const client = () => new ZendeskClient(createRequestClient(), { subdomain: 'acme' })

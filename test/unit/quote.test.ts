@@ -1,7 +1,7 @@
 import nock from 'nock'
 import { Destination } from '@segment/actions-core'
 import definition from '../../src'
-import { quote } from '../../src/destinations/zendesk/quote'
+import { quote } from '../../src/destinations/zendesk/fields/quote'
 import { presetSubscription, resetState, settings } from './support'
 
 describe('quote', () => {

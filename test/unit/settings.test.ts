@@ -1,8 +1,8 @@
 import nock from 'nock'
 import { Destination } from '@segment/actions-core'
 import definition from '../../src'
-import { authorizationHeader, normaliseSubdomain, SettingsError } from '../../src/destinations/zendesk/settings'
-import { routeToSimulator, zendeskOrigin } from '../../src/destinations/zendesk/zendesk-url'
+import { authorizationHeader, normaliseSubdomain, SettingsError } from '../../src/destinations/zendesk/settings/settings'
+import { routeToSimulator, zendeskOrigin } from '../../src/destinations/zendesk/settings/origin'
 import { BASE_URL, presetSubscription, resetState, settings, watchUnmatchedRequests } from './support'
 
 const identify = { type: 'identify', userId: 'u1', traits: { email: 'ada@example.com', name: 'Ada' } } as any

@@ -1,4 +1,4 @@
-import { TtlCache } from '../../src/destinations/zendesk/ttl-cache'
+import { TtlCache } from '../../src/destinations/zendesk/lookups/ttl-cache'
 
 describe('TtlCache', () => {
   let clock = 0

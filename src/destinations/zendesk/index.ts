@@ -1,6 +1,6 @@
 import { defaultValues, InvalidAuthenticationError, type DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { authorizationHeader, normaliseSubdomain } from './settings'
+import { authorizationHeader, normaliseSubdomain } from './settings/settings'
 import { ZendeskClient } from './client'
 import upsertUser from './upsertUser'
 import updateOrganizationMembership from './updateOrganizationMembership'
@@ -8,7 +8,7 @@ import upsertOrganization from './upsertOrganization'
 import trackEvent from './trackEvent'
 import createTicket from './createTicket'
 import updateTicket from './updateTicket'
-import { deleteUserByExternalId } from './delete-user'
+import { deleteUserByExternalId } from './on-delete'
 
 const actions = {
   upsertUser,

@@ -5,7 +5,7 @@ import {
   findOrganization,
   findOrganizations,
   rememberOrganization
-} from '../../../src/destinations/zendesk/organization-ids'
+} from '../../../src/destinations/zendesk/lookups/organizations'
 import {
   organization,
   recordInvalid,

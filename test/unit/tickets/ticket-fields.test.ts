@@ -4,7 +4,7 @@ import {
   customFieldList,
   newestTicket,
   TICKET_PRIORITIES
-} from '../../../src/destinations/zendesk/ticket-fields'
+} from '../../../src/destinations/zendesk/fields/ticket-fields'
 
 describe('ticket field checks', () => {
   it('accepts an allowed value in any case and with spaces, lowercased', () => {

@@ -1,5 +1,5 @@
 import type { ZendeskClient } from '../../../src/destinations/zendesk/client'
-import { findUserId } from '../../../src/destinations/zendesk/find-user'
+import { findUserId } from '../../../src/destinations/zendesk/lookups/users'
 import { articleRead, receipt, sent, track, trackData, useNockZendesk, usersFound, zendesk } from './helpers'
 
 useNockZendesk()

@@ -1,4 +1,4 @@
-import { TtlCache } from '../ttl-cache'
+import { TtlCache } from '../lookups/ttl-cache'
 import type { ZendeskHttp } from './http'
 
 export interface CustomField {

@@ -1,8 +1,8 @@
 import { APIError, PayloadValidationError, type RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
-import { zendeskOrigin } from '../zendesk-url'
+import { zendeskOrigin } from '../settings/origin'
 import { toZendeskError, type RecordDescription } from './errors'
-import { quote } from '../quote'
+import { quote } from '../fields/quote'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 type SearchParams = Record<string, string | number | boolean>

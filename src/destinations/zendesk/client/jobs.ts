@@ -1,8 +1,8 @@
 import { APIError, PayloadValidationError } from '@segment/actions-core'
-import { statusOf } from '../batch'
+import { statusOf } from '../batch/results'
 import { ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
-import { quote } from '../quote'
+import { quote } from '../fields/quote'
 
 export interface JobStatus {
   id: string

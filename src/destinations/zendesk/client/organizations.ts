@@ -1,9 +1,9 @@
-import { listsOf } from '../batch-lookups'
+import { listsOf } from '../lookups/batch-lookups'
 import type { CustomField } from './fields'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobStatus } from './jobs'
 import { BULK_LIMIT } from './users'
-import { quote } from '../quote'
+import { quote } from '../fields/quote'
 
 export type OrganizationFieldValue = string | number | boolean | null | (string | number)[]
 

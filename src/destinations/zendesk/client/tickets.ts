@@ -1,7 +1,7 @@
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobStatus } from './jobs'
 import { BULK_LIMIT } from './users'
-import { quote } from '../quote'
+import { quote } from '../fields/quote'
 
 export interface ZendeskTicket {
   id: number

@@ -1,8 +1,8 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import { listsOf } from '../batch-lookups'
+import { listsOf } from '../lookups/batch-lookups'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobStatus } from './jobs'
-import { quote } from '../quote'
+import { quote } from '../fields/quote'
 
 export interface ZendeskUser {
   id: number | null

@@ -1,11 +1,11 @@
-import { BatchResults, chunk, mapWithConcurrency } from '../batch'
+import { BatchResults, chunk, mapWithConcurrency } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { followJob } from '../client/jobs'
 import { describeTicket, type NewTicket } from '../client/tickets'
 import type { Payload } from './generated-types'
 import { createdResult, draftOf, existingResult, Requesters, type TicketDraft } from './ticket'
-import { quote } from '../quote'
-import { bulkSize } from '../batching-fields'
+import { quote } from '../fields/quote'
+import { bulkSize } from '../batch/fields'
 
 /** Parallel duplicate checks and requester lookups: well inside Zendesk's list limits, yet not serial. */
 const LOOKUP_CONCURRENCY = 5

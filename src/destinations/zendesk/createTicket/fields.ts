@@ -1,6 +1,6 @@
 import type { InputField } from '@segment/actions-core'
-import { property, sharedFields } from '../ticket-fields'
-import { enableBatchingField, batchSizeField } from '../batching-fields'
+import { property, sharedFields } from '../fields/ticket-fields'
+import { enableBatchingField, batchSizeField } from '../batch/fields'
 
 /** `first`, else `second`, else `third` (each only when the path exists). */
 const firstOf = (first: object, second: object, third?: object) => ({

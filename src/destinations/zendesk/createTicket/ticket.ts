@@ -2,11 +2,11 @@ import { PayloadValidationError, removeUndefined, RetryableError, type JSONLikeO
 import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import type { NewTicket, ZendeskTicket } from '../client/tickets'
-import { findUserId, findUserIds, type UserLookup } from '../find-user'
-import { newestTicket, severalNote, ticketChanges } from '../ticket-fields'
-import { text } from '../text'
+import { findUserId, findUserIds, type UserLookup } from '../lookups/users'
+import { newestTicket, severalNote, ticketChanges } from '../fields/ticket-fields'
+import { text } from '../fields/text'
 import type { Payload } from './generated-types'
-import { quote } from '../quote'
+import { quote } from '../fields/quote'
 
 /** Who asked: a Zendesk user id, an email (Zendesk finds or creates the user) or an external_id to look up. */
 export type RequesterReference =

@@ -1,9 +1,9 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { ZendeskEvent } from '../client/events'
-import { hasReference, type UserReference } from '../find-user'
+import { hasReference, type UserReference } from '../lookups/users'
 import type { Payload } from './generated-types'
-import { quote } from '../quote'
-import { text } from '../text'
+import { quote } from '../fields/quote'
+import { text } from '../fields/text'
 
 /** Zendesk reserves this event source for its own events. */
 const RESERVED_SOURCE = 'zendesk'

@@ -1,11 +1,11 @@
 import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { BatchResults, mapWithConcurrency } from '../batch'
+import { BatchResults, mapWithConcurrency } from '../batch/results'
 import { ZendeskClient } from '../client'
 import { eventOf, referenceOf, validate } from './event'
 import { EventRecipients } from './recipients'
-import { enableBatchingField } from '../batching-fields'
+import { enableBatchingField } from '../batch/fields'
 
 /** Parallel event requests per batch: well inside Zendesk's per-minute limits, yet a batch of 100 is not serial. */
 const CONCURRENCY = 5

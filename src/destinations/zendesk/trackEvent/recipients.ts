@@ -1,9 +1,9 @@
 import { IntegrationError } from '@segment/actions-core'
-import { isAccountWide, statusOf } from '../batch'
+import { isAccountWide, statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import type { EventReceipt, ZendeskEvent } from '../client/events'
-import { describeReference, findUserId, findUserIds, forgetUser, type UserReference } from '../find-user'
-import { text } from '../text'
+import { describeReference, findUserId, findUserIds, forgetUser, type UserReference } from '../lookups/users'
+import { text } from '../fields/text'
 
 type Outcome = { ok: true; id: number } | { ok: false; error: unknown }
 

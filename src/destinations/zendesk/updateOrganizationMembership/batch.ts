@@ -1,8 +1,8 @@
-import { mapWithConcurrency, type BatchResults } from '../batch'
+import { mapWithConcurrency, type BatchResults } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { externalIdKey } from '../client/organizations'
-import type { OrganizationTarget } from '../organization-ids'
-import { addMemberships, removeMembershipFor, type Member } from '../organization-membership'
+import type { OrganizationTarget } from '../lookups/organizations'
+import { addMemberships, removeMembershipFor, type Member } from '../memberships/memberships'
 import type { Payload } from './generated-types'
 
 const CONCURRENCY = 4

@@ -1,16 +1,16 @@
 import { PayloadValidationError, type ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { BatchResults } from '../batch'
+import { BatchResults } from '../batch/results'
 import { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import { externalIdKey } from '../client/organizations'
-import { findUserIds, hasReference, type UserReference } from '../find-user'
-import { findOrganization, findOrganizations, type OrganizationTarget } from '../organization-ids'
-import { addMembership, removeMembership } from '../organization-membership'
+import { findUserIds, hasReference, type UserReference } from '../lookups/users'
+import { findOrganization, findOrganizations, type OrganizationTarget } from '../lookups/organizations'
+import { addMembership, removeMembership } from '../memberships/memberships'
 import { applyInBatch, type Membership } from './batch'
-import { enableBatchingField } from '../batching-fields'
-import { text } from '../text'
+import { enableBatchingField } from '../batch/fields'
+import { text } from '../fields/text'
 
 interface Request {
   organizationExternalId: string

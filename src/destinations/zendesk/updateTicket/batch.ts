@@ -1,10 +1,10 @@
-import { BatchResults, chunk, mapWithConcurrency } from '../batch'
+import { BatchResults, chunk, mapWithConcurrency } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { followJob } from '../client/jobs'
 import type { TicketUpdate } from '../client/tickets'
 import type { Payload } from './generated-types'
 import { resolveTicket, updatedResult, updateDraftOf, type ResolvedTicket, type UpdateDraft } from './target'
-import { bulkSize } from '../batching-fields'
+import { bulkSize } from '../batch/fields'
 
 /** Parallel external_id lookups: well inside Zendesk's list limits, yet not serial. */
 const LOOKUP_CONCURRENCY = 5

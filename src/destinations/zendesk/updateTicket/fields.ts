@@ -1,6 +1,6 @@
 import type { InputField } from '@segment/actions-core'
-import { property, sharedFields } from '../ticket-fields'
-import { enableBatchingField, batchSizeField } from '../batching-fields'
+import { property, sharedFields } from '../fields/ticket-fields'
+import { enableBatchingField, batchSizeField } from '../batch/fields'
 
 export const fields: Record<string, InputField> = {
   ticket_id: {

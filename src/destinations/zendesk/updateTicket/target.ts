@@ -2,8 +2,8 @@ import { APIError, PayloadValidationError, type JSONLikeObject } from '@segment/
 import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import { describeTicket, type TicketChanges } from '../client/tickets'
-import { newestTicket, severalNote, ticketChanges } from '../ticket-fields'
-import { text } from '../text'
+import { newestTicket, severalNote, ticketChanges } from '../fields/ticket-fields'
+import { text } from '../fields/text'
 import type { Payload } from './generated-types'
 
 export type TicketReference = { kind: 'id'; id: number } | { kind: 'external_id'; externalId: string }

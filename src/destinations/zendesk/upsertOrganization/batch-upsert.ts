@@ -1,6 +1,6 @@
 import { PayloadValidationError, type Logger } from '@segment/actions-core'
-import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch'
-import { BatchLookups } from '../batch-lookups'
+import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch/results'
+import { BatchLookups } from '../lookups/batch-lookups'
 import type { ZendeskClient } from '../client'
 import { followJob, type JobItemOutcome, type JobStatus } from '../client/jobs'
 import { externalIdKey, type OrganizationInput } from '../client/organizations'

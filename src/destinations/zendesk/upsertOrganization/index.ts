@@ -2,12 +2,12 @@ import type { ActionDefinition } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { ZendeskClient } from '../client'
-import { organizationFieldKeys } from '../dynamic-fields'
+import { organizationFieldKeys } from '../fields/dynamic-fields'
 import { upsertBatch } from './batch-upsert'
 import { completeUpsert, deleteOrganization } from './operations'
 import { customFieldTraits, organizationFieldPlans } from './organization-fields'
 import { organizationInput, validate } from './organization-input'
-import { batchSizeField, bulkSize, enableBatchingField } from '../batching-fields'
+import { batchSizeField, bulkSize, enableBatchingField } from '../batch/fields'
 
 const action: ActionDefinition<Settings, Payload> = {
   title: 'Upsert Organization',

@@ -1,5 +1,5 @@
 import { PayloadValidationError, type Logger } from '@segment/actions-core'
-import { statusOf } from '../batch'
+import { statusOf } from '../batch/results'
 import {
   customFields,
   matchFieldKey,

@@ -1,10 +1,10 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import { idSegment } from '../client/http'
 import type { OrganizationInput } from '../client/organizations'
-import { hasReference, type UserReference } from '../find-user'
+import { hasReference, type UserReference } from '../lookups/users'
 import type { Payload } from './generated-types'
 import type { OrganizationFieldPlan } from './organization-fields'
-import { text } from '../text'
+import { text } from '../fields/text'
 
 /** The organization's external_id (the groupId); an empty one is a 400 that names the field. */
 function requireExternalId(payload: Payload): string {

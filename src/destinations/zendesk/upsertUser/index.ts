@@ -1,15 +1,15 @@
 import { PayloadValidationError, removeUndefined, type ActionDefinition, type Logger } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
-import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch'
+import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch/results'
 import { ZendeskClient } from '../client'
 import { customFields } from '../client/fields'
 import { followJob } from '../client/jobs'
 import { describeUser, type UserInput } from '../client/users'
-import { userFieldKeys } from '../dynamic-fields'
+import { userFieldKeys } from '../fields/dynamic-fields'
 import { customTraits, userFieldValues } from './user-fields'
-import { batchSizeField, bulkSize, enableBatchingField } from '../batching-fields'
-import { text } from '../text'
+import { batchSizeField, bulkSize, enableBatchingField } from '../batch/fields'
+import { text } from '../fields/text'
 
 function validate(payload: Payload): void {
   if (!text(payload.email) && !text(payload.external_id)) {

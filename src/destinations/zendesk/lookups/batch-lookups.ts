@@ -1,4 +1,4 @@
-import { isAccountWide, mapWithConcurrency, statusOf, type Settled } from './batch'
+import { isAccountWide, mapWithConcurrency, statusOf, type Settled } from '../batch/results'
 
 /** Parallel lookup requests of one batch: well inside Zendesk's limits, yet not serial. */
 const CONCURRENCY = 5

@@ -1,5 +1,5 @@
 import { PayloadValidationError, removeUndefined, type InputField } from '@segment/actions-core'
-import type { TicketChanges, TicketComment, TicketCustomField, ZendeskTicket } from './client/tickets'
+import type { TicketChanges, TicketComment, TicketCustomField, ZendeskTicket } from '../client/tickets'
 import { quote } from './quote'
 import { text } from './text'
 

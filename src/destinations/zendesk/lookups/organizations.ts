@@ -1,8 +1,8 @@
-import type { Settled } from './batch'
+import type { Settled } from '../batch/results'
 import { BatchLookups } from './batch-lookups'
-import type { ZendeskClient } from './client'
-import { externalIdKey } from './client/organizations'
-import { BULK_LIMIT } from './client/users'
+import type { ZendeskClient } from '../client'
+import { externalIdKey } from '../client/organizations'
+import { BULK_LIMIT } from '../client/users'
 import { TtlCache } from './ttl-cache'
 
 /**

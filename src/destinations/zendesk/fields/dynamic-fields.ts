@@ -8,10 +8,10 @@ import {
   type ExecuteInput,
   type RequestFn
 } from '@segment/actions-core'
-import { statusOf } from './batch'
-import { ZendeskClient } from './client'
-import type { AccountField, CatalogApi, CatalogPage, FieldOption, TicketField } from './client/catalog'
-import type { Settings } from './generated-types'
+import { statusOf } from '../batch/results'
+import { ZendeskClient } from '../client'
+import type { AccountField, CatalogApi, CatalogPage, FieldOption, TicketField } from '../client/catalog'
+import type { Settings } from '../generated-types'
 import { quote } from './quote'
 
 type DynamicField = RequestFn<Settings, unknown, DynamicFieldResponse>

@@ -1,5 +1,5 @@
 import { IntegrationError } from '@segment/actions-core'
-import type { Settings } from './generated-types'
+import type { Settings } from '../generated-types'
 
 const SUBDOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
 

@@ -1,6 +1,6 @@
-import { clearFieldCache } from './client/fields'
-import { clearUserIdCache } from './find-user'
-import { clearOrganizationIdCache } from './organization-ids'
+import { clearFieldCache } from '../client/fields'
+import { clearUserIdCache } from './users'
+import { clearOrganizationIdCache } from './organizations'
 
 /** Empties every per-account cache: tests start clean, and the benchmark's naive path runs uncached. */
 export function clearCaches(): void {

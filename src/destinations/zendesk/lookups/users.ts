@@ -1,11 +1,11 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import type { Settled } from './batch'
+import type { Settled } from '../batch/results'
 import { BatchLookups } from './batch-lookups'
-import type { ZendeskClient } from './client'
-import { BULK_LIMIT, type ZendeskUser } from './client/users'
+import type { ZendeskClient } from '../client'
+import { BULK_LIMIT, type ZendeskUser } from '../client/users'
 import { TtlCache } from './ttl-cache'
-import { quote } from './quote'
-import { text } from './text'
+import { quote } from '../fields/quote'
+import { text } from '../fields/text'
 
 /** How an event points at a Zendesk user: a Zendesk id, else an external_id, else an email. */
 export interface UserReference {
