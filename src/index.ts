@@ -1,4 +1,5 @@
-import destination from './destinations/zendesk'
+import destination, { createDestination } from './destinations/zendesk'
 
 export default destination
-export { destination }
+export { createDestination, destination }
+export type { DestinationOptions } from './destinations/zendesk'

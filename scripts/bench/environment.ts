@@ -1,19 +1,20 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
-import definition from '../../src'
-import { clearCaches } from '../../src/destinations/zendesk/lookups/caches'
-import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
-import { routeToSimulator } from '../../src/destinations/zendesk/settings/origin'
+import { createDestination } from '../../src'
+import { Caches } from '../../src/destinations/zendesk/lookups/caches'
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
 const settings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }
 
-/** A fresh simulator with the destination routed to it, and the action's preset as the only subscription. */
+/**
+ * A fresh simulator, a destination instance sending to it (with caches the naive path can empty), and the
+ * action's preset as the only subscription.
+ */
 export async function benchEnvironment(action: string, options: SimulatorOptions) {
   const simulator: RunningSimulator = await startSimulator(options)
-  routeToSimulator(simulator.url)
-  clearCaches()
+  const caches = new Caches()
   // Zendesk jobs take seconds; the simulator finishes them in two polls, so polls can start soon.
-  configureJobPolling({ firstWaitMs: 20, maxWaitMs: 200, budgetMs: 20000 })
+  const jobPolling = { firstWaitMs: 20, maxWaitMs: 200, budgetMs: 20000 }
+  const definition = createDestination({ origin: simulator.url, jobPolling, caches })
   const preset = definition.presets!.find((p: any) => p.partnerAction === action) as any
   const subscribed = {
     ...settings,
@@ -22,12 +23,10 @@ export async function benchEnvironment(action: string, options: SimulatorOptions
   const destination = new Destination(definition)
   return {
     simulator,
+    clearCaches: () => caches.clear(),
     onEvent: (event: SegmentEvent) => destination.onEvent(event, subscribed as any),
     onBatch: (events: SegmentEvent[]) => destination.onBatch(events, subscribed as any),
-    close: async () => {
-      routeToSimulator(undefined)
-      await simulator.close()
-    }
+    close: () => simulator.close()
   }
 }
 

@@ -1,5 +1,4 @@
 import type { SegmentEvent } from '@segment/actions-core'
-import { clearCaches } from '../../src/destinations/zendesk/lookups/caches'
 import { benchEnvironment, sendBatch, sendOne, type EventOutcome } from './environment'
 import type { Workload } from './workloads'
 
@@ -39,7 +38,7 @@ export async function measureUnderLimit(
   try {
     while (queue.length > 0 && performance.now() < deadline) {
       const events = path === 'onBatch' ? queue.splice(0, 100) : queue.splice(0, 1)
-      if (path === 'naive') clearCaches()
+      if (path === 'naive') env.clearCaches()
       const outcomes = path === 'onBatch' ? await sendBatch(env, events) : [await sendOne(env, events[0])]
       let waitSeconds = 0
       outcomes.forEach((outcome, i) => {

@@ -1,5 +1,4 @@
 import type { SimulatorOptions } from '../../src/simulator'
-import { clearCaches } from '../../src/destinations/zendesk/lookups/caches'
 import { benchEnvironment, sendBatch, sendOne, type EventOutcome } from './environment'
 import type { Workload } from './workloads'
 
@@ -50,7 +49,7 @@ export async function measurePath(workload: Workload, path: PathName, options: S
       }
     } else {
       for (const event of workload.events) {
-        if (path === 'naive') clearCaches()
+        if (path === 'naive') env.clearCaches()
         const t0 = performance.now()
         outcomes.push(await sendOne(env, event))
         latencies.push(performance.now() - t0)

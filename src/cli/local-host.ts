@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'http'
+// Checking a mapping needs only the actions' fields, the same in every instance.
+import mappingDefinition from '../destinations/zendesk'
 import type { AddressInfo } from 'net'
-import definition from '../destinations/zendesk'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import type { DestinationDefinition } from '@segment/actions-core'
 import type { RunningSimulator } from '../simulator'
@@ -256,18 +257,18 @@ function banner(url: string, context: HostContext, routes: Route[], subscription
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   const log = options.log ?? ((line: string) => console.log(line))
   const subscriptions = options.mappingFile
-    ? await readMappingFile(options.mappingFile, definition)
-    : presetSubscriptions(definition)
+    ? await readMappingFile(options.mappingFile, mappingDefinition)
+    : presetSubscriptions(mappingDefinition)
   const target = await startTarget(options.env ?? process.env)
-  const runner = new EventRunner(definition, target.settings, subscriptions)
+  const runner = new EventRunner(target.definition, target.settings, subscriptions)
   const context: HostContext = {
-    definition,
+    definition: target.definition,
     target,
     runner,
     mappingFile: options.mappingFile,
     newMappingFile: options.newMappingFile ?? resolve(MAPPING_FILE_NAME)
   }
-  const routes = hostRoutes(Object.keys(definition.actions))
+  const routes = hostRoutes(Object.keys(target.definition.actions))
   let port = 0
 
   const server = createServer((req, res) => {

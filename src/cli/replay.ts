@@ -1,6 +1,7 @@
 import { readFile } from 'fs/promises'
+// Checking a mapping needs only the actions' fields, the same in every instance.
+import mappingDefinition from '../destinations/zendesk'
 import type { SegmentEvent } from '@segment/actions-core'
-import definition from '../destinations/zendesk'
 import type { SimulatorState } from '../simulator'
 import { presetSubscriptions, readMappingFile } from './mapping-file'
 import { secretsOf, redact } from './redact'
@@ -81,8 +82,8 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
   const write = options.write ?? ((text: string) => process.stdout.write(text))
   const { events, lines } = await readEventsFile(path)
   const subscriptions = options.mappingFile
-    ? await readMappingFile(options.mappingFile, definition)
-    : presetSubscriptions(definition)
+    ? await readMappingFile(options.mappingFile, mappingDefinition)
+    : presetSubscriptions(mappingDefinition)
   const target = await startTarget(options.env ?? process.env)
   const secrets = secretsOf(target.settings)
   const print = (text: string) => write(redact(text, secrets) + '\n')
@@ -91,7 +92,7 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
     print(
       `Replaying ${events.length} event(s) from ${path}${options.mappingFile ? ` with ${options.mappingFile}` : ''}\n`
     )
-    const runner = new EventRunner(definition, target.settings, subscriptions)
+    const runner = new EventRunner(target.definition, target.settings, subscriptions)
     const reports: EventReport[] = []
     for (const event of events) reports.push(await runner.runEvent(event))
     const summary = summarise(reports, lines)

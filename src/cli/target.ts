@@ -1,16 +1,21 @@
 import { randomBytes } from 'crypto'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
-import { configureJobPolling } from '../destinations/zendesk/client/jobs'
-import { routeToSimulator } from '../destinations/zendesk/settings/origin'
+import type { DestinationDefinition } from '@segment/actions-core'
+import { createDestination } from '../destinations/zendesk'
+import { Caches } from '../destinations/zendesk/lookups/caches'
 import { startSimulator, type RunningSimulator } from '../simulator'
 
 /** Where the destination's requests go: the embedded simulator, or a real Zendesk account. */
 export interface Target {
   kind: 'simulator' | 'zendesk'
+  /** the destination definition bound to this target: the production one, or one sending to the simulator */
+  definition: DestinationDefinition<Settings>
   /** the destination settings the host uses when a request brings none */
   settings: Settings
   simulator?: RunningSimulator
+  /** empties the simulator and what the destination remembers of it (every cached id is stale after a reset) */
+  resetSimulator?: () => void
   /** one line for people, without any credential */
   description: string
   close(): Promise<void>
@@ -64,10 +69,9 @@ export function accountSettingsFromEnv(env: NodeJS.ProcessEnv): Settings | undef
 export async function startTarget(env: NodeJS.ProcessEnv): Promise<Target> {
   const account = accountSettingsFromEnv(env)
   if (account) {
-    routeToSimulator(undefined)
-    configureJobPolling(undefined)
     return {
       kind: 'zendesk',
+      definition: createDestination(),
       settings: account,
       description: `Sending to the Zendesk account https://${normaliseSubdomain(account.subdomain)}.zendesk.com`,
       close: async () => undefined
@@ -79,16 +83,17 @@ export async function startTarget(env: NodeJS.ProcessEnv): Promise<Target> {
     subdomain: SIMULATOR_SUBDOMAIN,
     credentials: { email: SIMULATOR_AGENT_EMAIL, apiToken }
   })
-  routeToSimulator(simulator.url)
-  configureJobPolling(SIMULATOR_JOB_POLLING)
+  const caches = new Caches()
   return {
     kind: 'simulator',
+    definition: createDestination({ origin: simulator.url, jobPolling: SIMULATOR_JOB_POLLING, caches }),
     settings: { subdomain: SIMULATOR_SUBDOMAIN, email: SIMULATOR_AGENT_EMAIL, api_token: apiToken },
     simulator,
     description: `No ZENDESK_* credentials in the environment: using the embedded Zendesk simulator at ${simulator.url}`,
-    close: async () => {
-      routeToSimulator(undefined)
-      await simulator.close()
-    }
+    resetSimulator: () => {
+      simulator.reset()
+      caches.clear()
+    },
+    close: () => simulator.close()
   }
 }

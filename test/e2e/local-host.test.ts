@@ -6,9 +6,7 @@ import nock from 'nock'
 import definition from '../../src'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { MappingFileError, parseSubscriptions, presetSubscriptions } from '../../src/cli/mapping-file'
-import { resetDestinationState } from '../helpers/harness'
 import { call } from '../helpers/local-host-client'
-
 
 const homer = {
   userId: '12345',
@@ -27,8 +25,7 @@ describe('local host on the embedded simulator', () => {
   })
   afterAll(() => host.close())
   beforeEach(() => {
-    host.simulator!.reset()
-    resetDestinationState()
+    host.target.resetSimulator!()
   })
 
   const state = () => host.simulator!.state()
@@ -107,7 +104,8 @@ describe('local host on the embedded simulator', () => {
         { type: 'identify', userId: 'u1', traits: { name: 'One', email: 'one@example.com' } },
         { type: 'page', userId: 'u1', name: 'Home' },
         { type: 'identify', userId: 'u2', traits: { name: 'Two', email: 'two@example.com' } },
-        { type: 'identify', anonymousId: 'a3', traits: { name: 'Three' } }
+        { type: 'identify', anonymousId: 'a3', traits: { name: 'Three' } },
+        { type: 'identify', userId: 'u4', traits: { name: 'Four', email: 'four@example.com' } }
       ]
     })
     expect(status).toBe(200)
@@ -115,7 +113,8 @@ describe('local host on the embedded simulator', () => {
       ['delivered'],
       [],
       ['delivered'],
-      ['rejected']
+      ['rejected'],
+      ['delivered']
     ])
     expect(body.events.every((e: any) => typeof e.messageId === 'string')).toBe(true)
     const paths = body.requests['Upsert User'].map((r: any) => new URL(r.request.url).pathname)
@@ -139,11 +138,12 @@ describe('local host on the embedded simulator', () => {
       payload: [
         { type: 'identify', userId: '81', traits: { name: 'Lenny', email: 'lenny@example.com' } },
         { type: 'identify', traits: { name: 'No id' } },
-        { type: 'identify', userId: '82', traits: { name: 'Carl', email: 'carl@example.com' } }
+        { type: 'identify', userId: '82', traits: { name: 'Carl', email: 'carl@example.com' } },
+        { type: 'identify', userId: '83', traits: { name: 'Moe', email: 'moe@example.com' } }
       ]
     })
     expect(body.action).toBe('upsertUser')
-    expect(body.results.map((r: any) => r.result)).toEqual(['delivered', 'rejected', 'delivered'])
+    expect(body.results.map((r: any) => r.result)).toEqual(['delivered', 'rejected', 'delivered', 'delivered'])
     expect(body.requests.map((r: any) => new URL(r.request.url).pathname)).toContain(
       '/api/v2/users/create_or_update_many'
     )
@@ -260,7 +260,6 @@ describe('mapping file', () => {
     writeFileSync(file, JSON.stringify(vipOnly))
     const host = await startLocalHost({ port: 0, env: {}, mappingFile: file, log: () => undefined })
     try {
-      resetDestinationState()
       const vip = await call(host, 'POST', '/v1/identify', {
         userId: 'v1',
         traits: { email: 'v@example.com', vip: true }
@@ -324,7 +323,6 @@ describe('local host on a real account (Zendesk mocked with nock)', () => {
     nock.cleanAll()
     nock.enableNetConnect()
   })
-  beforeEach(() => resetDestinationState())
 
   test('starts no simulator and says which account it sends to', async () => {
     expect(host.simulator).toBeUndefined()

@@ -8,7 +8,6 @@ import { presetSubscriptions, readMappingFile } from '../../src/cli/mapping-file
 import { resetDestinationState } from '../helpers/harness'
 import { call } from '../helpers/local-host-client'
 
-
 const homer = {
   type: 'identify',
   userId: '12345',

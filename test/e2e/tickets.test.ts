@@ -5,7 +5,6 @@ import {
   type JSONObject,
   type SegmentEvent
 } from '@segment/actions-core'
-import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
 import { presetSubscriptions, resetDestinationState, startHarness, type SimulatorHarness } from '../helpers/harness'
 
 let harness: SimulatorHarness
@@ -214,19 +213,20 @@ describe('batches', () => {
       ticketCreated('msg-old'),
       ticketCreated('msg-b2', { priority: 'urgent' }),
       ticketCreated('msg-b1'),
-      ticketCreated('msg-bad', { comment: '' })
+      ticketCreated('msg-bad', { comment: '' }),
+      ticketCreated('msg-b3')
     ])
-    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 400])
-    expect(results.map((r) => r.body?.created)).toEqual([true, false, true, false, undefined])
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 400, 200])
+    expect(results.map((r) => r.body?.created)).toEqual([true, false, true, false, undefined, true])
     expect(results[3].body.id).toBe(results[0].body.id)
     expect(results[4].errormessage).toContain('comment')
     expect(
       tickets()
         .map((t) => t.external_id)
         .sort()
-    ).toEqual(['msg-b1', 'msg-b2', 'msg-old'])
+    ).toEqual(['msg-b1', 'msg-b2', 'msg-b3', 'msg-old'])
     const [createMany] = requestsTo('POST', '/api/v2/tickets/create_many')
-    expect((createMany.body as any).tickets.map((t: any) => t.external_id)).toEqual(['msg-b1', 'msg-b2'])
+    expect((createMany.body as any).tickets.map((t: any) => t.external_id)).toEqual(['msg-b1', 'msg-b2', 'msg-b3'])
     expect(requestsTo('POST', '/api/v2/tickets/create_many')).toHaveLength(1)
   })
 
@@ -255,35 +255,38 @@ describe('batches', () => {
 
   it('create: a job that does not finish in time is retryable, and the retry creates each ticket once', async () => {
     harness.simulator.setFaults({ stuckJobs: true })
-    configureJobPolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 50 })
-    const events = [ticketCreated('msg-s1'), ticketCreated('msg-s2')]
+    harness.usePolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 50 })
+    const events = [ticketCreated('msg-s1'), ticketCreated('msg-s2'), ticketCreated('msg-s3')]
     const stuck = await batch('createTicket', events)
-    expect(stuck.map((r) => r.status)).toEqual([504, 504])
+    expect(stuck.map((r) => r.status)).toEqual([504, 504, 504])
     harness.simulator.setFaults({})
     const retried = await batch('createTicket', events)
-    expect(retried.map((r) => r.status)).toEqual([200, 200])
+    expect(retried.map((r) => r.status)).toEqual([200, 200, 200])
     expect(
       tickets()
         .map((t) => t.external_id)
         .sort()
-    ).toEqual(['msg-s1', 'msg-s2'])
+    ).toEqual(['msg-s1', 'msg-s2', 'msg-s3'])
   })
 
   it('update: one update_many with per-ticket changes; an unknown external_id fails only its event', async () => {
     const byId = harness.simulator.seed.ticket({ description: 'A' })
     harness.simulator.seed.ticket({ description: 'B', external_id: 'order-9' })
+    const third = harness.simulator.seed.ticket({ description: 'C' })
     const results = await batch('updateTicket', [
       ticketUpdated({ ticket_id: byId.id, status: 'open', comment: 'On it' }),
       ticketUpdated({ external_id: 'order-9', priority: 'high' }),
       ticketUpdated({ external_id: 'nope', priority: 'high' }),
-      ticketUpdated({ ticket_id: byId.id, type: 'asap' })
+      ticketUpdated({ ticket_id: byId.id, type: 'asap' }),
+      ticketUpdated({ ticket_id: third.id, subject: 'Third' })
     ])
-    expect(results.map((r) => r.status)).toEqual([200, 200, 404, 400])
+    expect(results.map((r) => r.status)).toEqual([200, 200, 404, 400, 200])
     expect(results[3].errormessage).toContain('problem, incident, question, task')
     const [updateMany] = requestsTo('PUT', '/api/v2/tickets/update_many')
     expect((updateMany.body as any).tickets).toEqual([
       { id: byId.id, status: 'open', comment: { body: 'On it' } },
-      { id: expect.any(Number), priority: 'high' }
+      { id: expect.any(Number), priority: 'high' },
+      { id: third.id, subject: 'Third' }
     ])
     const state = tickets()
     expect(state.find((t) => t.id === byId.id)).toMatchObject({ status: 'open' })

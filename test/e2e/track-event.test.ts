@@ -47,8 +47,8 @@ describe('Track Event end to end on the simulator', () => {
         created_at: '2024-05-01T10:00:00.000Z'
       })
     ])
-    expect(apiRequests()).toEqual(['GET /api/v2/users/search 200', `POST /api/v2/users/${reader.id}/events 202`])
-    expect(sim().requests[0].query).toEqual({ external_id: '1234' })
+    expect(apiRequests()).toEqual(['GET /api/v2/users/show_many 200', `POST /api/v2/users/${reader.id}/events 202`])
+    expect(sim().requests[0].query).toEqual({ external_ids: '1234' })
     expect(userCount()).toBe(users)
   })
 
@@ -81,7 +81,7 @@ describe('Track Event end to end on the simulator', () => {
       expect.objectContaining({ user_id: byEmail.id, properties: { email: 'person@example.com' } })
     ])
     expect(sim().requests.map((r) => r.query)).toEqual([
-      { external_id: 'cio-42' },
+      { external_ids: 'cio-42' },
       { query: 'email:"person@example.com"' },
       {}
     ])
@@ -104,7 +104,10 @@ describe('Track Event end to end on the simulator', () => {
 
     expect(sim().state().events).toEqual([])
     expect(userCount()).toBe(users)
-    expect(sim().requests.every((r) => r.method === 'GET' && r.path === '/api/v2/users/search')).toBe(true)
+    expect(sim().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /api/v2/users/show_many',
+      'GET /api/v2/users/search'
+    ])
   })
 
   it.each(['Ticket Created', 'Ticket Updated'])(

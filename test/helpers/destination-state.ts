@@ -1,11 +1,26 @@
-import { clearCaches } from '../../src/destinations/zendesk/lookups/caches'
-import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
+import { Destination } from '@segment/actions-core'
+import { createDestination, type DestinationOptions } from '../../src/destinations/zendesk'
+import type { Settings } from '../../src/destinations/zendesk/generated-types'
 
 /** Settings for Zendesk at acme (nock) or the simulator's default agent. Short fake token: never a real one. */
 export const testSettings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }
 
-/** Fresh caches and near-instant job polling, so tests are independent and fast. */
+/** Near-instant job polling, so tests are fast. */
+export const TEST_JOB_POLLING = { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 }
+
+/** A destination definition of its own (empty caches) with test job polling, against https://acme.zendesk.com. */
+export function testDefinition(options: DestinationOptions = {}) {
+  return createDestination({ jobPolling: TEST_JOB_POLLING, ...options })
+}
+
+let current = new Destination<Settings>(testDefinition())
+
+/** A fresh destination instance (so fresh caches) for the nock tests: each test starts independent. */
 export function resetDestinationState(): void {
-  clearCaches()
-  configureJobPolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 })
+  current = new Destination<Settings>(testDefinition())
+}
+
+/** The nock tests' destination instance, renewed by `resetDestinationState`. */
+export function testDestination(): Destination<Settings> {
+  return current
 }

@@ -1,11 +1,15 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
-import { resetDestinationState, testSettings } from './destination-state'
-import { routeToSimulator } from '../../src/destinations/zendesk/settings/origin'
+import {
+  resetDestinationState as resetDestinationUnderNock,
+  TEST_JOB_POLLING,
+  testDefinition,
+  testSettings
+} from './destination-state'
+import type { JobPolling } from '../../src/destinations/zendesk/client/jobs'
+import { Caches } from '../../src/destinations/zendesk/lookups/caches'
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
-
-export { resetDestinationState }
 
 /** Settings that authenticate against the simulator's default agent. */
 export const simulatorSettings = testSettings
@@ -19,7 +23,10 @@ export const presetSubscriptions = definition.presets!.map((preset: any) => ({
 
 export interface SimulatorHarness {
   simulator: RunningSimulator
-  destination: Destination<Settings>
+  /** The destination bound to this simulator; `resetDestinationState` renews it (fresh caches). */
+  readonly destination: Destination<Settings>
+  /** Follows jobs with these timings from now on; the caches stay as they are. */
+  usePolling(polling: Partial<JobPolling>): void
   /** onEvent with all presets (or the given subscriptions). */
   send(event: Partial<SegmentEvent>, subscriptions?: unknown[]): Promise<any[]>
   /** onBatch with all presets (or the given subscriptions). */
@@ -27,23 +34,45 @@ export interface SimulatorHarness {
   close(): Promise<void>
 }
 
+const running = new Set<{ renew(): void }>()
+
+/** Fresh destination instances (so fresh caches) for the nock tests and every running harness. */
+export function resetDestinationState(): void {
+  resetDestinationUnderNock()
+  running.forEach((harness) => harness.renew())
+}
+
 export async function startHarness(options?: SimulatorOptions): Promise<SimulatorHarness> {
   const simulator = await startSimulator(options)
-  routeToSimulator(simulator.url)
-  resetDestinationState()
-  const destination = new Destination(definition)
+  let caches = new Caches()
+  let jobPolling: Partial<JobPolling> = TEST_JOB_POLLING
+  const build = () => new Destination<Settings>(testDefinition({ origin: simulator.url, jobPolling, caches }))
+  let destination = build()
+  const renewer = {
+    renew: () => {
+      caches = new Caches()
+      destination = build()
+    }
+  }
+  running.add(renewer)
   const settingsWith = (subscriptions?: unknown[]) => ({
     ...simulatorSettings,
     subscriptions: subscriptions ?? presetSubscriptions
   })
   return {
     simulator,
-    destination,
+    get destination() {
+      return destination
+    },
+    usePolling: (polling) => {
+      jobPolling = polling
+      destination = build()
+    },
     send: (event, subscriptions) => destination.onEvent(event as SegmentEvent, settingsWith(subscriptions) as any),
     sendBatch: (events, subscriptions) =>
       destination.onBatch(events as SegmentEvent[], settingsWith(subscriptions) as any),
     close: async () => {
-      routeToSimulator(undefined)
+      running.delete(renewer)
       await simulator.close()
     }
   }

@@ -52,7 +52,7 @@ export const ACTION_CASES: ActionCase[] = [
       return state.memberships.filter((m) => m.user_id === user?.id && m.organization_id === organization?.id).length
     },
     idempotent: true,
-    usesJobs: false
+    usesJobs: true
   },
   {
     key: 'upsertOrganization',

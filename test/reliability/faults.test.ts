@@ -1,10 +1,9 @@
 import { Destination, type DestinationDefinition } from '@segment/actions-core'
-import definition from '../../src'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
-import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
 import type { Faults, RunningSimulator } from '../../src/simulator'
 import { basicCredential } from '../helpers/credentials'
 import { resetDestinationState, simulatorSettings, startHarness, type SimulatorHarness } from '../helpers/harness'
+import { testDefinition } from '../helpers/destination-state'
 import { ACTION_CASES, subscriptionOf, type ActionCase } from './actions'
 import { sendMany, sendOne, type Outcome } from './outcomes'
 
@@ -24,6 +23,7 @@ const sim = () => harness.simulator
 
 beforeAll(async () => {
   harness = await startHarness()
+  const definition = testDefinition({ origin: harness.simulator.url, jobPolling: POLLING })
   const withTimeout: DestinationDefinition<Settings> = {
     ...definition,
     extendRequest: (context) => ({ ...definition.extendRequest!(context), timeout: REQUEST_TIMEOUT_MS })
@@ -34,7 +34,7 @@ afterAll(() => harness.close())
 beforeEach(() => {
   sim().reset()
   resetDestinationState()
-  configureJobPolling(POLLING)
+  harness.usePolling(POLLING)
 })
 afterEach(() => stopInjecting(sim()))
 
@@ -154,7 +154,7 @@ const FAULTS: FaultCase[] = [
     name: 'job status answered slower than the polling budget',
     modes: ['batch'],
     inject: (s) => {
-      configureJobPolling(IMPATIENT_POLLING)
+      harness.usePolling(IMPATIENT_POLLING)
       s.setFaults({ slow: { count: EVERY_REQUEST, delayMs: 100, path: 'job_statuses' } })
     },
     status: 504,
@@ -174,7 +174,7 @@ const FAULTS: FaultCase[] = [
     name: 'jobs that stay queued',
     modes: ['batch'],
     inject: (s) => {
-      configureJobPolling(IMPATIENT_POLLING)
+      harness.usePolling(IMPATIENT_POLLING)
       s.setFaults({ stuckJobs: true })
     },
     status: 504,
@@ -206,7 +206,7 @@ describe.each(cases)('%s, %s, %s', (_, mode, __, fault, action) => {
     fault.inject(sim())
     const first = await send(fault.impatient ? impatient : harness.destination, EVENTS)
     stopInjecting(sim())
-    configureJobPolling(POLLING)
+    harness.usePolling(POLLING)
 
     // A transient fault never turns into a rejection, which would drop the event for good.
     expect(first.filter((o) => o.kind === 'rejected')).toEqual([])

@@ -3,10 +3,9 @@ import { join, relative } from 'path'
 import { inspect } from 'util'
 import nock from 'nock'
 import { Destination, type SegmentEvent } from '@segment/actions-core'
-import definition from '../../src'
+import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
-import { configureJobPolling } from '../../src/destinations/zendesk/client/jobs'
-import { routeToSimulator } from '../../src/destinations/zendesk/settings/origin'
+import { testDefinition } from '../helpers/destination-state'
 import { startSimulator, type Faults, type RunningSimulator } from '../../src/simulator'
 import {
   AGENT_EMAIL,
@@ -17,7 +16,6 @@ import {
   FAKE_OAUTH_TOKENS,
   redactCredentials
 } from '../helpers/credentials'
-import { resetDestinationState } from '../helpers/harness'
 import { LEAKS } from '../setup/credential-guard'
 import { capturingLogger } from '../unit/support'
 import { ACTION_CASES, subscriptionOf } from './actions'
@@ -128,7 +126,7 @@ const FAILURES: [string, Failure][] = [
 ]
 
 describe('every failure of every action, with distinctive credentials', () => {
-  const destination = new Destination(definition)
+  let destination: Destination<Settings>
   const credentialCases: [string, object][] = [
     ['API token', API_TOKEN_SETTINGS],
     ['OAuth token', OAUTH_SETTINGS]
@@ -141,7 +139,7 @@ describe('every failure of every action, with distinctive credentials', () => {
   })
   beforeEach(() => {
     nock.cleanAll()
-    resetDestinationState()
+    destination = new Destination(testDefinition())
   })
 
   describe.each(credentialCases)('%s', (_, settings) => {
@@ -165,20 +163,17 @@ describe('every failure of every action, with distinctive credentials', () => {
 
 describe('faults on the simulator, with distinctive credentials', () => {
   let simulator: RunningSimulator
-  const destination = new Destination(definition)
+  let destination: Destination<Settings>
 
   beforeAll(async () => {
     simulator = await startSimulator({ credentials: { email: AGENT_EMAIL, apiToken: API_TOKEN } })
-    routeToSimulator(simulator.url)
   })
-  afterAll(async () => {
-    routeToSimulator(undefined)
-    await simulator.close()
-  })
+  afterAll(() => simulator.close())
   beforeEach(() => {
     simulator.reset()
-    resetDestinationState()
-    configureJobPolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 60 })
+    destination = new Destination(
+      testDefinition({ origin: simulator.url, jobPolling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 60 } })
+    )
   })
 
   const FAULTS: [string, Faults, { settings?: object }][] = [
@@ -223,8 +218,7 @@ describe("the local host's answers", () => {
   })
   afterAll(() => host.close())
   beforeEach(() => {
-    host.simulator!.reset()
-    resetDestinationState()
+    host.target.resetSimulator!()
   })
 
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<void> {

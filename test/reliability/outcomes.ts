@@ -112,6 +112,7 @@ export const ROUTES_OF_ACTION: Record<string, string[]> = {
     'organization_memberships',
     'organization_memberships/create_many',
     'users/:id/organization_memberships',
+    'organizations/:id/organization_memberships',
     'users/:id/organizations/:id',
     'job_statuses/:id'
   ],
@@ -128,7 +129,8 @@ export const ROUTES_OF_ACTION: Record<string, string[]> = {
     'users/show_many',
     'organization_memberships',
     'organization_memberships/create_many',
-    'users/:id/organization_memberships'
+    'users/:id/organization_memberships',
+    'organizations/:id/organization_memberships'
   ],
   trackEvent: ['users/search', 'users/show_many', 'users/:id/events'],
   createTicket: ['tickets', 'tickets/create_many', 'job_statuses/:id', 'users/search', 'users/show_many'],

@@ -6,7 +6,7 @@ describe('BatchResults', () => {
     const results = new BatchResults([{ n: 0 }, { n: 1 }, { n: 2 }])
     results.succeed(0, { id: 10 })
     results.fail(2, new PayloadValidationError('bad email'))
-    expect(results.pending()).toEqual([1])
+    expect([0, 1, 2].map((i) => results.isSettled(i))).toEqual([true, false, true])
     const responses = results.toMultiStatus()
     expect(responses.length()).toBe(3)
     expect(responses.getResponseAtIndex(0).value()).toMatchObject({ status: 200, body: { id: 10 }, sent: { n: 0 } })
@@ -16,6 +16,30 @@ describe('BatchResults', () => {
       errortype: 'BAD_REQUEST',
       errormessage: 'bad email'
     })
+  })
+
+  it('checkEach keeps what the check returns and settles the payloads it throws for', () => {
+    const results = new BatchResults([{ n: 1 }, { n: -1 }, { n: 2 }])
+    const checked = results.checkEach(({ n }) => {
+      if (n < 0) throw new PayloadValidationError('n must not be negative')
+      return n * 10
+    })
+    expect([...checked]).toEqual([
+      [0, 10],
+      [2, 20]
+    ])
+    expect(() => results.outcome(1)).toThrow('n must not be negative')
+    expect(results.isSettled(0)).toBe(false)
+  })
+
+  it('outcome answers as perform does: the body, or the error thrown as it is', () => {
+    const results = new BatchResults([{}, {}, {}])
+    const error = new RetryableError('later', 429)
+    results.succeed(0, { id: 1 })
+    results.fail(1, error)
+    expect(results.outcome(0)).toEqual({ id: 1 })
+    expect(() => results.outcome(1)).toThrow(error)
+    expect(() => results.outcome(2)).toThrow('The event was not processed')
   })
 
   it('keeps the status of a retryable error', () => {

@@ -8,17 +8,25 @@ import {
   RequestTimeoutError,
   RetryableError
 } from '@segment/actions-core'
-import { retryAfterSeconds, toZendeskError, ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
+import { z } from 'zod'
+import {
+  fieldRefused,
+  refusalOf,
+  requestFailure,
+  retryAfterSeconds,
+  ZendeskRetryableError
+} from '../../src/destinations/zendesk/client/errors'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
 import { BASE_URL } from './support'
 
 const ABOUT = 'user with external_id "u1"'
-const http = new ZendeskHttp(createRequestClient(), { subdomain: 'acme' })
+const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
+const anything = z.unknown()
 
 /** The error a GET to users/5 fails with when Zendesk answers as given. */
 async function failureFor(reply: (scope: nock.Interceptor) => nock.Scope): Promise<any> {
   const scope = reply(nock(BASE_URL).get('/api/v2/users/5'))
-  const error = await http.get('users/5', ABOUT).then(
+  const error = await http.get('users/5', ABOUT, anything).then(
     () => undefined,
     (e) => e
   )
@@ -83,19 +91,19 @@ describe('server errors, timeouts and network failures: retryable', () => {
   })
 
   it('a request that times out', async () => {
-    const impatient = new ZendeskHttp(createRequestClient({ timeout: 20 }), { subdomain: 'acme' })
+    const impatient = new ZendeskHttp(createRequestClient({ timeout: 20 }), BASE_URL, [])
     nock(BASE_URL)
       .get('/api/v2/users/5')
       .delay(500)
       .reply(200, { user: { id: 5 } })
-    const error = await impatient.get('users/5', ABOUT).catch((e) => e)
+    const error = await impatient.get('users/5', ABOUT, anything).catch((e) => e)
     expect(error).toBeInstanceOf(ZendeskRetryableError)
     expect(error.message).toMatch(/did not answer in time/)
     expectWellFormed(error, 504)
   })
 
   it("actions-core's RequestTimeoutError", () => {
-    const error: any = toZendeskError(new RequestTimeoutError(), ABOUT)
+    const error: any = requestFailure(new RequestTimeoutError(), ABOUT)
     expect(error).toBeInstanceOf(ZendeskRetryableError)
     expectWellFormed(error, 504)
   })
@@ -224,5 +232,159 @@ describe('missing records, conflicts and validation', () => {
   it('a very long Zendesk message is cut short', async () => {
     const error = await failureFor((i) => i.reply(422, { details: { notes: [{ description: 'x'.repeat(5000) }] } }))
     expect(error.message.length).toBeLessThan(700)
+  })
+})
+
+describe("Zendesk's refusal stays structured on the error", () => {
+  it('422: the status, the error code, the description and the problems per field', async () => {
+    const error = await failureFor((i) =>
+      i.reply(422, {
+        error: 'RecordInvalid',
+        description: 'Record validation errors',
+        details: {
+          email: [
+            { description: 'Email: ada@example.com is already being used by another user', error: 'DuplicateValue' }
+          ],
+          name: [{ description: 'Name: is too short', error: 'TooShort' }]
+        }
+      })
+    )
+    expect(refusalOf(error)).toEqual({
+      status: 422,
+      error: 'RecordInvalid',
+      description: 'Record validation errors',
+      fields: {
+        email: [
+          { error: 'DuplicateValue', description: 'Email: ada@example.com is already being used by another user' }
+        ],
+        name: [{ error: 'TooShort', description: 'Name: is too short' }]
+      }
+    })
+    expect(fieldRefused(error, 'email', 'DuplicateValue')).toBe(true)
+    expect(fieldRefused(error, 'email')).toBe(true)
+    expect(fieldRefused(error, 'email', 'TooShort')).toBe(false)
+    expect(fieldRefused(error, 'external_id')).toBe(false)
+  })
+
+  it('a detail given as plain text keeps its text as the description', async () => {
+    const error = await failureFor((i) =>
+      i.reply(422, { error: 'RecordInvalid', details: { base: ['Something is off'] } })
+    )
+    expect(refusalOf(error)?.fields).toEqual({ base: [{ description: 'Something is off', error: undefined }] })
+  })
+
+  it('403 with error as an object {title, message}', async () => {
+    const error = await failureFor((i) =>
+      i.reply(403, { error: { title: 'Forbidden', message: 'You do not have access to this page' } })
+    )
+    expect(refusalOf(error)).toEqual({
+      status: 403,
+      error: 'Forbidden',
+      description: 'You do not have access to this page',
+      fields: {}
+    })
+  })
+
+  it('a text/plain 429 has a refusal with only its status', async () => {
+    const error = await failureFor((i) => i.reply(429, 'Too many requests', { 'Retry-After': '3' }))
+    expect(refusalOf(error)).toEqual({ status: 429, fields: {} })
+  })
+
+  it('errors that are not refusals carry none', async () => {
+    const error = await failureFor((i) => i.replyWithError({ code: 'ECONNRESET', message: 'socket hang up' }))
+    expect(refusalOf(error)).toBeUndefined()
+    expect(refusalOf(undefined)).toBeUndefined()
+    expect(fieldRefused(new Error('email is already being used'), 'email')).toBe(false)
+  })
+
+  it('a token Zendesk echoes back in its message is redacted', async () => {
+    const secretive = new ZendeskHttp(createRequestClient(), BASE_URL, ['sekrit-token-9'])
+    nock(BASE_URL).get('/api/v2/users/5').reply(401, { error: 'Bad token sekrit-token-9 for agent' })
+    const error = await secretive.get('users/5', ABOUT, anything).catch((e) => e)
+    expect(error).toBeInstanceOf(InvalidAuthenticationError)
+    expect(error.message).not.toContain('sekrit-token-9')
+    expect(error.message).toContain('[redacted]')
+  })
+})
+
+describe('answers that are not what Zendesk sends (2xx)', () => {
+  const userShape = z.object({ user: z.object({ id: z.number() }) })
+
+  async function answerFailure(reply: (scope: nock.Interceptor) => nock.Scope): Promise<any> {
+    const scope = reply(nock(BASE_URL).get('/api/v2/users/5'))
+    const error = await http.get('users/5', ABOUT, userShape).then(
+      (answer) => ({ answer }),
+      (e) => e
+    )
+    expect(scope.isDone()).toBe(true)
+    return error
+  }
+
+  it.each([
+    ['an HTML page', '<!DOCTYPE html><html><body>Maintenance</body></html>', /not JSON.*DOCTYPE html/],
+    ['truncated JSON', '{"user":{"id":5,"na', /not JSON.*\{\\"user\\":\{\\"id\\":5/],
+    ['JSON of another shape', '{"users":[{"id":5}]}', /\(user: Required\); got .*users/],
+    ['a wrong type', '{"user":{"id":"five"}}', /user\.id: Expected number, received string/],
+    ['an empty body', '', /not JSON.*an empty body/]
+  ])('%s → a retryable 502 saying what was expected and what arrived', async (_, body, said) => {
+    const error = await answerFailure((i) => i.reply(200, body, { 'Content-Type': 'application/json' }))
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error).not.toBeInstanceOf(TypeError)
+    expect(error.message).toContain(ABOUT)
+    expect(error.message).toContain("Zendesk's 200 answer")
+    expect(error.message).toMatch(said)
+    expectWellFormed(error, 502)
+  })
+
+  it('what arrived is cut short', async () => {
+    const error = await answerFailure((i) => i.reply(200, `<html>${'x'.repeat(10_000)}</html>`))
+    expect(error.message.length).toBeLessThan(400)
+    expect(error.message).toContain('…')
+  })
+
+  it('a 204 on DELETE is fine, and so is a 200 with a body nobody reads', async () => {
+    const scope = nock(BASE_URL)
+      .delete('/api/v2/users/5')
+      .reply(204)
+      .delete('/api/v2/users/6')
+      .reply(200, '<html>ok</html>')
+    await expect(http.delete('users/5', ABOUT)).resolves.toBeUndefined()
+    await expect(http.delete('users/6', ABOUT)).resolves.toBeUndefined()
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('the answer is parsed: keys the schema does not declare are dropped', async () => {
+    nock(BASE_URL)
+      .get('/api/v2/users/5')
+      .reply(200, { user: { id: 5, secret_notes: 'x' }, extra: true })
+    const { body } = await http.get('users/5', ABOUT, userShape)
+    expect(body).toEqual({ user: { id: 5 } })
+  })
+})
+
+describe('redirects are never followed', () => {
+  it.each([301, 302, 303, 307, 308])('%i → a retryable 502 naming the status and the host', async (status) => {
+    const elsewhere = nock('https://evil.example.com')
+      .get(/.*/)
+      .reply(200, { user: { id: 5 } })
+    const error = await failureFor((i) => i.reply(status, '', { Location: 'https://evil.example.com/api/v2/users/5' }))
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.message).toContain(String(status))
+    expect(error.message).toContain('evil.example.com')
+    expect(error.message).toContain(ABOUT)
+    expectWellFormed(error, 502)
+    expect(elsewhere.isDone()).toBe(false)
+    nock.cleanAll()
+  })
+
+  it('a redirect without a Location, or to something that is not a URL, is refused too', async () => {
+    const none = await failureFor((i) => i.reply(302, ''))
+    expect(none.message).toMatch(/302 \(a redirect to no address\)/)
+    const odd = await failureFor((i) => i.reply(307, '', { Location: 'http://[not a host' }))
+    expect(odd.message).toMatch(/307 \(a redirect to an address that is not a URL\)/)
+    expectWellFormed(odd, 502)
+    // A relative Location is resolved against the request: still refused, naming the account's own host.
+    const relative = await failureFor((i) => i.reply(308, '', { Location: '/api/v2/users/6' }))
+    expect(relative.message).toMatch(/308 \(a redirect to host acme.zendesk.com\)/)
   })
 })

@@ -2,16 +2,34 @@ import nock from 'nock'
 import { APIError, createRequestClient, PayloadValidationError, RetryableError } from '@segment/actions-core'
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
-import { configureJobPolling, followJob, type JobStatus } from '../../src/destinations/zendesk/client/jobs'
-import { BASE_URL, resetState } from './support'
+import { Jobs, type JobItemOutcome, type JobPolling } from '../../src/destinations/zendesk/client/jobs'
+import type { JobStatus } from '../../src/destinations/zendesk/client/schemas'
+import { TEST_JOB_POLLING } from '../helpers/destination-state'
+import { BASE_URL, watchUnmatchedRequests } from './support'
 
-const http = new ZendeskHttp(createRequestClient(), { subdomain: 'acme' })
+const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
 const JOB_ID = 'V3-bd4fe431443aac7f1af637c7b7b48534'
 const JOB_PATH = `/api/v2/job_statuses/${JOB_ID}`
+const SUBMIT_PATH = '/api/v2/users/create_or_update_many'
 
-const job = (status: JobStatus['status'], results: JobStatus['results'] = null, message: string | null = null) => ({
+const job = (status: JobStatus['status'], results: unknown[] | null = null, message: string | null = null) => ({
   job_status: { id: JOB_ID, url: `${BASE_URL}${JOB_PATH}.json`, total: 2, status, message, results }
 })
+
+/**
+ * Submits a bulk request of `total` items, which Zendesk answers with `submitted` (a queued job unless said),
+ * and follows its job with these timings.
+ */
+function followJob(
+  total: number,
+  options: { submitted?: unknown; polling?: Partial<JobPolling> } = {}
+): Promise<JobItemOutcome[]> {
+  nock(BASE_URL)
+    .post(SUBMIT_PATH)
+    .reply(200, (options.submitted ?? job('queued')) as nock.Body)
+  const jobs = new Jobs(http, { ...TEST_JOB_POLLING, ...options.polling })
+  return jobs.bulk('POST', 'users/create_or_update_many', `bulk upsert of ${total} users`, { users: [] }, total)
+}
 
 /** Answers the job-status polls in order and records when each arrived. */
 function pollAnswers(...answers: [number, unknown, Record<string, string>?][]) {
@@ -27,14 +45,8 @@ function pollAnswers(...answers: [number, unknown, Record<string, string>?][]) {
 }
 
 beforeAll(() => nock.disableNetConnect())
-afterAll(() => {
-  nock.enableNetConnect()
-  resetState()
-})
-beforeEach(() => {
-  nock.cleanAll()
-  resetState()
-})
+afterAll(() => nock.enableNetConnect())
+beforeEach(() => nock.cleanAll())
 
 describe('following a job to its end', () => {
   it('queued → working → completed gives one outcome per item', async () => {
@@ -48,7 +60,7 @@ describe('following a job to its end', () => {
         ])
       ]
     )
-    const outcomes = await followJob(http, job('queued').job_status, 2)
+    const outcomes = await followJob(2)
     expect(outcomes).toEqual([
       { ok: true, id: 101, status: 'Created' },
       { ok: true, id: 102, status: 'Updated' }
@@ -57,8 +69,11 @@ describe('following a job to its end', () => {
   })
 
   it('an already completed job needs no poll', async () => {
-    const outcomes = await followJob(http, job('completed', [{ index: 0, id: 1 }]).job_status, 1)
+    const unmatched = watchUnmatchedRequests()
+    const outcomes = await followJob(1, { submitted: job('completed', [{ index: 0, id: 1 }]) })
+    unmatched.stop()
     expect(outcomes).toEqual([{ ok: true, id: 1 }])
+    expect(unmatched.seen).toEqual([])
   })
 
   it('matches results by index, whatever their order', async () => {
@@ -69,7 +84,7 @@ describe('following a job to its end', () => {
         { index: 0, id: 201 }
       ])
     ])
-    const outcomes = await followJob(http, job('queued').job_status, 2)
+    const outcomes = await followJob(2)
     expect(outcomes.map((o) => o.ok && o.id)).toEqual([201, 202])
   })
 
@@ -81,7 +96,7 @@ describe('following a job to its end', () => {
         { id: 302, status: 'Created' }
       ])
     ])
-    const outcomes = await followJob(http, job('queued').job_status, 2)
+    const outcomes = await followJob(2)
     expect(outcomes.map((o) => o.ok && o.id)).toEqual([301, 302])
   })
 
@@ -97,7 +112,7 @@ describe('following a job to its end', () => {
         { index: 5, id: 6, success: true, status: 'Updated' }
       ])
     ])
-    const outcomes = await followJob(http, job('queued').job_status, 6)
+    const outcomes = await followJob(6)
     const errors = outcomes.map((o) => (o.ok ? undefined : (o.error as any)))
     expect(errors[0]).toBeInstanceOf(PayloadValidationError)
     expect(errors[0].status).toBe(400)
@@ -112,7 +127,7 @@ describe('following a job to its end', () => {
 
   it('a completed job with no result for an item makes that item retryable', async () => {
     pollAnswers([200, job('completed', [{ index: 0, id: 1 }])])
-    const [first, second] = await followJob(http, job('queued').job_status, 2)
+    const [first, second] = await followJob(2)
     expect(first.ok).toBe(true)
     expect(second.ok).toBe(false)
     expect(!second.ok && second.error).toBeInstanceOf(RetryableError)
@@ -127,7 +142,7 @@ describe('following a job to its end', () => {
         'Failed at 2016-01-15 10:39:18 +0000'
       )
     ])
-    const [first, second] = await followJob(http, job('queued').job_status, 2)
+    const [first, second] = await followJob(2)
     expect(!first.ok && first.error).toBeInstanceOf(PayloadValidationError)
     expect(!first.ok && first.error.message).toContain('Description: cannot be blank')
     expect(!second.ok && second.error).toBeInstanceOf(RetryableError)
@@ -137,10 +152,9 @@ describe('following a job to its end', () => {
 
 describe('bounded waiting', () => {
   it('a stuck job: every item is retryable once the time budget is spent', async () => {
-    configureJobPolling({ firstWaitMs: 5, maxWaitMs: 20, budgetMs: 150 })
     nock(BASE_URL).get(JOB_PATH).times(100).reply(200, job('working'))
     const started = Date.now()
-    const outcomes = await followJob(http, job('queued').job_status, 3)
+    const outcomes = await followJob(3, { polling: { firstWaitMs: 5, maxWaitMs: 20, budgetMs: 150 } })
     const elapsed = Date.now() - started
     expect(elapsed).toBeGreaterThanOrEqual(140)
     expect(elapsed).toBeLessThan(1000)
@@ -155,7 +169,6 @@ describe('bounded waiting', () => {
   })
 
   it('waits start short and double up to the cap', async () => {
-    configureJobPolling({ firstWaitMs: 20, maxWaitMs: 80, budgetMs: 5000 })
     const { times } = pollAnswers(
       [200, job('working')],
       [200, job('working')],
@@ -164,7 +177,7 @@ describe('bounded waiting', () => {
       [200, job('completed', [{ index: 0, id: 1 }])]
     )
     const started = Date.now()
-    await followJob(http, job('queued').job_status, 1)
+    await followJob(1, { polling: { firstWaitMs: 20, maxWaitMs: 80, budgetMs: 5000 } })
     const gaps = [times[0] - started, ...times.slice(1).map((t, i) => t - times[i])]
     const expected = [20, 40, 80, 80, 80]
     gaps.forEach((gap, i) => expect(gap).toBeGreaterThanOrEqual(expected[i] - 2))
@@ -173,35 +186,41 @@ describe('bounded waiting', () => {
   })
 
   it('a 429 while polling waits for Retry-After, then goes on', async () => {
-    configureJobPolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 5000 })
     const { scope, times } = pollAnswers(
       [429, 'Too many requests', { 'Retry-After': '1' }],
       [200, job('completed', [{ index: 0, id: 1 }])]
     )
-    const outcomes = await followJob(http, job('queued').job_status, 1)
+    const outcomes = await followJob(1, { polling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 5000 } })
     expect(outcomes).toEqual([{ ok: true, id: 1 }])
     expect(times[1] - times[0]).toBeGreaterThanOrEqual(990)
     expect(scope.isDone()).toBe(true)
   })
 
   it('a Retry-After beyond the budget stops waiting at once: items are retryable', async () => {
-    configureJobPolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 })
     pollAnswers([429, 'Too many requests', { 'Retry-After': '60' }])
     const started = Date.now()
-    const outcomes = await followJob(http, job('queued').job_status, 2)
+    const outcomes = await followJob(2, { polling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 } })
     expect(Date.now() - started).toBeLessThan(500)
-    for (const outcome of outcomes) expect(!outcome.ok && outcome.error).toBeInstanceOf(RetryableError)
+    for (const outcome of outcomes) {
+      const error = (outcome as { error: any }).error
+      expect(error).toBeInstanceOf(RetryableError)
+      expect(error.status).toBe(429)
+      expect(error.retryAfterSeconds).toBe(60)
+      expect(error.message).toMatch(
+        /still queued when we stopped waiting, and its last status poll failed: .*rate limit/
+      )
+    }
   })
 
   it('a 5xx while polling is retried within the budget', async () => {
     const { scope } = pollAnswers([502, 'Bad Gateway'], [200, job('completed', [{ index: 0, id: 1 }])])
-    expect(await followJob(http, job('queued').job_status, 1)).toEqual([{ ok: true, id: 1 }])
+    expect(await followJob(1)).toEqual([{ ok: true, id: 1 }])
     expect(scope.isDone()).toBe(true)
   })
 
   it('a permanent failure while polling gives every item its own error with that status', async () => {
     pollAnswers([401, { error: "Couldn't authenticate you" }])
-    const outcomes = await followJob(http, job('queued').job_status, 2)
+    const outcomes = await followJob(2)
     expect(outcomes).toHaveLength(2)
     const [first, second] = outcomes.map((o) => (o.ok ? undefined : (o.error as any)))
     expect(first.status).toBe(401)
@@ -209,8 +228,175 @@ describe('bounded waiting', () => {
     expect(first).not.toBe(second)
   })
 
-  it('refuses a job id that is not a plain token, without requesting it', async () => {
-    const outcomes = await followJob(http, { id: '../users/1', status: 'queued' }, 1)
-    expect(!outcomes[0].ok && (outcomes[0].error as any).status).toBe(502)
+  it('refuses a job id that is not a plain token, without requesting it: the submission answer is a retryable 502', async () => {
+    const unmatched = watchUnmatchedRequests()
+    const error = await followJob(1, { submitted: { job_status: { id: '../users/1', status: 'queued' } } }).catch(
+      (e) => e
+    )
+    unmatched.stop()
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.status).toBe(502)
+    expect(error.message).toMatch(/job_status\.id/)
+    expect(unmatched.seen).toEqual([])
+  })
+})
+
+describe("the shapes of Zendesk's job results", () => {
+  it('{id, status} without index, as recorded from users/create_many: matched by position', async () => {
+    pollAnswers([
+      200,
+      job('completed', [
+        { id: 401, status: 'Created' },
+        { id: 402, status: 'Updated' },
+        { id: 403, status: 'Created' }
+      ])
+    ])
+    expect(await followJob(3)).toEqual([
+      { ok: true, id: 401, status: 'Created' },
+      { ok: true, id: 402, status: 'Updated' },
+      { ok: true, id: 403, status: 'Created' }
+    ])
+  })
+
+  it('{action, status, success, id} of bulk updates, failures included', async () => {
+    pollAnswers([
+      200,
+      job('completed', [
+        { action: 'update', status: 'Updated', success: true, id: 501 },
+        {
+          action: 'update',
+          status: 'Failed',
+          success: false,
+          id: 502,
+          error: 'RecordInvalid',
+          details: 'Name: is too long'
+        },
+        { action: 'update', status: 'Updated', success: true, id: 503 }
+      ])
+    ])
+    const [first, second, third] = await followJob(3)
+    expect(first).toEqual({ ok: true, id: 501, status: 'Updated' })
+    expect(third).toEqual({ ok: true, id: 503, status: 'Updated' })
+    expect(second.ok).toBe(false)
+    const error = (second as { error: any }).error
+    expect(error).toBeInstanceOf(PayloadValidationError)
+    expect(error.message).toContain('RecordInvalid')
+    expect(error.message).toContain('Name: is too long')
+  })
+
+  it('{success: true} alone: the item succeeded, with no id', async () => {
+    pollAnswers([200, job('completed', [{ success: true }, { success: true }])])
+    expect(await followJob(2)).toEqual([{ ok: true }, { ok: true }])
+  })
+
+  it('details given as an object are kept as text', async () => {
+    pollAnswers([200, job('completed', [{ index: 0, error: 'RecordInvalid', details: { email: ['is invalid'] } }])])
+    const [only] = await followJob(1)
+    expect(!only.ok && only.error.message).toContain('{"email":["is invalid"]}')
+  })
+
+  it('results null on a completed job: every item is retryable, none is a success', async () => {
+    pollAnswers([200, job('completed', null)])
+    const outcomes = await followJob(2)
+    expect(outcomes).toHaveLength(2)
+    for (const outcome of outcomes) {
+      expect(outcome.ok).toBe(false)
+      const error = (outcome as { error: any }).error
+      expect(error).toBeInstanceOf(ZendeskRetryableError)
+      expect(error.message).toMatch(/reported no result for it/)
+    }
+  })
+
+  it('results null while queued or working: the job is followed on until it ends', async () => {
+    const { scope } = pollAnswers(
+      [200, job('working', null)],
+      [200, job('completed', [{ index: 0, id: 1, status: 'Created' }])]
+    )
+    expect(await followJob(1)).toEqual([{ ok: true, id: 1, status: 'Created' }])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('fewer results than items, without index: position proves nothing, so every item is retryable', async () => {
+    pollAnswers([200, job('completed', [{ id: 601, status: 'Created' }])])
+    const outcomes = await followJob(3)
+    expect(outcomes).toHaveLength(3)
+    for (const outcome of outcomes) expect(!outcome.ok && outcome.error).toBeInstanceOf(ZendeskRetryableError)
+  })
+
+  it('fewer results than items, with index: the items without one are retryable', async () => {
+    pollAnswers([200, job('completed', [{ index: 2, id: 603, status: 'Created' }])])
+    const [first, second, third] = await followJob(3)
+    expect(!first.ok && first.error).toBeInstanceOf(ZendeskRetryableError)
+    expect(!second.ok && second.error).toBeInstanceOf(ZendeskRetryableError)
+    expect(third).toEqual({ ok: true, id: 603, status: 'Created' })
+  })
+
+  it.each([
+    ['an HTML page', '<html><body>Bad gateway</body></html>', /not JSON/],
+    ['truncated JSON', '{"job_status":{"id":"V3-bd4f', /not JSON/],
+    ['JSON of another shape', '{"jobs":[]}', /job_status: Required/],
+    ['an unknown job state', JSON.stringify({ job_status: { id: JOB_ID, status: 'done', results: [] } }), /status/],
+    ['an empty body', '', /an empty body/]
+  ])(
+    'a job status poll answered with %s is retried, then every item is a retryable 502 saying what arrived',
+    async (_, body, said) => {
+      nock(BASE_URL).get(JOB_PATH).times(100).reply(200, body)
+      const outcomes = await followJob(2, { polling: { firstWaitMs: 5, maxWaitMs: 10, budgetMs: 60 } })
+      expect(outcomes).toHaveLength(2)
+      for (const outcome of outcomes) {
+        expect(outcome.ok).toBe(false)
+        const error = (outcome as { error: any }).error
+        expect(error).toBeInstanceOf(ZendeskRetryableError)
+        expect(error).not.toBeInstanceOf(TypeError)
+        expect(error.status).toBe(502)
+        expect(error.message).toContain(`job status ${JOB_ID}`)
+        expect(error.message).toMatch(/is not what Zendesk sends/)
+        expect(error.message).toMatch(said)
+      }
+      nock.cleanAll()
+    }
+  )
+
+  it('a job status poll redirected to another host: every item is a retryable 502 naming the host, nothing sent there', async () => {
+    const elsewhere = nock('https://evil.example.com')
+      .get(/.*/)
+      .reply(200, job('completed', [{ index: 0, id: 1 }]))
+    nock(BASE_URL)
+      .get(JOB_PATH)
+      .times(100)
+      .reply(302, '', { Location: `https://evil.example.com${JOB_PATH}` })
+    const outcomes = await followJob(1, { polling: { firstWaitMs: 5, maxWaitMs: 10, budgetMs: 60 } })
+    const error = (outcomes[0] as { error: any }).error
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.status).toBe(502)
+    expect(error.message).toMatch(/302 \(a redirect to host evil\.example\.com\)/)
+    expect(elsewhere.isDone()).toBe(false)
+    nock.cleanAll()
+  })
+
+  it('a failed poll followed by a good one that is still working ends as a plain 504: the failure is forgotten', async () => {
+    nock(BASE_URL).get(JOB_PATH).reply(200, '<html/>')
+    nock(BASE_URL).get(JOB_PATH).times(100).reply(200, job('working'))
+    const outcomes = await followJob(1, { polling: { firstWaitMs: 5, maxWaitMs: 10, budgetMs: 80 } })
+    const error = (outcomes[0] as { error: any }).error
+    expect(error.status).toBe(504)
+    expect(error.message).toMatch(/still working when we stopped waiting; the event will be retried/)
+    nock.cleanAll()
+  })
+
+  it.each([
+    ['an HTML page', '<html><body>Maintenance</body></html>', /not JSON/],
+    ['JSON of another shape', '{"status":"ok"}', /job_status: Required/],
+    ['a job with no id', '{"job_status":{"status":"queued"}}', /job_status\.id: Required/],
+    ['an empty body', '', /an empty body/]
+  ])('a bulk submission answered with %s throws a retryable 502, with no poll', async (_, body, said) => {
+    const unmatched = watchUnmatchedRequests()
+    const error = await followJob(2, { submitted: body }).catch((e) => e)
+    unmatched.stop()
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.status).toBe(502)
+    expect(error.message).toMatch(said)
+    expect(error.message).toContain('bulk upsert of 2 users')
+    expect(unmatched.seen).toEqual([])
   })
 })

@@ -1,9 +1,12 @@
 import nock from 'nock'
 import { APIError, createRequestClient, PayloadValidationError } from '@segment/actions-core'
+import { z } from 'zod'
+import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { idSegment, ZendeskHttp } from '../../src/destinations/zendesk/client/http'
 import { BASE_URL, watchUnmatchedRequests } from './support'
 
-const http = new ZendeskHttp(createRequestClient(), { subdomain: 'acme' })
+const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
+const keyed = z.object({ key: z.string() })
 const nextLink = (cursor: string, origin = BASE_URL) =>
   `${origin}/api/v2/user_fields.json?page%5Bafter%5D=${cursor}&page%5Bsize%5D=100`
 
@@ -35,7 +38,7 @@ describe('listAll', () => {
         meta: { has_more: false, after_cursor: 'c3' },
         links: { next: nextLink('c3') }
       })
-    const items = await http.listAll<{ key: string }>('user_fields', 'user_fields', 'user fields', { active: true })
+    const items = await http.listAll('user_fields', 'user_fields', 'user fields', keyed, { active: true })
     expect(items.map((f) => f.key)).toEqual(['a', 'b', 'c', 'd'])
     expect(scope.isDone()).toBe(true)
   })
@@ -45,16 +48,42 @@ describe('listAll', () => {
       .get('/api/v2/user_fields')
       .query(true)
       .reply(200, { user_fields: [{ key: 'a' }], meta: { has_more: true }, links: { next: null } })
-    expect(await http.listAll('user_fields', 'user_fields', 'user fields')).toHaveLength(1)
+    expect(await http.listAll('user_fields', 'user_fields', 'user fields', keyed)).toHaveLength(1)
     expect(scope.isDone()).toBe(true)
   })
 
-  it('an answer without the list key is an empty list', async () => {
+  // It used to be read as an empty list; a list Zendesk always sends that is missing is now a retryable 502.
+  it('an answer without the list key is not an empty list: a retryable 502', async () => {
     nock(BASE_URL)
       .get('/api/v2/user_fields')
       .query(true)
       .reply(200, { meta: { has_more: false } })
-    expect(await http.listAll('user_fields', 'user_fields', 'user fields')).toEqual([])
+    const error = await http.listAll('user_fields', 'user_fields', 'user fields', keyed).catch((e) => e)
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.status).toBe(502)
+    expect(error.message).toMatch(/user_fields: Required/)
+  })
+
+  it('an empty list is an empty list', async () => {
+    nock(BASE_URL)
+      .get('/api/v2/user_fields')
+      .query(true)
+      .reply(200, { user_fields: [], meta: { has_more: false } })
+    expect(await http.listAll('user_fields', 'user_fields', 'user fields', keyed)).toEqual([])
+  })
+
+  it('a second page that is an HTML page fails the whole list with a retryable 502, never a partial list', async () => {
+    nock(BASE_URL)
+      .get('/api/v2/user_fields')
+      .query(true)
+      .reply(200, { user_fields: [{ key: 'a' }], meta: { has_more: true }, links: { next: nextLink('c1') } })
+      .get('/api/v2/user_fields.json')
+      .query(true)
+      .reply(200, '<html>Maintenance</html>', { 'Content-Type': 'text/html' })
+    const error = await http.listAll('user_fields', 'user_fields', 'user fields', keyed).catch((e) => e)
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.status).toBe(502)
+    expect(error.message).toMatch(/not JSON/)
   })
 
   it('follows a relative next link on the same host', async () => {
@@ -69,7 +98,7 @@ describe('listAll', () => {
       .get('/api/v2/user_fields.json')
       .query({ 'page[after]': 'c1' })
       .reply(200, { user_fields: [{ key: 'b' }], meta: { has_more: false } })
-    expect(await http.listAll('user_fields', 'user_fields', 'user fields')).toHaveLength(2)
+    expect(await http.listAll('user_fields', 'user_fields', 'user fields', keyed)).toHaveLength(2)
     expect(scope.isDone()).toBe(true)
   })
 
@@ -84,7 +113,7 @@ describe('listAll', () => {
       .get('/api/v2/user_fields')
       .query(true)
       .reply(200, { user_fields: [{ key: 'a' }], meta: { has_more: true }, links: { next: link } })
-    const error = await http.listAll('user_fields', 'user_fields', 'user fields').catch((e) => e)
+    const error = await http.listAll('user_fields', 'user_fields', 'user fields', keyed).catch((e) => e)
     unmatched.stop()
     expect(error).toBeInstanceOf(APIError)
     expect(error.status).toBe(502)
@@ -100,7 +129,7 @@ describe('listAll', () => {
       .get('/api/v2/user_fields.json')
       .query(true)
       .reply(429, 'slow down', { 'Retry-After': '3' })
-    const error = await http.listAll('user_fields', 'user_fields', 'user fields').catch((e) => e)
+    const error = await http.listAll('user_fields', 'user_fields', 'user fields', keyed).catch((e) => e)
     expect(error.status).toBe(429)
     expect(error.retryAfterSeconds).toBe(3)
   })

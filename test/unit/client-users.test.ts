@@ -1,10 +1,15 @@
 import nock from 'nock'
 import { createRequestClient, PayloadValidationError } from '@segment/actions-core'
+import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
-import { BULK_LIMIT, describeUser, UsersApi } from '../../src/destinations/zendesk/client/users'
+import { BULK_LIMIT } from '../../src/destinations/zendesk/client/constants'
+import { Jobs } from '../../src/destinations/zendesk/client/jobs'
+import { describeUser, UsersApi } from '../../src/destinations/zendesk/client/users'
+import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
 
-const users = new UsersApi(new ZendeskHttp(createRequestClient(), { subdomain: 'acme' }))
+const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
+const users = new UsersApi(http, new Jobs(http, TEST_JOB_POLLING))
 
 beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())
@@ -129,5 +134,102 @@ describe('UsersApi', () => {
     expect(describeUser({ external_id: 'u1', email: 'a@example.com' })).toBe('user with external_id "u1"')
     expect(describeUser({ email: 'a@example.com' })).toBe('user with email "a@example.com"')
     expect(describeUser({})).toBe('user')
+  })
+
+  it('createOrUpdateMany submits the users and follows the job to one outcome per user', async () => {
+    const scope = nock(BASE_URL)
+      .post('/api/v2/users/create_or_update_many', { users: [{ external_id: 'u0' }, { external_id: 'u1' }] })
+      .reply(200, { job_status: { id: 'V3-u', status: 'queued', results: null } })
+      .get('/api/v2/job_statuses/V3-u')
+      .reply(200, {
+        job_status: {
+          id: 'V3-u',
+          status: 'completed',
+          results: [
+            { index: 0, id: 11, status: 'Created' },
+            { index: 1, id: 12, status: 'Updated' }
+          ]
+        }
+      })
+    expect(await users.createOrUpdateMany([{ external_id: 'u0' }, { external_id: 'u1' }])).toEqual([
+      { ok: true, id: 11, status: 'Created' },
+      { ok: true, id: 12, status: 'Updated' }
+    ])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('myId is the agent id, or null for the anonymous answer to wrong credentials', async () => {
+    nock(BASE_URL)
+      .get('/api/v2/users/me')
+      .reply(200, { user: { id: 501, role: 'admin' } })
+      .get('/api/v2/users/me')
+      .reply(200, { user: { id: null, name: 'Anonymous user' } })
+    expect(await users.myId()).toBe(501)
+    expect(await users.myId()).toBeNull()
+  })
+
+  it('deletePermanently deletes, then removes permanently; 204 answers are fine', async () => {
+    const scope = nock(BASE_URL).delete('/api/v2/users/9').reply(204).delete('/api/v2/deleted_users/9').reply(204)
+    await expect(users.deletePermanently(9)).resolves.toBeUndefined()
+    expect(scope.isDone()).toBe(true)
+  })
+})
+
+describe('UsersApi: an answer that is not what Zendesk sends is never "no such user"', () => {
+  const html = '<!DOCTYPE html><html><body>Service temporarily unavailable</body></html>'
+  const lookups: [string, () => nock.Interceptor, () => Promise<unknown>][] = [
+    [
+      'findByExternalId',
+      () => nock(BASE_URL).get('/api/v2/users/search').query(true),
+      () => users.findByExternalId('u1')
+    ],
+    [
+      'findByEmail',
+      () => nock(BASE_URL).get('/api/v2/users/search').query(true),
+      () => users.findByEmail('a@example.com')
+    ],
+    [
+      'showManyByExternalIds',
+      () => nock(BASE_URL).get('/api/v2/users/show_many').query(true),
+      () => users.showManyByExternalIds(['u1', 'u2'])
+    ],
+    ['myId', () => nock(BASE_URL).get('/api/v2/users/me'), () => users.myId()],
+    [
+      'createOrUpdate',
+      () => nock(BASE_URL).post('/api/v2/users/create_or_update'),
+      () => users.createOrUpdate({ external_id: 'u1' })
+    ]
+  ]
+  const answers: [string, string][] = [
+    ['an HTML page', html],
+    ['truncated JSON', '{"users":[{"id":1,"external_id":"u1"'],
+    ['JSON of another shape', '{"results":[{"id":1}]}'],
+    ['an empty body', '']
+  ]
+
+  describe.each(lookups)('%s', (_, route, call) => {
+    it.each(answers)('answered with %s → a retryable 502', async (__, body) => {
+      route().reply(200, body)
+      const error = await call().then(
+        (value) => ({ value }),
+        (e) => e
+      )
+      expect(error).toBeInstanceOf(ZendeskRetryableError)
+      expect(error.status).toBe(502)
+      expect(error.message).toMatch(/is not what Zendesk sends/)
+    })
+  })
+
+  it('a redirect on users/search to another host is refused and nothing goes there', async () => {
+    const elsewhere = nock('http://evil.example.com').get(/.*/).reply(200, { users: [] })
+    nock(BASE_URL)
+      .get('/api/v2/users/search')
+      .query(true)
+      .reply(302, '', { Location: 'http://evil.example.com/api/v2/users/search?query=email%3A%22a%40example.com%22' })
+    const error = await users.findByEmail('a@example.com').catch((e) => e)
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.message).toContain('302')
+    expect(error.message).toContain('evil.example.com')
+    expect(elsewhere.isDone()).toBe(false)
   })
 })

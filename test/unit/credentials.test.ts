@@ -1,8 +1,6 @@
 import { inspect } from 'util'
 import nock from 'nock'
-import { Destination } from '@segment/actions-core'
-import definition from '../../src'
-import { BASE_URL, capturingLogger, presetSubscription, resetState } from './support'
+import { BASE_URL, capturingLogger, destination, presetSubscription, resetState } from './support'
 
 const API_TOKEN = 'sekrit-tok-1'
 const OAUTH_TOKEN = 'sekrit-oauth-2'
@@ -44,7 +42,6 @@ function expectNoSecret(what: string, text: string) {
 /** Everything a host could see of a failure: the error with all its properties, nested to some depth. */
 const everything = (value: unknown) => inspect(value, { depth: 8, showHidden: false, maxStringLength: null })
 
-const destination = new Destination(definition)
 const identify = (userId: string) => ({
   type: 'identify',
   userId,
@@ -69,10 +66,12 @@ describe.each(Object.entries(CREDENTIALS))('with an %s, no credential leaks', (_
   it.each(FAILURES)('from a single event failing with %s', async (_, fail) => {
     fail(nock(BASE_URL).post('/api/v2/users/create_or_update'))
     const logger = capturingLogger()
-    const outcome = await destination.onEvent(identify('u1') as any, subscribed, { logger }).then(
-      (result) => ({ result }),
-      (error) => ({ error })
-    )
+    const outcome = await destination()
+      .onEvent(identify('u1') as any, subscribed, { logger })
+      .then(
+        (result) => ({ result }),
+        (error) => ({ error })
+      )
     expect(outcome).toHaveProperty('error')
     expectNoSecret('the error', everything(outcome))
     expectNoSecret('the error message', String((outcome as { error: Error }).error.message))
@@ -84,15 +83,18 @@ describe.each(Object.entries(CREDENTIALS))('with an %s, no credential leaks', (_
     fail(nock(BASE_URL).persist().post('/api/v2/users/create_or_update_many'))
     fail(nock(BASE_URL).persist().post('/api/v2/users/create_or_update'))
     const logger = capturingLogger()
-    const results = await destination.onBatch([identify('u1'), identify('u2')] as any, subscribed, { logger })
+    // Three users: enough for a job (fewer go as one request each).
+    const batch = [identify('u1'), identify('u2'), identify('u3')]
+    const results = await destination().onBatch(batch as any, subscribed, { logger })
     const statuses = results[0].multistatus?.map((r) => r.status)
-    expect(statuses).toHaveLength(2)
+    expect(statuses).toHaveLength(3)
     expect(statuses?.every((status) => status >= 400)).toBe(true)
     expectNoSecret('the batch results', everything(results))
     expectNoSecret('the log', logger.lines.join('\n'))
   })
 
   it('from a batch whose job fails an item and then cannot be polled', async () => {
+    // Batches of one user, three of them: enough users for jobs (fewer go as single requests).
     nock(BASE_URL)
       .post('/api/v2/users/create_or_update_many')
       .reply(200, { job_status: { id: 'V3-a', status: 'queued', results: null } })
@@ -104,20 +106,27 @@ describe.each(Object.entries(CREDENTIALS))('with an %s, no credential leaks', (_
       .reply(200, { job_status: { id: 'V3-b', status: 'queued', results: null } })
       .get('/api/v2/job_statuses/V3-b')
       .reply(401, { error: "Couldn't authenticate you" })
+      .post('/api/v2/users/create_or_update_many')
+      .reply(200, {
+        job_status: { id: 'V3-c', status: 'completed', results: [{ index: 0, id: 3, status: 'Created' }] }
+      })
     const settingsWithSmallBatches = {
       ...subscribed,
       subscriptions: [
         { ...subscribed.subscriptions[0], mapping: { ...subscribed.subscriptions[0].mapping, batch_size: 1 } }
       ]
     }
-    const results = await destination.onBatch([identify('u1'), identify('u2')] as any, settingsWithSmallBatches)
-    expect(results[0].multistatus?.map((r) => r.status)).toEqual([400, 401])
+    const results = await destination().onBatch(
+      [identify('u1'), identify('u2'), identify('u3')] as any,
+      settingsWithSmallBatches
+    )
+    expect(results[0].multistatus?.map((r) => r.status)).toEqual([400, 401, 200])
     expectNoSecret('the batch results', everything(results))
   })
 
   it('from a deletion request that fails', async () => {
     nock(BASE_URL).get('/api/v2/users/search').query(true).reply(401, { error: "Couldn't authenticate you" })
-    const error = await destination.onDelete!({ type: 'delete', userId: 'u1' } as any, credentials as any).catch(
+    const error = await destination().onDelete!({ type: 'delete', userId: 'u1' } as any, credentials as any).catch(
       (e) => e
     )
     expect(error).toBeInstanceOf(Error)
@@ -129,7 +138,9 @@ describe.each(Object.entries(CREDENTIALS))('with an %s, no credential leaks', (_
     ['anonymous user', (i: nock.Interceptor) => i.reply(200, { user: { id: null, name: 'Anonymous user' } })]
   ])('from testAuthentication failing with %s', async (_, fail) => {
     fail(nock(BASE_URL).get('/api/v2/users/me'))
-    const error = await destination.testAuthentication(credentials).catch((e) => e)
+    const error = await destination()
+      .testAuthentication(credentials)
+      .catch((e) => e)
     expect(error).toBeInstanceOf(Error)
     expectNoSecret('the error', everything(error))
   })
@@ -147,7 +158,7 @@ describe('configuration errors never echo a credential', () => {
       { subdomain: `https://agent:${API_TOKEN}@acme.zendesk.com`, oauth_token: OAUTH_TOKEN }
     ]
   ])('%s', async (_, settings) => {
-    const error = await destination
+    const error = await destination()
       .onEvent(identify('u1') as any, { ...settings, subscriptions: [presetSubscription('upsertUser')] } as any)
       .catch((e) => e)
     expect(error).toBeInstanceOf(Error)

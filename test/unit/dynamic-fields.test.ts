@@ -1,13 +1,10 @@
 import nock from 'nock'
-import { Destination, type DynamicFieldResponse } from '@segment/actions-core'
-import definition from '../../src'
-import { BASE_URL, settings, watchUnmatchedRequests } from './support'
-
-const destination = new Destination(definition)
+import type { DynamicFieldResponse } from '@segment/actions-core'
+import { BASE_URL, destination, resetState, settings, watchUnmatchedRequests } from './support'
 
 /** What a mapping UI calls to fill a field's choices (`page` continues a list from its `nextPage`). */
 async function choicesFor(actionKey: string, fieldKey: string, page?: string): Promise<DynamicFieldResponse> {
-  const answer = await destination.executeDynamicField(actionKey, fieldKey, { settings, payload: {}, page })
+  const answer = await destination().executeDynamicField(actionKey, fieldKey, { settings, payload: {}, page })
   if (Array.isArray(answer)) throw new Error(`the destination has no action ${actionKey}`)
   return answer
 }
@@ -23,6 +20,7 @@ beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())
 beforeEach(() => {
   nock.cleanAll()
+  resetState()
   unmatched = watchUnmatchedRequests()
 })
 afterEach(() => {

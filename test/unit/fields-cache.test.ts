@@ -1,18 +1,14 @@
 import nock from 'nock'
 import { createRequestClient } from '@segment/actions-core'
-import {
-  camelCase,
-  customFields,
-  matchFieldKey,
-  refreshCustomFields,
-  rememberCreatedField,
-  snakeCase
-} from '../../src/destinations/zendesk/client/fields'
+import { FieldListCache, FieldListsApi } from '../../src/destinations/zendesk/client/field-lists'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
+import { camelCase, matchFieldKey, snakeCase } from '../../src/destinations/zendesk/fields/keys'
 import { userFieldValues } from '../../src/destinations/zendesk/upsertUser/user-fields'
-import { BASE_URL, capturingLogger, resetState } from './support'
+import { BASE_URL, capturingLogger } from './support'
 
-const http = new ZendeskHttp(createRequestClient(), { subdomain: 'acme' })
+/** The field lists of an account, in a cache of their own (a destination instance's). */
+const fieldListsOf = (origin: string, cache: FieldListCache) =>
+  new FieldListsApi(new ZendeskHttp(createRequestClient(), origin, []), cache)
 const field = (id: number, key: string) => ({ id, key, type: 'text' })
 const SECOND = 1000
 const MINUTE = 60 * SECOND
@@ -27,12 +23,15 @@ function userFieldsAnswer(...keys: string[]) {
 
 let clock: number
 let dateNow: jest.SpyInstance
+let cache: FieldListCache
+let fields: FieldListsApi
 
 beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())
 beforeEach(() => {
   nock.cleanAll()
-  resetState()
+  cache = new FieldListCache()
+  fields = fieldListsOf(BASE_URL, cache)
   clock = Date.UTC(2024, 0, 1)
   dateNow = jest.spyOn(Date, 'now').mockImplementation(() => clock)
 })
@@ -51,25 +50,25 @@ describe('cached field lists', () => {
       .get('/api/v2/user_fields.json')
       .query({ 'page[after]': 'x' })
       .reply(200, { user_fields: [field(2, 'tier')], meta: { has_more: false } })
-    expect((await customFields(http, 'user_fields')).map((f) => f.key)).toEqual(['plan', 'tier'])
+    expect((await fields.list('user_fields')).map((f) => f.key)).toEqual(['plan', 'tier'])
     clock += 4 * MINUTE
-    expect((await customFields(http, 'user_fields')).map((f) => f.key)).toEqual(['plan', 'tier'])
+    expect((await fields.list('user_fields')).map((f) => f.key)).toEqual(['plan', 'tier'])
     expect(scope.isDone()).toBe(true)
   })
 
   it('concurrent callers share one request', async () => {
     const scope = userFieldsAnswer('plan')
-    const lists = await Promise.all([customFields(http, 'user_fields'), customFields(http, 'user_fields')])
+    const lists = await Promise.all([fields.list('user_fields'), fields.list('user_fields')])
     expect(lists[0]).toEqual(lists[1])
     expect(scope.isDone()).toBe(true)
   })
 
   it('expires after a few minutes, not forever', async () => {
     userFieldsAnswer('plan')
-    await customFields(http, 'user_fields')
+    await fields.list('user_fields')
     clock += 5 * MINUTE + 1
     const reread = userFieldsAnswer('plan', 'tier')
-    expect((await customFields(http, 'user_fields')).map((f) => f.key)).toEqual(['plan', 'tier'])
+    expect((await fields.list('user_fields')).map((f) => f.key)).toEqual(['plan', 'tier'])
     expect(reread.isDone()).toBe(true)
   })
 
@@ -82,46 +81,69 @@ describe('cached field lists', () => {
       .get('/api/v2/user_fields')
       .query(true)
       .reply(200, { user_fields: [field(5, 'vip')], meta: { has_more: false } })
-    const other = new ZendeskHttp(createRequestClient(), { subdomain: 'other' })
-    expect((await customFields(http, 'user_fields')).map((f) => f.key)).toEqual(['plan'])
-    expect((await customFields(http, 'organization_fields')).map((f) => f.key)).toEqual(['region'])
-    expect((await customFields(other, 'user_fields')).map((f) => f.key)).toEqual(['vip'])
+    const other = fieldListsOf('https://other.zendesk.com', cache)
+    expect((await fields.list('user_fields')).map((f) => f.key)).toEqual(['plan'])
+    expect((await fields.list('organization_fields')).map((f) => f.key)).toEqual(['region'])
+    expect((await other.list('user_fields')).map((f) => f.key)).toEqual(['vip'])
     expect(scope.isDone()).toBe(true)
+  })
+
+  it('two destination instances (two caches) read the same account each for itself', async () => {
+    const first = userFieldsAnswer('plan')
+    expect((await fields.list('user_fields')).map((f) => f.key)).toEqual(['plan'])
+    expect(first.isDone()).toBe(true)
+    const second = userFieldsAnswer('plan', 'tier')
+    const elsewhere = fieldListsOf(BASE_URL, new FieldListCache())
+    expect((await elsewhere.list('user_fields')).map((f) => f.key)).toEqual(['plan', 'tier'])
+    expect(second.isDone()).toBe(true)
+    expect((await fields.list('user_fields')).map((f) => f.key)).toEqual(['plan'])
+  })
+
+  it.each([
+    ['an HTML page', '<html>Maintenance</html>'],
+    ['fields without a key', JSON.stringify({ user_fields: [{ id: 1, type: 'text' }], meta: { has_more: false } })],
+    ['no list at all', JSON.stringify({ meta: { has_more: false } })]
+  ])('a list answered with %s is a retryable 502 and is not cached', async (_, body) => {
+    nock(BASE_URL).get('/api/v2/user_fields').query(true).reply(200, body)
+    await expect(fields.list('user_fields')).rejects.toMatchObject({ status: 502 })
+    const retry = userFieldsAnswer('plan')
+    expect(await fields.list('user_fields')).toHaveLength(1)
+    expect(retry.isDone()).toBe(true)
   })
 
   it('a failed read is not cached', async () => {
     nock(BASE_URL).get('/api/v2/user_fields').query(true).reply(500, {})
-    await expect(customFields(http, 'user_fields')).rejects.toMatchObject({ status: 500 })
+    await expect(fields.list('user_fields')).rejects.toMatchObject({ status: 500 })
     const retry = userFieldsAnswer('plan')
-    expect(await customFields(http, 'user_fields')).toHaveLength(1)
+    expect(await fields.list('user_fields')).toHaveLength(1)
     expect(retry.isDone()).toBe(true)
   })
 
   it('refreshCustomFields re-reads at most once a minute', async () => {
     userFieldsAnswer('plan')
-    await customFields(http, 'user_fields')
+    await fields.list('user_fields')
     clock += 59 * SECOND
-    expect(await refreshCustomFields(http, 'user_fields')).toBeUndefined()
+    expect(await fields.refresh('user_fields')).toBeUndefined()
     clock += 2 * SECOND
     const refresh = userFieldsAnswer('plan', 'tier')
-    expect((await refreshCustomFields(http, 'user_fields'))?.map((f) => f.key)).toEqual(['plan', 'tier'])
+    expect((await fields.refresh('user_fields'))?.map((f) => f.key)).toEqual(['plan', 'tier'])
     expect(refresh.isDone()).toBe(true)
     clock += 30 * SECOND
-    expect(await refreshCustomFields(http, 'user_fields')).toBeUndefined()
+    expect(await fields.refresh('user_fields')).toBeUndefined()
   })
 
   it('a refresh that failed is not tried again for a minute', async () => {
     userFieldsAnswer('plan')
-    await customFields(http, 'user_fields')
+    await fields.list('user_fields')
     clock += 61 * SECOND
     const failing = nock(BASE_URL).get('/api/v2/user_fields').query(true).reply(503, 'down')
-    await expect(refreshCustomFields(http, 'user_fields')).rejects.toMatchObject({ status: 503 })
+    await expect(fields.refresh('user_fields')).rejects.toMatchObject({ status: 503 })
     expect(failing.isDone()).toBe(true)
     clock += 30 * SECOND
-    expect(await refreshCustomFields(http, 'user_fields')).toBeUndefined()
+    expect(await fields.refresh('user_fields')).toBeUndefined()
     clock += 31 * SECOND
     const refresh = userFieldsAnswer('plan', 'tier')
-    expect((await refreshCustomFields(http, 'user_fields'))?.map((f) => f.key)).toEqual(['plan', 'tier'])
+    expect((await fields.refresh('user_fields'))?.map((f) => f.key)).toEqual(['plan', 'tier'])
     expect(refresh.isDone()).toBe(true)
   })
 
@@ -130,10 +152,22 @@ describe('cached field lists', () => {
       .get('/api/v2/organization_fields')
       .query(true)
       .reply(200, { organization_fields: [field(1, 'region')], meta: { has_more: false } })
-    await customFields(http, 'organization_fields')
-    rememberCreatedField(http, 'organization_fields', field(2, 'url'))
-    rememberCreatedField(http, 'organization_fields', field(2, 'url'))
-    expect((await customFields(http, 'organization_fields')).map((f) => f.key)).toEqual(['region', 'url'])
+    await fields.list('organization_fields')
+    fields.remember('organization_fields', field(2, 'url'))
+    fields.remember('organization_fields', field(2, 'url'))
+    expect((await fields.list('organization_fields')).map((f) => f.key)).toEqual(['region', 'url'])
+  })
+})
+
+describe('refused field creations', () => {
+  it('are remembered for a few minutes, per account and kind, with the reason', () => {
+    const other = fieldListsOf('https://other.zendesk.com', cache)
+    fields.rememberRefused('organization_fields', 'region', 'Zendesk denied access (403)')
+    expect(fields.refused('organization_fields', 'region')).toBe('Zendesk denied access (403)')
+    expect(fields.refused('user_fields', 'region')).toBeUndefined()
+    expect(other.refused('organization_fields', 'region')).toBeUndefined()
+    clock += 5 * MINUTE + 1
+    expect(fields.refused('organization_fields', 'region')).toBeUndefined()
   })
 })
 
@@ -141,28 +175,28 @@ describe('custom traits → user fields', () => {
   it('a trait with no field refreshes the list at most once a minute, then picks up a new field', async () => {
     const logger = capturingLogger()
     userFieldsAnswer('plan')
-    expect(await userFieldValues(http, { plan: 'pro', tier: 'gold' }, logger)).toEqual({ plan: 'pro' })
+    expect(await userFieldValues(fields, { plan: 'pro', tier: 'gold' }, logger)).toEqual({ plan: 'pro' })
     expect(logger.lines.join('\n')).toContain('tier')
 
     clock += 30 * SECOND
-    expect(await userFieldValues(http, { tier: 'gold' }, logger)).toBeUndefined()
+    expect(await userFieldValues(fields, { tier: 'gold' }, logger)).toBeUndefined()
 
     clock += 31 * SECOND
     const refresh = userFieldsAnswer('plan', 'tier')
-    expect(await userFieldValues(http, { tier: 'gold' }, logger)).toEqual({ tier: 'gold' })
+    expect(await userFieldValues(fields, { tier: 'gold' }, logger)).toEqual({ tier: 'gold' })
     expect(refresh.isDone()).toBe(true)
   })
 
   it('matched traits never trigger a refresh', async () => {
     userFieldsAnswer('plan')
-    await userFieldValues(http, { plan: 'pro' })
+    await userFieldValues(fields, { plan: 'pro' })
     clock += 2 * MINUTE
-    expect(await userFieldValues(http, { plan: 'max' })).toEqual({ plan: 'max' })
+    expect(await userFieldValues(fields, { plan: 'max' })).toEqual({ plan: 'max' })
   })
 
   it('sends a trait under the field key it matches: as given, in snake_case or in camelCase', async () => {
     userFieldsAnswer('plan_tier', 'signupSource', 'Region', 'membership_expires')
-    const values = await userFieldValues(http, {
+    const values = await userFieldValues(fields, {
       planTier: 'gold',
       signup_source: 'ads',
       Region: 'EU',
@@ -180,7 +214,7 @@ describe('custom traits → user fields', () => {
     const logger = capturingLogger()
     userFieldsAnswer('email', 'name', 'phone', 'notes', 'tags')
     const values = await userFieldValues(
-      http,
+      fields,
       { email: 'a@example.com', name: 'A', phone: '+1', notes: { nested: true }, tags: ['a', 'b'] },
       logger
     )
@@ -189,8 +223,8 @@ describe('custom traits → user fields', () => {
   })
 
   it('reads no field list when there are no custom traits', async () => {
-    expect(await userFieldValues(http, { email: 'a@example.com', name: 'A' })).toBeUndefined()
-    expect(await userFieldValues(http, undefined)).toBeUndefined()
+    expect(await userFieldValues(fields, { email: 'a@example.com', name: 'A' })).toBeUndefined()
+    expect(await userFieldValues(fields, undefined)).toBeUndefined()
   })
 })
 

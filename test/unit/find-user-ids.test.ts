@@ -1,10 +1,13 @@
 import nock from 'nock'
 import { createRequestClient, PayloadValidationError, RetryableError } from '@segment/actions-core'
 import { ZendeskClient } from '../../src/destinations/zendesk/client'
-import { findUserId, findUserIds, type UserLookup } from '../../src/destinations/zendesk/lookups/users'
+import { findUserIds, type UserLookup } from '../../src/destinations/zendesk/lookups/users'
+import { instanceOf, type Instance } from '../../src/destinations/zendesk/settings/options'
 import { BASE_URL, resetState } from './support'
 
-const client = () => new ZendeskClient(createRequestClient(), { subdomain: 'acme' })
+/** One destination instance per test: its clients share its caches. */
+let instance: Instance
+const client = () => new ZendeskClient(createRequestClient(), { subdomain: 'acme' }, instance)
 
 /** "METHOD path?query" of every request made in the current test, query decoded. */
 const requests: string[] = []
@@ -14,6 +17,7 @@ afterAll(() => nock.enableNetConnect())
 beforeEach(() => {
   nock.cleanAll()
   resetState()
+  instance = instanceOf()
   requests.length = 0
 })
 afterEach(() => expect(nock.pendingMocks()).toEqual([]))
@@ -97,11 +101,11 @@ describe('findUserIds', () => {
     ])
   })
 
-  it('fills the user id cache: the same users cost no request afterwards, for findUserIds and findUserId', async () => {
+  it('fills the user id cache: the same users cost no request afterwards, many together or one alone', async () => {
     showMany({ a: 1, b: 2 })
     await findUserIds(client(), [{ external_id: 'a' }, { external_id: 'b' }])
     expect(ids(await findUserIds(client(), [{ external_id: 'B' }, { external_id: 'a' }]))).toEqual([2, 1])
-    expect(await findUserId(client(), { external_id: 'A' })).toBe(1)
+    expect(await findUserIds(client(), [{ external_id: 'A' }])).toEqual([{ ok: true, id: 1 }])
     expect(requests).toHaveLength(1)
   })
 

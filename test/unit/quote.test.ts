@@ -1,8 +1,6 @@
 import nock from 'nock'
-import { Destination } from '@segment/actions-core'
-import definition from '../../src'
 import { quote } from '../../src/destinations/zendesk/fields/quote'
-import { presetSubscription, resetState, settings } from './support'
+import { destination, presetSubscription, resetState, settings } from './support'
 
 describe('quote', () => {
   it('JSON-quotes short values as they are', () => {
@@ -42,8 +40,7 @@ describe('error messages stay short whatever the input size', () => {
   ]
 
   it.each(cases)('%s rejects a 100 KB value with a message under 1000 characters', async (action, event) => {
-    const destination = new Destination(definition)
-    const error: any = await destination
+    const error: any = await destination()
       .onEvent(event as any, { ...settings, subscriptions: [presetSubscription(action)] } as any)
       .catch((e) => e)
     expect(error.status).toBe(400)

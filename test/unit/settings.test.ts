@@ -1,9 +1,12 @@
 import nock from 'nock'
-import { Destination } from '@segment/actions-core'
-import definition from '../../src'
-import { authorizationHeader, normaliseSubdomain, SettingsError } from '../../src/destinations/zendesk/settings/settings'
-import { routeToSimulator, zendeskOrigin } from '../../src/destinations/zendesk/settings/origin'
-import { BASE_URL, presetSubscription, resetState, settings, watchUnmatchedRequests } from './support'
+import {
+  authorizationHeader,
+  credentialSecrets,
+  normaliseSubdomain,
+  SettingsError
+} from '../../src/destinations/zendesk/settings/settings'
+import { simulatorOrigin, zendeskOrigin } from '../../src/destinations/zendesk/settings/origin'
+import { BASE_URL, destination, presetSubscription, resetState, settings, watchUnmatchedRequests } from './support'
 
 const identify = { type: 'identify', userId: 'u1', traits: { email: 'ada@example.com', name: 'Ada' } } as any
 const basicHeader = `Basic ${Buffer.from('agent@example.com/token:test-token').toString('base64')}`
@@ -15,7 +18,7 @@ function sendIdentify(overrides: Record<string, unknown>) {
   const chosen = Object.fromEntries(
     Object.entries({ subdomain, email, api_token, ...rest }).filter(([, value]) => value !== undefined)
   )
-  return new Destination(definition).onEvent(identify, {
+  return destination().onEvent(identify, {
     ...chosen,
     subscriptions: [presetSubscription('upsertUser')]
   } as any)
@@ -146,14 +149,86 @@ describe('credentials', () => {
   })
 })
 
-describe('testAuthentication', () => {
-  const destination = new Destination(definition)
+describe('credential characters', () => {
+  const basic = (email: string, token: string) => `Basic ${Buffer.from(`${email}/token:${token}`).toString('base64')}`
+  const EDGES = [' ', '\t', '\n', '\r\n', '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', ' \u200B\n']
 
+  it.each(EDGES)('%j around a value is trimmed', (edge) => {
+    expect(authorizationHeader({ subdomain: 'acme', oauth_token: `${edge}oauth-tok${edge}` })).toBe('Bearer oauth-tok')
+    expect(
+      authorizationHeader({
+        subdomain: 'acme',
+        email: `${edge}agent@example.com${edge}`,
+        api_token: `test-token${edge}`
+      })
+    ).toBe(basicHeader)
+  })
+
+  it('a value that is only whitespace and zero-width characters counts as empty', () => {
+    expect(
+      authorizationHeader({
+        subdomain: 'acme',
+        email: 'agent@example.com',
+        api_token: 'test-token',
+        oauth_token: ' \u200B '
+      })
+    ).toBe(basicHeader)
+  })
+
+  const INSIDE: [string, string][] = [
+    ['a space', ' '],
+    ['a newline', '\n'],
+    ['a carriage return', '\r'],
+    ['a tab', '\t'],
+    ['a NUL', '\u0000'],
+    ['DEL', '\u007F'],
+    ['a zero-width space', '\u200B'],
+    ['a byte order mark', '\uFEFF'],
+    ['a non-breaking space', '\u00A0'],
+    ['a Latin-1 letter', 'é'],
+    ['a non-Latin-1 character', '\u2014'],
+    ['an emoji', '\u{1F600}']
+  ]
+  const LABELS = { email: 'Email', api_token: 'API Token', oauth_token: 'OAuth Token' } as const
+
+  describe.each(Object.entries(LABELS))('%s', (key, label) => {
+    it.each(INSIDE)('with %s inside → a settings error naming %s, never the value', (_, character) => {
+      const value = key === 'email' ? `agent${character}x@example.com` : `sekrit${character}value-77`
+      const given =
+        key === 'oauth_token'
+          ? { subdomain: 'acme', oauth_token: value }
+          : { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token', [key]: value }
+      let error: any
+      try {
+        authorizationHeader(given)
+      } catch (e) {
+        error = e
+      }
+      expect(error).toBeInstanceOf(SettingsError)
+      expect(error.status).toBe(400)
+      expect(error.code).toBe('INVALID_SETTINGS')
+      expect(error.message).toContain(`${label} contains a character that cannot be sent`)
+      for (const part of key === 'email' ? ['agent', 'x@example.com'] : ['sekrit', 'value-77']) {
+        expect(error.message).not.toContain(part)
+        expect(error.stack).not.toContain(part)
+      }
+    })
+  })
+
+  it('the secrets kept out of messages are the trimmed tokens and the header value they make', () => {
+    const secrets = credentialSecrets({ subdomain: 'acme', email: 'agent@example.com', api_token: ' test-token\u200B' })
+    expect(secrets).toContain('test-token')
+    expect(secrets).toContain(basic('agent@example.com', 'test-token').replace('Basic ', ''))
+    expect(credentialSecrets({ subdomain: 'acme', oauth_token: '\uFEFFoauth-tok\n' })).toContain('oauth-tok')
+  })
+})
+
+describe('testAuthentication', () => {
   it('succeeds when users/me answers with a real agent', async () => {
     const scope = nock(BASE_URL, { reqheaders: { authorization: basicHeader } })
       .get('/api/v2/users/me')
       .reply(200, { user: { id: 501, role: 'admin', name: 'Agent' } })
-    await expect(destination.testAuthentication(settings)).resolves.toBeUndefined()
+    await expect(destination().testAuthentication(settings)).resolves.toBeUndefined()
     expect(scope.isDone()).toBe(true)
   })
 
@@ -161,54 +236,52 @@ describe('testAuthentication', () => {
     nock(BASE_URL)
       .get('/api/v2/users/me')
       .reply(200, { user: { id: null, name: 'Anonymous user', role: 'end-user' } })
-    await expect(destination.testAuthentication(settings)).rejects.toThrow(/anonymous/)
+    await expect(destination().testAuthentication(settings)).rejects.toThrow(/anonymous/)
   })
 
   it('fails on 401', async () => {
     nock(BASE_URL).get('/api/v2/users/me').reply(401, { error: "Couldn't authenticate you" })
-    await expect(destination.testAuthentication(settings)).rejects.toThrow(/401/)
+    await expect(destination().testAuthentication(settings)).rejects.toThrow(/401/)
   })
 
   it('makes no request for an invalid subdomain', async () => {
-    await expect(destination.testAuthentication({ ...settings, subdomain: 'acme.evil.com' })).rejects.toThrow(
+    await expect(destination().testAuthentication({ ...settings, subdomain: 'acme.evil.com' })).rejects.toThrow(
       /subdomain/
     )
     expect(unmatched.seen).toEqual([])
   })
 })
 
-describe('routeToSimulator', () => {
-  afterEach(() => routeToSimulator(undefined))
-
+describe('the simulator origin (createDestination({ origin }))', () => {
   it.each(['http://127.0.0.1:4010', 'http://localhost:4010/', 'http://[::1]:4010'])(
     'accepts the loopback address %s',
     (address) => {
-      routeToSimulator(address)
-      expect(zendeskOrigin('acme')).toBe(new URL(address).origin)
+      const origin = simulatorOrigin(address)
+      expect(origin).toBe(new URL(address).origin)
+      expect(zendeskOrigin('acme', origin)).toBe(origin)
     }
   )
 
-  it('still validates the subdomain while routed', () => {
-    routeToSimulator('http://127.0.0.1:4010')
-    expect(() => zendeskOrigin('acme.evil.com')).toThrow(SettingsError)
+  it('still validates the subdomain when given a simulator', () => {
+    expect(() => zendeskOrigin('acme.evil.com', simulatorOrigin('http://127.0.0.1:4010'))).toThrow(SettingsError)
   })
 
   it.each([
     'https://127.0.0.1:4010',
+    'https://evil.example.com',
     'http://example.com',
     'http://127.0.0.1.nip.io:4010',
     'http://localhost@evil.com',
     'http://10.0.0.1:4010',
     'http://127.0.0.1:4010/api',
-    'http://127.0.0.1:4010/?x=1'
+    'http://127.0.0.1:4010/?x=1',
+    'not a url'
   ])('rejects %s', (address) => {
-    expect(() => routeToSimulator(address)).toThrow(/loopback/)
-    expect(zendeskOrigin('acme')).toBe(BASE_URL)
+    expect(() => simulatorOrigin(address)).toThrow(/loopback/)
   })
 
-  it('undefined routes back to Zendesk', () => {
-    routeToSimulator('http://127.0.0.1:4010')
-    routeToSimulator(undefined)
+  it('without a simulator, requests go to https://<subdomain>.zendesk.com', () => {
     expect(zendeskOrigin('acme')).toBe(BASE_URL)
+    expect(zendeskOrigin('https://ACME.zendesk.com/agent')).toBe(BASE_URL)
   })
 })

@@ -2,9 +2,8 @@ import nock from 'nock'
 import { createTestEvent, createTestIntegration } from '@segment/actions-core'
 import { generateTestData } from '@segment/action-destinations/dist/lib/test-data'
 import definition from '../../src'
-import { BASE_URL, resetState, settings } from './support'
-
-const testDestination = createTestIntegration(definition)
+import { testDefinition } from '../helpers/destination-state'
+import { BASE_URL, settings } from './support'
 
 /** Plausible Zendesk answers for whatever an action asks: empty lists for lookups, a record for writes. */
 const EMPTY_LOOKUP = {
@@ -50,10 +49,7 @@ function recordWrites(): WriteRequest[] {
 
 beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())
-beforeEach(() => {
-  nock.cleanAll()
-  resetState()
-})
+beforeEach(() => nock.cleanAll())
 
 describe('request bodies from generated test data', () => {
   for (const actionKey of Object.keys(definition.actions)) {
@@ -72,7 +68,8 @@ describe('request bodies from generated test data', () => {
         const writes = recordWrites()
         let error: string | undefined
         try {
-          await testDestination.testAction(actionKey, {
+          // A destination of its own per test: empty caches, test job polling.
+          await createTestIntegration(testDefinition()).testAction(actionKey, {
             event,
             mapping: event.properties,
             settings: { ...generatedSettings, ...settings },

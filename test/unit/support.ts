@@ -1,7 +1,7 @@
 import nock from 'nock'
 import type { Logger } from '@segment/actions-core'
 import definition from '../../src'
-import { resetDestinationState, testSettings } from '../helpers/destination-state'
+import { resetDestinationState, testDestination, testSettings } from '../helpers/destination-state'
 
 /** Shared by the nock unit tests: Zendesk at https://acme.zendesk.com with a short fake API token. */
 export const BASE_URL = 'https://acme.zendesk.com'
@@ -9,6 +9,9 @@ export const settings = testSettings
 
 /** Fresh caches and near-instant job polling, without starting the simulator. */
 export const resetState = resetDestinationState
+
+/** The destination instance of the current test. */
+export const destination = testDestination
 
 export interface CapturingLogger extends Logger {
   lines: string[]

@@ -1,19 +1,19 @@
 import nock from 'nock'
+import { APIError, InvalidAuthenticationError, PayloadValidationError, RetryableError } from '@segment/actions-core'
 import {
-  APIError,
-  Destination,
-  InvalidAuthenticationError,
-  PayloadValidationError,
-  RetryableError
-} from '@segment/actions-core'
-import definition from '../../src'
-import { BASE_URL, capturingLogger, presetSubscription, resetState, settings, watchUnmatchedRequests } from './support'
+  BASE_URL,
+  capturingLogger,
+  destination,
+  presetSubscription,
+  resetState,
+  settings,
+  watchUnmatchedRequests
+} from './support'
 import { jobStatus } from './nock-zendesk'
 
 type Event = Record<string, unknown>
 type Body = Record<string, any>
 
-const destination = new Destination(definition)
 const identify = (traits: Record<string, unknown>, extra: Event = {}): Event => ({
   type: 'identify',
   userId: 'u1',
@@ -31,11 +31,13 @@ function upsertSettings(options: { settings?: Record<string, unknown>; mapping?:
 }
 
 function upsert(event: Event, options: Parameters<typeof upsertSettings>[0] & { logger?: any } = {}) {
-  return destination.onEvent(event as any, upsertSettings(options), { logger: options.logger })
+  return destination().onEvent(event as any, upsertSettings(options), { logger: options.logger })
 }
 
 function upsertBatch(events: Event[], options: Parameters<typeof upsertSettings>[0] = {}) {
-  return destination.onBatch(events as any, upsertSettings(options)).then((results: any[]) => results[0].multistatus)
+  return destination()
+    .onBatch(events as any, upsertSettings(options))
+    .then((results: any[]) => results[0].multistatus)
 }
 
 /** Answers create_or_update and keeps the user object it received. */
@@ -104,13 +106,13 @@ describe('field defaults', () => {
       phone: '+15551234567',
       skip_verify_email: false
     })
-    expect(resultData(results)).toEqual({ id: 42, created: true })
+    expect(resultData(results)).toEqual({ id: 42, status: 'Created' })
     expect(scope.isDone()).toBe(true)
   })
 
-  it('an existing user (200) is reported as not created', async () => {
+  it('an existing user (200) is reported as updated, not created', async () => {
     acceptUpsert(200, { id: 43 })
-    expect(resultData(await upsert(identify({ email: 'ada@example.com' })))).toEqual({ id: 43, created: false })
+    expect(resultData(await upsert(identify({ email: 'ada@example.com' })))).toEqual({ id: 43, status: 'Updated' })
   })
 
   it.each([
@@ -319,15 +321,45 @@ describe('batches: create_or_update_many and its job', () => {
         200,
         jobStatus('V3-abc', 'completed', [
           { index: 0, id: 1, status: 'Created' },
-          { index: 1, id: 2, status: 'Updated' }
+          { index: 1, id: 2, status: 'Updated' },
+          { index: 2, id: 3, status: 'Created' }
         ])
       )
-    const results = await upsertBatch(events(2))
+    const results = await upsertBatch(events(3))
     expect(results.map((r: any) => r.body)).toEqual([
       { id: 1, status: 'Created' },
-      { id: 2, status: 'Updated' }
+      { id: 2, status: 'Updated' },
+      { id: 3, status: 'Created' }
     ])
     expect(nock.isDone()).toBe(true)
+  })
+
+  it('fewer than three users go as one create_or_update each (a job would cost more), with the same results as perform', async () => {
+    const sent: Body[] = []
+    nock(BASE_URL)
+      .post('/api/v2/users/create_or_update', (body) => Boolean(sent.push(body.user)))
+      .reply(201, { user: { id: 7 } })
+      .post('/api/v2/users/create_or_update', (body) => Boolean(sent.push(body.user)))
+      .reply(200, { user: { id: 8 } })
+    const unmatched = watchUnmatchedRequests()
+    const results = await upsertBatch(events(2))
+    unmatched.stop()
+    expect(sent.map((u) => u.external_id)).toEqual(['u0', 'u1'])
+    expect(results.map((r: any) => [r.status, r.body])).toEqual([
+      [200, { id: 7, status: 'Created' }],
+      [200, { id: 8, status: 'Updated' }]
+    ])
+    expect(unmatched.seen).toEqual([])
+  })
+
+  it('a single event costs one request: no job, no field list without custom traits', async () => {
+    const { scope } = acceptUpsert(201, { id: 9 })
+    const unmatched = watchUnmatchedRequests()
+    const results = await upsert(identify({ email: 'ada@example.com' }))
+    unmatched.stop()
+    expect(resultData(results)).toEqual({ id: 9, status: 'Created' })
+    expect(scope.isDone()).toBe(true)
+    expect(unmatched.seen).toEqual([])
   })
 
   it('splits more than 100 users into several calls (150 → 100 + 50)', async () => {
@@ -358,12 +390,12 @@ describe('batches: create_or_update_many and its job', () => {
 
   it('an event without email and userId fails alone with a 400 naming both', async () => {
     const calls = acceptBulk()
-    const batch = events(3)
+    const batch = events(4)
     batch[1] = { type: 'identify', anonymousId: 'a1', traits: { name: 'Nobody' } }
     const results = await upsertBatch(batch)
-    expect(results.map((r: any) => r.status)).toEqual([200, 400, 200])
+    expect(results.map((r: any) => r.status)).toEqual([200, 400, 200, 200])
     expect(results[1].errormessage).toMatch(/email.*external_id|external_id.*email/)
-    expect(calls[0].map((u) => u.external_id)).toEqual(['u0', 'u2'])
+    expect(calls[0].map((u) => u.external_id)).toEqual(['u0', 'u2', 'u3'])
   })
 
   it('a 403 on the bulk call (bulk import off) falls back to one request per user', async () => {
@@ -387,16 +419,16 @@ describe('batches: create_or_update_many and its job', () => {
 
   it('a rate-limited bulk call makes every event of that call retryable with 429', async () => {
     nock(BASE_URL).post('/api/v2/users/create_or_update_many').reply(429, 'Too many', { 'Retry-After': '30' })
-    const results = await upsertBatch(events(2))
-    expect(results.map((r: any) => r.status)).toEqual([429, 429])
+    const results = await upsertBatch(events(3))
+    expect(results.map((r: any) => r.status)).toEqual([429, 429, 429])
     expect(results[0].errormessage).toContain('Retry after 30 s')
   })
 
   it('a job that cannot be followed (401 while polling) gives every event an error, not a failed batch', async () => {
     nock(BASE_URL).post('/api/v2/users/create_or_update_many').reply(200, jobStatus('V3-x', 'queued'))
     nock(BASE_URL).get('/api/v2/job_statuses/V3-x').reply(401, { error: "Couldn't authenticate you" })
-    const results = await upsertBatch(events(2))
-    expect(results.map((r: any) => r.status)).toEqual([401, 401])
+    const results = await upsertBatch(events(3))
+    expect(results.map((r: any) => r.status)).toEqual([401, 401, 401])
   })
 
   it('a failed read of the user field list settles the batch with one request, each event retryable', async () => {
@@ -421,14 +453,18 @@ describe('batches: create_or_update_many and its job', () => {
   it('custom traits in a batch go to existing user fields', async () => {
     userFields('plan')
     const calls = acceptBulk()
-    await upsertBatch([identify({ email: 'a@example.com', plan: 'pro', shoe: 9 }, { userId: 'u0' })])
-    expect(calls[0][0].user_fields).toEqual({ plan: 'pro' })
+    await upsertBatch([
+      identify({ email: 'a@example.com', plan: 'pro', shoe: 9 }, { userId: 'u0' }),
+      identify({ email: 'b@example.com', shoe: 10 }, { userId: 'u1' }),
+      identify({ email: 'c@example.com', plan: 'max' }, { userId: 'u2' })
+    ])
+    expect(calls[0].map((user) => user.user_fields)).toEqual([{ plan: 'pro' }, undefined, { plan: 'max' }])
   })
 })
 
 describe('onDelete', () => {
   const deleteUser = (userId: string | undefined) =>
-    destination.onDelete!({ type: 'delete', userId } as any, settings as any)
+    destination().onDelete!({ type: 'delete', userId } as any, settings as any)
 
   it('finds the user by external_id, then deletes it and removes it permanently', async () => {
     const order: string[] = []

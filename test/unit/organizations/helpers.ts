@@ -1,14 +1,11 @@
 import nock from 'nock'
-import { Destination, type SegmentEvent } from '@segment/actions-core'
-import definition from '../../../src'
-import { presetSubscription, settings } from '../support'
+import { type SegmentEvent } from '@segment/actions-core'
+import { presetSubscription, settings, destination } from '../support'
 
 import { jobStatus, sent, useNockZendesk, zendesk } from '../nock-zendesk'
 
 export { jobStatus, sent, useNockZendesk, zendesk }
 export type { SentRequest } from '../nock-zendesk'
-
-const destination = new Destination(definition)
 
 /** "METHOD path" of every request made, for asserting the exact sequence. */
 export const requestLines = (): string[] => sent.map((r) => `${r.method} ${r.path}`)
@@ -29,7 +26,7 @@ export async function sendEvent(
   event: Partial<SegmentEvent>,
   options: { mapping?: Record<string, unknown>; logger?: any } = {}
 ): Promise<any> {
-  const results = await destination.onEvent(event as SegmentEvent, settingsFor(actionKey, options.mapping), {
+  const results = await destination().onEvent(event as SegmentEvent, settingsFor(actionKey, options.mapping), {
     logger: options.logger
   })
   return results.find((r: any) => r.data !== undefined)?.data
@@ -41,7 +38,7 @@ export async function sendBatch(
   events: Partial<SegmentEvent>[],
   options: { mapping?: Record<string, unknown>; logger?: any } = {}
 ): Promise<any[]> {
-  const results = await destination.onBatch(events as SegmentEvent[], settingsFor(actionKey, options.mapping), {
+  const results = await destination().onBatch(events as SegmentEvent[], settingsFor(actionKey, options.mapping), {
     logger: options.logger
   })
   return (results[0] as any).multistatus

@@ -73,6 +73,22 @@ function acceptMembershipJobs(resultFor: ResultFor = created, times = 1) {
 const members = (count: number, company: Record<string, unknown> = { id: 'a' }) =>
   Array.from({ length: count }, (_, i) => identify(`u${i + 1}`, company))
 
+/** One page of an organization's memberships: these users are members. */
+function organizationMemberships(organizationId: number, userIds: number[]): void {
+  zendesk()
+    .get(`/api/v2/organizations/${organizationId}/organization_memberships`)
+    .query(true)
+    .reply(200, {
+      organization_memberships: userIds.map((userId, i) => ({
+        id: 800 + i,
+        user_id: userId,
+        organization_id: organizationId
+      })),
+      meta: { has_more: false },
+      links: { next: null }
+    })
+}
+
 describe('Update Organization Membership batches: adds in create_many jobs', () => {
   it('a batch of adds costs an organization lookup, a user lookup, one job and its status', async () => {
     organizations(organization(7001, 'a'))
@@ -91,15 +107,15 @@ describe('Update Organization Membership batches: adds in create_many jobs', () 
     ])
   })
 
-  it('fewer than 4 adds are sent as one POST each, which costs less than a job', async () => {
+  it('fewer than 3 adds are sent as one POST each, which costs less than a job', async () => {
     organizations(organization(7001, 'a'))
     users()
     zendesk()
       .post('/api/v2/organization_memberships')
-      .times(3)
+      .times(2)
       .reply(201, (_uri, body: any) => ({ organization_membership: { id: 1, ...body.organization_membership } }))
-    const results = await batch(members(3))
-    expect(results.map((r) => r.body.membership)).toEqual(['added', 'added', 'added'])
+    const results = await batch(members(2))
+    expect(results.map((r) => r.body.membership)).toEqual(['added', 'added'])
     expect(requestLines().filter((line) => line.includes('create_many'))).toEqual([])
   })
 
@@ -112,33 +128,57 @@ describe('Update Organization Membership batches: adds in create_many jobs', () 
     expect(calls.map((items) => items.length)).toEqual([100, 50])
   })
 
-  it('an item refused as a duplicate is already a member; another refusal is sent alone; other failures fail their own event', async () => {
+  it('an item refused with a duplicate code is already a member; another refusal is sent alone; other failures fail their own event', async () => {
     organizations(organization(7001, 'a'))
     users()
     acceptMembershipJobs(
       (_item, index) =>
         [
           { index, id: 900, action: 'create', status: 'Created', success: true },
+          { index, error: 'DuplicateValue', details: 'User has already been taken' },
           { index, error: 'OrganizationMembershipCreateFailed', details: 'User has already been taken' },
           { index, error: 'OrganizationMembershipCreateFailed', details: 'Something unexpected' },
           { index, error: 'InternalError', details: 'Try again later' }
         ][index]
     )
+    // Only the code decides: items whose details merely read like a duplicate are checked against the
+    // organization's memberships (user 53 is listed), and what the list does not show is sent alone.
+    organizationMemberships(7001, [53])
     zendesk()
-      .post('/api/v2/organization_memberships', { organization_membership: { user_id: 53, organization_id: 7001 } })
+      .post('/api/v2/organization_memberships', { organization_membership: { user_id: 54, organization_id: 7001 } })
       .reply(422, recordInvalid('user_id', 'User has already been taken'))
-    const results = await batch(members(4))
+    const results = await batch(members(5))
     expect(results.map((r) => r.body?.membership ?? r.status)).toEqual([
       'added',
       'already a member',
       'already a member',
+      'already a member',
       500
     ])
-    expect(results[3].errormessage).toContain('Try again later')
-    expect(requestLines().filter((line) => line.startsWith('POST'))).toEqual([
+    expect(results[4].errormessage).toContain('Try again later')
+    expect(requestLines().filter((line) => !line.includes('job_statuses'))).toEqual([
+      'GET /api/v2/organizations/show_many?external_ids=a',
+      'GET /api/v2/users/show_many?external_ids=u1,u2,u3,u4,u5',
       'POST /api/v2/organization_memberships/create_many',
+      'GET /api/v2/organizations/7001/organization_memberships?page[size]=100',
       'POST /api/v2/organization_memberships'
     ])
+  })
+
+  it("refused items are sent alone when the organization's memberships cannot be read", async () => {
+    organizations(organization(7001, 'a'))
+    users()
+    acceptMembershipJobs((_item, index) =>
+      index === 0
+        ? { index, error: 'OrganizationMembershipCreateFailed', details: 'User has already been taken' }
+        : { index, id: 900 + index, status: 'Created' }
+    )
+    zendesk().get('/api/v2/organizations/7001/organization_memberships').query(true).reply(403, { error: 'Forbidden' })
+    zendesk()
+      .post('/api/v2/organization_memberships', { organization_membership: { user_id: 51, organization_id: 7001 } })
+      .reply(422, recordInvalid('user_id', 'User has already been taken'))
+    const results = await batch(members(3))
+    expect(results.map((r) => r.body?.membership)).toEqual(['already a member', 'added', 'added'])
   })
 
   it('an item refused because the user is gone is retried alone and ends retryable, naming the user', async () => {
@@ -149,6 +189,7 @@ describe('Update Organization Membership batches: adds in create_many jobs', () 
         ? { index, error: 'OrganizationMembershipCreateFailed', details: 'User cannot be blank' }
         : { index, id: 900 + index, status: 'Created' }
     )
+    organizationMemberships(7001, [])
     zendesk()
       .post('/api/v2/organization_memberships', { organization_membership: { user_id: 51, organization_id: 7001 } })
       .reply(422, recordInvalid('user', 'User cannot be blank', 'BlankValue'))

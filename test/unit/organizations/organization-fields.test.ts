@@ -1,7 +1,10 @@
 import fc from 'fast-check'
 import { PayloadValidationError } from '@segment/actions-core'
-import { clearFieldCache, snakeCase, type CustomField } from '../../../src/destinations/zendesk/client/fields'
+import { errorFromResponse } from '../../../src/destinations/zendesk/client/errors'
+import { FieldListCache, FieldListsApi } from '../../../src/destinations/zendesk/client/field-lists'
 import type { ZendeskHttp } from '../../../src/destinations/zendesk/client/http'
+import type { CustomField } from '../../../src/destinations/zendesk/client/schemas'
+import { snakeCase } from '../../../src/destinations/zendesk/fields/keys'
 import type { NewOrganizationField, OrganizationsApi } from '../../../src/destinations/zendesk/client/organizations'
 import {
   customFieldTraits,
@@ -29,10 +32,25 @@ function account(fields: { key: string; type: string }[], refuse?: (field: NewOr
       return { id: 100 + created.length, key: field.key, type: field.type }
     }
   } as unknown as OrganizationsApi
-  return { http, organizations, created, listed: () => listed }
+  // A cache of its own, as a fresh destination instance has.
+  const client = { fieldLists: new FieldListsApi(http, new FieldListCache()), organizations }
+  return { client, created, listed: () => listed }
 }
 
-beforeEach(() => clearFieldCache())
+/** The error the client throws for a 422 refusing the new field, as Zendesk sends it. */
+const refusal = (field: string, code: string, description: string) =>
+  errorFromResponse(
+    {
+      status: 422,
+      headers: { get: () => null },
+      content: JSON.stringify({
+        error: 'RecordInvalid',
+        description: 'Record validation errors',
+        details: { [field]: [{ error: code, description }] }
+      })
+    },
+    'organization field'
+  )
 
 describe('fieldTypeFor', () => {
   it.each([
@@ -68,33 +86,50 @@ describe('customFieldTraits', () => {
 
 describe('organizationFieldPlans', () => {
   it('a date field gets the calendar date of an ISO timestamp; other types get the value as is', async () => {
-    const { http, organizations } = account([
+    const { client } = account([
       { key: 'renewal', type: 'date' },
       { key: 'note', type: 'text' }
     ])
-    const [plan] = await organizationFieldPlans(http, organizations, [
+    const [plan] = await organizationFieldPlans(client, [
       { renewal: '2025-01-31T23:00:00-05:00', note: '2025-01-31T23:00:00Z' }
     ])
     expect(plan.values).toEqual({ renewal: '2025-01-31', note: '2025-01-31T23:00:00Z' })
   })
 
   it('two traits with the same snake_case key create one field', async () => {
-    const { http, organizations, created } = account([])
-    const plans = await organizationFieldPlans(http, organizations, [{ employeeCount: 5 }, { employee_count: 6 }])
+    const { client, created } = account([])
+    const plans = await organizationFieldPlans(client, [{ employeeCount: 5 }, { employee_count: 6 }])
     expect(created.map((f) => f.key)).toEqual(['employee_count'])
     expect(plans.map((p) => p.values)).toEqual([{ employee_count: 5 }, { employee_count: 6 }])
   })
 
   it('a key Zendesk itself refuses (422 other than "already taken") is reported, the rest sent', async () => {
-    const { http, organizations } = account([], (field) =>
+    const { client } = account([], (field) =>
       field.key === 'reserved'
         ? new PayloadValidationError('Zendesk rejected organization field: Key: is invalid')
         : undefined
     )
-    const [plan] = await organizationFieldPlans(http, organizations, [{ reserved: 'x', plan: 'pro' }])
+    const [plan] = await organizationFieldPlans(client, [{ reserved: 'x', plan: 'pro' }])
     expect(plan.values).toEqual({ plan: 'pro' })
     expect(plan.notSent).toEqual([
       expect.stringMatching(/^reserved \(Zendesk did not create the field: .*Key: is invalid\)$/)
+    ])
+  })
+
+  it('a field created meanwhile (Zendesk refuses its key as a DuplicateValue) counts as created, whatever the wording', async () => {
+    const { client } = account([], (field) =>
+      field.key === 'plan' ? refusal('key', 'DuplicateValue', 'Key: is in use') : undefined
+    )
+    const [plan] = await organizationFieldPlans(client, [{ plan: 'pro' }])
+    expect(plan).toEqual({ values: { plan: 'pro' }, notSent: [] })
+  })
+
+  it('a 422 whose text says "already been taken" about another field than key is reported, not taken as created', async () => {
+    const { client } = account([], () => refusal('title', 'DuplicateValue', 'Title: has already been taken'))
+    const [plan] = await organizationFieldPlans(client, [{ plan: 'pro' }])
+    expect(plan.values).toEqual({})
+    expect(plan.notSent).toEqual([
+      expect.stringMatching(/^plan \(Zendesk did not create the field: .*Title: has already been taken\)$/)
     ])
   })
 
@@ -103,17 +138,17 @@ describe('organizationFieldPlans', () => {
     const forbidden = Object.assign(new Error('Zendesk denied access (403) to organization field "tier"'), {
       status: 403
     })
-    const { http, organizations } = account([], () => (attempts++, forbidden))
-    const first = await organizationFieldPlans(http, organizations, [{ tier: 'gold' }])
-    const second = await organizationFieldPlans(http, organizations, [{ tier: 'silver' }])
+    const { client } = account([], () => (attempts++, forbidden))
+    const first = await organizationFieldPlans(client, [{ tier: 'gold' }])
+    const second = await organizationFieldPlans(client, [{ tier: 'silver' }])
     expect(attempts).toBe(1)
     expect(first[0].notSent).toEqual(second[0].notSent)
     expect(second[0].notSent[0]).toContain('denied access (403)')
   })
 
   it('without custom traits no field list is read', async () => {
-    const { http, organizations, listed } = account([])
-    expect(await organizationFieldPlans(http, organizations, [{}, {}])).toEqual([
+    const { client, listed } = account([])
+    expect(await organizationFieldPlans(client, [{}, {}])).toEqual([
       { values: {}, notSent: [] },
       { values: {}, notSent: [] }
     ])
@@ -122,13 +157,13 @@ describe('organizationFieldPlans', () => {
 
   it('a stale cached list is re-read before creating, so a field an admin just made (camelCase) is used', async () => {
     const fields = [{ key: 'plan', type: 'text' }]
-    const { http, organizations, created, listed } = account(fields)
+    const { client, created, listed } = account(fields)
     const now = Date.now()
     const clock = jest.spyOn(Date, 'now').mockReturnValue(now)
-    await organizationFieldPlans(http, organizations, [{ plan: 'pro' }])
+    await organizationFieldPlans(client, [{ plan: 'pro' }])
     fields.push({ key: 'accountTier', type: 'text' })
     clock.mockReturnValue(now + 2 * 60 * 1000)
-    const [plan] = await organizationFieldPlans(http, organizations, [{ account_tier: 'gold' }])
+    const [plan] = await organizationFieldPlans(client, [{ account_tier: 'gold' }])
     clock.mockRestore()
     expect(listed()).toBe(2)
     expect(created).toEqual([])
@@ -151,9 +186,8 @@ describe('organizationFieldPlans', () => {
     const traitSets = fc.dictionary(fc.string({ minLength: 1, maxLength: 12 }), value, { maxKeys: 6 })
     await fc.assert(
       fc.asyncProperty(traitSets, async (traits) => {
-        clearFieldCache()
-        const { http, organizations } = account([])
-        const [plan] = await organizationFieldPlans(http, organizations, [traits])
+        const { client } = account([])
+        const [plan] = await organizationFieldPlans(client, [traits])
         const reported = new Set(plan.notSent.map((line) => line.replace(/ \([^()]*\)$/, '')))
         for (const key of Object.keys(plan.values)) expect(key).toMatch(/^(?!\d+$)[A-Za-z0-9_]+$/)
         for (const [trait, traitValue] of Object.entries(traits)) {

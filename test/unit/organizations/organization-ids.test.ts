@@ -2,10 +2,11 @@ import nock from 'nock'
 import { createRequestClient, type SegmentEvent } from '@segment/actions-core'
 import { ZendeskClient } from '../../../src/destinations/zendesk/client'
 import {
-  findOrganization,
   findOrganizations,
-  rememberOrganization
+  rememberOrganization,
+  type OrganizationTarget
 } from '../../../src/destinations/zendesk/lookups/organizations'
+import { instanceOf, type Instance } from '../../../src/destinations/zendesk/settings/options'
 import {
   organization,
   recordInvalid,
@@ -19,7 +20,20 @@ import {
 
 useNockZendesk()
 
-const clientFor = (subdomain: string) => new ZendeskClient(createRequestClient(), { subdomain })
+/** One destination instance per test: its clients share its caches, whatever account they write to. */
+let instance: Instance
+beforeEach(() => {
+  instance = instanceOf()
+})
+
+const clientFor = (subdomain: string) => new ZendeskClient(createRequestClient(), { subdomain }, instance)
+
+/** The lookup of one organization, as an event's lookup makes it. */
+async function lookUpOrganization(client: ZendeskClient, externalId: string): Promise<OrganizationTarget> {
+  const found = (await findOrganizations(client, [externalId])).get(externalId.toLowerCase())!
+  if (!found.ok) throw found.error
+  return found.value
+}
 
 const identify = (company: Record<string, unknown>, userId = '12345') =>
   ({ type: 'identify', userId, traits: { company } }) as Partial<SegmentEvent>
@@ -28,14 +42,14 @@ const membership = (event: Partial<SegmentEvent>) => sendEvent('updateOrganizati
 
 const findOrganizationBy = (externalId: string, ...found: unknown[]) =>
   zendesk()
-    .get('/api/v2/organizations/search')
-    .query({ external_id: externalId })
+    .get('/api/v2/organizations/show_many')
+    .query({ external_ids: externalId })
     .reply(200, searchResult(...found))
 
 const findUser = (externalId: string, id: number) =>
   zendesk()
-    .get('/api/v2/users/search')
-    .query({ external_id: externalId })
+    .get('/api/v2/users/show_many')
+    .query({ external_ids: externalId })
     .reply(200, usersFound({ id, external_id: externalId }))
 
 const acceptMembership = (userId: number, organizationId: number) =>
@@ -54,25 +68,25 @@ describe('organization ids are cached by external_id', () => {
     acceptMembership(52, 7001)
     await membership(identify({ id: 'acme' }, 'u1'))
     expect(await membership(identify({ id: 'ACME' }, 'u2'))).toEqual({ organization_id: 7001, membership: 'added' })
-    expect(requestLines().filter((line) => line.includes('organizations/search'))).toHaveLength(1)
+    expect(requestLines().filter((line) => line.includes('organizations/s'))).toHaveLength(1)
   })
 
   it('per account: the same external_id in another account is looked up there', async () => {
     findOrganizationBy('acme', organization(7001, 'acme'))
     nock('https://other.zendesk.com')
-      .get('/api/v2/organizations/search')
-      .query({ external_id: 'acme' })
+      .get('/api/v2/organizations/show_many')
+      .query({ external_ids: 'acme' })
       .reply(200, searchResult(organization(9001, 'acme')))
-    expect((await findOrganization(clientFor('acme'), 'acme')).id).toBe(7001)
-    expect((await findOrganization(clientFor('other'), 'acme')).id).toBe(9001)
-    expect(await findOrganization(clientFor('acme'), 'acme')).toEqual({ externalId: 'acme', id: 7001, cached: true })
+    expect((await lookUpOrganization(clientFor('acme'), 'acme')).id).toBe(7001)
+    expect((await lookUpOrganization(clientFor('other'), 'acme')).id).toBe(9001)
+    expect(await lookUpOrganization(clientFor('acme'), 'acme')).toEqual({ externalId: 'acme', id: 7001, cached: true })
   })
 
   it('an organization that does not exist is not cached: it is looked up again, as it may be created any moment', async () => {
     findOrganizationBy('later')
     findOrganizationBy('later', organization(7005, 'later'))
-    expect((await findOrganization(clientFor('acme'), 'later')).id).toBeUndefined()
-    expect((await findOrganization(clientFor('acme'), 'later')).id).toBe(7005)
+    expect((await lookUpOrganization(clientFor('acme'), 'later')).id).toBeUndefined()
+    expect((await lookUpOrganization(clientFor('acme'), 'later')).id).toBe(7005)
   })
 
   it('a batch lookup asks show_many only for the organizations not cached', async () => {
@@ -94,12 +108,12 @@ describe('organization ids are cached by external_id', () => {
     const clock = jest.spyOn(Date, 'now').mockReturnValue(now)
     try {
       findOrganizationBy('acme', organization(7001, 'acme'))
-      await findOrganization(clientFor('acme'), 'acme')
+      await lookUpOrganization(clientFor('acme'), 'acme')
       clock.mockReturnValue(now + 10 * 60 * 1000 - 1)
-      expect((await findOrganization(clientFor('acme'), 'acme')).cached).toBe(true)
+      expect((await lookUpOrganization(clientFor('acme'), 'acme')).cached).toBe(true)
       clock.mockReturnValue(now + 10 * 60 * 1000 + 1)
       findOrganizationBy('acme', organization(7001, 'acme'))
-      expect((await findOrganization(clientFor('acme'), 'acme')).cached).toBeUndefined()
+      expect((await lookUpOrganization(clientFor('acme'), 'acme')).cached).toBeUndefined()
     } finally {
       clock.mockRestore()
     }
@@ -108,9 +122,9 @@ describe('organization ids are cached by external_id', () => {
   it('is bounded in size: beyond 5,000 organizations the least recently used id is looked up again', async () => {
     const client = clientFor('acme')
     for (let n = 1; n <= 5001; n++) rememberOrganization(client, `org-${n}`, n)
-    expect((await findOrganization(client, 'org-5001')).cached).toBe(true)
+    expect((await lookUpOrganization(client, 'org-5001')).cached).toBe(true)
     findOrganizationBy('org-1', organization(1, 'org-1'))
-    expect((await findOrganization(client, 'org-1')).cached).toBeUndefined()
+    expect((await lookUpOrganization(client, 'org-1')).cached).toBeUndefined()
   })
 
   it('remove: a 404 for a cached id asks Zendesk which organization is current, and removes from that one', async () => {
@@ -163,9 +177,13 @@ describe('organization ids are cached by external_id', () => {
     findUser('12345', 55)
     acceptMembership(55, 7001)
     await membership(identify({ id: 'acme' }))
-    expect(requestLines().filter((line) => line.includes('organizations/search'))).toEqual([])
+    expect(requestLines().filter((line) => line.includes('organizations/s'))).toEqual([])
 
-    findOrganizationBy('acme', organization(7001, 'acme'))
+    // Deleting looks the organization up by itself (a search), whatever the cache holds.
+    zendesk()
+      .get('/api/v2/organizations/search')
+      .query({ external_id: 'acme' })
+      .reply(200, searchResult(organization(7001, 'acme')))
     zendesk().delete('/api/v2/organizations/7001').reply(204)
     await sendEvent('upsertOrganization', { type: 'group', groupId: 'acme', traits: { deleted: true } })
     findOrganizationBy('acme')

@@ -18,6 +18,7 @@ import {
   usersFound,
   zendesk
 } from './helpers'
+import { resetState } from '../support'
 
 useNockZendesk()
 
@@ -27,16 +28,18 @@ const identify = (company: Record<string, unknown>, extra: Record<string, unknow
 const membership = (event: Partial<SegmentEvent>, mapping?: Record<string, unknown>) =>
   sendEvent('updateOrganizationMembership', event, { mapping })
 
+/** The organizations lookup: `show_many`, for one event as for a batch. */
 const findOrganization = (...organizations: unknown[]) =>
   zendesk()
-    .get('/api/v2/organizations/search')
+    .get('/api/v2/organizations/show_many')
     .query(true)
     .reply(200, searchResult(...organizations))
 
+/** The users lookup by external_id: `show_many`, for one event as for a batch. */
 const findUserByExternalId = (externalId: string, ...users: { id: number; external_id?: string }[]) =>
   zendesk()
-    .get('/api/v2/users/search')
-    .query({ external_id: externalId })
+    .get('/api/v2/users/show_many')
+    .query({ external_ids: externalId })
     .reply(200, usersFound(...users))
 
 const findUsersByExternalIds = (externalIds: string, ...users: { id: number; external_id?: string }[]) =>
@@ -52,6 +55,13 @@ const acceptMembership = (userId: number, organizationId: number) =>
     })
     .reply(201, { organization_membership: { id: 1, user_id: userId, organization_id: organizationId } })
 
+/** Organization 7001 and user 55 found, and the membership POST answered 422 with `body`. */
+function refusedMembership(body: nock.Body) {
+  findOrganization(organization(7001, '6789'))
+  findUserByExternalId('12345', { id: 55, external_id: '12345' })
+  zendesk().post('/api/v2/organization_memberships').reply(422, body)
+}
+
 describe('add: identify with traits.company.id', () => {
   it('seed example: finds the organization by external_id and the user by userId, then adds the membership', async () => {
     findOrganization(organization(7001, '6789'))
@@ -59,8 +69,8 @@ describe('add: identify with traits.company.id', () => {
     acceptMembership(55, 7001)
     expect(await membership(identify({ id: '6789' }))).toEqual({ organization_id: 7001, membership: 'added' })
     expect(requestLines()).toEqual([
-      'GET /api/v2/organizations/search?external_id=6789',
-      'GET /api/v2/users/search?external_id=12345',
+      'GET /api/v2/organizations/show_many?external_ids=6789',
+      'GET /api/v2/users/show_many?external_ids=12345',
       'POST /api/v2/organization_memberships'
     ])
     expect(sent).toMatchSnapshot()
@@ -68,8 +78,8 @@ describe('add: identify with traits.company.id', () => {
 
   it('a numeric company.id is the external_id as text', async () => {
     zendesk()
-      .get('/api/v2/organizations/search')
-      .query({ external_id: '6789' })
+      .get('/api/v2/organizations/show_many')
+      .query({ external_ids: '6789' })
       .reply(200, searchResult(organization(7001, '6789')))
     findUserByExternalId('12345', { id: 55, external_id: '12345' })
     acceptMembership(55, 7001)
@@ -105,19 +115,19 @@ describe('add: identify with traits.company.id', () => {
     expect((await membership(identify({ id: '6789' }))).membership).toBe('already a member')
   })
 
-  it("a 422 in other words for a non-member stays a 400 with Zendesk's message", async () => {
-    findOrganization(organization(7001, '6789'))
-    findUserByExternalId('12345', { id: 55, external_id: '12345' })
-    zendesk()
-      .post('/api/v2/organization_memberships')
-      .reply(422, recordInvalid('base', 'Something unexpected', 'Unknown'))
+  // The wording never decides: "already been taken" without a duplicate code is checked like any other 422.
+  it.each([
+    ['Something unexpected', 'Unknown'],
+    ['User has already been taken', 'InvalidValue']
+  ])("a 422 in other words (%j, code %s) for a non-member stays a 400 with Zendesk's message", async (said, code) => {
+    refusedMembership(recordInvalid('base', said, code))
     zendesk()
       .get('/api/v2/users/55/organization_memberships')
       .query(true)
       .reply(200, { organization_memberships: [], meta: { has_more: false } })
     const error = await membership(identify({ id: '6789' })).catch((e) => e)
     expect(error).toBeInstanceOf(PayloadValidationError)
-    expect(error.message).toContain('Something unexpected')
+    expect(error.message).toContain(said)
   })
 
   it('a user that does not exist yet → RetryableError naming the user', async () => {
@@ -161,7 +171,7 @@ describe('add: identify with traits.company.id', () => {
     acceptMembership(77, 7001)
     await membership(identify({ id: '6789' }, { context: { zendesk_user_id: '77' } }))
     expect(requestLines()).toEqual([
-      'GET /api/v2/organizations/search?external_id=6789',
+      'GET /api/v2/organizations/show_many?external_ids=6789',
       'POST /api/v2/organization_memberships'
     ])
   })
@@ -179,7 +189,7 @@ describe('add: identify with traits.company.id', () => {
     expect((await membership(event)).membership).toBe('added')
   })
 
-  it('the user lookup is cached: a second event for the same user searches only the organization', async () => {
+  it('the user lookup is cached: a second event for the same user looks up only the organization', async () => {
     findOrganization(organization(7001, 'a'))
     findUserByExternalId('12345', { id: 55, external_id: '12345' })
     acceptMembership(55, 7001)
@@ -187,7 +197,79 @@ describe('add: identify with traits.company.id', () => {
     acceptMembership(55, 7002)
     await membership(identify({ id: 'a' }))
     await membership(identify({ id: 'b' }))
-    expect(requestLines().filter((line) => line.includes('users/search'))).toHaveLength(1)
+    expect(requestLines().filter((line) => line.includes('/users/'))).toHaveLength(1)
+    expect(requestLines().filter((line) => line.includes('/organizations/show_many'))).toHaveLength(2)
+  })
+})
+
+describe("Zendesk's refusals are read by their codes and fields, never their wording", () => {
+  it('a duplicate error code at the top of the refusal is already a member, without a membership lookup', async () => {
+    refusedMembership({ error: 'RecordNotUnique', description: 'Membership exists' })
+    expect((await membership(identify({ id: '6789' }))).membership).toBe('already a member')
+    expect(sent).toHaveLength(3)
+  })
+
+  it('a refusal on organization_id is a missing organization: retryable, naming it', async () => {
+    refusedMembership(recordInvalid('organization_id', 'Organization is invalid', 'InvalidValue'))
+    const error = await membership(identify({ id: '6789' })).catch((e) => e)
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.message).toContain('Zendesk has no organization with external_id "6789" yet')
+    expect(error.message).not.toContain('user with')
+  })
+
+  it('a refusal on user_id is a missing user: retryable, naming it, and the user is looked up again next time', async () => {
+    refusedMembership(recordInvalid('user_id', 'User is invalid', 'InvalidValue'))
+    const error = await membership(identify({ id: '6789' })).catch((e) => e)
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(error.message).toContain('Zendesk has no user with external_id "12345" yet')
+    expect(error.message).not.toContain('organization with')
+
+    findUserByExternalId('12345', { id: 56, external_id: '12345' })
+    acceptMembership(56, 7001)
+    expect(await membership(identify({ id: '6789' }))).toEqual({ organization_id: 7001, membership: 'added' })
+  })
+})
+
+describe('perform and performBatch run the same pipeline', () => {
+  const batchOfOne = async (event: Partial<SegmentEvent>) =>
+    (await sendBatch('updateOrganizationMembership', [event]))[0]
+
+  /** Runs `scenario` for one event, then again on a fresh instance for a batch of that one event. */
+  async function bothWays(event: Partial<SegmentEvent>, scenario: () => void) {
+    scenario()
+    const single = await membership(event).then(
+      (data) => ({ ok: true, data }),
+      (error) => ({ ok: false, error })
+    )
+    const singleRequests = requestLines()
+    resetState()
+    sent.length = 0
+    scenario()
+    const batched = await batchOfOne(event)
+    return { single, singleRequests, batched, batchRequests: requestLines() }
+  }
+
+  it('an add: the same result and the same requests', async () => {
+    const { single, singleRequests, batched, batchRequests } = await bothWays(identify({ id: '6789' }), () => {
+      findOrganization(organization(7001, '6789'))
+      findUserByExternalId('12345', { id: 55, external_id: '12345' })
+      acceptMembership(55, 7001)
+    })
+    expect(single).toEqual({ ok: true, data: { organization_id: 7001, membership: 'added' } })
+    expect(batched).toMatchObject({ status: 200, body: { organization_id: 7001, membership: 'added' } })
+    expect(batchRequests).toEqual(singleRequests)
+    expect(singleRequests).toHaveLength(3)
+  })
+
+  it('an add for a user Zendesk does not have yet: the same error', async () => {
+    const { single, batched, batchRequests, singleRequests } = await bothWays(identify({ id: '6789' }), () => {
+      findOrganization(organization(7001, '6789'))
+      findUserByExternalId('12345')
+    })
+    const error = (single as { error: RetryableError }).error
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(batched).toMatchObject({ status: error.status, errormessage: error.message })
+    expect(batchRequests).toEqual(singleRequests)
   })
 })
 
@@ -290,7 +372,7 @@ describe('every Zendesk failure surfaces as its error class with a status', () =
   })
 
   it('429 on the organization lookup is retryable and names the organization', async () => {
-    zendesk().get('/api/v2/organizations/search').query(true).reply(429, 'Slow down', { 'Retry-After': '3' })
+    zendesk().get('/api/v2/organizations/show_many').query(true).reply(429, 'Slow down', { 'Retry-After': '3' })
     const error = await membership(identify({ id: '6789' })).catch((e) => e)
     expect(error).toBeInstanceOf(RetryableError)
     expect(error.status).toBe(429)

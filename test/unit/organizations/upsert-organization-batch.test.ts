@@ -50,11 +50,30 @@ function acceptJob(method: 'post' | 'put', path: string, resultFor: ResultFor) {
 const acceptCreateMany = (resultFor: ResultFor = (_, index) => ({ index, id: 8000 + index, status: 'Created' })) =>
   acceptJob('post', '/api/v2/organizations/create_many', resultFor)
 
+/** create_many whose job refuses the item at `failed` with this error code and details, and creates the others. */
+const acceptCreateManyBut = (failed: number, error: string, details: string) =>
+  acceptCreateMany((_, index) =>
+    index === failed ? { index, error, details } : { index, id: 8000 + index, status: 'Created' }
+  )
+
 const acceptUpdateMany = (
   resultFor: ResultFor = (item, index) => ({ index, id: item.id, action: 'update', status: 'Updated', success: true })
 ) => acceptJob('put', '/api/v2/organizations/update_many', resultFor)
 
 const ok = (body: Record<string, unknown>) => expect.objectContaining({ status: 200, body })
+
+/** `organizations/create_or_update` answering `status` with ids firstId, firstId + 1, …; returns the organizations sent. */
+function acceptCreateOrUpdate(times = 1, firstId = 8000, status = 201) {
+  const bodies: any[] = []
+  zendesk()
+    .post('/api/v2/organizations/create_or_update')
+    .times(times)
+    .reply(status, (_uri, body: any) => {
+      bodies.push(body.organization)
+      return { organization: { id: firstId + bodies.length - 1, ...body.organization } }
+    })
+  return bodies
+}
 
 describe('batch: one lookup, then create_many and update_many jobs', () => {
   it('creates the new organizations, updates the existing ones by id, and reports each event', async () => {
@@ -88,56 +107,63 @@ describe('batch: one lookup, then create_many and update_many jobs', () => {
     expect(sent.filter((r) => r.method !== 'GET')).toMatchSnapshot()
   })
 
+  it('fewer than three organizations in a round go as one create_or_update each: no lookup, no job', async () => {
+    zendesk()
+      .post('/api/v2/organizations/create_or_update')
+      .times(2)
+      .reply((_uri, body: any) =>
+        body.organization.external_id === 'old'
+          ? [200, { organization: organization(7001, 'old') }]
+          : [201, { organization: organization(8000, 'new') }]
+      )
+    const results = await batch([group('new', { name: 'New' }), group('old', { name: 'Old' })])
+    expect(requestLines()).toEqual([
+      'POST /api/v2/organizations/create_or_update',
+      'POST /api/v2/organizations/create_or_update'
+    ])
+    expect(results).toEqual([ok({ id: 8000, status: 'Created' }), ok({ id: 7001, status: 'Updated' })])
+  })
+
   it('two events for the same groupId in one batch make one organization (merged in order)', async () => {
     organizationFields({ key: 'plan' }, { key: 'seats', type: 'integer' })
-    showMany()
-    const created = acceptCreateMany()
+    // One organization: one create_or_update, no lookup or job.
+    const created = acceptCreateOrUpdate()
     const results = await batch([
       group('acme', { name: 'Acme', notes: 'first', plan: 'free', seats: 3 }),
       group('ACME', { notes: 'second', details: 'Main St', plan: null })
     ])
     expect(created).toEqual([
-      [
-        {
-          external_id: 'ACME',
-          name: 'Acme',
-          notes: 'second',
-          details: 'Main St',
-          organization_fields: { plan: null, seats: 3 }
-        }
-      ]
+      {
+        external_id: 'ACME',
+        name: 'Acme',
+        notes: 'second',
+        details: 'Main St',
+        organization_fields: { plan: null, seats: 3 }
+      }
     ])
     expect(results).toEqual([ok({ id: 8000, status: 'Created' }), ok({ id: 8000, status: 'Created' })])
   })
 
   it('a delete between upserts of one organization keeps the order: upsert, delete, upsert again', async () => {
-    showMany()
-    acceptCreateMany()
+    acceptCreateOrUpdate()
     zendesk()
       .get('/api/v2/organizations/search')
       .query(true)
       .reply(200, searchResult(organization(8000, 'acme')))
     zendesk().delete('/api/v2/organizations/8000').reply(204)
-    zendesk().get('/api/v2/organizations/show_many').query(true).reply(200, searchResult())
-    const second = acceptJob('post', '/api/v2/organizations/create_many', (_, index) => ({
-      index,
-      id: 8100,
-      status: 'Created'
-    }))
+    const second = acceptCreateOrUpdate(1, 8100)
     const results = await batch([
       group('acme', { name: 'Acme' }),
       group('acme', { deleted: true }),
       group('acme', { name: 'Acme Reborn' })
     ])
     expect(requestLines().filter((line) => !line.includes('job_statuses'))).toEqual([
-      'GET /api/v2/organizations/show_many?external_ids=acme',
-      'POST /api/v2/organizations/create_many',
+      'POST /api/v2/organizations/create_or_update',
       'GET /api/v2/organizations/search?external_id=acme',
       'DELETE /api/v2/organizations/8000',
-      'GET /api/v2/organizations/show_many?external_ids=acme',
-      'POST /api/v2/organizations/create_many'
+      'POST /api/v2/organizations/create_or_update'
     ])
-    expect(second).toEqual([[{ external_id: 'acme', name: 'Acme Reborn' }]])
+    expect(second).toEqual([{ external_id: 'acme', name: 'Acme Reborn' }])
     expect(results).toEqual([
       ok({ id: 8000, status: 'Created' }),
       ok({ id: 8000, status: 'Deleted' }),
@@ -147,43 +173,80 @@ describe('batch: one lookup, then create_many and update_many jobs', () => {
 
   it('an item the job failed gets its own error; the others succeed', async () => {
     showMany()
-    acceptCreateMany((_, index) =>
-      index === 1
-        ? { index, error: 'OrganizationCreateFailed', details: 'Domain names: bad is invalid' }
-        : { index, id: 8000 + index, status: 'Created' }
-    )
-    const results = await batch([group('a', { name: 'A' }), group('b', { name: 'B', domainNames: 'bad' })])
+    acceptCreateManyBut(1, 'OrganizationCreateFailed', 'Domain names: bad is invalid')
+    // The item's error code does not say what was refused: create_or_update answers for it alone.
+    zendesk()
+      .post('/api/v2/organizations/create_or_update', {
+        organization: { external_id: 'b', name: 'B', domain_names: ['bad'] }
+      })
+      .reply(422, recordInvalid('domain_names', 'Domain names: bad is invalid', 'InvalidValue'))
+    const results = await batch([
+      group('a', { name: 'A' }),
+      group('b', { name: 'B', domainNames: 'bad' }),
+      group('c', { name: 'C' })
+    ])
     expect(results[0]).toEqual(ok({ id: 8000, status: 'Created' }))
     expect(results[1]).toMatchObject({
       status: 400,
       errormessage: expect.stringContaining('Domain names: bad is invalid')
     })
+    expect(results[2]).toEqual(ok({ id: 8002, status: 'Created' }))
+  })
+
+  it('an item that failed for a passing reason (a retryable job item code) is not sent again alone: it is retryable', async () => {
+    showMany()
+    acceptCreateManyBut(1, 'InternalError', 'Try again later')
+    const results = await batch([group('a', { name: 'A' }), group('b', { name: 'B' }), group('c', { name: 'C' })])
+    expect(results.map((r) => r.status)).toEqual([200, 500, 200])
+    expect(results[1].errormessage).toContain('Try again later')
+    expect(requestLines()).not.toContain('POST /api/v2/organizations/create_or_update')
+  })
+
+  it('an update item whose organization was deleted meanwhile (RecordNotFound) is sent again with create_or_update', async () => {
+    showMany(...['x', 'y', 'z'].map((id, i) => organization(7001 + i, id)))
+    acceptUpdateMany((item, index) =>
+      index === 2
+        ? { index, id: item.id, action: 'update', success: false, error: 'RecordNotFound', details: 'Not found' }
+        : { index, id: item.id, action: 'update', status: 'Updated', success: true }
+    )
+    zendesk()
+      .post('/api/v2/organizations/create_or_update', { organization: { external_id: 'z', name: 'Z' } })
+      .reply(201, { organization: organization(7100, 'z') })
+    const results = await batch([group('x', { name: 'X' }), group('y', { name: 'Y' }), group('z', { name: 'Z' })])
+    expect(results).toEqual([
+      ok({ id: 7001, status: 'Updated' }),
+      ok({ id: 7002, status: 'Updated' }),
+      ok({ id: 7100, status: 'Created' })
+    ])
   })
 
   it('an external_id taken meanwhile (create item refused) is sent again with create_or_update', async () => {
     showMany()
-    acceptCreateMany((_, index) => ({
-      index,
-      error: 'OrganizationCreateFailed',
-      details: 'External: race has already been taken'
-    }))
+    acceptCreateManyBut(0, 'OrganizationCreateFailed', 'External: race has already been taken')
     zendesk()
       .post('/api/v2/organizations/create_or_update', { organization: { external_id: 'race', name: 'Race' } })
       .reply(200, { organization: organization(7005, 'race') })
-    expect(await batch([group('race', { name: 'Race' })])).toEqual([ok({ id: 7005, status: 'Updated' })])
+    expect(
+      await batch([group('race', { name: 'Race' }), group('b', { name: 'B' }), group('c', { name: 'C' })])
+    ).toEqual([
+      ok({ id: 7005, status: 'Updated' }),
+      ok({ id: 8001, status: 'Created' }),
+      ok({ id: 8002, status: 'Created' })
+    ])
   })
 
   it("a name taken by another organization → that event fails with Zendesk's message as a 400", async () => {
     showMany()
-    acceptCreateMany((_, index) => ({
-      index,
-      error: 'OrganizationCreateFailed',
-      details: 'Name: Acme has already been taken'
-    }))
+    acceptCreateManyBut(0, 'OrganizationCreateFailed', 'Name: Acme has already been taken')
     zendesk()
       .post('/api/v2/organizations/create_or_update')
       .reply(422, recordInvalid('name', 'Name: Acme has already been taken'))
-    const [result] = await batch([group('acme-2', { name: 'Acme' })])
+    const [result, ...others] = await batch([
+      group('acme-2', { name: 'Acme' }),
+      group('b', { name: 'B' }),
+      group('c', { name: 'C' })
+    ])
+    expect(others).toEqual([ok({ id: 8001, status: 'Created' }), ok({ id: 8002, status: 'Created' })])
     expect(result).toMatchObject({
       status: 400,
       errormessage: expect.stringContaining('Name: Acme has already been taken')
@@ -191,8 +254,7 @@ describe('batch: one lookup, then create_many and update_many jobs', () => {
   })
 
   it('an event without groupId fails alone with a 400; the others are sent', async () => {
-    showMany()
-    acceptCreateMany()
+    acceptCreateOrUpdate()
     const results = await batch([group('  ', { name: 'Blank' }), group('ok', { name: 'OK' })])
     expect(results[0]).toMatchObject({
       status: 400,
@@ -234,29 +296,35 @@ describe('batch: one lookup, then create_many and update_many jobs', () => {
   it('a 403 on the bulk call falls back to one create_or_update per organization', async () => {
     showMany()
     zendesk().post('/api/v2/organizations/create_many').reply(403, { error: 'Forbidden', description: 'No bulk' })
+    const ids: Record<string, number> = { A: 1, B: 2, C: 3 }
     zendesk()
       .post('/api/v2/organizations/create_or_update')
-      .times(2)
-      .reply(201, (_uri, body: any) => ({ organization: { id: body.organization.name === 'A' ? 1 : 2 } }))
-    expect(await batch([group('a', { name: 'A' }), group('b', { name: 'B' })])).toEqual([
+      .times(3)
+      .reply(201, (_uri, body: any) => ({ organization: { id: ids[body.organization.name] } }))
+    expect(await batch([group('a', { name: 'A' }), group('b', { name: 'B' }), group('c', { name: 'C' })])).toEqual([
       ok({ id: 1, status: 'Created' }),
-      ok({ id: 2, status: 'Created' })
+      ok({ id: 2, status: 'Created' }),
+      ok({ id: 3, status: 'Created' })
     ])
   })
 
   it('a rate-limited lookup makes every event of the batch retryable with 429, none delivered', async () => {
     zendesk().get('/api/v2/organizations/show_many').query(true).reply(429, 'Slow down', { 'Retry-After': '9' })
-    const results = await batch([group('a', { name: 'A' }), group('b', { name: 'B' })])
-    expect(results.map((r) => r.status)).toEqual([429, 429])
+    const results = await batch([group('a', { name: 'A' }), group('b', { name: 'B' }), group('c', { name: 'C' })])
+    expect(results.map((r) => r.status)).toEqual([429, 429, 429])
     expect(results[0].errormessage).toContain('Retry after 9 s')
   })
 
   it('a failing bulk call (500) fails only the events of that call', async () => {
-    showMany(organization(7001, 'old'))
+    showMany(organization(7001, 'old'), organization(7002, 'older'))
     zendesk().post('/api/v2/organizations/create_many').reply(500, { error: 'Oops' })
     acceptUpdateMany()
-    const results = await batch([group('new', { name: 'New' }), group('old', { name: 'Old' })])
-    expect(results.map((r) => r.status)).toEqual([500, 200])
+    const results = await batch([
+      group('new', { name: 'New' }),
+      group('old', { name: 'Old' }),
+      group('older', { name: 'Older' })
+    ])
+    expect(results.map((r) => r.status)).toEqual([500, 200, 200])
   })
 
   it('custom fields missing for any event are created once for the whole batch', async () => {
@@ -266,15 +334,22 @@ describe('batch: one lookup, then create_many and update_many jobs', () => {
       .reply(201, (_uri, body: any) => ({ organization_field: { id: 900, ...body.organization_field } }))
     showMany()
     const created = acceptCreateMany()
-    await batch([group('a', { name: 'A', plan: 'pro' }), group('b', { name: 'B', plan: 'free' })])
-    expect(created[0].map((o: any) => o.organization_fields)).toEqual([{ plan: 'pro' }, { plan: 'free' }])
+    await batch([
+      group('a', { name: 'A', plan: 'pro' }),
+      group('b', { name: 'B', plan: 'free' }),
+      group('c', { name: 'C', plan: 'gold' })
+    ])
+    expect(created[0].map((o: any) => o.organization_fields)).toEqual([
+      { plan: 'pro' },
+      { plan: 'free' },
+      { plan: 'gold' }
+    ])
   })
 })
 
 describe('batch: memberships and deletes', () => {
   it('adds each userId as a member once the organization exists; a missing user fails only its event', async () => {
-    showMany()
-    acceptCreateMany()
+    acceptCreateOrUpdate(2)
     zendesk()
       .get('/api/v2/users/show_many')
       .query({ external_ids: 'u1,ghost' })
@@ -319,6 +394,15 @@ describe('batch: memberships and deletes', () => {
           { index: 3, error: 'InternalError', details: 'Try again later' }
         ])
       )
+    // A job item's code does not say it was a duplicate: the organization's memberships do not list the user
+    // either, so that membership is asked for alone, and Zendesk's DuplicateValue answer makes it 'already a member'.
+    zendesk()
+      .get('/api/v2/organizations/8001/organization_memberships')
+      .query(true)
+      .reply(200, { organization_memberships: [], meta: { has_more: false }, links: { next: null } })
+    zendesk()
+      .post('/api/v2/organization_memberships', { organization_membership: { user_id: 52, organization_id: 8001 } })
+      .reply(422, recordInvalid('user_id', 'User has already been taken'))
     const results = await batch(['a', 'b', 'c', 'd'].map((id, i) => group(id, { name: id }, { userId: `u${i + 1}` })))
     expect(memberships).toEqual([51, 52, 53, 54].map((user_id, i) => ({ user_id, organization_id: 8000 + i })))
     expect(results.slice(0, 3).map((r) => r.body)).toEqual([

@@ -6,7 +6,7 @@ import {
   RetryableError,
   type SegmentEvent
 } from '@segment/actions-core'
-import { capturingLogger } from '../support'
+import { capturingLogger, resetState } from '../support'
 import {
   acceptFieldCreation,
   organization,
@@ -14,6 +14,7 @@ import {
   recordInvalid,
   requestLines,
   searchResult,
+  sendBatch,
   sendEvent,
   sent,
   useNockZendesk,
@@ -246,8 +247,9 @@ describe('traits.deleted: true', () => {
 })
 
 describe('group with userId: the user becomes a member', () => {
+  // One reference is looked up as a batch of one: users/show_many, one request as users/search was.
   const findUser = (users: ReturnType<typeof usersFound>) =>
-    zendesk().get('/api/v2/users/search').query({ external_id: '1234' }).reply(200, users)
+    zendesk().get('/api/v2/users/show_many').query({ external_ids: '1234' }).reply(200, users)
 
   it('seed example with userId: upserts, then adds the membership', async () => {
     organizationFields({ key: 'url' })
@@ -286,7 +288,7 @@ describe('group with userId: the user becomes a member', () => {
     expect(error.message).toContain('user with external_id "1234"')
     expect(requestLines()).toEqual([
       'POST /api/v2/organizations/create_or_update',
-      'GET /api/v2/users/search?external_id=1234'
+      'GET /api/v2/users/show_many?external_ids=1234'
     ])
   })
 
@@ -366,5 +368,56 @@ describe('every Zendesk failure surfaces as its error class with a status', () =
     if (status === 429) expect(error.message).toContain('Retry after 27 s')
     if (status !== 401) expect(error.message).toContain('organization with external_id "xyz999"')
     expect(error.message).not.toContain('test-token')
+  })
+})
+
+describe('onEvent and onBatch run the same pipeline', () => {
+  /** Answers one event's requests: the field list, create_or_update, the member's lookup and the membership. */
+  function answerOneEvent(membership: 'added' | 'missing user') {
+    organizationFields({ key: 'plan' })
+    acceptUpsert()
+    zendesk()
+      .get('/api/v2/users/show_many')
+      .query({ external_ids: '1234' })
+      .reply(200, membership === 'added' ? usersFound({ id: 55, external_id: '1234' }) : usersFound())
+    if (membership === 'added') {
+      zendesk()
+        .post('/api/v2/organization_memberships')
+        .reply(201, { organization_membership: { id: 1, user_id: 55, organization_id: 7001 } })
+    }
+  }
+
+  /** The event sent alone and then, on a fresh destination instance, as a batch of one. */
+  async function bothWays(membership: 'added' | 'missing user') {
+    const event = group({ name: 'Acme', plan: 'pro' }, { userId: '1234' })
+    answerOneEvent(membership)
+    const single = await upsert(event).catch((error) => error)
+    const singleRequests = [...sent]
+    resetState()
+    sent.length = 0
+    answerOneEvent(membership)
+    const [batched] = await sendBatch('upsertOrganization', [event])
+    return { single, singleRequests, batched }
+  }
+
+  it('a batch of one makes the requests of the single event and gives its result', async () => {
+    const { single, singleRequests, batched } = await bothWays('added')
+    expect(single).toEqual({ id: 7001, status: 'Created', membership: 'added' })
+    expect(batched).toEqual(expect.objectContaining({ status: 200, body: single }))
+    expect(sent).toEqual(singleRequests)
+    expect(requestLines()).toEqual([
+      'GET /api/v2/organization_fields?page[size]=100',
+      'POST /api/v2/organizations/create_or_update',
+      'GET /api/v2/users/show_many?external_ids=1234',
+      'POST /api/v2/organization_memberships'
+    ])
+  })
+
+  it('the single event throws the error the batch reports for it', async () => {
+    const { single, singleRequests, batched } = await bothWays('missing user')
+    expect(single).toBeInstanceOf(RetryableError)
+    expect(batched).toMatchObject({ status: single.status, errormessage: single.message })
+    expect(single.message).toContain('organization with external_id "xyz999" was created, but:')
+    expect(sent).toEqual(singleRequests)
   })
 })

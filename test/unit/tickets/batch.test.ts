@@ -55,15 +55,17 @@ describe('Create Ticket batches', () => {
     ticketsWithExternalId('m-new')
     ticketsWithExternalId('m-old', [{ id: 50, external_id: 'm-old', created_at: '2024-05-01T10:00:00Z' }])
     ticketsWithExternalId('m-other')
+    ticketsWithExternalId('m-third')
     const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
     const results = await runBatch('createTicket', [
       ticketCreated('m-new'),
       ticketCreated('m-old'),
       ticketCreated('m-new', { subject: 'A repeat' }),
-      ticketCreated('m-other', { priority: 'high' })
+      ticketCreated('m-other', { priority: 'high' }),
+      ticketCreated('m-third')
     ])
-    expect(calls.map((tickets) => tickets.map((t) => t.external_id))).toEqual([['m-new', 'm-other']])
-    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200])
+    expect(calls.map((tickets) => tickets.map((t) => t.external_id))).toEqual([['m-new', 'm-other', 'm-third']])
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
     expect(results.map((r) => r.body)).toEqual([
       { id: 900, external_id: 'm-new', created: true },
       {
@@ -79,7 +81,39 @@ describe('Create Ticket batches', () => {
         message:
           'An earlier event of this batch with external_id "m-new" created ticket 900, so no second ticket was created.'
       },
-      { id: 901, external_id: 'm-other', created: true }
+      { id: 901, external_id: 'm-other', created: true },
+      { id: 902, external_id: 'm-third', created: true }
+    ])
+  })
+
+  it('one or two new tickets go as one POST tickets each, not as a job (a submission and a poll)', async () => {
+    noDuplicates()
+    zendesk()
+      .post('/api/v2/tickets')
+      .times(2)
+      .reply(201, (_uri, body: any) => ({ ticket: { id: body.ticket.external_id === 'm-1' ? 701 : 702 } }))
+    const results = await runBatch('createTicket', [
+      ticketCreated('m-1'),
+      ticketCreated('m-2'),
+      ticketCreated('m-1', { subject: 'A repeat' })
+    ])
+    expect(sent.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
+      'GET /api/v2/tickets',
+      'GET /api/v2/tickets',
+      'POST /api/v2/tickets',
+      'POST /api/v2/tickets'
+    ])
+    expect(bodiesOf('POST', '/api/v2/tickets').map((b) => b.ticket.external_id)).toEqual(['m-1', 'm-2'])
+    expect(results.map((r) => r.body)).toEqual([
+      { id: 701, external_id: 'm-1', created: true },
+      { id: 702, external_id: 'm-2', created: true },
+      {
+        id: 701,
+        external_id: 'm-1',
+        created: false,
+        message:
+          'An earlier event of this batch with external_id "m-1" created ticket 701, so no second ticket was created.'
+      }
     ])
   })
 
@@ -134,9 +168,10 @@ describe('Create Ticket batches', () => {
     const results = await runBatch('createTicket', [
       ticketCreated('m-ok'),
       ticketCreated('m-bad'),
-      ticketCreated('m-bad')
+      ticketCreated('m-bad'),
+      ticketCreated('m-ok-too')
     ])
-    expect(results.map((r) => r.status)).toEqual([200, 400, 400])
+    expect(results.map((r) => r.status)).toEqual([200, 400, 400, 200])
     expect(results[1].errormessage).toBe(
       'ticket with external_id "m-bad": Zendesk rejected the item: TicketCreateFailed — Requester: Email is invalid'
     )
@@ -148,17 +183,19 @@ describe('Create Ticket batches', () => {
       .query({ external_id: 'm-a', 'page[size]': '100' })
       .reply(503, 'Maintenance', { 'Retry-After': '10' })
     ticketsWithExternalId('m-b')
-    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    zendesk()
+      .post('/api/v2/tickets')
+      .reply(201, { ticket: { id: 801 } })
     const results = await runBatch('createTicket', [ticketCreated('m-a'), ticketCreated('m-b')])
     expect(results.map((r) => r.status)).toEqual([503, 200])
-    expect(calls.map((tickets) => tickets.map((t) => t.external_id))).toEqual([['m-b']])
+    expect(bodiesOf('POST', '/api/v2/tickets').map((b) => b.ticket.external_id)).toEqual(['m-b'])
   })
 
   it('a rejected create_many (429) fails every event of that request, and is retryable', async () => {
     noDuplicates()
     zendesk().post('/api/v2/tickets/create_many').reply(429, 'Rate limited', { 'Retry-After': '5' })
-    const results = await runBatch('createTicket', [ticketCreated('m-1'), ticketCreated('m-2')])
-    expect(results.map((r) => r.status)).toEqual([429, 429])
+    const results = await runBatch('createTicket', [ticketCreated('m-1'), ticketCreated('m-2'), ticketCreated('m-3')])
+    expect(results.map((r) => r.status)).toEqual([429, 429, 429])
     expect(results[0].errormessage).toContain('Retry after 5 s')
   })
 
@@ -179,14 +216,16 @@ describe('Create Ticket batches', () => {
   it('a requester userId with no Zendesk user fails its events as retryable; the others are created', async () => {
     noDuplicates()
     zendesk().get('/api/v2/users/show_many').query({ external_ids: 'ghost' }).reply(200, { users: [] })
-    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    zendesk()
+      .post('/api/v2/tickets')
+      .reply(201, { ticket: { id: 802 } })
     const results = await runBatch('createTicket', [
       ticketCreated('m-1', {}, { userId: 'ghost', context: {} }),
       ticketCreated('m-2')
     ])
     expect(results.map((r) => r.status)).toEqual([500, 200])
     expect(results[0].errormessage).toContain('No Zendesk user has external_id "ghost" yet')
-    expect(calls[0]).toHaveLength(1)
+    expect(bodiesOf('POST', '/api/v2/tickets')).toHaveLength(1)
   })
 })
 
@@ -220,12 +259,15 @@ describe('Update Ticket batches', () => {
       { id: 60, external_id: 'twice', created_at: '2024-05-01T10:00:00Z' },
       { id: 61, external_id: 'twice', created_at: '2024-05-02T10:00:00Z' }
     ])
-    acceptBulk('put', '/api/v2/tickets/update_many', 'tickets', updated)
+    zendesk()
+      .put('/api/v2/tickets/61')
+      .reply(200, { ticket: { id: 61 } })
     const results = await runBatch('updateTicket', [
       ticketUpdated({ external_id: 'nope', status: 'open' }),
       ticketUpdated({ external_id: 'twice', status: 'open' })
     ])
     expect(results.map((r) => r.status)).toEqual([404, 200])
+    expect(bodiesOf('PUT', '/api/v2/tickets/61')).toEqual([{ ticket: { status: 'open' } }])
     expect(results[0].errormessage).toContain('Zendesk has no ticket with external_id "nope"')
     expect(results[1].body).toEqual({
       id: 61,
@@ -242,9 +284,10 @@ describe('Update Ticket batches', () => {
     )
     const results = await runBatch('updateTicket', [
       ticketUpdated({ ticket_id: 99, status: 'open' }),
-      ticketUpdated({ ticket_id: 7, status: 'open' })
+      ticketUpdated({ ticket_id: 7, status: 'open' }),
+      ticketUpdated({ ticket_id: 8, status: 'open' })
     ])
-    expect(results.map((r) => r.status)).toEqual([404, 200])
+    expect(results.map((r) => r.status)).toEqual([404, 200, 200])
     expect(results[0].errormessage).toContain('ticket 99: Zendesk rejected the item: RecordNotFound')
   })
 
@@ -254,10 +297,30 @@ describe('Update Ticket batches', () => {
       .reply(409, { error: 'DatabaseConflict', description: 'Database collision' })
     const results = await runBatch('updateTicket', [
       ticketUpdated({ ticket_id: 1, status: 'open' }),
-      ticketUpdated({ ticket_id: 2, status: 'open' })
+      ticketUpdated({ ticket_id: 2, status: 'open' }),
+      ticketUpdated({ ticket_id: 3, status: 'open' })
     ])
-    expect(results.map((r) => r.status)).toEqual([503, 503])
-    expect(results[0].errormessage).toContain('conflict (409) on bulk update of 2 tickets: Database collision')
+    expect(results.map((r) => r.status)).toEqual([503, 503, 503])
+    expect(results[0].errormessage).toContain('conflict (409) on bulk update of 3 tickets: Database collision')
+  })
+
+  it('one or two updates go as one PUT tickets/{id} each, not as a job', async () => {
+    zendesk()
+      .put('/api/v2/tickets/5')
+      .reply(200, { ticket: { id: 5 } })
+    zendesk()
+      .put('/api/v2/tickets/6')
+      .reply(200, { ticket: { id: 6 } })
+    const results = await runBatch('updateTicket', [
+      ticketUpdated({ ticket_id: 5, status: 'solved' }),
+      ticketUpdated({ ticket_id: 6, priority: 'low' })
+    ])
+    expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual(['PUT /api/v2/tickets/5', 'PUT /api/v2/tickets/6'])
+    expect(sent.map((r) => r.body)).toEqual([{ ticket: { status: 'solved' } }, { ticket: { priority: 'low' } }])
+    expect(results.map((r) => r.body)).toEqual([
+      { id: 5, updated: true },
+      { id: 6, updated: true }
+    ])
   })
 
   it('a smaller batch_size splits the bulk requests', async () => {

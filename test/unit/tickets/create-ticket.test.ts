@@ -126,8 +126,8 @@ describe('Create Ticket: the requester', () => {
 
   it('without id or email, the user whose external_id is the userId is the requester (looked up once)', async () => {
     zendesk()
-      .get('/api/v2/users/search')
-      .query({ external_id: 'u1' })
+      .get('/api/v2/users/show_many')
+      .query({ external_ids: 'u1' })
       .reply(200, { users: [{ id: 77, external_id: 'u1', active: true }] })
     ticketsWithExternalId('msg-u1')
     ticketsWithExternalId('msg-u2')

@@ -1,14 +1,11 @@
 import nock from 'nock'
-import { Destination, type SegmentEvent } from '@segment/actions-core'
-import definition from '../../../src'
-import { presetSubscription, settings } from '../support'
+import { type SegmentEvent } from '@segment/actions-core'
+import { presetSubscription, settings, destination } from '../support'
 
 import { jobStatus, sent, useNockZendesk, zendesk } from '../nock-zendesk'
 
 export { jobStatus, sent, useNockZendesk, zendesk }
 export type { SentRequest } from '../nock-zendesk'
-
-const destination = new Destination(definition)
 
 export type ActionKey = 'createTicket' | 'updateTicket'
 
@@ -23,7 +20,7 @@ export async function run(
   event: Record<string, unknown>,
   mapping: Record<string, unknown> = {}
 ): Promise<any> {
-  const results = await destination.onEvent(event as unknown as SegmentEvent, settingsFor(actionKey, mapping))
+  const results = await destination().onEvent(event as unknown as SegmentEvent, settingsFor(actionKey, mapping))
   return results.find((r: any) => r.output === 'Action Executed')?.data
 }
 
@@ -47,7 +44,7 @@ export async function runBatch(
   events: Record<string, unknown>[],
   mapping: Record<string, unknown> = {}
 ): Promise<any[]> {
-  const results = await destination.onBatch(events as unknown as SegmentEvent[], settingsFor(actionKey, mapping))
+  const results = await destination().onBatch(events as unknown as SegmentEvent[], settingsFor(actionKey, mapping))
   return (results[0] as any).multistatus
 }
 

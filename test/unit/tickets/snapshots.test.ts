@@ -31,7 +31,7 @@ function answerEverything(): void {
     .query(true)
     .reply(200, (uri) => ticketPage(uri.includes('external_id=order-9&') ? [{ id: 13, external_id: 'order-9' }] : []))
   scope
-    .get('/api/v2/users/search')
+    .get('/api/v2/users/show_many')
     .query(true)
     .reply(200, { users: [{ id: 77, external_id: 'u1', active: true }] })
   scope.post('/api/v2/tickets').reply(201, { ticket: { id: 501 } })
@@ -42,7 +42,8 @@ function answerEverything(): void {
     200,
     jobStatus('V3-done', 'completed', [
       { index: 0, id: 501 },
-      { index: 1, id: 502 }
+      { index: 1, id: 502 },
+      { index: 2, id: 503 }
     ])
   )
 }
@@ -81,6 +82,15 @@ describe('request bodies (snapshots, no credentials)', () => {
   it('Create Ticket batch (create_many)', async () => {
     await runBatch('createTicket', [
       fullTicket,
+      ticketCreated('msg-2', { priority: 'low' }, { context: { zendesk_user_id: '42' } }),
+      ticketCreated('msg-3', { type: 'task' })
+    ])
+    expect(recorded()).toMatchSnapshot()
+  })
+
+  it('Create Ticket batch of two (one POST tickets each)', async () => {
+    await runBatch('createTicket', [
+      fullTicket,
       ticketCreated('msg-2', { priority: 'low' }, { context: { zendesk_user_id: '42' } })
     ])
     expect(recorded()).toMatchSnapshot()
@@ -99,6 +109,19 @@ describe('request bodies (snapshots, no credentials)', () => {
   })
 
   it('Update Ticket batch (update_many)', async () => {
+    await runBatch(
+      'updateTicket',
+      [
+        ticketUpdated({ ticket_id: 12, status: 'solved', subject: 'Refunded' }),
+        ticketUpdated({ ticket_id: 13, type: 'Question', comment: '<i>note</i>', public: true }),
+        ticketUpdated({ external_id: 'order-9', priority: 'urgent' })
+      ],
+      { html: true }
+    )
+    expect(recorded()).toMatchSnapshot()
+  })
+
+  it('Update Ticket batch of two (one PUT each)', async () => {
     await runBatch(
       'updateTicket',
       [

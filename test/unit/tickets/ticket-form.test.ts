@@ -43,6 +43,7 @@ describe('Create Ticket: ticket form', () => {
   it('each ticket of a create_many keeps its own form', async () => {
     ticketsWithExternalId('m-1')
     ticketsWithExternalId('m-2')
+    ticketsWithExternalId('m-3')
     zendesk().post('/api/v2/tickets/create_many').reply(200, jobStatus('V3-forms', 'queued'))
     zendesk()
       .get('/api/v2/job_statuses/V3-forms')
@@ -50,15 +51,17 @@ describe('Create Ticket: ticket form', () => {
         200,
         jobStatus('V3-forms', 'completed', [
           { index: 0, id: 901 },
-          { index: 1, id: 902 }
+          { index: 1, id: 902 },
+          { index: 2, id: 903 }
         ])
       )
     const results = await runBatch('createTicket', [
       ticketCreated('m-1', { ticket_form_id: 360001 }),
-      ticketCreated('m-2')
+      ticketCreated('m-2'),
+      ticketCreated('m-3', { ticket_form_id: 360002 })
     ])
-    expect(results.map((r) => r.status)).toEqual([200, 200])
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200])
     const [{ tickets }] = bodiesOf('POST', '/api/v2/tickets/create_many')
-    expect(tickets.map((t: any) => t.ticket_form_id)).toEqual([360001, undefined])
+    expect(tickets.map((t: any) => t.ticket_form_id)).toEqual([360001, undefined, 360002])
   })
 })

@@ -76,6 +76,7 @@ describe('Update Ticket by external_id', () => {
     const data = await run('updateTicket', ticketUpdated({ external_id: 'order-1', priority: 'urgent' }))
     expect(data).toEqual({ id: 21, updated: true })
     expect(bodiesOf('PUT', '/api/v2/tickets/21')).toEqual([{ ticket: { priority: 'urgent' } }])
+    expect(sent.map((r) => r.method)).toEqual(['GET', 'PUT'])
   })
 
   it('with several tickets, the newest (by created_at, then id) is updated and the result says so', async () => {

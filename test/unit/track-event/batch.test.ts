@@ -1,4 +1,5 @@
-import { articleRead, receipt, sent, trackBatch, useNockZendesk, usersFound, zendesk } from './helpers'
+import { resetState } from '../support'
+import { articleRead, receipt, sent, track, trackBatch, useNockZendesk, usersFound, zendesk } from './helpers'
 
 useNockZendesk()
 
@@ -118,7 +119,7 @@ describe('Track Event: batches', () => {
     await trackBatch([eventFor('u1', 'first')])
 
     zendesk().post('/api/v2/users/11/events').times(3).reply(404, notFound)
-    byExternalId('u1').reply(200, usersFound({ id: 21, external_id: 'u1' }))
+    showMany('u1').reply(200, usersFound({ id: 21, external_id: 'u1' }))
     zendesk().post('/api/v2/users/21/events').times(3).reply(202, receipt(21))
     const results = await trackBatch([eventFor('u1', 'A'), eventFor('u1', 'B'), eventFor('u1', 'C')])
     expect(results.map((r) => [r.status, r.body.user_id])).toEqual([
@@ -134,5 +135,44 @@ describe('Track Event: batches', () => {
     expect(results.map((r) => r.status)).toEqual([400, 400])
     expect(results[0].errormessage).toContain('source "zendesk" is reserved')
     expect(sent).toEqual([])
+  })
+})
+
+describe('Track Event: perform and performBatch run the same pipeline', () => {
+  /** Runs `scenario` for one event, then again on a fresh instance for a batch of that one event. */
+  async function bothWays(event: Record<string, unknown>, scenario: () => void) {
+    scenario()
+    const single = await track(event).then(
+      (results) => ({ ok: true, data: results.find((r) => r.output === 'Action Executed')?.data }),
+      (error) => ({ ok: false, error })
+    )
+    const singleRequests = sent.map((r) => `${r.method} ${r.path}`)
+    resetState()
+    sent.length = 0
+    scenario()
+    const [batched] = await trackBatch([event])
+    return { single, singleRequests, batched, batchRequests: sent.map((r) => `${r.method} ${r.path}`) }
+  }
+
+  it('a user found by external_id: the same result and the same two requests', async () => {
+    const { single, singleRequests, batched, batchRequests } = await bothWays(eventFor('u1', 'A'), () => {
+      showMany('u1').reply(200, usersFound({ id: 11, external_id: 'u1' }))
+      zendesk().post('/api/v2/users/11/events').reply(202, receipt(11))
+    })
+    expect(single).toEqual({ ok: true, data: { user_id: 11, status: 'received' } })
+    expect(batched).toMatchObject({ status: 200, body: { user_id: 11, status: 'received' } })
+    expect(batchRequests).toEqual(singleRequests)
+    expect(singleRequests).toEqual(['GET /api/v2/users/show_many?external_ids=u1', 'POST /api/v2/users/11/events'])
+  })
+
+  it('a user Zendesk does not have: the same error, and nothing posted', async () => {
+    const { single, singleRequests, batched, batchRequests } = await bothWays(eventFor('ghost', 'A'), () => {
+      showMany('ghost').reply(200, usersFound())
+    })
+    const error = (single as { error: Error & { status: number } }).error
+    expect(error.status).toBe(404)
+    expect(batched).toMatchObject({ status: error.status, errormessage: error.message })
+    expect(batchRequests).toEqual(singleRequests)
+    expect(singleRequests).toEqual(['GET /api/v2/users/show_many?external_ids=ghost'])
   })
 })

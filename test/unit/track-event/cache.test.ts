@@ -1,10 +1,11 @@
 import type { ZendeskClient } from '../../../src/destinations/zendesk/client'
-import { findUserId } from '../../../src/destinations/zendesk/lookups/users'
+import { Caches } from '../../../src/destinations/zendesk/lookups/caches'
+import { findUserIds, type UserReference } from '../../../src/destinations/zendesk/lookups/users'
 import { articleRead, receipt, sent, track, trackData, useNockZendesk, usersFound, zendesk } from './helpers'
 
 useNockZendesk()
 
-const byExternalId = () => zendesk().get('/api/v2/users/search').query({ external_id: '1234' })
+const byExternalId = () => zendesk().get('/api/v2/users/show_many').query({ external_ids: '1234' })
 const eventsOf = (id: number) => zendesk().post(`/api/v2/users/${id}/events`)
 const requestLines = () => sent.map((r) => `${r.method} ${r.path}`)
 
@@ -17,7 +18,7 @@ describe('Track Event: resolved user ids are cached', () => {
     await track({ ...articleRead, event: 'Video Watched' })
     await track({ ...articleRead, userId: '1234 ', event: 'Course Finished' })
     expect(requestLines()).toEqual([
-      'GET /api/v2/users/search?external_id=1234',
+      'GET /api/v2/users/show_many?external_ids=1234',
       'POST /api/v2/users/501/events',
       'POST /api/v2/users/501/events',
       'POST /api/v2/users/501/events'
@@ -52,7 +53,7 @@ describe('Track Event: resolved user ids are cached', () => {
     await track({ ...articleRead })
     expect(requestLines().slice(2)).toEqual([
       'POST /api/v2/users/501/events',
-      'GET /api/v2/users/search?external_id=1234',
+      'GET /api/v2/users/show_many?external_ids=1234',
       'POST /api/v2/users/777/events',
       'POST /api/v2/users/777/events'
     ])
@@ -87,24 +88,31 @@ describe('the user id cache is bounded', () => {
   const stubClient = () => {
     const lookups: string[] = []
     const client = {
-      http: { origin },
+      account: origin,
+      caches: new Caches(),
       users: {
-        findByExternalId: async (externalId: string) => {
-          lookups.push(externalId)
-          return { id: Number(externalId) + 1 }
+        showManyByExternalIds: async (externalIds: string[]) => {
+          lookups.push(...externalIds)
+          return new Map(externalIds.map((id) => [id.toLowerCase(), { id: Number(id) + 1 }]))
         }
       }
     } as unknown as ZendeskClient
     return { client, lookups }
   }
+  /** The id `findUserIds` gives one reference, as an event's lookup makes it. */
+  const idOf = async (client: ZendeskClient, ref: UserReference) => {
+    const [lookup] = await findUserIds(client, [ref])
+    if (!lookup.ok) throw lookup.error
+    return lookup.id
+  }
 
   it('in size: beyond 10,000 users the least recently used id is looked up again', async () => {
     const { client, lookups } = stubClient()
-    for (let n = 1; n <= 10001; n++) await findUserId(client, { external_id: String(n) })
+    for (let n = 1; n <= 10001; n++) await idOf(client, { external_id: String(n) })
     expect(lookups).toHaveLength(10001)
-    await findUserId(client, { external_id: '10001' })
+    await idOf(client, { external_id: '10001' })
     expect(lookups).toHaveLength(10001)
-    expect(await findUserId(client, { external_id: '1' })).toBe(2)
+    expect(await idOf(client, { external_id: '1' })).toBe(2)
     expect(lookups).toHaveLength(10002)
   })
 
@@ -113,12 +121,12 @@ describe('the user id cache is bounded', () => {
     const now = Date.now()
     const clock = jest.spyOn(Date, 'now').mockReturnValue(now)
     try {
-      await findUserId(client, { external_id: '42' })
+      await idOf(client, { external_id: '42' })
       clock.mockReturnValue(now + 10 * 60 * 1000 - 1)
-      await findUserId(client, { external_id: '42' })
+      await idOf(client, { external_id: '42' })
       expect(lookups).toEqual(['42'])
       clock.mockReturnValue(now + 10 * 60 * 1000 + 1)
-      await findUserId(client, { external_id: '42' })
+      await idOf(client, { external_id: '42' })
       expect(lookups).toEqual(['42', '42'])
     } finally {
       clock.mockRestore()

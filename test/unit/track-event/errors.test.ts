@@ -24,8 +24,8 @@ describe('Track Event: Zendesk errors', () => {
     expect(error.message).toContain('Retry after 30 s')
   })
 
-  it('429 on the user search is retryable too, and nothing is posted', async () => {
-    zendesk().get('/api/v2/users/search').query(true).reply(429, 'Too many requests', { 'Retry-After': '7' })
+  it('429 on the user lookup is retryable too, and nothing is posted', async () => {
+    zendesk().get('/api/v2/users/show_many').query(true).reply(429, 'Too many requests', { 'Retry-After': '7' })
     const error = await failure({ ...articleRead })
     expect(error).toMatchObject({ status: 429, retryAfterSeconds: 7 })
     expect(sent).toHaveLength(1)
@@ -86,7 +86,7 @@ describe('Track Event: Zendesk errors', () => {
   })
 
   it('an unknown user is a non-retryable 404 naming what was searched, and nothing is posted', async () => {
-    zendesk().get('/api/v2/users/search').query({ external_id: '1234' }).reply(200, usersFound())
+    zendesk().get('/api/v2/users/show_many').query({ external_ids: '1234' }).reply(200, usersFound())
     zendesk().get('/api/v2/users/search').query({ query: 'email:"nobody@example.com"' }).reply(200, usersFound())
     const error = await failure({ ...articleRead, properties: { email: 'nobody@example.com' } })
     expect(error).not.toBeInstanceOf(RetryableError)

@@ -1,13 +1,11 @@
-import { Destination, type SegmentEvent } from '@segment/actions-core'
-import definition from '../../../src'
-import { presetSubscription, settings } from '../support'
+import { type SegmentEvent } from '@segment/actions-core'
+import { presetSubscription, settings, destination } from '../support'
 
 import { authorizations, jobStatus, sent, useNockZendesk, zendesk } from '../nock-zendesk'
 
 export { authorizations, jobStatus, sent, useNockZendesk, zendesk }
 export type { SentRequest } from '../nock-zendesk'
 
-const destination = new Destination(definition)
 const subscription = presetSubscription('trackEvent')
 
 export const receipt = (userId: number) => ({
@@ -42,7 +40,7 @@ export const anonymousArticleRead = { ...articleRead, userId: undefined, anonymo
  */
 export function track(event: Record<string, unknown>, mapping: Record<string, unknown> = {}): Promise<any[]> {
   const mapped = { ...subscription, mapping: { ...subscription.mapping, ...mapping } }
-  return destination.onEvent(event as unknown as SegmentEvent, { ...settings, subscription: mapped } as any)
+  return destination().onEvent(event as unknown as SegmentEvent, { ...settings, subscription: mapped } as any)
 }
 
 /** The returned `data` of a successful single event. */
@@ -57,7 +55,7 @@ export async function trackBatch(
   mapping: Record<string, unknown> = {}
 ): Promise<any[]> {
   const mapped = { ...subscription, mapping: { ...subscription.mapping, ...mapping } }
-  const results = await destination.onBatch(
+  const results = await destination().onBatch(
     events as unknown as SegmentEvent[],
     { ...settings, subscription: mapped } as any
   )

@@ -16,14 +16,14 @@ useNockZendesk()
 describe('Track Event: single events', () => {
   it('finds the seed\'s "Article Read" user by external_id and posts the event on that user', async () => {
     zendesk()
-      .get('/api/v2/users/search')
-      .query({ external_id: '1234' })
+      .get('/api/v2/users/show_many')
+      .query({ external_ids: '1234' })
       .reply(200, usersFound({ id: 501, external_id: '1234' }))
     zendesk().post('/api/v2/users/501/events').reply(202, receipt(501))
 
     expect(await trackData({ ...articleRead })).toEqual({ user_id: 501, status: 'received' })
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
-      'GET /api/v2/users/search?external_id=1234',
+      'GET /api/v2/users/show_many?external_ids=1234',
       'POST /api/v2/users/501/events'
     ])
     expect(sent[1].body).toEqual({
@@ -87,7 +87,7 @@ describe('Track Event: single events', () => {
   })
 
   it('tries the email when no user has the external_id', async () => {
-    zendesk().get('/api/v2/users/search').query({ external_id: '1234' }).reply(200, usersFound())
+    zendesk().get('/api/v2/users/show_many').query({ external_ids: '1234' }).reply(200, usersFound())
     zendesk()
       .get('/api/v2/users/search')
       .query({ query: 'email:"reader@example.com"' })

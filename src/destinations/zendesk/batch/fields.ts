@@ -1,5 +1,5 @@
 import type { InputField } from '@segment/actions-core'
-import { BULK_LIMIT } from '../client/users'
+import { BULK_LIMIT } from '../client/constants'
 
 /** `enable_batching`, saying what a batch does for this action. */
 export function enableBatchingField(whatBatchingDoes: string): InputField {

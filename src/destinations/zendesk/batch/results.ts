@@ -51,23 +51,39 @@ export class BatchResults<P extends object> {
     this.settled.set(index, { ok: false, error })
   }
 
+  /**
+   * Checks every payload before any request: what `check` returns for each payload it accepts, keyed by index;
+   * a payload it throws for is settled with that error.
+   */
+  checkEach<T>(check: (payload: P) => T): Map<number, T> {
+    const checked = new Map<number, T>()
+    this.payloads.forEach((payload, index) => {
+      try {
+        checked.set(index, check(payload))
+      } catch (error) {
+        this.fail(index, error)
+      }
+    })
+    return checked
+  }
+
   isSettled(index: number): boolean {
     return this.settled.has(index)
   }
 
-  /** Indexes not settled yet, e.g. those that passed validation. */
-  pending(): number[] {
-    return this.payloads.map((_, i) => i).filter((i) => !this.settled.has(i))
+  /** The settled result of one event as perform answers it: its body, or its error thrown as it is. */
+  outcome(index: number): JSONLikeObject {
+    const result = this.settled.get(index)
+    if (!result) throw notProcessed()
+    if (!result.ok) throw result.error
+    return result.body
   }
 
   toMultiStatus(): MultiStatusResponse {
     const response = new MultiStatusResponse()
     this.payloads.forEach((payload, index) => {
       const sent = payload as unknown as JSONLikeObject
-      const result = this.settled.get(index) ?? {
-        ok: false as const,
-        error: new Error('The event was not processed (internal error); it will be retried')
-      }
+      const result = this.settled.get(index) ?? { ok: false as const, error: notProcessed() }
       if (result.ok) {
         response.setSuccessResponseAtIndex(index, { status: 200, sent, body: result.body })
       } else {
@@ -82,6 +98,19 @@ export class BatchResults<P extends object> {
     })
     return response
   }
+}
+
+const notProcessed = () => new Error('The event was not processed (internal error); it will be retried')
+
+/**
+ * `perform` as the batch pipeline run on one payload, so single events and batches share every line of logic:
+ * the event's result, or its own error thrown.
+ */
+export async function performOne<P extends object>(
+  payload: P,
+  runBatch: (payloads: P[]) => Promise<BatchResults<P>>
+): Promise<JSONLikeObject> {
+  return (await runBatch([payload])).outcome(0)
 }
 
 /** Runs `task` over `items` with at most `limit` running at once; results keep the input order. */

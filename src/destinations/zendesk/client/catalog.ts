@@ -1,37 +1,19 @@
-import type { CustomField } from './fields'
+import type { z } from 'zod'
 import { idSegment, type ZendeskHttp } from './http'
+import {
+  accountFieldSchema,
+  agentSchema,
+  namedRecordSchema,
+  ticketFieldAnswer,
+  ticketFieldSchema,
+  type AccountField,
+  type Agent,
+  type FieldOption,
+  type NamedRecord,
+  type TicketField
+} from './schemas'
 
-export interface FieldOption {
-  name: string
-  value: string
-}
-
-export interface TicketField {
-  id: number
-  title: string
-  type: string
-  active?: boolean
-  /** false for system fields (subject, status, group, ...), which are not set through custom_fields. */
-  removable?: boolean
-  custom_field_options?: FieldOption[]
-}
-
-export interface NamedRecord {
-  id: number
-  name: string
-  active?: boolean
-}
-
-export interface Agent {
-  id: number
-  name: string
-  email?: string | null
-  active?: boolean
-}
-
-export interface AccountField extends CustomField {
-  custom_field_options?: FieldOption[]
-}
+export type { AccountField, Agent, FieldOption, NamedRecord, TicketField }
 
 /** One page of a list; `next` continues it (pass it back as `page`). */
 export interface CatalogPage<T> {
@@ -55,7 +37,7 @@ const SYSTEM_TICKET_FIELD_TYPES = new Set([
 const isCustomTicketField = (field: TicketField) =>
   field.removable !== false && !SYSTEM_TICKET_FIELD_TYPES.has(field.type)
 
-const isActive = (record: { active?: boolean }) => record.active !== false
+const isActive = (record: { active?: boolean | null }) => record.active !== false
 
 /**
  * The account's configuration a mapping UI offers as choices, one page (up to 100 records) at a time.
@@ -66,51 +48,49 @@ export class CatalogApi {
 
   /** Active custom ticket fields (system fields such as subject or status are not set through custom_fields). */
   async ticketFields(page?: string): Promise<CatalogPage<TicketField>> {
-    const result = await this.activeOnly<TicketField>('ticket_fields', 'ticket fields', page)
+    const result = await this.activeOnly('ticket_fields', 'ticket fields', ticketFieldSchema, page)
     return { ...result, items: result.items.filter(isCustomTicketField) }
   }
 
   async ticketField(id: string): Promise<TicketField> {
     const segment = idSegment(id, 'The custom field key (a ticket field id)')
-    const { body } = await this.http.get<{ ticket_field: TicketField }>(
-      `ticket_fields/${segment}`,
-      `ticket field ${segment}`
-    )
+    const { body } = await this.http.get(`ticket_fields/${segment}`, `ticket field ${segment}`, ticketFieldAnswer)
     return body.ticket_field
   }
 
   groups(page?: string): Promise<CatalogPage<NamedRecord>> {
-    return this.activeOnly<NamedRecord>('groups', 'groups', page)
+    return this.activeOnly('groups', 'groups', namedRecordSchema, page)
   }
 
   brands(page?: string): Promise<CatalogPage<NamedRecord>> {
-    return this.activeOnly<NamedRecord>('brands', 'brands', page)
+    return this.activeOnly('brands', 'brands', namedRecordSchema, page)
   }
 
   ticketForms(page?: string): Promise<CatalogPage<NamedRecord>> {
-    return this.activeOnly<NamedRecord>('ticket_forms', 'ticket forms', page, { active: 'true' })
+    return this.activeOnly('ticket_forms', 'ticket forms', namedRecordSchema, page, { active: 'true' })
   }
 
   /** Users who can be assigned tickets: agents and admins. */
   agents(page?: string): Promise<CatalogPage<Agent>> {
-    return this.activeOnly<Agent>('users', 'agents', page, { 'role[]': ['agent', 'admin'] })
+    return this.activeOnly('users', 'agents', agentSchema, page, { 'role[]': ['agent', 'admin'] })
   }
 
   userFields(page?: string): Promise<CatalogPage<AccountField>> {
-    return this.activeOnly<AccountField>('user_fields', 'user fields', page)
+    return this.activeOnly('user_fields', 'user fields', accountFieldSchema, page)
   }
 
   organizationFields(page?: string): Promise<CatalogPage<AccountField>> {
-    return this.activeOnly<AccountField>('organization_fields', 'organization fields', page)
+    return this.activeOnly('organization_fields', 'organization fields', accountFieldSchema, page)
   }
 
-  private async activeOnly<T extends { active?: boolean }>(
+  private async activeOnly<S extends z.ZodType<{ active?: boolean | null }>>(
     resource: string,
     about: string,
+    item: S,
     page?: string,
     params?: Record<string, string | string[]>
-  ): Promise<CatalogPage<T>> {
-    const result = await this.http.listPage<T>(resource, resource, about, { params, pageUrl: page })
+  ): Promise<CatalogPage<z.infer<S>>> {
+    const result = await this.http.listPage(resource, resource, about, item, { params, pageUrl: page })
     return { ...result, items: result.items.filter(isActive) }
   }
 }

@@ -22,8 +22,35 @@ export class ZendeskRetryableError extends RetryableError {
 interface ResponseLike {
   status: number
   headers: { get(name: string): string | null }
-  data?: unknown
   content?: string
+}
+
+/** One of Zendesk's `details` entries for a field, e.g. `{ error: 'DuplicateValue', description: 'Email: … is already being used' }`. */
+export interface FieldProblem {
+  error?: string
+  description?: string
+}
+
+/**
+ * Zendesk's refusal as it sent it: the status, its error code (`RecordInvalid`, `RecordNotFound`, `TooManyJobs`…),
+ * and the problems per field. Kept on the error so code that decides reads structure, never a message.
+ */
+export interface ZendeskRefusal {
+  status: number
+  error?: string
+  description?: string
+  fields: Record<string, FieldProblem[]>
+}
+
+/** The refusal an error carries, when Zendesk answered with one. */
+export function refusalOf(error: unknown): ZendeskRefusal | undefined {
+  return (error as { zendesk?: ZendeskRefusal } | undefined)?.zendesk
+}
+
+/** Whether Zendesk refused `field` with this error code, e.g. `fieldRefused(error, 'email', 'DuplicateValue')`. */
+export function fieldRefused(error: unknown, field: string, code?: string): boolean {
+  const problems = refusalOf(error)?.fields[field] ?? []
+  return problems.length > 0 && (code === undefined || problems.some((problem) => problem.error === code))
 }
 
 /** What the request was about, e.g. `user 123` or `organization with external_id "acme"`, for 404 messages. */
@@ -41,13 +68,44 @@ export function retryAfterSeconds(headers: ResponseLike['headers']): number | un
 }
 
 function bodyOf(response: ResponseLike): unknown {
-  if (response.data !== undefined && typeof response.data === 'object') return response.data
-  const text = response.content ?? (typeof response.data === 'string' ? response.data : '')
+  const text = response.content ?? ''
   try {
     return JSON.parse(text)
   } catch {
     return text
   }
+}
+
+const asText = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() ? value.trim().slice(0, MAX_DETAIL_LENGTH) : undefined
+
+/** The structured part of an error body: `{ error, description, details: { field: [{ error, description }] } }`. */
+function refusalFrom(status: number, body: unknown): ZendeskRefusal {
+  const refusal: ZendeskRefusal = { status, fields: {} }
+  if (!body || typeof body !== 'object') return refusal
+  const record = body as Record<string, unknown>
+  const error = record.error
+  refusal.error = asText(error) ?? asText((error as { title?: unknown } | null)?.title)
+  refusal.description = asText(record.description) ?? asText((error as { message?: unknown } | null)?.message)
+  const details = record.details
+  if (details && typeof details === 'object' && !Array.isArray(details)) {
+    for (const [field, problems] of Object.entries(details as Record<string, unknown>)) {
+      refusal.fields[field] = (Array.isArray(problems) ? problems : [problems]).map((problem) =>
+        typeof problem === 'string'
+          ? { description: asText(problem) }
+          : {
+              error: asText((problem as FieldProblem)?.error),
+              description: asText((problem as FieldProblem)?.description)
+            }
+      )
+    }
+  }
+  return refusal
+}
+
+export function withRefusal(error: Error, refusal: ZendeskRefusal): Error {
+  Object.defineProperty(error, 'zendesk', { value: refusal, enumerable: false, configurable: true })
+  return error
 }
 
 /** Zendesk's validation messages: `details.<field>[].description`, falling back to `description` / `error`. */
@@ -83,8 +141,12 @@ export function zendeskMessages(body: unknown): string[] {
 
 /** Turns a Zendesk HTTP answer into the actions-core error of the error table, always carrying `status`. */
 export function errorFromResponse(response: ResponseLike, about: RecordDescription): Error {
+  const body = bodyOf(response)
+  return withRefusal(errorForStatus(response, about, zendeskMessages(body)), refusalFrom(response.status, body))
+}
+
+function errorForStatus(response: ResponseLike, about: RecordDescription, messages: string[]): Error {
   const status = response.status
-  const messages = zendeskMessages(bodyOf(response))
   const said = messages.length ? `: ${messages.join('; ')}` : ''
   if (status === 429 || status === 503) {
     const wait = retryAfterSeconds(response.headers)
@@ -114,33 +176,49 @@ export function errorFromResponse(response: ResponseLike, about: RecordDescripti
   return new APIError(`Zendesk answered ${status} for ${about}${said}`, status)
 }
 
-/** Maps anything a request can throw (HTTPError, timeout, network failure) to an error that carries `status`. */
-export function toZendeskError(error: unknown, about: RecordDescription): Error {
-  const err = error as any
-  if (err?.response && typeof err.response.status === 'number') {
-    return withoutCredentials(errorFromResponse(err.response, about), credentialsOf(err.request))
-  }
+/** Maps what a request threw (a timeout, a network failure) to a retryable error; its own message is never repeated. */
+export function requestFailure(error: unknown, about: RecordDescription): Error {
+  const err = error as { name?: unknown; code?: unknown } | undefined
   if (err instanceof IntegrationError || err instanceof RetryableError || err instanceof InvalidAuthenticationError) {
     return err
   }
   if (err?.name === 'RequestTimeoutError' || err?.name === 'TimeoutError' || err?.code === 'ETIMEDOUT') {
     return new ZendeskRetryableError(`Zendesk did not answer in time for ${about}`, 504)
   }
-  const code = typeof err?.code === 'string' ? ` (${err.code})` : ''
+  const code = typeof err?.code === 'string' && /^[A-Z_]{2,40}$/.test(err.code) ? ` (${err.code})` : ''
   return new ZendeskRetryableError(`Network error talking to Zendesk for ${about}${code}`, 502)
 }
 
-/** The secrets a failed request carried in its Authorization header: the Basic or Bearer value, and the API token. */
-function credentialsOf(request: unknown): string[] {
-  const header = (request as { headers?: { get?(name: string): string | null } })?.headers?.get?.('authorization')
-  const value = header?.replace(/^(Basic|Bearer)\s+/i, '').trim()
-  if (!header || !value) return []
-  const apiToken = /^Basic\s/i.test(header) ? Buffer.from(value, 'base64').toString('utf8').split('/token:')[1] : ''
-  return [value, apiToken].filter((secret) => secret && secret.length >= 4)
+/** A 3xx: the redirect is not followed, so nothing is sent to where it points. */
+export function redirectRefused(status: number, location: string | null, about: RecordDescription): Error {
+  let target = 'no address'
+  try {
+    if (location) target = `host ${new URL(location).host || 'unknown'}`
+  } catch {
+    target = 'an address that is not a URL'
+  }
+  return new ZendeskRetryableError(
+    `Zendesk answered ${status} (a redirect to ${target}) for ${about}; redirects are never followed, so nothing was sent there`,
+    502
+  )
+}
+
+const SHOWN_ANSWER_LENGTH = 120
+
+/** A 2xx whose body is not JSON, or not of the shape the code reads: retryable, never success. */
+export function unexpectedAnswer(about: RecordDescription, status: number, problem: string, content: string): Error {
+  const shown =
+    content.trim() === ''
+      ? 'an empty body'
+      : JSON.stringify(content.slice(0, SHOWN_ANSWER_LENGTH)) + (content.length > SHOWN_ANSWER_LENGTH ? '…' : '')
+  return new ZendeskRetryableError(
+    `Zendesk's ${status} answer for ${about} is not what Zendesk sends (${problem}); got ${shown}. It will be retried`,
+    502
+  )
 }
 
 /** Zendesk's own words go into messages; an answer that echoes the credentials must not carry them further. */
-function withoutCredentials(error: Error, secrets: string[]): Error {
+export function withoutCredentials<E extends Error>(error: E, secrets: readonly string[]): E {
   for (const secret of secrets) error.message = error.message.split(secret).join('[redacted]')
   return error
 }

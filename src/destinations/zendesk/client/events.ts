@@ -1,5 +1,8 @@
 import { APIError } from '@segment/actions-core'
 import { idSegment, type ZendeskHttp } from './http'
+import { eventReceiptSchema, type EventReceipt } from './schemas'
+
+export type { EventReceipt }
 
 /** The `event` of an Events API request; `source` must not be `zendesk` (reserved). */
 export interface ZendeskEvent {
@@ -8,13 +11,6 @@ export interface ZendeskEvent {
   properties: Record<string, unknown>
   description?: string
   created_at?: string
-}
-
-/** Zendesk's 202 answer: the event is queued on the user's profile for `source`. */
-export interface EventReceipt {
-  profile_id?: string
-  status?: string
-  user_id?: string
 }
 
 const EVENTS_API_HINT =
@@ -27,7 +23,7 @@ export class EventsApi {
   async track(userId: number | string, event: ZendeskEvent): Promise<EventReceipt> {
     const id = idSegment(userId, 'zendesk_user_id')
     try {
-      const { body } = await this.http.post<EventReceipt>(`users/${id}/events`, `user ${id}`, { event })
+      const { body } = await this.http.post(`users/${id}/events`, `user ${id}`, eventReceiptSchema, { event })
       return body
     } catch (error) {
       if (error instanceof APIError && error.status === 403)

@@ -1,7 +1,14 @@
 import { APIError, PayloadValidationError, type RequestClient } from '@segment/actions-core'
-import type { Settings } from '../generated-types'
-import { zendeskOrigin } from '../settings/origin'
-import { toZendeskError, type RecordDescription } from './errors'
+import { z } from 'zod'
+import {
+  errorFromResponse,
+  redirectRefused,
+  requestFailure,
+  unexpectedAnswer,
+  withoutCredentials,
+  type RecordDescription
+} from './errors'
+import { cursorPageSchema } from './schemas'
 import { quote } from '../fields/quote'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -13,67 +20,79 @@ export interface ZendeskResponse<T> {
   headers: { get(name: string): string | null }
 }
 
-interface CursorPage {
-  meta?: { has_more?: boolean }
-  links?: { next?: string | null }
+interface RawResponse {
+  status: number
+  headers: { get(name: string): string | null }
+  content?: string
 }
 
 const PAGE_SIZE = 100
 const MAX_PAGES = 200
 
 /**
- * The only way the destination talks to Zendesk: builds URLs on https://<subdomain>.zendesk.com/api/v2,
- * follows cursor pagination and maps every failure to an actions-core error with a status.
+ * The only place that calls actions-core's `request`. It builds URLs on the account's origin, never follows a
+ * redirect, maps every failure to an actions-core error with a status, and parses every answer against the
+ * schema of what the caller reads: a 2xx that is not JSON, or not of that shape, is a retryable error.
  */
 export class ZendeskHttp {
-  readonly origin: string
-
   constructor(
     private readonly request: RequestClient,
-    settings: Pick<Settings, 'subdomain'>
-  ) {
-    this.origin = zendeskOrigin(settings.subdomain)
-  }
+    readonly origin: string,
+    private readonly secrets: readonly string[]
+  ) {}
 
-  async send<T>(
-    method: Method,
+  get<S extends z.ZodTypeAny>(
     path: string,
     about: RecordDescription,
-    options: { json?: unknown; searchParams?: SearchParams } = {}
-  ): Promise<ZendeskResponse<T>> {
-    return this.sendTo<T>(method, `${this.origin}/api/v2/${path}`, about, options)
+    schema: S,
+    searchParams?: SearchParams
+  ): Promise<ZendeskResponse<z.infer<S>>> {
+    return this.send('GET', this.url(path), about, schema, { searchParams })
   }
 
-  get<T>(path: string, about: RecordDescription, searchParams?: SearchParams): Promise<ZendeskResponse<T>> {
-    return this.send<T>('GET', path, about, { searchParams })
+  post<S extends z.ZodTypeAny>(
+    path: string,
+    about: RecordDescription,
+    schema: S,
+    json: unknown
+  ): Promise<ZendeskResponse<z.infer<S>>> {
+    return this.send('POST', this.url(path), about, schema, { json })
   }
 
-  post<T>(path: string, about: RecordDescription, json: unknown): Promise<ZendeskResponse<T>> {
-    return this.send<T>('POST', path, about, { json })
+  put<S extends z.ZodTypeAny>(
+    path: string,
+    about: RecordDescription,
+    schema: S,
+    json: unknown
+  ): Promise<ZendeskResponse<z.infer<S>>> {
+    return this.send('PUT', this.url(path), about, schema, { json })
   }
 
-  put<T>(path: string, about: RecordDescription, json: unknown): Promise<ZendeskResponse<T>> {
-    return this.send<T>('PUT', path, about, { json })
+  /** A DELETE, whose answer (204, or a 200 with a body nobody reads) carries nothing to check. */
+  async delete(path: string, about: RecordDescription): Promise<void> {
+    await this.send('DELETE', this.url(path), about, undefined, {})
   }
 
-  delete<T>(path: string, about: RecordDescription): Promise<ZendeskResponse<T>> {
-    return this.send<T>('DELETE', path, about)
-  }
-
-  /** Every item of a cursor-paginated list: `page[size]=100`, following `links.next` while `meta.has_more`. */
-  async listAll<T>(path: string, key: string, about: RecordDescription, searchParams: SearchParams = {}): Promise<T[]> {
-    const items: T[] = []
-    let url = `${this.origin}/api/v2/${path}`
+  /**
+   * The items of a cursor-paginated list: `page[size]=100`, following `links.next` while `meta.has_more`, for at
+   * most `maxPages` pages.
+   */
+  async listAll<S extends z.ZodTypeAny>(
+    path: string,
+    key: string,
+    about: RecordDescription,
+    item: S,
+    searchParams: SearchParams = {},
+    maxPages = MAX_PAGES
+  ): Promise<z.infer<S>[]> {
+    const items: z.infer<S>[] = []
+    let url = this.url(path)
     let params: SearchParams | undefined = { ...searchParams, 'page[size]': PAGE_SIZE }
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const { body } = await this.sendTo<CursorPage & Record<string, unknown>>('GET', url, about, {
-        searchParams: params
-      })
-      const pageItems = body[key]
-      if (Array.isArray(pageItems)) items.push(...(pageItems as T[]))
-      const next = body.links?.next
-      if (!body.meta?.has_more || !next) return items
-      url = this.sameOriginUrl(next)
+    for (let page = 0; page < maxPages; page++) {
+      const { body } = await this.send('GET', url, about, pageOf(key, item), { searchParams: params })
+      items.push(...body.items)
+      if (!body.next) return items
+      url = this.sameOriginUrl(body.next)
       params = undefined
     }
     return items
@@ -84,13 +103,14 @@ export class ZendeskHttp {
    * the first page (`page[size]=100` plus `params`, whose array values repeat the parameter), or the page at
    * `pageUrl`, a `next` link this method returned before. `next` is set only while Zendesk says there is more.
    */
-  async listPage<T>(
+  async listPage<S extends z.ZodTypeAny>(
     path: string,
     key: string,
     about: RecordDescription,
+    item: S,
     options: { params?: Record<string, string | string[]>; pageUrl?: string } = {}
-  ): Promise<{ items: T[]; next?: string }> {
-    const first = new URL(`${this.origin}/api/v2/${path}`)
+  ): Promise<{ items: z.infer<S>[]; next?: string }> {
+    const first = new URL(this.url(path))
     let url: string
     if (options.pageUrl) {
       // A page comes back from the caller: it must continue this list, not reach another host or endpoint.
@@ -106,11 +126,12 @@ export class ZendeskHttp {
       first.searchParams.set('page[size]', String(PAGE_SIZE))
       url = first.toString()
     }
-    const { body } = await this.sendTo<CursorPage & Record<string, unknown>>('GET', url, about, {})
-    const pageItems = body[key]
-    const items = Array.isArray(pageItems) ? (pageItems as T[]) : []
-    const next = body.links?.next
-    return body.meta?.has_more && next ? { items, next } : { items }
+    const { body } = await this.send('GET', url, about, pageOf(key, item), {})
+    return body.next ? { items: body.items, next: body.next } : { items: body.items }
+  }
+
+  private url(path: string): string {
+    return `${this.origin}/api/v2/${path}`
   }
 
   private isSameOrigin(url: URL): boolean {
@@ -126,28 +147,65 @@ export class ZendeskHttp {
     return url.toString()
   }
 
-  private async sendTo<T>(
+  private async send<S extends z.ZodTypeAny>(
     method: Method,
     url: string,
     about: RecordDescription,
+    schema: S | undefined,
     options: { json?: unknown; searchParams?: SearchParams }
-  ): Promise<ZendeskResponse<T>> {
+  ): Promise<ZendeskResponse<z.infer<S>>> {
+    let response: RawResponse
     try {
-      const response = await this.request(url, {
+      response = (await this.request(url, {
         method,
         json: options.json,
         searchParams: options.searchParams,
-        throwHttpErrors: true,
+        redirect: 'manual',
+        throwHttpErrors: false,
         // actions-core otherwise reads a clone of the body, which never ends once the body passes the stream's
         // buffer (about 64 KB, e.g. show_many of 100 users): the request would hang.
         skipResponseCloning: true
-      })
-      const data = (response as unknown as { data?: unknown }).data
-      return { status: response.status, body: (data ?? {}) as T, headers: response.headers }
+      })) as unknown as RawResponse
     } catch (error) {
-      throw toZendeskError(error, about)
+      throw requestFailure(error, about)
     }
+    const { status, headers } = response
+    const content = response.content ?? ''
+    if (status >= 300 && status < 400) throw redirectRefused(status, headers.get('location'), about)
+    if (status < 200 || status >= 300) throw withoutCredentials(errorFromResponse(response, about), this.secrets)
+    if (schema === undefined) return { status, headers, body: undefined }
+    const parsed = parseAnswer(schema, content)
+    if (!parsed.ok) throw withoutCredentials(unexpectedAnswer(about, status, parsed.problem, content), this.secrets)
+    return { status, headers, body: parsed.value }
   }
+}
+
+function parseAnswer<S extends z.ZodTypeAny>(
+  schema: S,
+  content: string
+): { ok: true; value: z.infer<S> } | { ok: false; problem: string } {
+  let json: unknown
+  try {
+    json = JSON.parse(content)
+  } catch {
+    return { ok: false, problem: 'not JSON' }
+  }
+  const result = schema.safeParse(json)
+  if (result.success) return { ok: true, value: result.data }
+  const issue = result.error.issues[0]
+  const where = issue.path.length ? issue.path.join('.') : 'the body'
+  return { ok: false, problem: `${where}: ${issue.message}` }
+}
+
+/** A list page's items under `key` and its next link, if Zendesk says there is more. */
+function pageOf<S extends z.ZodTypeAny>(key: string, item: S) {
+  return cursorPageSchema.extend({ [key]: z.array(item) }).transform((page) => {
+    const { meta, links } = page as z.infer<typeof cursorPageSchema>
+    return {
+      items: (page as Record<string, unknown>)[key] as z.infer<S>[],
+      next: meta?.has_more && links?.next ? links.next : undefined
+    }
+  })
 }
 
 /** A numeric Zendesk id for a URL path; anything else (`/`, `..`, `?`, text) is rejected, naming the field. */

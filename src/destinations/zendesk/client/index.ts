@@ -1,27 +1,43 @@
 import type { RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
+import type { Caches } from '../lookups/caches'
+import { credentialSecrets } from '../settings/settings'
+import { zendeskOrigin } from '../settings/origin'
+import type { Instance } from '../settings/options'
 import { CatalogApi } from './catalog'
 import { EventsApi } from './events'
+import { FieldListsApi } from './field-lists'
 import { ZendeskHttp } from './http'
+import { Jobs } from './jobs'
 import { OrganizationsApi } from './organizations'
 import { TicketsApi } from './tickets'
 import { UsersApi } from './users'
 
-/** One client per action call; every Zendesk path lives in the modules behind it. */
+/**
+ * One client per action call: the only door to Zendesk. Every endpoint is a method of the APIs behind it, whose
+ * answers are parsed before anyone reads them; bulk methods follow their own jobs.
+ */
 export class ZendeskClient {
-  readonly http: ZendeskHttp
+  /** The account's origin: what the instance's caches are keyed by. */
+  readonly account: string
+  readonly caches: Caches
   readonly users: UsersApi
   readonly organizations: OrganizationsApi
   readonly tickets: TicketsApi
   readonly events: EventsApi
   readonly catalog: CatalogApi
+  readonly fieldLists: FieldListsApi
 
-  constructor(request: RequestClient, settings: Pick<Settings, 'subdomain'>) {
-    this.http = new ZendeskHttp(request, settings)
-    this.users = new UsersApi(this.http)
-    this.organizations = new OrganizationsApi(this.http)
-    this.tickets = new TicketsApi(this.http)
-    this.events = new EventsApi(this.http)
-    this.catalog = new CatalogApi(this.http)
+  constructor(request: RequestClient, settings: Settings, instance: Instance) {
+    this.account = zendeskOrigin(settings.subdomain, instance.simulator)
+    this.caches = instance.caches
+    const http = new ZendeskHttp(request, this.account, credentialSecrets(settings))
+    const jobs = new Jobs(http, instance.jobPolling)
+    this.users = new UsersApi(http, jobs)
+    this.organizations = new OrganizationsApi(http, jobs)
+    this.tickets = new TicketsApi(http, jobs)
+    this.events = new EventsApi(http)
+    this.catalog = new CatalogApi(http)
+    this.fieldLists = new FieldListsApi(http, instance.caches.fieldLists)
   }
 }

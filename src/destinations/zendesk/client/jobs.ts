@@ -1,86 +1,82 @@
 import { APIError, PayloadValidationError } from '@segment/actions-core'
 import { statusOf } from '../batch/results'
-import { ZendeskRetryableError } from './errors'
+import { withRefusal, ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
-import { quote } from '../fields/quote'
+import { jobStatusAnswer, type JobResult, type JobStatus } from './schemas'
 
-export interface JobStatus {
-  id: string
-  status: 'queued' | 'working' | 'completed' | 'failed' | 'killed'
-  total?: number
-  message?: string | null
-  results?: JobResultItem[] | null
-}
-
-export interface JobResultItem {
-  index?: number
-  id?: number
-  status?: string
-  success?: boolean
-  error?: string
-  details?: string
-  email?: string
-  external_id?: string
-}
-
+/** What Zendesk did with one item of a bulk job. */
 export type JobItemOutcome = { ok: true; id?: number; status?: string } | { ok: false; error: Error }
 
+/** How a job is followed: the first wait, the longest wait between polls, and how long in all. */
 export interface JobPolling {
   firstWaitMs: number
   maxWaitMs: number
   budgetMs: number
 }
 
-const DEFAULT_POLLING: JobPolling = { firstWaitMs: 250, maxWaitMs: 2000, budgetMs: 20000 }
-let polling: JobPolling = DEFAULT_POLLING
-
-/** Tests and the local runtime shorten the waits; production keeps the defaults. */
-export function configureJobPolling(overrides: Partial<JobPolling> | undefined): void {
-  polling = { ...DEFAULT_POLLING, ...overrides }
-}
+export const PRODUCTION_JOB_POLLING: JobPolling = { firstWaitMs: 250, maxWaitMs: 2000, budgetMs: 20000 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/**
- * Follows a bulk job to its end and returns one outcome per submitted item (in submission order); it never
- * throws, so a batch always gets a result per event. Waits start short and double up to a cap; a 429/503
- * while polling waits for Retry-After. Items still unfinished when the time budget runs out are retryable;
- * a polling failure that retrying cannot fix (e.g. 401) gives every item an error with that status.
- */
-export async function followJob(http: ZendeskHttp, job: JobStatus, total: number): Promise<JobItemOutcome[]> {
-  const deadline = Date.now() + polling.budgetMs
-  let current = job
-  let wait = polling.firstWaitMs
-  while (!isFinished(current)) {
-    const remaining = deadline - Date.now()
-    if (remaining <= 0) return unfinished(current, total)
-    await sleep(Math.min(wait, remaining))
-    wait = Math.min(wait * 2, polling.maxWaitMs)
-    try {
-      const { body } = await http.get<{ job_status: JobStatus }>(
-        `job_statuses/${jobIdSegment(current.id)}`,
-        `job status ${current.id}`
-      )
-      current = body.job_status
-    } catch (error) {
-      if (!(error instanceof ZendeskRetryableError)) return pollingFailed(current, total, error)
-      const askedMs = (error.retryAfterSeconds ?? 0) * 1000
-      if (Date.now() + askedMs >= deadline) return unfinished(current, total)
-      wait = Math.max(wait, askedMs)
-    }
+/** Follows the bulk jobs of one action call. */
+export class Jobs {
+  constructor(
+    private readonly http: ZendeskHttp,
+    private readonly polling: JobPolling
+  ) {}
+
+  /**
+   * Submits a bulk request of `total` items (a refused submission throws: the caller decides what to do
+   * instead), then follows its job to the end and returns one outcome per item, in submission order.
+   */
+  async bulk(
+    method: 'POST' | 'PUT',
+    path: string,
+    about: string,
+    json: unknown,
+    total: number
+  ): Promise<JobItemOutcome[]> {
+    const submitted =
+      method === 'POST'
+        ? await this.http.post(path, about, jobStatusAnswer, json)
+        : await this.http.put(path, about, jobStatusAnswer, json)
+    return this.follow(submitted.body.job_status, total)
   }
-  return outcomes(current, total)
+
+  /**
+   * Never throws, so a batch always gets a result per event. Waits start short and double up to a cap; a 429/503
+   * while polling waits for Retry-After. Items still unfinished when the time budget runs out are retryable;
+   * a polling failure that retrying cannot fix (e.g. 401) gives every item an error with that status.
+   */
+  private async follow(job: JobStatus, total: number): Promise<JobItemOutcome[]> {
+    const deadline = Date.now() + this.polling.budgetMs
+    let current = job
+    let wait = this.polling.firstWaitMs
+    // The last poll's failure, while no later poll succeeded: what the items are told when time runs out.
+    let lastFailure: ZendeskRetryableError | undefined
+    while (!isFinished(current)) {
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) return unfinished(current, total, lastFailure)
+      await sleep(Math.min(wait, remaining))
+      wait = Math.min(wait * 2, this.polling.maxWaitMs)
+      try {
+        const { body } = await this.http.get(`job_statuses/${current.id}`, `job status ${current.id}`, jobStatusAnswer)
+        current = body.job_status
+        lastFailure = undefined
+      } catch (error) {
+        if (!(error instanceof ZendeskRetryableError)) return pollingFailed(current, total, error)
+        lastFailure = error
+        const askedMs = (error.retryAfterSeconds ?? 0) * 1000
+        if (Date.now() + askedMs >= deadline) return unfinished(current, total, lastFailure)
+        wait = Math.max(wait, askedMs)
+      }
+    }
+    return outcomes(current, total)
+  }
 }
 
 function isFinished(job: JobStatus): boolean {
   return job.status === 'completed' || job.status === 'failed' || job.status === 'killed'
-}
-
-function jobIdSegment(id: string): string {
-  if (typeof id !== 'string' || !/^[A-Za-z0-9-]{1,100}$/.test(id)) {
-    throw new APIError(`Zendesk returned a job id that cannot be followed: ${quote(id)}`, 502)
-  }
-  return id
 }
 
 function pollingFailed(job: JobStatus, total: number, error: unknown): JobItemOutcome[] {
@@ -91,20 +87,31 @@ function pollingFailed(job: JobStatus, total: number, error: unknown): JobItemOu
   }))
 }
 
-function unfinished(job: JobStatus, total: number): JobItemOutcome[] {
+/** Retryable: with the last poll's failure (its status, message and Retry-After) when polling kept failing. */
+function unfinished(job: JobStatus, total: number, lastFailure?: ZendeskRetryableError): JobItemOutcome[] {
+  const stopped = `Zendesk job ${job.id} was still ${job.status} when we stopped waiting`
   return Array.from({ length: total }, () => ({
     ok: false as const,
-    error: new ZendeskRetryableError(
-      `Zendesk job ${job.id} was still ${job.status} when we stopped waiting; the event will be retried`,
-      504
-    )
+    error: lastFailure
+      ? new ZendeskRetryableError(
+          `${stopped}, and its last status poll failed: ${lastFailure.message}`,
+          lastFailure.status,
+          lastFailure.retryAfterSeconds
+        )
+      : new ZendeskRetryableError(`${stopped}; the event will be retried`, 504)
   }))
 }
 
+/**
+ * One outcome per submitted item. Items carrying `index` are matched by it; a job whose items carry none (as
+ * recorded from real Zendesk) is matched by position, which holds only when it reports every item.
+ */
 function outcomes(job: JobStatus, total: number): JobItemOutcome[] {
-  const results = Array.isArray(job.results) ? job.results : []
-  const byIndex = new Map<number, JobResultItem>()
-  results.forEach((item, position) => byIndex.set(typeof item.index === 'number' ? item.index : position, item))
+  const results = job.results ?? []
+  const byIndex = new Map<number, JobResult>()
+  const indexed = results.some((item) => typeof item.index === 'number')
+  if (indexed) for (const item of results) if (typeof item.index === 'number') byIndex.set(item.index, item)
+  if (!indexed && results.length === total) results.forEach((item, position) => byIndex.set(position, item))
   return Array.from({ length: total }, (_, index) => {
     const item = byIndex.get(index)
     if (!item) {
@@ -113,15 +120,21 @@ function outcomes(job: JobStatus, total: number): JobItemOutcome[] {
       return { ok: false as const, error: new ZendeskRetryableError(`Zendesk job ${job.id} ${why}${detail}`, 500) }
     }
     if (item.error || item.success === false) return { ok: false as const, error: itemError(item) }
-    return { ok: true as const, id: item.id, status: item.status }
+    return { ok: true as const, id: item.id ?? undefined, status: item.status ?? undefined }
   })
 }
 
-function itemError(item: JobResultItem): Error {
+/** Zendesk's error codes for job items (`TicketCreateFailed`, `RecordNotFound`, `PermissionDenied`, …). */
+function itemError(item: JobResult): Error {
   const code = item.error ?? 'Failed'
   const message = `Zendesk rejected the item: ${code}${item.details ? ` — ${item.details}` : ''}`
   if (/NotFound/i.test(code)) return new APIError(message, 404)
   if (/Permission|Forbidden/i.test(code)) return new APIError(message, 403)
   if (/Conflict|Timeout|TooManyJobs|Temporar|Internal/i.test(code)) return new ZendeskRetryableError(message, 500)
-  return new PayloadValidationError(message)
+  return withRefusal(new PayloadValidationError(message), {
+    status: 422,
+    error: code,
+    description: item.details,
+    fields: {}
+  })
 }

@@ -1,22 +1,22 @@
 import { listsOf } from '../lookups/batch-lookups'
-import type { CustomField } from './fields'
-import { idSegment, type ZendeskHttp } from './http'
-import type { JobStatus } from './jobs'
-import { BULK_LIMIT } from './users'
 import { quote } from '../fields/quote'
+import { BULK_LIMIT } from './constants'
+import { idSegment, type ZendeskHttp } from './http'
+import type { JobItemOutcome, Jobs } from './jobs'
+import {
+  membershipAnswer,
+  membershipSchema,
+  organizationAnswer,
+  organizationFieldAnswer,
+  organizationsAnswer,
+  type CustomField,
+  type OrganizationMembership,
+  type ZendeskOrganization
+} from './schemas'
+
+export type { ZendeskOrganization }
 
 export type OrganizationFieldValue = string | number | boolean | null | (string | number)[]
-
-export interface ZendeskOrganization {
-  id: number
-  name?: string
-  external_id?: string | null
-  domain_names?: string[]
-  tags?: string[]
-  details?: string | null
-  notes?: string | null
-  organization_fields?: Record<string, unknown> | null
-}
 
 export interface OrganizationInput {
   external_id?: string
@@ -26,13 +26,6 @@ export interface OrganizationInput {
   details?: string
   notes?: string
   organization_fields?: Record<string, OrganizationFieldValue>
-}
-
-export interface OrganizationMembership {
-  id: number
-  user_id: number
-  organization_id: number
-  default?: boolean | null
 }
 
 export interface NewOrganizationField {
@@ -51,15 +44,19 @@ export function describeOrganization(externalId: string): string {
 export const externalIdKey = (externalId: string): string => externalId.toLowerCase()
 
 export class OrganizationsApi {
-  constructor(private readonly http: ZendeskHttp) {}
+  constructor(
+    private readonly http: ZendeskHttp,
+    private readonly jobs: Jobs
+  ) {}
 
   /** `POST organizations/create_or_update`, matched on external_id; 201 means created. */
   async createOrUpdate(
     organization: OrganizationInput & { external_id: string }
   ): Promise<{ organization: ZendeskOrganization; created: boolean }> {
-    const { status, body } = await this.http.post<{ organization: ZendeskOrganization }>(
+    const { status, body } = await this.http.post(
       'organizations/create_or_update',
       describeOrganization(organization.external_id),
+      organizationAnswer,
       { organization }
     )
     return { organization: body.organization, created: status === 201 }
@@ -67,13 +64,16 @@ export class OrganizationsApi {
 
   /** Exact (case-insensitive) external_id lookup. */
   async findByExternalId(externalId: string): Promise<ZendeskOrganization | undefined> {
-    const { body } = await this.http.get<{ organizations?: ZendeskOrganization[] }>(
+    const { body } = await this.http.get(
       'organizations/search',
       describeOrganization(externalId),
-      { external_id: externalId }
+      organizationsAnswer,
+      {
+        external_id: externalId
+      }
     )
     const wanted = externalIdKey(externalId)
-    return (body.organizations ?? []).find((o) => o.external_id && externalIdKey(o.external_id) === wanted)
+    return body.organizations.find((o) => o.external_id && externalIdKey(o.external_id) === wanted)
   }
 
   /**
@@ -88,36 +88,44 @@ export class OrganizationsApi {
       if (org?.external_id) found.set(externalIdKey(org.external_id), org)
     }
     for (const listed of lists) {
-      const { body } = await this.http.get<{ organizations?: ZendeskOrganization[] }>(
+      const { body } = await this.http.get(
         'organizations/show_many',
-        `${listed.length} organizations by external_id`,
+        listed.length === 1 ? describeOrganization(listed[0]) : `${listed.length} organizations by external_id`,
+        organizationsAnswer,
         { external_ids: listed.join(',') }
       )
-      ;(body.organizations ?? []).forEach(keep)
+      body.organizations.forEach(keep)
     }
     for (const id of alone) keep(await this.findByExternalId(id))
     return found
   }
 
-  async createMany(organizations: OrganizationInput[]): Promise<JobStatus> {
+  /** `POST organizations/create_many` (up to 100), followed to one outcome per organization. */
+  async createMany(organizations: OrganizationInput[]): Promise<JobItemOutcome[]> {
     if (organizations.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} organizations per create_many call`)
-    const { body } = await this.http.post<{ job_status: JobStatus }>(
+    return this.jobs.bulk(
+      'POST',
       'organizations/create_many',
       `bulk creation of ${organizations.length} organizations`,
-      { organizations }
+      {
+        organizations
+      },
+      organizations.length
     )
-    return body.job_status
   }
 
   /** `PUT organizations/update_many` in its batch form: each item carries the id of the organization it changes. */
-  async updateMany(organizations: (OrganizationInput & { id: number })[]): Promise<JobStatus> {
+  async updateMany(organizations: (OrganizationInput & { id: number })[]): Promise<JobItemOutcome[]> {
     if (organizations.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} organizations per update_many call`)
-    const { body } = await this.http.put<{ job_status: JobStatus }>(
+    return this.jobs.bulk(
+      'PUT',
       'organizations/update_many',
       `bulk update of ${organizations.length} organizations`,
-      { organizations }
+      {
+        organizations
+      },
+      organizations.length
     )
-    return body.job_status
   }
 
   async delete(organizationId: number): Promise<void> {
@@ -126,9 +134,10 @@ export class OrganizationsApi {
   }
 
   async createField(field: NewOrganizationField): Promise<CustomField> {
-    const { body } = await this.http.post<{ organization_field: CustomField }>(
+    const { body } = await this.http.post(
       'organization_fields',
       `organization field ${quote(field.key)}`,
+      organizationFieldAnswer,
       { organization_field: field }
     )
     return body.organization_field
@@ -136,25 +145,30 @@ export class OrganizationsApi {
 
   /** `POST organization_memberships`; Zendesk answers 422 when the user already is a member. */
   async addMembership(userId: number, organizationId: number): Promise<OrganizationMembership> {
-    const { body } = await this.http.post<{ organization_membership: OrganizationMembership }>(
+    const { body } = await this.http.post(
       'organization_memberships',
       membershipAbout(userId, organizationId),
+      membershipAnswer,
       { organization_membership: { user_id: userId, organization_id: organizationId } }
     )
     return body.organization_membership
   }
 
   /** `POST organization_memberships/create_many`: up to 100 memberships in one job, one result per item. */
-  async createManyMemberships(memberships: { user_id: number; organization_id: number }[]): Promise<JobStatus> {
+  async createManyMemberships(memberships: { user_id: number; organization_id: number }[]): Promise<JobItemOutcome[]> {
     if (memberships.length > BULK_LIMIT) {
       throw new Error(`At most ${BULK_LIMIT} memberships per organization_memberships/create_many call`)
     }
-    const { body } = await this.http.post<{ job_status: JobStatus }>(
+    const about = `bulk creation of ${memberships.length} organization memberships`
+    return this.jobs.bulk(
+      'POST',
       'organization_memberships/create_many',
-      `bulk creation of ${memberships.length} organization memberships`,
-      { organization_memberships: memberships }
+      about,
+      {
+        organization_memberships: memberships
+      },
+      memberships.length
     )
-    return body.job_status
   }
 
   /** "Unassign Organization": removes the membership without needing its id; 404 when there is none. */
@@ -164,12 +178,26 @@ export class OrganizationsApi {
     await this.http.delete(`users/${user}/organizations/${organization}`, membershipAbout(userId, organizationId))
   }
 
+  /** The first `maxPages` pages (100 each) of an organization's memberships. */
+  async membershipsOfOrganization(organizationId: number, maxPages: number): Promise<OrganizationMembership[]> {
+    const organization = idSegment(organizationId, 'organization id')
+    return this.http.listAll(
+      `organizations/${organization}/organization_memberships`,
+      'organization_memberships',
+      `memberships of organization ${organization}`,
+      membershipSchema,
+      {},
+      maxPages
+    )
+  }
+
   async membershipsOfUser(userId: number): Promise<OrganizationMembership[]> {
     const user = idSegment(userId, 'user id')
-    return this.http.listAll<OrganizationMembership>(
+    return this.http.listAll(
       `users/${user}/organization_memberships`,
       'organization_memberships',
-      `user ${user}`
+      `user ${user}`,
+      membershipSchema
     )
   }
 }

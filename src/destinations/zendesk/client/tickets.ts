@@ -1,13 +1,10 @@
-import { idSegment, type ZendeskHttp } from './http'
-import type { JobStatus } from './jobs'
-import { BULK_LIMIT } from './users'
 import { quote } from '../fields/quote'
+import { BULK_LIMIT } from './constants'
+import { idSegment, type ZendeskHttp } from './http'
+import type { JobItemOutcome, Jobs } from './jobs'
+import { ticketAnswer, ticketSchema, type ZendeskTicket } from './schemas'
 
-export interface ZendeskTicket {
-  id: number
-  external_id?: string | null
-  created_at?: string
-}
+export type { ZendeskTicket }
 
 export interface TicketComment {
   body?: string
@@ -51,14 +48,15 @@ export function describeTicket(externalId: string): string {
 }
 
 export class TicketsApi {
-  constructor(private readonly http: ZendeskHttp) {}
+  constructor(
+    private readonly http: ZendeskHttp,
+    private readonly jobs: Jobs
+  ) {}
 
   async create(ticket: NewTicket): Promise<ZendeskTicket> {
-    const { body } = await this.http.post<{ ticket: ZendeskTicket }>(
-      'tickets',
-      `new ${describeTicket(ticket.external_id)}`,
-      { ticket }
-    )
+    const { body } = await this.http.post('tickets', `new ${describeTicket(ticket.external_id)}`, ticketAnswer, {
+      ticket
+    })
     return body.ticket
   }
 
@@ -67,13 +65,12 @@ export class TicketsApi {
    * Only exact matches are kept, so a Zendesk that ignored the filter could never make us touch unrelated tickets.
    */
   async findByExternalId(externalId: string): Promise<ZendeskTicket[]> {
-    const tickets = await this.http.listAll<ZendeskTicket>(
+    const tickets = await this.http.listAll(
       'tickets',
       'tickets',
       `tickets with external_id ${quote(externalId)}`,
-      {
-        external_id: externalId
-      }
+      ticketSchema,
+      { external_id: externalId }
     )
     return tickets.filter((ticket) => ticket.external_id === externalId)
   }
@@ -81,30 +78,31 @@ export class TicketsApi {
   /** `PUT tickets/{id}`; the id is not repeated in the body (Zendesk warns about it as an unpermitted key). */
   async update(id: number, changes: TicketChanges): Promise<ZendeskTicket> {
     const segment = idSegment(id, 'ticket_id')
-    const { body } = await this.http.put<{ ticket: ZendeskTicket }>(`tickets/${segment}`, `ticket ${segment}`, {
-      ticket: changes
-    })
+    const { body } = await this.http.put(`tickets/${segment}`, `ticket ${segment}`, ticketAnswer, { ticket: changes })
     return body.ticket
   }
 
-  async createMany(tickets: NewTicket[]): Promise<JobStatus> {
+  /** `POST tickets/create_many` (up to 100), followed to one outcome per ticket. */
+  async createMany(tickets: NewTicket[]): Promise<JobItemOutcome[]> {
     if (tickets.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} tickets per create_many call`)
-    const { body } = await this.http.post<{ job_status: JobStatus }>(
+    return this.jobs.bulk(
+      'POST',
       'tickets/create_many',
       `bulk create of ${tickets.length} tickets`,
-      { tickets }
+      { tickets },
+      tickets.length
     )
-    return body.job_status
   }
 
   /** The batch form `{"tickets":[{id, ...}]}`: each ticket gets its own changes. */
-  async updateMany(tickets: TicketUpdate[]): Promise<JobStatus> {
+  async updateMany(tickets: TicketUpdate[]): Promise<JobItemOutcome[]> {
     if (tickets.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} tickets per update_many call`)
-    const { body } = await this.http.put<{ job_status: JobStatus }>(
+    return this.jobs.bulk(
+      'PUT',
       'tickets/update_many',
       `bulk update of ${tickets.length} tickets`,
-      { tickets }
+      { tickets },
+      tickets.length
     )
-    return body.job_status
   }
 }

@@ -1,19 +1,12 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import { listsOf } from '../lookups/batch-lookups'
-import { idSegment, type ZendeskHttp } from './http'
-import type { JobStatus } from './jobs'
 import { quote } from '../fields/quote'
+import { BULK_LIMIT } from './constants'
+import { idSegment, type ZendeskHttp } from './http'
+import type { JobItemOutcome, Jobs } from './jobs'
+import { meSchema, userAnswer, usersAnswer, type ZendeskUser } from './schemas'
 
-export interface ZendeskUser {
-  id: number | null
-  name?: string
-  email?: string | null
-  external_id?: string | null
-  role?: string
-  active?: boolean
-  organization_id?: number | null
-  user_fields?: Record<string, unknown>
-}
+export type { ZendeskUser }
 
 export interface UserInput {
   email?: string
@@ -27,8 +20,6 @@ export interface UserInput {
   verified?: boolean
 }
 
-export const BULK_LIMIT = 100
-
 /** A description of a user for error messages: its external_id or email, never anything else. */
 export function describeUser(user: Pick<UserInput, 'external_id' | 'email'>): string {
   if (user.external_id) return `user with external_id ${quote(user.external_id)}`
@@ -38,41 +29,40 @@ export function describeUser(user: Pick<UserInput, 'external_id' | 'email'>): st
 
 const SEARCHABLE_EMAIL = /^[^\s"\\<>()]+@[^\s"\\<>()]+$/
 
-export class UsersApi {
-  constructor(private readonly http: ZendeskHttp) {}
+const isActive = (user: ZendeskUser) => user.active !== false
 
-  async me(): Promise<ZendeskUser> {
-    const { body } = await this.http.get<{ user: ZendeskUser }>('users/me', 'the authenticated user')
-    return body.user
+export class UsersApi {
+  constructor(
+    private readonly http: ZendeskHttp,
+    private readonly jobs: Jobs
+  ) {}
+
+  /** The authenticated user's id; null when Zendesk answered as an anonymous user (wrong credentials). */
+  async myId(): Promise<number | null> {
+    const { body } = await this.http.get('users/me', 'the authenticated user', meSchema)
+    return body.user.id
   }
 
   /** `POST users/create_or_update`: Zendesk matches on external_id or email; 201 means created. */
   async createOrUpdate(user: UserInput): Promise<{ user: ZendeskUser; created: boolean }> {
-    const { status, body } = await this.http.post<{ user: ZendeskUser }>('users/create_or_update', describeUser(user), {
-      user
-    })
+    const { status, body } = await this.http.post('users/create_or_update', describeUser(user), userAnswer, { user })
     return { user: body.user, created: status === 201 }
   }
 
-  async createOrUpdateMany(users: UserInput[]): Promise<JobStatus> {
+  /** `POST users/create_or_update_many` (up to 100), followed to one outcome per user. A refused submission throws. */
+  async createOrUpdateMany(users: UserInput[]): Promise<JobItemOutcome[]> {
     if (users.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} users per create_or_update_many call`)
-    const { body } = await this.http.post<{ job_status: JobStatus }>(
-      'users/create_or_update_many',
-      `bulk upsert of ${users.length} users`,
-      { users }
-    )
-    return body.job_status
+    const about = `bulk upsert of ${users.length} users`
+    return this.jobs.bulk('POST', 'users/create_or_update_many', about, { users }, users.length)
   }
 
   /** Exact (case-insensitive) external_id lookup; no search syntax involved. */
   async findByExternalId(externalId: string): Promise<ZendeskUser | undefined> {
-    const { body } = await this.http.get<{ users?: ZendeskUser[] }>(
-      'users/search',
-      describeUser({ external_id: externalId }),
-      { external_id: externalId }
-    )
+    const { body } = await this.http.get('users/search', describeUser({ external_id: externalId }), usersAnswer, {
+      external_id: externalId
+    })
     const wanted = externalId.toLowerCase()
-    return (body.users ?? []).find((u) => u.active !== false && u.external_id?.toLowerCase() === wanted)
+    return body.users.find((u) => isActive(u) && u.external_id?.toLowerCase() === wanted)
   }
 
   /**
@@ -86,15 +76,14 @@ export class UsersApi {
     const found = new Map<string, ZendeskUser>()
     const keep = (user: ZendeskUser | undefined) => {
       const key = user?.external_id?.toLowerCase()
-      if (user && key && wanted.has(key) && user.active !== false) found.set(key, user)
+      if (user && key && wanted.has(key) && isActive(user)) found.set(key, user)
     }
     for (const list of lists) {
-      const { body } = await this.http.get<{ users?: ZendeskUser[] }>(
-        'users/show_many',
-        `${list.length} users by external_id`,
-        { external_ids: list.join(',') }
-      )
-      ;(body.users ?? []).forEach(keep)
+      const about = list.length === 1 ? describeUser({ external_id: list[0] }) : `${list.length} users by external_id`
+      const { body } = await this.http.get('users/show_many', about, usersAnswer, {
+        external_ids: list.join(',')
+      })
+      body.users.forEach(keep)
     }
     for (const externalId of alone) keep(await this.findByExternalId(externalId))
     return found
@@ -105,11 +94,11 @@ export class UsersApi {
     if (!SEARCHABLE_EMAIL.test(email)) {
       throw new PayloadValidationError(`email ${quote(email)} is not an email address Zendesk can search for`)
     }
-    const { body } = await this.http.get<{ users?: ZendeskUser[] }>('users/search', describeUser({ email }), {
+    const { body } = await this.http.get('users/search', describeUser({ email }), usersAnswer, {
       query: `email:"${email}"`
     })
     const wanted = email.toLowerCase()
-    return (body.users ?? []).find((u) => u.active !== false && u.email?.toLowerCase() === wanted)
+    return body.users.find((u) => isActive(u) && u.email?.toLowerCase() === wanted)
   }
 
   /** Soft-deletes the user, then removes it permanently, as a data deletion request expects. */

@@ -2,7 +2,7 @@ import { PayloadValidationError, removeUndefined, RetryableError, type JSONLikeO
 import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import type { NewTicket, ZendeskTicket } from '../client/tickets'
-import { findUserId, findUserIds, type UserLookup } from '../lookups/users'
+import { findUserIds, type UserLookup } from '../lookups/users'
 import { newestTicket, severalNote, ticketChanges } from '../fields/ticket-fields'
 import { text } from '../fields/text'
 import type { Payload } from './generated-types'
@@ -59,36 +59,23 @@ export function draftOf(payload: Payload): TicketDraft {
   return { ticket, requester: requesterOf(payload) }
 }
 
-/** Resolves requesters, looking each external_id up once per action call (and through the shared user cache). */
+/** Resolves requesters, looking each external_id up once per action call (and through the instance's user cache). */
 export class Requesters {
   private readonly lookups = new Map<string, Promise<UserLookup>>()
 
   constructor(private readonly client: ZendeskClient) {}
 
-  /** Looks the external_id requesters of a batch up together (show_many), so no ticket needs a lookup of its own. */
+  /** Looks the external_id requesters up together (show_many), so no ticket needs a lookup of its own. */
   async resolveAll(refs: RequesterReference[]): Promise<void> {
-    const externalIds = [
-      ...new Set(refs.flatMap((ref) => (ref.kind === 'external_id' ? [ref.externalId] : [])))
-    ].filter((externalId) => !this.lookups.has(externalId))
-    const found = await findUserIds(
-      this.client,
-      externalIds.map((externalId) => ({ external_id: externalId }))
-    )
-    externalIds.forEach((externalId, position) => this.lookups.set(externalId, Promise.resolve(found[position])))
+    const externalIds = refs.flatMap((ref) => (ref.kind === 'external_id' ? [ref.externalId] : []))
+    await this.lookUp(externalIds)
   }
 
   async fields(ref: RequesterReference): Promise<Pick<NewTicket, 'requester_id' | 'requester'>> {
     if (ref.kind === 'id') return { requester_id: ref.id }
     if (ref.kind === 'email') return { requester: removeUndefined({ email: ref.email, name: ref.name }) }
-    let lookup = this.lookups.get(ref.externalId)
-    if (!lookup) {
-      lookup = findUserId(this.client, { external_id: ref.externalId }).then(
-        (id): UserLookup => ({ ok: true, id }),
-        (error): UserLookup => ({ ok: false, error })
-      )
-      this.lookups.set(ref.externalId, lookup)
-    }
-    const found = await lookup
+    if (!this.lookups.has(ref.externalId)) await this.lookUp([ref.externalId])
+    const found = await this.lookups.get(ref.externalId)!
     if (!found.ok) throw found.error
     if (found.id === undefined) {
       // Most often the identify that creates this user is being delivered at the same moment: retrying resolves it.
@@ -97,6 +84,21 @@ export class Requesters {
       )
     }
     return { requester_id: found.id }
+  }
+
+  /** One findUserIds call for the external_ids not asked for yet; never throws (a failure is each lookup's result). */
+  private async lookUp(externalIds: string[]): Promise<void> {
+    const wanted = [...new Set(externalIds)].filter((externalId) => !this.lookups.has(externalId))
+    if (!wanted.length) return
+    const found = findUserIds(
+      this.client,
+      wanted.map((externalId) => ({ external_id: externalId }))
+    ).catch((error: unknown) => wanted.map((): UserLookup => ({ ok: false, error })))
+    for (const [position, externalId] of wanted.entries()) {
+      const lookup = found.then((lookups) => lookups[position])
+      this.lookups.set(externalId, lookup)
+    }
+    await found
   }
 }
 

@@ -12,6 +12,7 @@ import { statusOf } from '../batch/results'
 import { ZendeskClient } from '../client'
 import type { AccountField, CatalogApi, CatalogPage, FieldOption, TicketField } from '../client/catalog'
 import type { Settings } from '../generated-types'
+import type { Instance } from '../settings/options'
 import { quote } from './quote'
 
 type DynamicField = RequestFn<Settings, unknown, DynamicFieldResponse>
@@ -31,12 +32,13 @@ const OPTIONS_SHOWN = 20
  * fails, so a mapping UI can say what is wrong. Messages name the list and status, never a credential.
  */
 function dynamicField(
+  instance: Instance,
   list: ListDescription | ((data: Input) => ListDescription),
   answer: (catalog: CatalogApi, data: Input) => Promise<DynamicFieldResponse>
 ): DynamicField {
   return async (request, data) => {
     try {
-      return await answer(new ZendeskClient(request, data.settings).catalog, data)
+      return await answer(new ZendeskClient(request, data.settings, instance).catalog, data)
     } catch (error) {
       return { choices: [], error: errorAnswer(error, typeof list === 'function' ? list(data) : list) }
     }
@@ -61,7 +63,7 @@ function pageAnswer<T>(page: CatalogPage<T>, choice: (item: T) => DynamicFieldIt
   return page.next ? { choices, nextPage: page.next } : { choices }
 }
 
-function optionsText(options: FieldOption[] | undefined): string {
+function optionsText(options: FieldOption[] | null | undefined): string {
   if (!options?.length) return ''
   const shown = options.slice(0, OPTIONS_SHOWN).map((o) => `${o.name} (${o.value})`)
   const more = options.length > OPTIONS_SHOWN ? `, and ${options.length - OPTIONS_SHOWN} more` : ''
@@ -78,7 +80,7 @@ function valueType(zendeskType: string): DynamicFieldItem['type'] {
   return 'string'
 }
 
-function fieldDescription(field: { type: string; custom_field_options?: FieldOption[] }): string {
+function fieldDescription(field: { type: string; custom_field_options?: FieldOption[] | null }): string {
   return `Type: ${field.type}${HAS_OPTIONS.has(field.type) ? optionsText(field.custom_field_options) : ''}`
 }
 
@@ -115,47 +117,65 @@ function ticketFieldValues(field: TicketField): DynamicFieldItem[] {
   return []
 }
 
-/** `custom_fields` of both ticket actions: keys are custom ticket field ids, values the selected field's options. */
-export const ticketCustomFields = {
-  __keys__: dynamicField({ what: 'ticket fields', readableBy: AGENTS }, async (catalog, { page }) =>
-    pageAnswer(await catalog.ticketFields(page), ticketFieldKey)
-  ),
-  __values__: dynamicField(
-    ({ dynamicFieldContext }) => ({
-      what: `the values of ticket field ${quote(dynamicFieldContext?.selectedKey ?? '')}`,
-      readableBy: AGENTS
-    }),
-    async (catalog, { dynamicFieldContext }) => ({
-      choices: ticketFieldValues(await catalog.ticketField(dynamicFieldContext?.selectedKey ?? ''))
-    })
+/** The choices a mapping UI offers, read from the account through a client of this destination instance. */
+export function dynamicFieldsOf(instance: Instance) {
+  /** `custom_fields` of both ticket actions: keys are custom ticket field ids, values the selected field's options. */
+  const ticketCustomFields = {
+    __keys__: dynamicField(instance, { what: 'ticket fields', readableBy: AGENTS }, async (catalog, { page }) =>
+      pageAnswer(await catalog.ticketFields(page), ticketFieldKey)
+    ),
+    __values__: dynamicField(
+      instance,
+      ({ dynamicFieldContext }) => ({
+        what: `the values of ticket field ${quote(dynamicFieldContext?.selectedKey ?? '')}`,
+        readableBy: AGENTS
+      }),
+      async (catalog, { dynamicFieldContext }) => ({
+        choices: ticketFieldValues(await catalog.ticketField(dynamicFieldContext?.selectedKey ?? ''))
+      })
+    )
+  }
+
+  const groupChoices = dynamicField(instance, { what: 'groups', readableBy: AGENTS }, async (catalog, { page }) =>
+    pageAnswer(await catalog.groups(page), named)
   )
+
+  const brandChoices = dynamicField(
+    instance,
+    { what: 'brands', readableBy: 'a Zendesk admin (or of an agent allowed to assign tickets to any brand)' },
+    async (catalog, { page }) => pageAnswer(await catalog.brands(page), named)
+  )
+
+  const ticketFormChoices = dynamicField(
+    instance,
+    { what: 'ticket forms', readableBy: AGENTS },
+    async (catalog, { page }) => pageAnswer(await catalog.ticketForms(page), named)
+  )
+
+  /** Agents and admins by email, the way Assignee Email identifies them. */
+  const assigneeChoices = dynamicField(instance, { what: 'agents', readableBy: AGENTS }, async (catalog, { page }) =>
+    pageAnswer(await catalog.agents(page), (agent) =>
+      agent.email ? { value: agent.email, label: agent.name, description: agent.email } : undefined
+    )
+  )
+
+  const userFieldKeys = dynamicField(instance, { what: 'user fields', readableBy: AGENTS }, async (catalog, { page }) =>
+    pageAnswer(await catalog.userFields(page), accountFieldKey)
+  )
+
+  const organizationFieldKeys = dynamicField(
+    instance,
+    { what: 'organization fields', readableBy: AGENTS },
+    async (catalog, { page }) => pageAnswer(await catalog.organizationFields(page), accountFieldKey)
+  )
+
+  return {
+    ticketCustomFields,
+    groupChoices,
+    brandChoices,
+    ticketFormChoices,
+    assigneeChoices,
+    userFieldKeys,
+    organizationFieldKeys
+  }
 }
-
-export const groupChoices = dynamicField({ what: 'groups', readableBy: AGENTS }, async (catalog, { page }) =>
-  pageAnswer(await catalog.groups(page), named)
-)
-
-export const brandChoices = dynamicField(
-  { what: 'brands', readableBy: 'a Zendesk admin (or of an agent allowed to assign tickets to any brand)' },
-  async (catalog, { page }) => pageAnswer(await catalog.brands(page), named)
-)
-
-export const ticketFormChoices = dynamicField({ what: 'ticket forms', readableBy: AGENTS }, async (catalog, { page }) =>
-  pageAnswer(await catalog.ticketForms(page), named)
-)
-
-/** Agents and admins by email, the way Assignee Email identifies them. */
-export const assigneeChoices = dynamicField({ what: 'agents', readableBy: AGENTS }, async (catalog, { page }) =>
-  pageAnswer(await catalog.agents(page), (agent) =>
-    agent.email ? { value: agent.email, label: agent.name, description: agent.email } : undefined
-  )
-)
-
-export const userFieldKeys = dynamicField({ what: 'user fields', readableBy: AGENTS }, async (catalog, { page }) =>
-  pageAnswer(await catalog.userFields(page), accountFieldKey)
-)
-
-export const organizationFieldKeys = dynamicField(
-  { what: 'organization fields', readableBy: AGENTS },
-  async (catalog, { page }) => pageAnswer(await catalog.organizationFields(page), accountFieldKey)
-)

@@ -85,10 +85,10 @@ export class BatchLookups {
     return found
   }
 
-  private async attempt<T>(request: () => Promise<T>): Promise<Settled<T>> {
+  private async attempt<T>(lookUp: () => Promise<T>): Promise<Settled<T>> {
     if (this.stoppedBy) return { ok: false, error: this.stoppedBy }
     try {
-      return { ok: true, value: await request() }
+      return { ok: true, value: await lookUp() }
     } catch (error) {
       if (isAccountWide(error)) this.stoppedBy ??= error
       return { ok: false, error }

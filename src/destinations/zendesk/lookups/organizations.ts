@@ -2,8 +2,7 @@ import type { Settled } from '../batch/results'
 import { BatchLookups } from './batch-lookups'
 import type { ZendeskClient } from '../client'
 import { externalIdKey } from '../client/organizations'
-import { BULK_LIMIT } from '../client/users'
-import { TtlCache } from './ttl-cache'
+import { BULK_LIMIT } from '../client/constants'
 
 /**
  * An organization named by its external_id, with its Zendesk id when it exists. `cached`: the id came from the
@@ -15,39 +14,24 @@ export interface OrganizationTarget {
   cached?: boolean
 }
 
-const ORGANIZATION_ID_CACHE_SIZE = 5000
-const ORGANIZATION_ID_MAX_AGE_MS = 10 * 60 * 1000
-
-/** Zendesk ids of organizations found by external_id, per account; organizations not found are not cached. */
-const organizationIds = new TtlCache<string, number>(ORGANIZATION_ID_CACHE_SIZE, ORGANIZATION_ID_MAX_AGE_MS)
-
-const cacheKey = (client: ZendeskClient, externalId: string) => `${client.http.origin}|${externalIdKey(externalId)}`
-
-export function clearOrganizationIdCache(): void {
-  organizationIds.clear()
-}
+const cacheKey = (client: ZendeskClient, externalId: string) => `${client.account}|${externalIdKey(externalId)}`
 
 /** Records the id of an organization just created or updated, so memberships in it need no lookup. */
 export function rememberOrganization(client: ZendeskClient, externalId: string, id: number): void {
-  organizationIds.set(cacheKey(client, externalId), id)
+  client.caches.organizationIds.set(cacheKey(client, externalId), id)
 }
 
 /** Forgets a cached id, e.g. after Zendesk said it has no such organization, or after deleting it. */
 export function forgetOrganization(client: ZendeskClient, externalId: string): void {
-  organizationIds.delete(cacheKey(client, externalId))
-}
-
-/** The organization with this external_id: its cached id, else an `organizations/search` lookup. */
-export async function findOrganization(client: ZendeskClient, externalId: string): Promise<OrganizationTarget> {
-  const cached = organizationIds.get(cacheKey(client, externalId))
-  if (cached !== undefined) return { externalId, id: cached, cached: true }
-  return lookUp(client, externalId)
+  client.caches.organizationIds.delete(cacheKey(client, externalId))
 }
 
 /** The organization looked up again, without the cache: for an id that Zendesk answered it does not know. */
 export async function refreshOrganization(client: ZendeskClient, externalId: string): Promise<OrganizationTarget> {
   forgetOrganization(client, externalId)
-  return lookUp(client, externalId)
+  const found = (await findOrganizations(client, [externalId])).get(externalIdKey(externalId))!
+  if (!found.ok) throw found.error
+  return found.value
 }
 
 /**
@@ -64,7 +48,7 @@ export async function findOrganizations(
   for (const externalId of externalIds) {
     const key = externalIdKey(externalId)
     if (targets.has(key)) continue
-    const cached = organizationIds.get(cacheKey(client, externalId))
+    const cached = client.caches.organizationIds.get(cacheKey(client, externalId))
     if (cached === undefined) missing.push(externalId)
     targets.set(key, {
       ok: true,
@@ -86,11 +70,4 @@ export async function findOrganizations(
     }
   }
   return targets
-}
-
-async function lookUp(client: ZendeskClient, externalId: string): Promise<OrganizationTarget> {
-  const organization = await client.organizations.findByExternalId(externalId)
-  if (organization === undefined) return { externalId }
-  rememberOrganization(client, externalId, organization.id)
-  return { externalId, id: organization.id }
 }

@@ -2,8 +2,8 @@ import { PayloadValidationError } from '@segment/actions-core'
 import type { Settled } from '../batch/results'
 import { BatchLookups } from './batch-lookups'
 import type { ZendeskClient } from '../client'
-import { BULK_LIMIT, type ZendeskUser } from '../client/users'
-import { TtlCache } from './ttl-cache'
+import { BULK_LIMIT } from '../client/constants'
+import type { ZendeskUser } from '../client/users'
 import { quote } from '../fields/quote'
 import { text } from '../fields/text'
 
@@ -16,15 +16,6 @@ export interface UserReference {
 
 /** What looking one reference up gave: the user's id (undefined: no such user), or the error that stopped it. */
 export type UserLookup = { ok: true; id: number | undefined } | { ok: false; error: unknown }
-
-const USER_ID_CACHE_SIZE = 10000
-const USER_ID_MAX_AGE_MS = 10 * 60 * 1000
-
-const userIds = new TtlCache<string, number>(USER_ID_CACHE_SIZE, USER_ID_MAX_AGE_MS)
-
-export function clearUserIdCache(): void {
-  userIds.clear()
-}
 
 /** A readable name for the reference, for error messages. */
 export function describeReference(ref: UserReference): string {
@@ -49,8 +40,8 @@ function zendeskUserId(ref: UserReference): number | undefined {
 }
 
 const externalIdKey = (client: ZendeskClient, externalId: string) =>
-  `${client.http.origin}|external_id:${externalId.toLowerCase()}`
-const emailKey = (client: ZendeskClient, email: string) => `${client.http.origin}|email:${email.toLowerCase()}`
+  `${client.account}|external_id:${externalId.toLowerCase()}`
+const emailKey = (client: ZendeskClient, email: string) => `${client.account}|email:${email.toLowerCase()}`
 
 /** A reference with both is also cached as a whole: found by email after an external_id miss, no search next time. */
 function combinedKey(client: ZendeskClient, ref: UserReference): string | undefined {
@@ -60,40 +51,16 @@ function combinedKey(client: ZendeskClient, ref: UserReference): string | undefi
   return `${externalIdKey(client, externalId)}|email:${email.toLowerCase()}`
 }
 
-function remember(key: string | undefined, id: number | null | undefined): number | undefined {
+function remember(client: ZendeskClient, key: string | undefined, id: number | null | undefined): number | undefined {
   if (!id) return undefined
-  if (key) userIds.set(key, id)
+  if (key) client.caches.userIds.set(key, id)
   return id
 }
 
 /**
- * The Zendesk user id for a reference, or undefined when no such user exists.
- * A zendesk_user_id is used as given; external_id and email lookups are cached per account
- * (bounded size and age) so a user with many events is looked up about once.
- */
-export async function findUserId(client: ZendeskClient, ref: UserReference): Promise<number | undefined> {
-  const zendeskId = zendeskUserId(ref)
-  if (zendeskId !== undefined) return zendeskId
-  const externalId = text(ref.external_id)
-  const email = text(ref.email)
-  const bothKey = combinedKey(client, ref)
-  const known = bothKey === undefined ? undefined : userIds.get(bothKey)
-  if (known !== undefined) return known
-  let id: number | undefined
-  if (externalId !== undefined) {
-    const key = externalIdKey(client, externalId)
-    id = userIds.get(key) ?? remember(key, (await client.users.findByExternalId(externalId))?.id)
-  }
-  if (id === undefined && email !== undefined) {
-    const key = emailKey(client, email)
-    id = userIds.get(key) ?? remember(key, (await client.users.findByEmail(email))?.id)
-  }
-  return remember(bothKey, id)
-}
-
-/**
- * `findUserId` for many references at once, one result per reference in order. Zendesk user ids are used as
- * given and cached ids from the cache; the other external_ids are looked up together with `users/show_many`
+ * The Zendesk user ids for references, one result per reference in order (undefined: no such user). Zendesk
+ * user ids are used as given and known ids come from the instance's cache (bounded size and age), so a user with
+ * many events is looked up about once; the other external_ids are looked up together with `users/show_many`
  * (100 per request), and only the references none of those found fall back to an email search each.
  * After a 401, 429 or 503 no further lookup is made: the references still open get that error.
  */
@@ -117,22 +84,22 @@ export async function findUserIds(client: ZendeskClient, refs: readonly UserRefe
     const externalId = text(ref.external_id)
     const email = text(ref.email)
     const lookup = externalId === undefined ? undefined : byExternalId.get(externalId.toLowerCase())
-    const found = lookup && settledId(lookup, externalIdKey(client, externalId!))
+    const found = lookup && settledId(client, lookup, externalIdKey(client, externalId!))
     if (found && (!found.ok || found.id !== undefined)) results[i] = found
     else if (email === undefined) results[i] = { ok: true, id: undefined }
     else {
-      const cached = userIds.get(emailKey(client, email))
+      const cached = client.caches.userIds.get(emailKey(client, email))
       if (cached !== undefined) results[i] = { ok: true, id: cached }
       else emails.push(email)
     }
   })
   const byEmail = await lookups.each(emails, (email) => client.users.findByEmail(email))
 
-  const foundByEmail = (email: string) => settledId(byEmail.get(email.toLowerCase())!, emailKey(client, email))
+  const foundByEmail = (email: string) => settledId(client, byEmail.get(email.toLowerCase())!, emailKey(client, email))
   return refs.map((ref, i) => {
     // A reference still open has an email: the others were settled above.
     const result = results[i] ?? foundByEmail(text(ref.email)!)
-    if (result.ok && text(ref.zendesk_user_id) === undefined) remember(combinedKey(client, ref), result.id)
+    if (result.ok && text(ref.zendesk_user_id) === undefined) remember(client, combinedKey(client, ref), result.id)
     return result
   })
 }
@@ -149,14 +116,14 @@ function known(client: ZendeskClient, ref: UserReference): UserLookup | undefine
   const bothKey = combinedKey(client, ref)
   const externalId = text(ref.external_id)
   const id =
-    (bothKey === undefined ? undefined : userIds.get(bothKey)) ??
-    userIds.get(externalId ? externalIdKey(client, externalId) : emailKey(client, text(ref.email)!))
+    (bothKey === undefined ? undefined : client.caches.userIds.get(bothKey)) ??
+    client.caches.userIds.get(externalId ? externalIdKey(client, externalId) : emailKey(client, text(ref.email)!))
   return id === undefined ? undefined : { ok: true, id }
 }
 
 /** A lookup's outcome as a user id, remembered under `cacheKey` when found. */
-function settledId(outcome: Settled<ZendeskUser | undefined>, cacheKey: string): UserLookup {
-  return outcome.ok ? { ok: true, id: remember(cacheKey, outcome.value?.id) } : outcome
+function settledId(client: ZendeskClient, outcome: Settled<ZendeskUser | undefined>, cacheKey: string): UserLookup {
+  return outcome.ok ? { ok: true, id: remember(client, cacheKey, outcome.value?.id) } : outcome
 }
 
 /** Forgets a cached id, e.g. after Zendesk answered 404 for it (the user was deleted). */
@@ -164,7 +131,7 @@ export function forgetUser(client: ZendeskClient, ref: UserReference): void {
   const externalId = text(ref.external_id)
   const email = text(ref.email)
   const bothKey = combinedKey(client, ref)
-  if (externalId) userIds.delete(externalIdKey(client, externalId))
-  if (email) userIds.delete(emailKey(client, email))
-  if (bothKey) userIds.delete(bothKey)
+  if (externalId) client.caches.userIds.delete(externalIdKey(client, externalId))
+  if (email) client.caches.userIds.delete(emailKey(client, email))
+  if (bothKey) client.caches.userIds.delete(bothKey)
 }

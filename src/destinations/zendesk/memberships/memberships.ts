@@ -1,10 +1,11 @@
 import { PayloadValidationError, RetryableError } from '@segment/actions-core'
 import { chunk, mapWithConcurrency, statusOf, type Settled } from '../batch/results'
 import type { ZendeskClient } from '../client'
-import { followJob, type JobItemOutcome } from '../client/jobs'
+import { fieldRefused, refusalOf } from '../client/errors'
+import type { JobItemOutcome } from '../client/jobs'
 import { describeOrganization } from '../client/organizations'
-import { BULK_LIMIT } from '../client/users'
-import { describeReference, findUserId, forgetUser, type UserReference } from '../lookups/users'
+import { BULK_LIMIT, FEWEST_FOR_A_JOB, MEMBERSHIP_PAGES_TO_CHECK } from '../client/constants'
+import { describeReference, forgetUser, type UserReference } from '../lookups/users'
 import { forgetOrganization, refreshOrganization, type OrganizationTarget } from '../lookups/organizations'
 
 export type AddOutcome = 'added' | 'already a member'
@@ -28,10 +29,8 @@ export interface MembershipAdd {
 }
 
 const CONCURRENCY = 4
-/** A job costs its submission and at least one status poll, so fewer memberships than this go as one POST each. */
-const FEWEST_FOR_A_JOB = 4
-const ALREADY_MEMBER = /already (been taken|a member|assigned)|duplicate/i
-const MISSING = /blank|not found|invalid|does not exist/i
+/** Zendesk's error codes for a membership that exists already (the exact duplicate answer is not documented). */
+const DUPLICATE_CODES = new Set(['DuplicateValue', 'AlreadyExists', 'RecordNotUnique'])
 
 const resultOf = <Outcome>(organization: OrganizationTarget, membership: Outcome): MembershipResult<Outcome> => ({
   organization_id: organization.id ?? null,
@@ -44,30 +43,8 @@ const settle = <T>(work: Promise<T>): Promise<Settled<T>> =>
     (error) => ({ ok: false, error })
   )
 
-/**
- * Makes the user a member of the organization; being one already is success. A user or organization that
- * does not exist yet is a RetryableError naming which: the event that creates it may still be on its way.
- */
-export async function addMembership(
-  client: ZendeskClient,
-  user: UserReference,
-  organization: OrganizationTarget
-): Promise<MembershipResult<AddOutcome>> {
-  return addFor(client, { ref: user, id: await findUserId(client, user) }, organization)
-}
-
-/** Ends the membership; a missing user, organization or membership is success (nothing to remove). */
+/** Ends the membership of a user already looked up; a missing user, organization or membership is success. */
 export async function removeMembership(
-  client: ZendeskClient,
-  user: UserReference,
-  organization: OrganizationTarget
-): Promise<MembershipResult<RemoveOutcome>> {
-  if (organization.id === undefined) return resultOf(organization, 'no such organization')
-  return removeMembershipFor(client, { ref: user, id: await findUserId(client, user) }, organization)
-}
-
-/** `removeMembership` for a user already looked up. */
-export async function removeMembershipFor(
   client: ZendeskClient,
   member: Member,
   organization: OrganizationTarget
@@ -83,16 +60,19 @@ export async function removeMembershipFor(
     // The cached organization may have been deleted and made again under a new id: ask which one is current.
     const fresh = await refreshOrganization(client, organization.externalId)
     if (fresh.id === organization.id) return resultOf(fresh, 'not a member')
-    return removeMembershipFor(client, member, fresh)
+    return removeMembership(client, member, fresh)
   }
 }
 
 /**
- * `addMembership` for many users already looked up, one result per add in order. When there are enough of
- * them, they go to Zendesk as `organization_memberships/create_many` jobs of up to 100. A job item refused as
- * a duplicate is 'already a member'; any other refused item is sent again alone, since the wording of a job's
- * refusals is not documented and the single request's answer is definitive. A failed job request (403, 429)
- * or job is the error of each of its events.
+ * Makes users already looked up members of organizations, one result per add in order; being one already is
+ * success. A user or organization that does not exist yet is a RetryableError naming which: the event that
+ * creates it may still be on its way. When there are enough adds, they go to Zendesk as
+ * `organization_memberships/create_many` jobs of up to 100, fewer as one POST each. A job item refused with a
+ * duplicate error code is 'already a member'; the other refused items are checked against the organization's
+ * memberships, and those still open are sent again alone: a job's refusals are not documented, and the single
+ * request's answer is definitive. A failed job request (403, 429) or job is
+ * the error of each of its events.
  */
 export async function addMemberships(
   client: ZendeskClient,
@@ -106,6 +86,7 @@ export async function addMemberships(
   })
   const worthAJob = ready.length >= FEWEST_FOR_A_JOB
   const alone = worthAJob ? [] : ready
+  const refused: number[] = []
   for (const part of chunk(worthAJob ? ready : [], BULK_LIMIT)) {
     const outcomes = await createInJob(
       client,
@@ -115,24 +96,57 @@ export async function addMemberships(
       const index = part[position]
       const { organization } = adds[index]
       if (outcome.ok) settled[index] = { ok: true, value: resultOf(organization, 'added') }
-      else if (ALREADY_MEMBER.test(outcome.error.message)) {
+      else if (duplicate(outcome.error))
         settled[index] = { ok: true, value: resultOf(organization, 'already a member') }
-      } else if (outcome.error instanceof PayloadValidationError) alone.push(index)
+      else if (outcome.error instanceof PayloadValidationError) refused.push(index)
       else settled[index] = { ok: false, error: outcome.error }
     })
   }
+  for (const index of await membersAlready(client, adds, refused)) {
+    settled[index] = { ok: true, value: resultOf(adds[index].organization, 'already a member') }
+  }
+  alone.push(...refused.filter((index) => !settled[index]))
   await mapWithConcurrency(alone, CONCURRENCY, async (index) => {
     settled[index] = await settle(addFor(client, adds[index].member, adds[index].organization))
   })
   return settled
 }
 
+/**
+ * The refused job items whose user already is a member, read from the first pages of each organization's
+ * memberships (repeated identifies make these the usual refusal). What the pages do not show is sent alone.
+ */
+async function membersAlready(
+  client: ZendeskClient,
+  adds: readonly MembershipAdd[],
+  refused: number[]
+): Promise<number[]> {
+  const byOrganization = new Map<number, number[]>()
+  for (const index of refused) {
+    const organizationId = adds[index].organization.id!
+    byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), index])
+  }
+  const members: number[] = []
+  await mapWithConcurrency([...byOrganization], CONCURRENCY, async ([organizationId, indexes]) => {
+    try {
+      const memberships = await client.organizations.membershipsOfOrganization(
+        organizationId,
+        MEMBERSHIP_PAGES_TO_CHECK
+      )
+      const userIds = new Set(memberships.map((membership) => membership.user_id))
+      members.push(...indexes.filter((index) => userIds.has(adds[index].member.id!)))
+    } catch {
+      // Each refused item is then sent alone, whose answer settles it.
+    }
+  })
+  return members
+}
+
 async function createInJob(client: ZendeskClient, adds: MembershipAdd[]): Promise<JobItemOutcome[]> {
   try {
-    const job = await client.organizations.createManyMemberships(
+    return await client.organizations.createManyMemberships(
       adds.map(({ member, organization }) => ({ user_id: member.id!, organization_id: organization.id! }))
     )
-    return await followJob(client.http, job, adds.length)
   } catch (error) {
     return adds.map(() => ({ ok: false, error: error as Error }))
   }
@@ -149,10 +163,9 @@ async function addFor(
     return resultOf(organization, 'added')
   } catch (error) {
     if (!(error instanceof PayloadValidationError)) throw error
-    const said = zendeskSaid(error)
-    if (said.some((m) => ALREADY_MEMBER.test(m))) return resultOf(organization, 'already a member')
-    const missingUser = said.some((m) => /^user\b/i.test(m) && MISSING.test(m))
-    const missingOrganization = said.some((m) => /^organization\b/i.test(m) && MISSING.test(m))
+    if (duplicate(error)) return resultOf(organization, 'already a member')
+    const missingUser = fieldRefused(error, 'user') || fieldRefused(error, 'user_id')
+    const missingOrganization = fieldRefused(error, 'organization') || fieldRefused(error, 'organization_id')
     if (missingUser) forgetUser(client, member.ref)
     if (missingOrganization && organization.cached && !missingUser) {
       // The cached organization may have been deleted and made again under a new id: ask which one is current.
@@ -165,17 +178,23 @@ async function addFor(
         { externalId: organization.externalId, id: missingOrganization ? undefined : organization.id }
       )
     }
-    // The wording of Zendesk's duplicate answer is not documented, so any other 422 is checked against the list.
+    // Zendesk's duplicate answer is not documented, so any other 422 is checked against the user's memberships.
     if (await isMember(client, member.id, organization.id)) return resultOf(organization, 'already a member')
     throw error
   }
 }
 
-/** Zendesk's own messages in a mapped refusal: "Zendesk rejected <record>: <message>; <message>". */
-function zendeskSaid(error: unknown): string[] {
-  const message = error instanceof Error ? error.message : String(error)
-  const start = message.indexOf(': ')
-  return start < 0 ? [] : message.slice(start + 2).split('; ')
+/** A refusal whose error code (at the top or on a field) says the membership exists already. */
+function duplicate(error: unknown): boolean {
+  const refusal = refusalOf(error)
+  if (!refusal) return false
+  const codes = [
+    refusal.error,
+    ...Object.values(refusal.fields)
+      .flat()
+      .map((problem) => problem.error)
+  ]
+  return codes.some((code) => code !== undefined && DUPLICATE_CODES.has(code))
 }
 
 async function isMember(client: ZendeskClient, userId: number, organizationId: number): Promise<boolean> {

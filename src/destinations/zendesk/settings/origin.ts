@@ -2,25 +2,25 @@ import { normaliseSubdomain } from './settings'
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost'])
 
-let simulatorOrigin: string | undefined
-
 /**
- * Sends every request to a local Zendesk simulator instead of https://<subdomain>.zendesk.com.
- * Only a loopback http address is accepted, so this can never point the destination at another host.
+ * A Zendesk simulator's origin, checked: only a loopback http address is accepted, so no option can point the
+ * destination at another host.
  */
-export function routeToSimulator(address: string | undefined): void {
-  if (address === undefined) {
-    simulatorOrigin = undefined
-    return
+export function simulatorOrigin(address: string): string {
+  let url: URL
+  try {
+    url = new URL(address)
+  } catch {
+    throw new Error(`The Zendesk simulator must be a loopback address like http://127.0.0.1:4010, not ${address}`)
   }
-  const url = new URL(address)
   if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.pathname !== '/' || url.search) {
     throw new Error(`The Zendesk simulator must be a loopback address like http://127.0.0.1:4010, not ${address}`)
   }
-  simulatorOrigin = url.origin
+  return url.origin
 }
 
-export function zendeskOrigin(subdomain: unknown): string {
+/** Where the account's requests go: https://<subdomain>.zendesk.com, or the simulator this instance was given. */
+export function zendeskOrigin(subdomain: unknown, simulator?: string): string {
   const label = normaliseSubdomain(subdomain)
-  return simulatorOrigin ?? `https://${label}.zendesk.com`
+  return simulator ?? `https://${label}.zendesk.com`
 }

@@ -59,24 +59,63 @@ function invalidSubdomain(raw: string): SettingsError {
   )
 }
 
-const present = (value: unknown): value is string => typeof value === 'string' && value.trim() !== ''
+type CredentialKey = 'email' | 'api_token' | 'oauth_token'
+
+const CREDENTIAL_LABELS: Record<CredentialKey, string> = {
+  email: 'Email',
+  api_token: 'API Token',
+  oauth_token: 'OAuth Token'
+}
+
+/** Whitespace and zero-width characters a copy and paste often leaves at either end; they are dropped. */
+const PASTED_AT_THE_EDGES = /^[\s\u200B-\u200D\u2060\uFEFF]+|[\s\u200B-\u200D\u2060\uFEFF]+$/g
+/** What can travel in an HTTP header as it is: printable ASCII without spaces. */
+const HEADER_SAFE = /^[\x21-\x7E]+$/
+
+/**
+ * A credential setting without what a paste leaves at its ends, or undefined when empty. Anything inside it that
+ * cannot travel in a header (a space, a line break, a control, zero-width or non-ASCII character) is a
+ * configuration error that names the setting and never shows its value.
+ */
+function credential(settings: Settings, key: CredentialKey): string | undefined {
+  const raw = settings[key]
+  if (typeof raw !== 'string') return undefined
+  const value = raw.replace(PASTED_AT_THE_EDGES, '')
+  if (!value) return undefined
+  if (!HEADER_SAFE.test(value)) {
+    throw new SettingsError(
+      `${CREDENTIAL_LABELS[key]} contains a character that cannot be sent to Zendesk (a space, line break, control, invisible or non-ASCII character). Paste it again without it.`
+    )
+  }
+  return value
+}
 
 /** The Authorization header for exactly one complete credential; anything else is a configuration error. */
 export function authorizationHeader(settings: Settings): string {
-  const hasEmail = present(settings.email)
-  const hasApiToken = present(settings.api_token)
-  const hasOauth = present(settings.oauth_token)
-  if (hasOauth && (hasEmail || hasApiToken)) {
+  const email = credential(settings, 'email')
+  const apiToken = credential(settings, 'api_token')
+  const oauthToken = credential(settings, 'oauth_token')
+  if (oauthToken && (email || apiToken)) {
     throw new SettingsError(
       'Use one credential: either Email with API Token, or OAuth Token — not both. Clear the one you do not use.'
     )
   }
-  if (hasOauth) return `Bearer ${(settings.oauth_token as string).trim()}`
-  if (hasEmail && hasApiToken) {
-    const basic = Buffer.from(`${settings.email!.trim()}/token:${settings.api_token!.trim()}`).toString('base64')
-    return `Basic ${basic}`
-  }
-  if (hasEmail) throw new SettingsError('API Token is missing: an Email needs the API Token of that agent.')
-  if (hasApiToken) throw new SettingsError('Email is missing: an API Token needs the email of the agent it belongs to.')
+  if (oauthToken) return `Bearer ${oauthToken}`
+  if (email && apiToken) return `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}`
+  if (email) throw new SettingsError('API Token is missing: an Email needs the API Token of that agent.')
+  if (apiToken) throw new SettingsError('Email is missing: an API Token needs the email of the agent it belongs to.')
   throw new SettingsError('Credentials are missing: set Email and API Token, or an OAuth Token.')
+}
+
+/** The secret parts of the settings (tokens, and the Basic value they make), to keep out of every message. */
+export function credentialSecrets(settings: Settings): string[] {
+  const secrets = [settings.api_token, settings.oauth_token].map((value) =>
+    typeof value === 'string' ? value.replace(PASTED_AT_THE_EDGES, '') : ''
+  )
+  try {
+    secrets.push(authorizationHeader(settings).replace(/^(Basic|Bearer) /, ''))
+  } catch {
+    // Settings that make no header send no request: there is nothing more to hide.
+  }
+  return secrets.filter((secret) => secret.length >= 4)
 }

@@ -2,7 +2,7 @@ import { IntegrationError } from '@segment/actions-core'
 import { isAccountWide, statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import type { EventReceipt, ZendeskEvent } from '../client/events'
-import { describeReference, findUserId, findUserIds, forgetUser, type UserReference } from '../lookups/users'
+import { describeReference, findUserIds, forgetUser, type UserReference } from '../lookups/users'
 import { text } from '../fields/text'
 
 type Outcome = { ok: true; id: number } | { ok: false; error: unknown }
@@ -20,12 +20,6 @@ function userNotFound(ref: UserReference): IntegrationError {
     404
   )
 }
-
-const settle = (lookup: Promise<number>): Promise<Outcome> =>
-  lookup.then(
-    (id) => ({ ok: true, id }),
-    (error) => ({ ok: false, error })
-  )
 
 /**
  * Sends events to the Zendesk users they reference, for one perform or performBatch call.
@@ -48,17 +42,8 @@ export class EventRecipients {
       const key = referenceKey(ref)
       if (!this.lookups.has(key) && !distinct.has(key)) distinct.set(key, ref)
     }
-    const lookups = await findUserIds(this.client, [...distinct.values()])
-    ;[...distinct].forEach(([key, ref], position) => {
-      const lookup = lookups[position]
-      if (!lookup.ok && isAccountWide(lookup.error)) this.stoppedBy ??= lookup.error
-      const outcome: Outcome = !lookup.ok
-        ? lookup
-        : lookup.id === undefined
-          ? { ok: false, error: userNotFound(ref) }
-          : { ok: true, id: lookup.id }
-      this.lookups.set(key, Promise.resolve(outcome))
-    })
+    const outcomes = await this.lookUp([...distinct.values()])
+    ;[...distinct.keys()].forEach((key, position) => this.lookups.set(key, Promise.resolve(outcomes[position])))
   }
 
   async send(ref: UserReference, event: ZendeskEvent): Promise<{ userId: number; receipt: EventReceipt }> {
@@ -89,22 +74,32 @@ export class EventRecipients {
     let outcome = memo.get(key)
     if (!outcome) {
       if (forget) forgetUser(this.client, ref)
-      outcome = settle(
-        this.guard(async () => {
-          const id = await findUserId(this.client, ref)
-          if (id === undefined) throw userNotFound(ref)
-          return id
-        })
+      outcome = this.lookUp([ref]).then(
+        ([found]) => found,
+        (error) => ({ ok: false, error })
       )
       memo.set(key, outcome)
     }
     return outcome
   }
 
-  private async guard<T>(request: () => Promise<T>): Promise<T> {
+  /** One outcome per reference: its user's id, or why there is none. */
+  private async lookUp(refs: UserReference[]): Promise<Outcome[]> {
+    if (this.stoppedBy) return refs.map(() => ({ ok: false, error: this.stoppedBy }))
+    const lookups = await findUserIds(this.client, refs)
+    return lookups.map((lookup, position) => {
+      if (!lookup.ok) {
+        if (isAccountWide(lookup.error)) this.stoppedBy ??= lookup.error
+        return lookup
+      }
+      return lookup.id === undefined ? { ok: false, error: userNotFound(refs[position]) } : { ok: true, id: lookup.id }
+    })
+  }
+
+  private async guard<T>(call: () => Promise<T>): Promise<T> {
     if (this.stoppedBy) throw this.stoppedBy
     try {
-      return await request()
+      return await call()
     } catch (error) {
       if (isAccountWide(error)) this.stoppedBy ??= error
       throw error

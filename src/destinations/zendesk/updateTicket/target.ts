@@ -41,18 +41,17 @@ export function updateDraftOf(payload: Payload): UpdateDraft {
   return { ref, changes }
 }
 
-/** The id for a reference; an external_id no ticket has is a 404 that retrying cannot fix. */
-export async function resolveTicket(client: ZendeskClient, ref: TicketReference): Promise<ResolvedTicket> {
-  if (ref.kind === 'id') return { id: ref.id }
-  const tickets = await client.tickets.findByExternalId(ref.externalId)
+/** The ticket with this external_id (the newest of several); none is a 404 that retrying cannot fix. */
+export async function ticketWithExternalId(client: ZendeskClient, externalId: string): Promise<ResolvedTicket> {
+  const tickets = await client.tickets.findByExternalId(externalId)
   if (tickets.length === 0) {
     throw new APIError(
-      `Zendesk has no ${describeTicket(ref.externalId)} (archived tickets are not searched), so nothing was updated.`,
+      `Zendesk has no ${describeTicket(externalId)} (archived tickets are not searched), so nothing was updated.`,
       404
     )
   }
   const ticket = newestTicket(tickets)
-  return { id: ticket.id, note: severalNote(tickets, ticket, ref.externalId) }
+  return { id: ticket.id, note: severalNote(tickets, ticket, externalId) }
 }
 
 export function updatedResult(ticket: ResolvedTicket): JSONLikeObject {

@@ -1,18 +1,22 @@
-import { PayloadValidationError, type Logger } from '@segment/actions-core'
-import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch/results'
+import { bulkSize } from '../batch/fields'
+import type { PipelineContext } from '../batch/pipeline'
+import { BatchResults, chunk, mapWithConcurrency, statusOf, type Settled } from '../batch/results'
 import { BatchLookups } from '../lookups/batch-lookups'
 import type { ZendeskClient } from '../client'
-import { followJob, type JobItemOutcome, type JobStatus } from '../client/jobs'
+import { refusalOf } from '../client/errors'
+import type { JobItemOutcome } from '../client/jobs'
 import { externalIdKey, type OrganizationInput } from '../client/organizations'
-import { BULK_LIMIT } from '../client/users'
+import { BULK_LIMIT, FEWEST_FOR_A_JOB } from '../client/constants'
 import type { Payload } from './generated-types'
 import { customFieldTraits, organizationFieldPlans, type OrganizationFieldPlan } from './organization-fields'
 import { mergeInputs, organizationInput, validate } from './organization-input'
 import { completeUpserts, deleteOrganization, type UpsertStatus } from './operations'
 
 const CONCURRENCY = 4
-const ALREADY_TAKEN = /already been taken/i
-
+/**
+ * A round written with jobs costs a lookup, a submission and at least one status poll, so a round with fewer
+ * organizations than this sends one create_or_update each.
+ */
 /** One organization's consecutive upserts within a round, sent to Zendesk as one item. */
 interface Run {
   externalId: string
@@ -32,28 +36,25 @@ interface Saved {
   status: UpsertStatus
 }
 
+/** What Zendesk did with each run of a round. */
+type SavedRuns = Map<Run, Settled<Saved>>
+
 /**
- * Batch upsert: per round, one show_many lookup of the external_ids (per 100), create_many for new organizations and
- * update_many for existing ones, each job followed to a result per item; then memberships, in bulk. Events
- * for the same organization are merged while they are upserts, and a delete between them starts a new round,
- * so the outcome is that of sending the events one by one in order.
+ * Upsert Organization for a batch (perform runs it on one payload). Per round: each delete on its own; then, for
+ * three organizations or more, one show_many lookup of the external_ids (per 100), create_many for new
+ * organizations and update_many for existing ones, each job followed to a result per item, and for fewer one
+ * create_or_update each; then memberships, in bulk. Events for the same organization are merged while they
+ * are upserts, and a delete between them starts a new round, so the outcome is that of sending the events one
+ * by one in order.
  */
-export async function upsertBatch(
+export async function upsertOrganizations(
   client: ZendeskClient,
   payloads: Payload[],
-  batchSize: number,
-  logger?: Logger
+  { logger }: PipelineContext
 ): Promise<BatchResults<Payload>> {
   const results = new BatchResults(payloads)
-  const externalIds = new Map<number, string>()
-  payloads.forEach((payload, index) => {
-    try {
-      externalIds.set(index, validate(payload))
-    } catch (error) {
-      results.fail(index, error)
-    }
-  })
-  const batch = new OrganizationBatch(client, payloads, externalIds, results, Math.min(batchSize, BULK_LIMIT), logger)
+  const externalIds = results.checkEach(validate)
+  const batch = new OrganizationBatch(client, payloads, externalIds, results, bulkSize(payloads), logger)
   for (const round of planRounds(payloads, externalIds)) await batch.run(round)
   return results
 }
@@ -86,7 +87,7 @@ class OrganizationBatch {
     private readonly externalIds: Map<number, string>,
     private readonly results: BatchResults<Payload>,
     private readonly bulkSize: number,
-    private readonly logger?: Logger
+    private readonly logger?: PipelineContext['logger']
   ) {}
 
   async run(round: Round): Promise<void> {
@@ -109,8 +110,7 @@ class OrganizationBatch {
     let plans: OrganizationFieldPlan[]
     try {
       plans = await organizationFieldPlans(
-        this.client.http,
-        this.client.organizations,
+        this.client,
         indexes.map((i) => customFieldTraits(this.payloads[i].organization_fields, this.payloads[i].url)),
         this.logger
       )
@@ -118,51 +118,24 @@ class OrganizationBatch {
       indexes.forEach((index) => this.results.fail(index, error))
       return
     }
-    // Looked up in lists, so an external_id Zendesk refuses fails only its own events.
-    const existing = await new BatchLookups().listed(
-      allRuns.map((run) => run.externalId),
-      BULK_LIMIT,
-      (list) => this.client.organizations.findManyByExternalIds(list),
-      (externalId) => this.client.organizations.findByExternalId(externalId)
-    )
-    const runs = allRuns.filter((run) => {
-      const lookup = existing.get(externalIdKey(run.externalId))!
-      if (!lookup.ok) run.indexes.forEach((index) => this.results.fail(index, lookup.error))
-      return lookup.ok
-    })
     const planOf = new Map(indexes.map((index, position) => [index, plans[position]]))
     const inputs = new Map(
-      runs.map((run) => [
+      allRuns.map((run) => [
         run,
         mergeInputs(run.indexes.map((i) => organizationInput(this.payloads[i], this.externalId(i), planOf.get(i)!)))
       ])
     )
     const inputOf = (run: Run) => inputs.get(run)!
-    const idOf = (run: Run) => {
-      const lookup = existing.get(externalIdKey(run.externalId))
-      return lookup?.ok ? lookup.value?.id : undefined
-    }
-    const newRuns = runs.filter((run) => idOf(run) === undefined)
-    const existingRuns = runs.filter((run) => idOf(run) !== undefined)
-
-    const saved = new Map<Run, Saved | Error>()
-    for (const group of chunk(newRuns, this.bulkSize)) {
-      await this.submit(group, saved, 'Created', inputOf, () =>
-        this.client.organizations.createMany(group.map(inputOf))
-      )
-    }
-    for (const group of chunk(existingRuns, this.bulkSize)) {
-      await this.submit(group, saved, 'Updated', inputOf, () =>
-        this.client.organizations.updateMany(group.map((run) => ({ id: idOf(run)!, ...inputOf(run) })))
-      )
-    }
+    const saved: SavedRuns = new Map()
+    if (allRuns.length < FEWEST_FOR_A_JOB) await this.oneByOne(allRuns, saved, inputOf)
+    else await this.inJobs(allRuns, saved, inputOf)
 
     const done: { index: number; saved: Saved }[] = []
-    for (const run of runs) {
+    for (const run of allRuns) {
       const outcome = saved.get(run)!
       for (const index of run.indexes) {
-        if (outcome instanceof Error) this.results.fail(index, outcome)
-        else done.push({ index, saved: outcome })
+        if (outcome.ok) done.push({ index, saved: outcome.value })
+        else this.results.fail(index, outcome.error)
       }
     }
     const completed = await completeUpserts(
@@ -180,46 +153,83 @@ class OrganizationBatch {
     })
   }
 
+  /** Looks the organizations up, then creates the new ones and updates the others in jobs. */
+  private async inJobs(allRuns: Run[], saved: SavedRuns, inputOf: (run: Run) => Input): Promise<void> {
+    // Looked up in lists, so an external_id Zendesk refuses fails only its own events.
+    const existing = await new BatchLookups().listed(
+      allRuns.map((run) => run.externalId),
+      BULK_LIMIT,
+      (list) => this.client.organizations.findManyByExternalIds(list),
+      (externalId) => this.client.organizations.findByExternalId(externalId)
+    )
+    const runs = allRuns.filter((run) => {
+      const lookup = existing.get(externalIdKey(run.externalId))!
+      if (!lookup.ok) saved.set(run, lookup)
+      return lookup.ok
+    })
+    const idOf = (run: Run) => {
+      const lookup = existing.get(externalIdKey(run.externalId))
+      return lookup?.ok ? lookup.value?.id : undefined
+    }
+    const newRuns = runs.filter((run) => idOf(run) === undefined)
+    const existingRuns = runs.filter((run) => idOf(run) !== undefined)
+    for (const group of chunk(newRuns, this.bulkSize)) {
+      await this.submit(group, saved, 'Created', inputOf, () =>
+        this.client.organizations.createMany(group.map(inputOf))
+      )
+    }
+    for (const group of chunk(existingRuns, this.bulkSize)) {
+      await this.submit(group, saved, 'Updated', inputOf, () =>
+        this.client.organizations.updateMany(group.map((run) => ({ id: idOf(run)!, ...inputOf(run) })))
+      )
+    }
+  }
+
   /**
    * Submits one bulk job and records each run's outcome. An account without bulk access (403) gets one
-   * create_or_update per organization. An item refused because its external_id was taken meanwhile (or, on
-   * update, because the organization was deleted meanwhile) is sent again with create_or_update.
+   * create_or_update per organization. So does an item the job refused: a job item's error code does not say
+   * which field was refused (its external_id may have been taken meanwhile, or, on update, the organization
+   * deleted meanwhile), and create_or_update answers for that organization alone.
    */
   private async submit(
     group: Run[],
-    saved: Map<Run, Saved | Error>,
+    saved: SavedRuns,
     status: UpsertStatus,
     inputOf: (run: Run) => Input,
-    send: () => Promise<JobStatus>
+    send: () => Promise<JobItemOutcome[]>
   ): Promise<void> {
     let outcomes: JobItemOutcome[]
     try {
-      outcomes = await followJob(this.client.http, await send(), group.length)
+      outcomes = await send()
     } catch (error) {
-      if (statusOf(error) !== 403) return group.forEach((run) => saved.set(run, error as Error))
-      outcomes = group.map(() => ({ ok: false, error: error as Error }))
+      if (statusOf(error) === 403) return this.oneByOne(group, saved, inputOf)
+      return group.forEach((run) => saved.set(run, { ok: false, error }))
     }
     const again: Run[] = []
     outcomes.forEach((outcome, position) => {
       const run = group[position]
-      if (outcome.ok) saved.set(run, { id: outcome.id, status })
+      if (outcome.ok) saved.set(run, { ok: true, value: { id: outcome.id, status } })
       else if (worthSendingAlone(outcome.error)) again.push(run)
-      else saved.set(run, outcome.error)
+      else saved.set(run, outcome)
     })
-    await mapWithConcurrency(again, 1, async (run) => {
+    await this.oneByOne(again, saved, inputOf)
+  }
+
+  /** One create_or_update per organization, one at a time. */
+  private async oneByOne(runs: Run[], saved: SavedRuns, inputOf: (run: Run) => Input): Promise<void> {
+    await mapWithConcurrency(runs, 1, async (run) => {
       try {
         const { organization, created } = await this.client.organizations.createOrUpdate(inputOf(run))
-        saved.set(run, { id: organization.id, status: created ? 'Created' : 'Updated' })
+        saved.set(run, { ok: true, value: { id: organization.id, status: created ? 'Created' : 'Updated' } })
       } catch (error) {
-        saved.set(run, error as Error)
+        saved.set(run, { ok: false, error })
       }
     })
   }
 }
 
+/** A job item refused for what it holds (it has an error code), not found (404) or not permitted (403). */
 function worthSendingAlone(error: Error): boolean {
   const status = statusOf(error)
-  return (
-    status === 403 || status === 404 || (error instanceof PayloadValidationError && ALREADY_TAKEN.test(error.message))
-  )
+  return status === 403 || status === 404 || refusalOf(error)?.error !== undefined
 }

@@ -4,7 +4,7 @@ import type { ZendeskClient } from '../client'
 import { describeOrganization } from '../client/organizations'
 import { findUserIds, type UserReference } from '../lookups/users'
 import { forgetOrganization, rememberOrganization } from '../lookups/organizations'
-import { addMembership, addMemberships, type MembershipAdd } from '../memberships/memberships'
+import { addMemberships, type MembershipAdd } from '../memberships/memberships'
 import type { Payload } from './generated-types'
 import { memberOf } from './organization-input'
 import type { OrganizationFieldPlan } from './organization-fields'
@@ -33,29 +33,10 @@ export async function deleteOrganization(client: ZendeskClient, externalId: stri
 }
 
 /**
- * The event's result once its organization is saved: the user it names is made a member first. That user
- * not existing yet fails the event (retryable) although the organization is saved, so the retry adds it.
+ * The results of events whose organization Zendesk saved: the users they name are looked up together and made
+ * members in bulk first. A user that does not exist yet fails its event (retryable) although the organization
+ * is saved, so the retry adds it.
  */
-export async function completeUpsert(
-  client: ZendeskClient,
-  payload: Payload,
-  externalId: string,
-  saved: SavedEvent['saved'],
-  fields: OrganizationFieldPlan
-): Promise<JSONLikeObject> {
-  const event = { payload, externalId, saved, fields }
-  const body = savedResult(client, event)
-  const member = memberOf(payload)
-  if (!member) return body
-  try {
-    body.membership = (await addMembership(client, member, { externalId, id: saved.id })).membership
-  } catch (error) {
-    throw savedBut(error, event)
-  }
-  return body
-}
-
-/** `completeUpsert` for the events of a batch: their members are looked up together and added in bulk. */
 export async function completeUpserts(client: ZendeskClient, events: SavedEvent[]): Promise<Settled<JSONLikeObject>[]> {
   const settled: Settled<JSONLikeObject>[] = events.map((event) => ({ ok: true, value: savedResult(client, event) }))
   const members: { position: number; member: UserReference }[] = []

@@ -1,16 +1,9 @@
 import { PayloadValidationError, type Logger } from '@segment/actions-core'
 import { statusOf } from '../batch/results'
-import {
-  customFields,
-  matchFieldKey,
-  refreshCustomFields,
-  refusedField,
-  rememberCreatedField,
-  rememberRefusedField,
-  snakeCase
-} from '../client/fields'
-import type { ZendeskHttp } from '../client/http'
-import type { OrganizationFieldValue, OrganizationsApi } from '../client/organizations'
+import type { ZendeskClient } from '../client'
+import { fieldRefused } from '../client/errors'
+import type { OrganizationFieldValue } from '../client/organizations'
+import { matchFieldKey, snakeCase } from '../fields/keys'
 
 /** Traits that Upsert Organization sends as standard attributes, or acts on, rather than as custom fields. */
 const STANDARD_TRAITS = new Set([
@@ -31,7 +24,6 @@ const STANDARD_TRAITS = new Set([
 /** Zendesk's rule for custom field keys. */
 const FIELD_KEY = /^(?!\d+$)[A-Za-z0-9_]+$/
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
-const ALREADY_TAKEN = /already been taken/i
 
 export interface OrganizationFieldPlan {
   /** organization_fields to send, by Zendesk field key */
@@ -41,6 +33,9 @@ export interface OrganizationFieldPlan {
 }
 
 type Candidate = [trait: string, value: unknown]
+
+/** What the field plans need of the client: the field lists and field creation. */
+type FieldsClient = Pick<ZendeskClient, 'fieldLists' | 'organizations'>
 
 /** The traits to save as custom fields: every trait but the standard ones, plus the website URL under `url`. */
 export function customFieldTraits(
@@ -90,8 +85,7 @@ const titleFor = (key: string): string => {
  * is reported (logged and listed in `notSent`); the other traits are still sent.
  */
 export async function organizationFieldPlans(
-  http: ZendeskHttp,
-  organizations: OrganizationsApi,
+  client: FieldsClient,
   traitSets: Record<string, unknown>[],
   logger?: Logger
 ): Promise<OrganizationFieldPlan[]> {
@@ -100,8 +94,8 @@ export async function organizationFieldPlans(
   )
   if (candidates.every((list) => list.length === 0)) return candidates.map(() => ({ values: {}, notSent: [] }))
 
-  const fieldTypes = await knownFieldTypes(http, candidates.flat())
-  const refused = await createMissingFields(http, organizations, candidates.flat(), fieldTypes)
+  const fieldTypes = await knownFieldTypes(client, candidates.flat())
+  const refused = await createMissingFields(client, candidates.flat(), fieldTypes)
 
   const fieldKeys = new Set(fieldTypes.keys())
   const plans = candidates.map((list) => {
@@ -126,29 +120,28 @@ function reasonNotSent(key: string, value: unknown, refused: Map<string, string>
 }
 
 /** Field key → type; the cached list is re-read (at most once a minute) when a trait matches no field. */
-async function knownFieldTypes(http: ZendeskHttp, candidates: Candidate[]): Promise<Map<string, string>> {
+async function knownFieldTypes(client: FieldsClient, candidates: Candidate[]): Promise<Map<string, string>> {
   const typesOf = (fields: { key: string; type: string }[]) => new Map(fields.map((f) => [f.key, f.type]))
-  const types = typesOf(await customFields(http, 'organization_fields'))
+  const types = typesOf(await client.fieldLists.list('organization_fields'))
   const keys = new Set(types.keys())
   if (candidates.some(([trait, value]) => value !== null && !matchFieldKey(trait, keys))) {
     try {
-      const refreshed = await refreshCustomFields(http, 'organization_fields')
+      const refreshed = await client.fieldLists.refresh('organization_fields')
       if (refreshed) return typesOf(refreshed)
     } catch {
-      // The cached list is still good; missing fields are created below (an existing one answers "already taken").
+      // The cached list is still good; missing fields are created below (an existing one is a DuplicateValue on key).
     }
   }
   return types
 }
 
 /**
- * Creates each missing field once (adding it to `fieldTypes`). A concurrent creation ("Key: has already been
- * taken") counts as created. A field Zendesk refuses (403 or a validation error) is returned with the reason;
+ * Creates each missing field once (adding it to `fieldTypes`). A concurrent creation (Zendesk refuses the key as
+ * a DuplicateValue) counts as created. A field Zendesk refuses (403 or a validation error) is returned with the reason;
  * any other failure (rate limit, server error, credentials) is thrown, so the event is retried whole.
  */
 async function createMissingFields(
-  http: ZendeskHttp,
-  organizations: OrganizationsApi,
+  client: FieldsClient,
   candidates: Candidate[],
   fieldTypes: Map<string, string>
 ): Promise<Map<string, string>> {
@@ -161,26 +154,26 @@ async function createMissingFields(
   }
   const refused = new Map<string, string>()
   for (const [key, { trait, type }] of missing) {
-    const refusedBefore = refusedField(http, 'organization_fields', key)
+    const refusedBefore = client.fieldLists.refused('organization_fields', key)
     if (refusedBefore) {
       refused.set(key, refusedBefore)
       continue
     }
     try {
-      const field = await organizations.createField({
+      const field = await client.organizations.createField({
         key,
         title: titleFor(key),
         type,
         description: `Created by the Zendesk destination for the group trait "${trait}".`
       })
-      rememberCreatedField(http, 'organization_fields', field)
+      client.fieldLists.remember('organization_fields', field)
       fieldTypes.set(key, field.type ?? type)
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error)
-      if (error instanceof PayloadValidationError && ALREADY_TAKEN.test(message)) fieldTypes.set(key, type)
+      if (fieldRefused(error, 'key', 'DuplicateValue')) fieldTypes.set(key, type)
       else if (error instanceof PayloadValidationError || statusOf(error) === 403) {
         const reason = `Zendesk did not create the field: ${message}`
-        rememberRefusedField(http, 'organization_fields', key, reason)
+        client.fieldLists.rememberRefused('organization_fields', key, reason)
         refused.set(key, reason)
       } else throw error
     }

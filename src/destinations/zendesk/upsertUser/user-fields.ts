@@ -1,6 +1,6 @@
 import type { Logger } from '@segment/actions-core'
-import { customFields, matchFieldKey, refreshCustomFields } from '../client/fields'
-import type { ZendeskHttp } from '../client/http'
+import type { FieldListsApi } from '../client/field-lists'
+import { matchFieldKey } from '../fields/keys'
 
 /** Traits that other Upsert User fields already send as standard user attributes. */
 const STANDARD_TRAITS = new Set([
@@ -40,17 +40,17 @@ export function customTraits(traits: Record<string, unknown> | undefined): [stri
  * cached field list (at most once a minute) so a field an admin just created is used.
  */
 export async function userFieldValues(
-  http: ZendeskHttp,
+  fieldLists: FieldListsApi,
   traits: Record<string, unknown> | undefined,
   logger?: Logger
 ): Promise<Record<string, FieldValue> | undefined> {
   const candidates = customTraits(traits)
   if (candidates.length === 0) return undefined
 
-  let fieldKeys = new Set((await customFields(http, 'user_fields')).map((f) => f.key))
+  let fieldKeys = new Set((await fieldLists.list('user_fields')).map((f) => f.key))
   if (candidates.some(([key]) => !matchFieldKey(key, fieldKeys))) {
     try {
-      const refreshed = await refreshCustomFields(http, 'user_fields')
+      const refreshed = await fieldLists.refresh('user_fields')
       if (refreshed) fieldKeys = new Set(refreshed.map((f) => f.key))
     } catch (error) {
       // The cached list is still good; a failed refresh only delays picking up a new field.

@@ -1,0 +1,141 @@
+import { z } from 'zod'
+
+/**
+ * What the destination reads from Zendesk's answers, written from real Zendesk answers (recorded traffic and the
+ * API reference), not from our simulator. Only the keys the code reads are declared: others are dropped. Optional
+ * and nullable stay so wherever Zendesk may leave a key out or send null.
+ */
+
+const zendeskId = z.number().int().positive()
+const optionalText = z.string().nullish()
+/** Zendesk sends external_id as text; an account that stored a number gets it back as one. */
+const externalId = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((value) => (typeof value === 'number' ? String(value) : value))
+
+export const userSchema = z.object({
+  id: zendeskId,
+  name: optionalText,
+  email: optionalText,
+  external_id: externalId,
+  role: optionalText,
+  active: z.boolean().nullish(),
+  organization_id: zendeskId.nullish()
+})
+export type ZendeskUser = z.infer<typeof userSchema>
+
+/** `users/me` answers wrong credentials with an anonymous user whose id is null. */
+export const meSchema = z.object({ user: z.object({ id: zendeskId.nullable() }) })
+export const userAnswer = z.object({ user: userSchema })
+export const usersAnswer = z.object({ users: z.array(userSchema) })
+
+export const organizationSchema = z.object({
+  id: zendeskId,
+  name: optionalText,
+  external_id: externalId
+})
+export type ZendeskOrganization = z.infer<typeof organizationSchema>
+export const organizationAnswer = z.object({ organization: organizationSchema })
+export const organizationsAnswer = z.object({ organizations: z.array(organizationSchema) })
+
+export const membershipSchema = z.object({
+  id: zendeskId,
+  user_id: zendeskId,
+  organization_id: zendeskId
+})
+export type OrganizationMembership = z.infer<typeof membershipSchema>
+export const membershipAnswer = z.object({ organization_membership: membershipSchema })
+
+export const customFieldSchema = z.object({
+  id: zendeskId,
+  key: z.string().min(1),
+  type: z.string(),
+  title: optionalText,
+  active: z.boolean().nullish()
+})
+export type CustomField = z.infer<typeof customFieldSchema>
+export const organizationFieldAnswer = z.object({ organization_field: customFieldSchema })
+
+export const fieldOptionSchema = z.object({ name: z.string(), value: z.string() })
+export type FieldOption = z.infer<typeof fieldOptionSchema>
+
+export const accountFieldSchema = customFieldSchema.extend({
+  custom_field_options: z.array(fieldOptionSchema).nullish()
+})
+export type AccountField = z.infer<typeof accountFieldSchema>
+
+export const ticketFieldSchema = z.object({
+  id: zendeskId,
+  title: z.string(),
+  type: z.string(),
+  active: z.boolean().nullish(),
+  /** false for system fields (subject, status, group, ...), which are not set through custom_fields. */
+  removable: z.boolean().nullish(),
+  custom_field_options: z.array(fieldOptionSchema).nullish()
+})
+export type TicketField = z.infer<typeof ticketFieldSchema>
+export const ticketFieldAnswer = z.object({ ticket_field: ticketFieldSchema })
+
+export const namedRecordSchema = z.object({ id: zendeskId, name: z.string(), active: z.boolean().nullish() })
+export type NamedRecord = z.infer<typeof namedRecordSchema>
+
+export const agentSchema = z.object({
+  id: zendeskId,
+  name: z.string(),
+  email: optionalText,
+  active: z.boolean().nullish()
+})
+export type Agent = z.infer<typeof agentSchema>
+
+export const ticketSchema = z.object({
+  id: zendeskId,
+  external_id: externalId,
+  created_at: optionalText
+})
+export type ZendeskTicket = z.infer<typeof ticketSchema>
+export const ticketAnswer = z.object({ ticket: ticketSchema })
+
+/** The Events API's 202: the event is queued on the user's profile (`status: "received"`). */
+export const eventReceiptSchema = z.object({
+  profile_id: optionalText,
+  status: z.string().min(1),
+  user_id: optionalText
+})
+export type EventReceipt = z.infer<typeof eventReceiptSchema>
+
+/**
+ * One item of a finished job's `results`. Zendesk sends several shapes: `{index, id, status}` (user upserts),
+ * `{id, status}` without index (recorded user create_many: matched by position), `{action, status, success, id}`
+ * (bulk updates), `{index, id, account_id}` (ticket create_many), and failures as `{index?, id?, error, details}`.
+ */
+export const jobResultSchema = z.object({
+  index: z.number().int().nonnegative().nullish(),
+  id: zendeskId.nullish(),
+  status: optionalText,
+  action: optionalText,
+  success: z.boolean().nullish(),
+  error: optionalText,
+  details: z
+    .unknown()
+    .transform((value) =>
+      value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value)
+    )
+})
+export type JobResult = z.infer<typeof jobResultSchema>
+
+export const jobStatusSchema = z.object({
+  id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'a job id of letters, digits and hyphens'),
+  status: z.enum(['queued', 'working', 'completed', 'failed', 'killed']),
+  message: optionalText,
+  /** null until the job ends. */
+  results: z.array(jobResultSchema).nullish()
+})
+export type JobStatus = z.infer<typeof jobStatusSchema>
+export const jobStatusAnswer = z.object({ job_status: jobStatusSchema })
+
+/** Cursor pagination: `meta.has_more` and `links.next`. */
+export const cursorPageSchema = z.object({
+  meta: z.object({ has_more: z.boolean().nullish() }).nullish(),
+  links: z.object({ next: z.string().nullish() }).nullish()
+})

@@ -1,0 +1,28 @@
+import { PRODUCTION_JOB_POLLING, type JobPolling } from '../client/jobs'
+import { Caches } from '../lookups/caches'
+import { simulatorOrigin } from './origin'
+
+/** What `createDestination` binds a destination definition to. Production needs none of it. */
+export interface DestinationOptions {
+  /** A loopback http address (the embedded simulator) that receives every request instead of Zendesk. */
+  origin?: string
+  /** How bulk jobs are followed; the simulator's jobs end at once, so the tests and the local host wait less. */
+  jobPolling?: Partial<JobPolling>
+  /** The caches to use, when the caller wants to look into or empty them (the bench's uncached path does). */
+  caches?: Caches
+}
+
+/** The checked options and the caches of one destination instance: nothing here is shared between instances. */
+export interface Instance {
+  simulator?: string
+  jobPolling: JobPolling
+  caches: Caches
+}
+
+export function instanceOf(options: DestinationOptions = {}): Instance {
+  return {
+    simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
+    jobPolling: { ...PRODUCTION_JOB_POLLING, ...options.jobPolling },
+    caches: options.caches ?? new Caches()
+  }
+}
