@@ -4,11 +4,11 @@ import { join, resolve } from 'path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { resetDestinationState } from '../helpers/harness'
+import { chromiumLaunchOptions } from './chromium'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOT = resolve(__dirname, '../../artifacts/mapping-page.png')
 
-/** Drives the mapping page in headless Chromium (Debian's `chromium` package) against the embedded simulator. */
+/** Drives the mapping page in headless Chromium (see ./chromium.ts for which one) against the embedded simulator. */
 describe('mapping page in a browser', () => {
   let host: LocalHost
   let browser: Browser
@@ -17,27 +17,10 @@ describe('mapping page in a browser', () => {
   const newMappingFile = join(mkdtempSync(join(tmpdir(), 'mapping-page-browser-')), 'zendesk-mapping.json')
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is missing at ${CHROMIUM}: this test needs a real browser. Install Debian's package ` +
-          '(sudo apt-get install -y chromium); CI installs it in .ci/run.'
-      )
-    }
+    const launchOptions = await chromiumLaunchOptions()
     resetDestinationState()
     host = await startLocalHost({ port: 0, env: {}, newMappingFile, log: () => undefined })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
-    })
+    browser = await chromium.launch(launchOptions)
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
     page.setDefaultTimeout(5000)
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
@@ -47,7 +30,7 @@ describe('mapping page in a browser', () => {
       if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()}`)
     })
     await page.goto(`${host.url}/`)
-  })
+  }, 60_000) // the first run unpacks Chromium (about 3 s here)
 
   afterAll(async () => {
     await browser?.close()
