@@ -124,7 +124,7 @@ describe('simulator organization memberships', () => {
     expect(done.status).toBe('completed')
     const bobs = ctx.sim.state().memberships.find((m) => m.user_id === bob.id)
     expect(done.results).toEqual([
-      { index: 0, id: bobs?.id, action: 'create', status: 'Created', success: true },
+      { id: bobs?.id, action: 'create', status: 'Created', success: true },
       { index: 1, error: 'OrganizationMembershipCreateFailed', details: 'User has already been taken' },
       { index: 2, error: 'OrganizationMembershipCreateFailed', details: 'User cannot be blank' }
     ])
