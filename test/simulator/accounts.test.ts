@@ -26,7 +26,9 @@ describe('account kinds', () => {
       expect(ctx.sim.account).toBe('legacy')
       const state = ctx.sim.state()
       expect([state.ticketFields, state.groups, state.brands, state.ticketForms]).toEqual([[], [], [], []])
-      const bulk = await ctx.api('POST', 'users/create_or_update_many.json', { users: [{ name: 'A', email: 'a@x.io' }] })
+      const bulk = await ctx.api('POST', 'users/create_or_update_many.json', {
+        users: [{ name: 'A', email: 'a@x.io' }]
+      })
       expect(bulk.status).toBe(200)
       const created = await ctx.api('POST', 'tickets.json', { ticket: { comment: { body: 'hi' } } })
       expect(created.body.ticket).toMatchObject({ brand_id: null, ticket_form_id: null })
