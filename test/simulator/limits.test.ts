@@ -143,6 +143,20 @@ describe('endpoint limits: per-account ticket updates and overrides', () => {
   })
 })
 
+describe('endpoint limits: organization updates through create_or_update, when asked', () => {
+  const ctx = withClock({
+    endpointLimits: { organizationUpdates: { requests: 1, windowMs: 60_000, includeCreateOrUpdate: true } }
+  })
+
+  it('counts an update made by organizations/create_or_update, not a creation', async () => {
+    const upsert = () =>
+      ctx.api('POST', 'organizations/create_or_update.json', { organization: { external_id: 'o1', name: 'O' } })
+    expect((await upsert()).status).toBe(201)
+    expect((await upsert()).status).toBe(200)
+    expectLimited(await upsert(), '60')
+  })
+})
+
 describe('endpoint limits: none', () => {
   const ctx = withClock({ endpointLimits: false, accountRateLimit: { requests: 2, windowMs: 60_000 } })
 
