@@ -28,6 +28,8 @@ const DESTINATION_ROUTES = [
   'POST users/:id/events',
   'GET users',
   'GET users/:id/organization_memberships',
+  // called by the destination once issue 11 is merged (membershipsOfOrganization)
+  'GET organizations/:id/organization_memberships',
   'POST organizations/create_or_update',
   'GET organizations/search',
   'GET organizations/show_many',

@@ -288,5 +288,19 @@ export const organizationContracts: Contract[] = [
     request: { method: 'POST', path: 'organization_fields', body: { key: 'website' } },
     status: 400,
     body: { error: 'string', description: 'string' }
+  },
+  {
+    route: 'GET organizations/:id/organization_memberships',
+    answer: "cursor page of the organization's memberships",
+    source: 'documented',
+    given: async ({ sim }) => {
+      const org = sim.seed.organization(acme).id
+      sim.seed.user({ name: 'Ann', organization_id: org })
+      sim.seed.user({ name: 'Bob', organization_id: org })
+      return { org }
+    },
+    request: { method: 'GET', path: 'organizations/{org}/organization_memberships?page[size]=100' },
+    status: 200,
+    body: cursorPage('organization_memberships', MEMBERSHIP, 2)
   }
 ]
