@@ -1,15 +1,19 @@
+import type { ResolvedAccount } from './account'
 import type { FaultState } from './faults'
-import type { WindowLimiter } from './rate-limit'
+import type { Limits } from './limits'
 import type { Store } from './state'
-import type { Credentials, RateLimitOption } from './types'
+import type { Credentials, Variants } from './types'
 
 export interface Settings {
   subdomain: string
   credentials: Credentials
-  accountRateLimit?: RateLimitOption
-  perUserWriteLimit: RateLimitOption | false
+  account: ResolvedAccount
+  /** Zendesk's bulk user import switch (users/create_many, users/create_or_update_many) */
+  bulkImport: boolean
   jobPollsToComplete: number
   latencyMs: number
+  /** SimulatorOptions.variants over the defaults */
+  variants: Variants
 }
 
 /** Everything a route handler may touch. */
@@ -17,8 +21,12 @@ export interface Sim {
   store: Store
   faults: FaultState
   settings: Settings
+  limits: Limits
   /** where this server listens, e.g. http://127.0.0.1:40123 (for pagination links) */
   serverUrl: string
-  accountLimiter?: WindowLimiter
-  userWriteLimiter?: WindowLimiter
+}
+
+/** The answer variants in force: the settings' ones under any set by Faults.variants. */
+export function variantsOf(sim: Sim): Variants {
+  return { ...sim.settings.variants, ...sim.faults.current.variants }
 }

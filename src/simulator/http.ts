@@ -35,16 +35,21 @@ export class ApiError extends Error {
 }
 
 export class RecordInvalid extends ApiError {
-  constructor(readonly details: Details) {
-    super(json(422, { error: 'RecordInvalid', description: 'Record validation errors', details }))
+  /** `withoutDetails`: the body is only {error, description}, as some Zendesk 422s are */
+  constructor(
+    readonly details: Details,
+    options: { withoutDetails?: boolean } = {}
+  ) {
+    const body = { error: 'RecordInvalid', description: 'Record validation errors' }
+    super(json(422, options.withoutDetails ? body : { ...body, details }))
   }
 
   /** One line of Zendesk's messages, as bulk job results report them. */
   get summary(): string {
-    return Object.values(this.details)
+    const messages = Object.values(this.details)
       .flat()
       .map((d) => d.description)
-      .join(' ')
+    return messages.length > 0 ? messages.join(' ') : 'Record validation errors'
   }
 }
 

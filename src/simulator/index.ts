@@ -1,18 +1,25 @@
+import { ACCOUNT_WHEN_UNSET, accountProfile, NO_ENDPOINT_LIMITS, seedAccount, type ResolvedAccount } from './account'
 import type { Settings, Sim } from './context'
 import { FaultState } from './faults'
+import { Limits, REPORTED_ACCOUNT_LIMIT } from './limits'
 import { insertUser } from './model/users'
-import { WindowLimiter } from './rate-limit'
 import { createSeed } from './seed'
 import { listen } from './server'
 import { snapshot } from './snapshot'
 import { Store } from './state'
-import type { Faults, RecordedRequest, RunningSimulator, SimulatorOptions } from './types'
+import type { EndpointLimits, Faults, RecordedRequest, RunningSimulator, SimulatorOptions, Variants } from './types'
 
+export { ACCOUNT_WHEN_UNSET, NEW_ACCOUNT, NO_ENDPOINT_LIMITS, ZENDESK_ENDPOINT_LIMITS } from './account'
 export type {
+  AccountKind,
+  BrandRecord,
   CommentRecord,
   Credentials,
+  DuplicateMembershipAnswer,
+  EndpointLimits,
   Faults,
   FieldRecord,
+  GroupRecord,
   IdentityRecord,
   JobStatusRecord,
   MembershipRecord,
@@ -20,53 +27,89 @@ export type {
   OrganizationRecord,
   RateLimitOption,
   RecordedRequest,
+  ReportedLimit,
   RunningSimulator,
   SimulatorOptions,
   SimulatorSeed,
   SimulatorState,
   TicketFieldRecord,
+  TicketFormRecord,
   TicketRecord,
   UserEventRecord,
-  UserRecord
+  UserRecord,
+  Variants
 } from './types'
 
+/** Where Zendesk's answer is unknown, the simulator answers like this unless told otherwise. */
+export const DEFAULT_VARIANTS: Variants = {
+  jobResultIndex: 'recorded',
+  duplicateMembership: 'user-taken',
+  organizationFieldValues: 'every-key'
+}
+
+function endpointLimitsFrom(options: SimulatorOptions, account: ResolvedAccount): EndpointLimits {
+  const base = options.endpointLimits === false ? NO_ENDPOINT_LIMITS : accountProfile(account).limits
+  const limits = { ...base, ...(options.endpointLimits || {}) }
+  // The former option, still honoured: it sets the per-user write limit alone.
+  if (options.perUserWriteLimit !== undefined) limits.userWritesPerUser = options.perUserWriteLimit
+  return limits
+}
+
 function settingsFrom(options: SimulatorOptions): Settings {
+  const account = options.account ?? ACCOUNT_WHEN_UNSET
   return {
     subdomain: options.subdomain ?? 'acme',
     credentials: options.credentials ?? { email: 'agent@example.com', apiToken: 'test-token' },
-    accountRateLimit: options.accountRateLimit,
-    perUserWriteLimit: options.perUserWriteLimit ?? false,
+    account,
+    bulkImport: options.bulkImport ?? accountProfile(account).bulkImport,
     jobPollsToComplete: options.jobPollsToComplete ?? 2,
-    latencyMs: options.latencyMs ?? 0
+    latencyMs: options.latencyMs ?? 0,
+    variants: { ...DEFAULT_VARIANTS, ...options.variants }
   }
 }
 
 /** Starts an in-process Zendesk Support API on 127.0.0.1 (an ephemeral port unless `port` is given). */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const settings = settingsFrom(options)
+  const accountLimit = options.accountRateLimit
+    ? { ...options.accountRateLimit, enforce: true }
+    : REPORTED_ACCOUNT_LIMIT
   const sim: Sim = {
     store: new Store(settings.subdomain),
     faults: new FaultState(),
     settings,
-    serverUrl: '',
-    accountLimiter: settings.accountRateLimit && new WindowLimiter(settings.accountRateLimit),
-    userWriteLimiter: settings.perUserWriteLimit ? new WindowLimiter(settings.perUserWriteLimit) : undefined
+    limits: new Limits(endpointLimitsFrom(options, settings.account), accountLimit, options.clock ?? Date.now),
+    serverUrl: ''
   }
   const requests: RecordedRequest[] = []
 
-  // The account always holds the admin the credentials belong to.
+  // The account always holds the admin the credentials belong to, then what its kind starts with.
   const reset = () => {
     sim.store.clear()
     const email = 'email' in settings.credentials ? settings.credentials.email : 'agent@example.com'
     sim.store.agentId = insertUser(sim.store, { name: 'Simulated Agent', email, role: 'admin', verified: true }).id
+    seedAccount(sim.store, settings.account)
     sim.faults.set({})
-    sim.accountLimiter?.reset()
-    sim.userWriteLimiter?.reset()
+    sim.limits.reset()
     requests.length = 0
   }
   reset()
 
-  const control = { state: () => snapshot(sim.store), reset, setFaults: (faults: Faults) => sim.faults.set(faults) }
+  const control = {
+    state: () => snapshot(sim.store),
+    reset,
+    setFaults: (faults: Faults) => sim.faults.set(faults),
+    setBulkImport: (enabled: boolean) => {
+      settings.bulkImport = enabled
+    }
+  }
   const server = await listen(sim, control, requests, options.port ?? 0)
-  return { url: server.url, ...control, requests, seed: createSeed(sim.store), close: server.close }
+  return {
+    url: server.url,
+    account: settings.account,
+    ...control,
+    requests,
+    seed: createSeed(sim.store),
+    close: server.close
+  }
 }

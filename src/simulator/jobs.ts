@@ -1,11 +1,11 @@
 import { randomBytes } from 'crypto'
-import type { Sim } from './context'
-import { RecordInvalid } from './http'
-import type { JobStatusRecord } from './types'
+import { variantsOf, type Sim } from './context'
+import { ApiError, json, RecordInvalid } from './http'
+import type { JobStatusRecord, Variants } from './types'
 
 export type JobResult = Record<string, unknown>
 
-/** A bulk item that could not be processed: becomes `{index, error, details}` in the job results. */
+/** A bulk item that could not be processed: becomes `{index?, error, details}` in the job results. */
 export class ItemFailure extends Error {
   constructor(
     readonly code: string,
@@ -25,12 +25,27 @@ export function asItem<T>(code: string, process: () => T): T {
   }
 }
 
+/**
+ * The shape of one endpoint's result items, as recorded from Zendesk: whether a processed item carries its
+ * `index` (ticket create_many does; user and organization create_many and every update_many do not), and
+ * whether a failed one does (failed creations do; failed updates carry the record's id instead).
+ */
+export interface ResultShape {
+  indexOnSuccess: boolean
+  indexOnFailure: boolean
+}
+
+export const CREATE_WITH_INDEX: ResultShape = { indexOnSuccess: true, indexOnFailure: true }
+export const CREATE_WITHOUT_INDEX: ResultShape = { indexOnSuccess: false, indexOnFailure: true }
+export const UPDATE_RESULTS: ResultShape = { indexOnSuccess: false, indexOnFailure: false }
+
 export interface JobSpec {
   type: string
   /** progress message while working, e.g. 'Creating ticket' -> "Creating ticket #3" */
   verb: string
   total: number
-  /** applies item `index` and returns its result; throws ItemFailure when the item fails */
+  shape: ResultShape
+  /** applies item `index` and returns its result (without index); throws ItemFailure when the item fails */
   run(index: number): JobResult
   /** fields every failure result of this job carries besides index/error/details */
   failureFields?(index: number): JobResult
@@ -44,11 +59,33 @@ export interface Job {
   failIndexes: number[]
 }
 
+/** Retry-After of a TooManyJobs answer: an assumption (Zendesk's answer beyond the job limit is undocumented). */
+const TOO_MANY_JOBS_RETRY_AFTER = 10
+
+function activeJobs(sim: Sim): number {
+  return [...sim.store.jobs.values()].filter((j) => j.record.status === 'queued' || j.record.status === 'working')
+    .length
+}
+
 /**
  * Queues a bulk job. Its items are applied only when the job completes (on the poll that completes it),
- * as in Zendesk, so the account shows no effect of a job that is still queued, working or stuck.
+ * as in Zendesk, so the account shows no effect of a job that is still queued, working or stuck. Beyond the
+ * account's job limit (30 queued or working), the request is refused with 429 TooManyJobs.
  */
 export function enqueueJob(sim: Sim, spec: JobSpec): JobStatusRecord {
+  const limit = sim.limits.endpoints.activeJobs
+  if (limit !== false && activeJobs(sim) >= limit) {
+    throw new ApiError(
+      json(
+        429,
+        {
+          error: 'TooManyJobs',
+          description: `Too many jobs are queued or running (at most ${limit}); try again once some have completed`
+        },
+        { 'Retry-After': String(TOO_MANY_JOBS_RETRY_AFTER) }
+      )
+    )
+  }
   const id = `V3-${randomBytes(16).toString('hex')}`
   const record: JobStatusRecord = {
     id,
@@ -73,7 +110,7 @@ export function pollJob(sim: Sim, id: string): JobStatusRecord | undefined {
   job.polls += 1
   const pollsNeeded = Math.max(1, sim.settings.jobPollsToComplete)
   if (job.polls >= pollsNeeded) {
-    complete(job)
+    complete(job, variantsOf(sim))
   } else {
     record.status = 'working'
     record.progress = Math.floor((record.total * job.polls) / pollsNeeded)
@@ -82,18 +119,25 @@ export function pollJob(sim: Sim, id: string): JobStatusRecord | undefined {
   return record
 }
 
-function complete(job: Job): void {
+function withIndex(index: number, result: JobResult, wanted: boolean): JobResult {
+  return wanted ? { index, ...result } : result
+}
+
+function complete(job: Job, variants: Variants): void {
   const { record, spec } = job
+  const policy = variants.jobResultIndex
+  const indexed = (recorded: boolean) => policy === 'always' || (policy === 'recorded' && recorded)
   let failures = 0
   const results: JobResult[] = []
   for (let index = 0; index < spec.total; index++) {
     try {
       if (job.failIndexes.includes(index)) throw new ItemFailure('InternalError', 'Simulated failure (failJobItems)')
-      results.push(spec.run(index))
+      results.push(withIndex(index, spec.run(index), indexed(spec.shape.indexOnSuccess)))
     } catch (err) {
       if (!(err instanceof ItemFailure)) throw err
       failures += 1
-      results.push({ index, ...spec.failureFields?.(index), error: err.code, details: err.details })
+      const failure = { ...spec.failureFields?.(index), error: err.code, details: err.details }
+      results.push(withIndex(index, failure, indexed(spec.shape.indexOnFailure)))
     }
   }
   const failed = spec.total > 0 && failures === spec.total

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net'
 import { authenticate, unauthorized } from './auth'
 import type { Sim } from './context'
 import { ApiError, json, type Input, type Query, type Reply } from './http'
+import { RATE_LIMIT_MESSAGE } from './limits'
 import { matchRoute } from './router'
 import { catalogRoutes } from './routes/catalog'
 import { eventRoutes } from './routes/events'
@@ -25,7 +26,6 @@ const routes = [
   ...jobRoutes
 ]
 
-const RATE_LIMIT_MESSAGE = 'Number of allowed API requests per minute exceeded'
 const INVALID_ENDPOINT = json(404, { error: 'InvalidEndpoint', description: 'Not found' })
 
 /** What the /__simulator/* routes act on. */
@@ -33,6 +33,7 @@ export interface Control {
   state(): SimulatorState
   reset(): void
   setFaults(faults: Faults): void
+  setBulkImport(enabled: boolean): void
 }
 
 function parseQuery(params: URLSearchParams): Query {
@@ -89,6 +90,14 @@ function controlReply(control: Control, method: string, path: string, body: unkn
     control.setFaults(body as Faults)
     return json(200, { faults: body })
   }
+  if (method === 'POST' && path === '/__simulator/bulk-import') {
+    const enabled = (body as { enabled?: unknown } | undefined)?.enabled
+    if (typeof enabled !== 'boolean') {
+      return json(400, { error: 'InvalidJSON', description: 'Body must be {"enabled": true|false}' })
+    }
+    control.setBulkImport(enabled)
+    return json(200, { bulk_import: enabled })
+  }
   return INVALID_ENDPOINT
 }
 
@@ -141,16 +150,11 @@ function routeReply(sim: Sim, incoming: Incoming): Reply {
   }
 }
 
-/** Account limit first (with X-Rate-Limit headers on every answer), then injected faults, then the route. */
+/** Account limit first (its headers go on every answer), then injected faults, then the route. */
 function apiReply(sim: Sim, incoming: Incoming): Reply {
-  const path = incoming.url.pathname
-  if (!sim.accountLimiter) return injectedFault(sim, path) ?? routeReply(sim, incoming)
-  const limit = sim.accountLimiter.take('account')
-  const headers = { 'X-Rate-Limit': String(limit.limit), 'X-Rate-Limit-Remaining': String(limit.remaining) }
-  const reply: Reply = limit.allowed
-    ? (injectedFault(sim, path) ?? routeReply(sim, incoming))
-    : { status: 429, text: RATE_LIMIT_MESSAGE, headers: { 'Retry-After': String(limit.resetsIn) } }
-  return { ...reply, headers: { ...reply.headers, ...headers } }
+  const { headers, refused } = sim.limits.takeAccount()
+  const reply = refused ?? injectedFault(sim, incoming.url.pathname) ?? routeReply(sim, incoming)
+  return { ...reply, headers: { ...headers, ...reply.headers } }
 }
 
 export interface ListeningServer {

@@ -1,11 +1,13 @@
 import type { Job } from './jobs'
 import type {
+  BrandRecord,
   FieldRecord,
+  GroupRecord,
   IdentityRecord,
   MembershipRecord,
-  NamedRecord,
   OrganizationRecord,
   TicketFieldRecord,
+  TicketFormRecord,
   TicketRecord,
   UserEventRecord,
   UserRecord
@@ -31,15 +33,25 @@ export class Store {
   userFields: FieldRecord[] = []
   organizationFields: FieldRecord[] = []
   ticketFields: TicketFieldRecord[] = []
-  groups: NamedRecord[] = []
-  brands: NamedRecord[] = []
-  ticketForms: NamedRecord[] = []
+  groups: GroupRecord[] = []
+  brands: BrandRecord[] = []
+  ticketForms: TicketFormRecord[] = []
   jobs = new Map<string, Job>()
   /** id of the user the API credentials belong to */
   agentId = 0
   private lastId = FIRST_ID - 1
 
   constructor(readonly subdomain: string) {}
+
+  /** The account's default brand, which every new ticket gets unless it names one (null in an empty account). */
+  defaultBrandId(): number | null {
+    return this.brands.find((b) => b.default)?.id ?? null
+  }
+
+  /** The account's default ticket form, which every new ticket gets unless it names one. */
+  defaultTicketFormId(): number | null {
+    return this.ticketForms.find((f) => f.default)?.id ?? null
+  }
 
   nextId(): number {
     return ++this.lastId

@@ -179,21 +179,62 @@ export interface TicketFieldRecord {
   title: string
   raw_title: string
   description: string
+  raw_description: string
+  position: number
   active: boolean
   required: boolean
+  /** false for Zendesk's system fields (subject, status, group, ...), true for custom ones */
+  removable: boolean
+  regexp_for_validation: string | null
+  tag: string | null
   custom_field_options?: FieldOption[]
+  /** the fixed choices of a system field (status, priority, ticket type) */
+  system_field_options?: { name: string; value: string }[]
   created_at: string
   updated_at: string
 }
 
+/** What groups, brands and ticket forms share. */
 export interface NamedRecord {
   id: number
   url: string
   name: string
-  active: boolean
   default: boolean
   created_at: string
   updated_at: string
+}
+
+export interface GroupRecord extends NamedRecord {
+  description: string
+  deleted: boolean
+  is_public: boolean
+}
+
+export interface BrandRecord extends NamedRecord {
+  active: boolean
+  subdomain: string
+  brand_url: string
+  host_mapping: string | null
+  has_help_center: boolean
+  help_center_state: string
+  is_deleted: boolean
+  logo: null
+  signature_template: string
+  ticket_form_ids: number[]
+}
+
+export interface TicketFormRecord extends NamedRecord {
+  active: boolean
+  raw_name: string
+  display_name: string
+  raw_display_name: string
+  end_user_visible: boolean
+  position: number
+  ticket_field_ids: number[]
+  in_all_brands: boolean
+  restricted_brand_ids: number[]
+  agent_conditions: unknown[]
+  end_user_conditions: unknown[]
 }
 
 export type JobState = 'queued' | 'working' | 'completed' | 'failed'
@@ -220,14 +261,67 @@ export interface SimulatorState {
   organizationFields: FieldRecord[]
   jobs: JobStatusRecord[]
   ticketFields: TicketFieldRecord[]
-  groups: NamedRecord[]
-  brands: NamedRecord[]
-  ticketForms: NamedRecord[]
+  groups: GroupRecord[]
+  brands: BrandRecord[]
+  ticketForms: TicketFormRecord[]
 }
 
 export interface RateLimitOption {
   requests: number
   windowMs: number
+}
+
+/** A window that is counted and reported in headers; `enforce: false` reports it without ever answering 429. */
+export interface ReportedLimit extends RateLimitOption {
+  enforce?: boolean
+}
+
+/**
+ * Zendesk's documented endpoint limits. `false` turns one off (no header, no 429). Windows may be shrunk for tests,
+ * or a `clock` injected (SimulatorOptions.clock).
+ */
+export interface EndpointLimits {
+  /** users/create_or_update and PUT users/{id}, per user: 5 per minute */
+  userWritesPerUser: RateLimitOption | false
+  /** the same endpoints, for the whole account: 1 per second */
+  userWritesPerAccount: RateLimitOption | false
+  /** PUT organizations/{id}, per organization: 5 per minute (`includeCreateOrUpdate` also counts an update made by organizations/create_or_update) */
+  organizationUpdates: (RateLimitOption & { includeCreateOrUpdate?: boolean }) | false
+  /** PUT tickets/{id} for the whole account: 100 per minute */
+  ticketUpdatesPerAccount: RateLimitOption | false
+  /** PUT tickets/{id} per (API user, ticket): 30 per 10 minutes */
+  ticketUpdatesPerTicket: RateLimitOption | false
+  /** GET tickets: reported in Zendesk-RateLimit-tickets-index (100 per minute), not enforced unless `enforce` */
+  ticketsIndex: ReportedLimit | false
+  /** queued or working jobs at once: 30; one more bulk request answers 429 TooManyJobs */
+  activeJobs: number | false
+}
+
+/** The kinds of account the simulator starts as (see account.ts). */
+export type AccountKind = 'default' | 'bulk-import' | 'demo'
+
+/** The 422 a duplicate organization membership gets; Zendesk's real body was never captured. */
+export type DuplicateMembershipAnswer =
+  /** details.user_id DuplicateValue "User has already been taken" (the simulator's first guess) */
+  | 'user-taken'
+  /** details.organization_membership DuplicateValue with other wording */
+  | 'duplicate-value'
+  /** details.user_id "User has already been taken" without an error code */
+  | 'taken-without-code'
+  /** {error: RecordInvalid, description} with no details at all */
+  | 'bare'
+
+/** How the simulator answers where Zendesk's answer is unknown or differs between recordings. */
+export interface Variants {
+  /**
+   * `index` in job result items: 'recorded' follows each endpoint's recorded shape (ticket create_many and
+   * failed creations carry it; user and organization create results and every update result do not), 'always'
+   * puts it on every item, 'never' on none.
+   */
+  jobResultIndex: 'recorded' | 'always' | 'never'
+  duplicateMembership: DuplicateMembershipAnswer
+  /** organization_fields in answers: every defined key (null when unset, false for an unset checkbox), or only the keys that have a value */
+  organizationFieldValues: 'every-key' | 'set-only'
 }
 
 export type Credentials = { email: string; apiToken: string } | { oauthToken: string }
@@ -239,10 +333,24 @@ export interface SimulatorOptions {
   subdomain?: string
   /** default { email: 'agent@example.com', apiToken: 'test-token' } */
   credentials?: Credentials
-  /** account-wide limit with X-Rate-Limit headers; none by default */
+  /**
+   * What the account holds and allows (account.ts): 'default' is what Zendesk gives a new account, 'bulk-import'
+   * the same with bulk user import enabled, 'demo' a default account with a catalog for a mapping editor.
+   * Unset: the simulator's former account (empty, bulk import on, no endpoint limits), until every test names one.
+   */
+  account?: AccountKind
+  /** overrides the account's bulk user import switch (off for a new account; Zendesk enables it on request) */
+  bulkImport?: boolean
+  /** overrides the account's endpoint limits: false for none, or some of them (the rest keep the account's) */
+  endpointLimits?: false | Partial<EndpointLimits>
+  /** account-wide limit, enforced with 429; unset: 700 per minute reported in the headers, never enforced */
   accountRateLimit?: RateLimitOption
-  /** per-user limit on users/create_or_update and PUT users/{id}; off (false) by default */
+  /** @deprecated use endpointLimits.userWritesPerUser */
   perUserWriteLimit?: RateLimitOption | false
+  /** answers where Zendesk's is unknown (Faults.variants overrides these while set) */
+  variants?: Partial<Variants>
+  /** milliseconds now, for every rate-limit window; default Date.now */
+  clock?: () => number
   /** GETs of a job status until it completes (earlier ones answer `working`); default 2 */
   jobPollsToComplete?: number
   /** delay added to every /api answer (not to /__simulator routes); default 0 */
@@ -259,12 +367,14 @@ export interface Faults {
   slow?: { count: number; delayMs: number; path?: string }
   /** socket destroyed without an answer; the request is not processed */
   connectionReset?: { count: number; path?: string }
-  /** items at these indexes of jobs submitted while set fail with {index, error, details} */
+  /** items at these indexes of jobs submitted while set fail with an error and details */
   failJobItems?: { indexes: number[] }
   /** jobs stay queued (and unapplied) while set */
   stuckJobs?: boolean
-  /** users/create_or_update_many answers 403, as when data imports are off */
+  /** bulk user import answers 403 while set, whatever the account allows */
   bulkImportDisabled?: boolean
+  /** answer variants while set, over SimulatorOptions.variants */
+  variants?: Partial<Variants>
 }
 
 export interface RecordedRequest {
@@ -280,22 +390,37 @@ export interface RecordedRequest {
 }
 
 export interface SimulatorSeed {
-  userField(f: { key: string; type?: string; title?: string }): FieldRecord
-  organizationField(f: { key: string; type?: string; title?: string }): FieldRecord
+  userField(f: { key: string; type?: string; title?: string; options?: { name: string; value: string }[] }): FieldRecord
+  organizationField(f: {
+    key: string
+    type?: string
+    title?: string
+    options?: { name: string; value: string }[]
+  }): FieldRecord
   user(u: Partial<UserRecord> & { name: string }): UserRecord
   organization(o: Partial<OrganizationRecord> & { name: string }): OrganizationRecord
   ticket(t: Partial<TicketRecord>): TicketRecord
-  ticketField(f: { title: string; type: string; options?: { name: string; value: string }[] }): TicketFieldRecord
-  group(name: string): NamedRecord
-  brand(name: string): NamedRecord
-  ticketForm(name: string): NamedRecord
+  ticketField(f: {
+    title: string
+    type: string
+    options?: { name: string; value: string }[]
+    active?: boolean
+  }): TicketFieldRecord
+  group(name: string, more?: Partial<GroupRecord>): GroupRecord
+  brand(name: string, more?: Partial<BrandRecord>): BrandRecord
+  ticketForm(name: string, more?: Partial<TicketFormRecord>): TicketFormRecord
 }
 
 export interface RunningSimulator {
   url: string
+  /** the kind of account this simulator started as ('legacy' when `account` was not given) */
+  account: AccountKind | 'legacy'
   state(): SimulatorState
+  /** empties the account back to what its kind starts with; faults are cleared, limits and jobs forgotten */
   reset(): void
   setFaults(faults: Faults): void
+  /** Zendesk's switch for bulk user import (users/create_many, users/create_or_update_many); survives reset() */
+  setBulkImport(enabled: boolean): void
   requests: RecordedRequest[]
   seed: SimulatorSeed
   close(): Promise<void>

@@ -35,9 +35,10 @@ describe('simulator bulk jobs', () => {
     const ann = state.users.find((u) => u.email === 'ann@example.com')
     const bob = state.users.find((u) => u.email === 'bob@example.com')
     expect(ann).toMatchObject({ name: 'Ann B', external_id: 'U1' })
+    // As recorded for users/create_many: processed items are {id, status} without index; a failure has its index.
     expect(done.results).toEqual([
-      { index: 0, id: ann?.id, status: 'Updated', external_id: 'U1' },
-      { index: 1, id: bob?.id, status: 'Created', email: 'bob@example.com', external_id: 'u2' },
+      { id: ann?.id, status: 'Updated' },
+      { id: bob?.id, status: 'Created' },
       { index: 2, error: 'UserCreateFailed', details: 'Email: bad is not properly formatted' }
     ])
     expect(state.jobs[0]).toEqual(done)
@@ -111,7 +112,7 @@ describe('simulator bulk jobs', () => {
     await poll(ctx.api, created.body.job_status.id)
     const createResults = (await poll(ctx.api, created.body.job_status.id)).results
     expect(createResults).toEqual([
-      { index: 0, id: expect.any(Number), status: 'Created' },
+      { id: expect.any(Number), status: 'Created' },
       { index: 1, error: 'OrganizationCreateFailed', details: 'Name: ACME has already been taken' }
     ])
 
@@ -123,8 +124,14 @@ describe('simulator bulk jobs', () => {
     })
     await poll(ctx.api, updated.body.job_status.id)
     const updateResults = (await poll(ctx.api, updated.body.job_status.id)).results
-    expect(updateResults[0]).toEqual({ index: 0, id: existing.id, action: 'update', status: 'Updated', success: true })
-    expect(updateResults[1]).toMatchObject({ index: 1, id: 999, error: 'RecordNotFound', success: false })
+    expect(updateResults[0]).toEqual({ id: existing.id, action: 'update', status: 'Updated', success: true })
+    expect(updateResults[1]).toEqual({
+      id: 999,
+      action: 'update',
+      success: false,
+      error: 'RecordNotFound',
+      details: 'Organization not found'
+    })
     expect(ctx.sim.state().organizations.find((o) => o.id === existing.id)?.notes).toBe('updated')
   })
 
@@ -138,8 +145,14 @@ describe('simulator bulk jobs', () => {
     })
     await poll(ctx.api, res.body.job_status.id)
     const { results } = await poll(ctx.api, res.body.job_status.id)
-    expect(results[0]).toEqual({ index: 0, id: ticket.id, action: 'update', status: 'Updated', success: true })
-    expect(results[1]).toMatchObject({ index: 1, id: 42, error: 'RecordNotFound', details: expect.any(String) })
+    expect(results[0]).toEqual({ id: ticket.id, action: 'update', status: 'Updated', success: true })
+    expect(results[1]).toEqual({
+      id: 42,
+      action: 'update',
+      success: false,
+      error: 'RecordNotFound',
+      details: expect.any(String)
+    })
     const stored = ctx.sim.state().tickets[0]
     expect(stored.status).toBe('pending')
     expect(stored.comments.map((c) => c.body)).toEqual(['hello', 'bulk note'])
@@ -158,5 +171,63 @@ describe('simulator jobPollsToComplete', () => {
     } finally {
       await sim.close()
     }
+  })
+})
+
+describe('simulator job result shapes', () => {
+  const ctx = useSimulator()
+
+  async function finished(path: string, body: unknown, method = 'POST') {
+    const submitted = await ctx.api(method, path, body)
+    await poll(ctx.api, submitted.body.job_status.id)
+    return (await poll(ctx.api, submitted.body.job_status.id)).results
+  }
+
+  it('follows each endpoint as recorded: ticket create_many carries index, user creates and updates do not', async () => {
+    const tickets = await finished('tickets/create_many.json', { tickets: [{ comment: { body: 'a' } }, {}] })
+    expect(tickets).toEqual([
+      { index: 0, id: expect.any(Number), account_id: expect.any(Number) },
+      { index: 1, error: 'TicketCreateFailed', details: 'Description: cannot be blank' }
+    ])
+    const users = await finished('users/create_many.json', { users: [{ name: 'Ann' }, { name: '' }] })
+    expect(users).toEqual([
+      { id: expect.any(Number), status: 'Created' },
+      { index: 1, error: 'UserCreateFailed', details: 'Name: cannot be blank' }
+    ])
+  })
+
+  it("variants.jobResultIndex 'never' drops index everywhere, 'always' puts it on every item", async () => {
+    ctx.sim.setFaults({ variants: { jobResultIndex: 'never' } })
+    const none = await finished('tickets/create_many.json', { tickets: [{ comment: { body: 'a' } }, {}] })
+    expect(none).toEqual([
+      { id: expect.any(Number), account_id: expect.any(Number) },
+      { error: 'TicketCreateFailed', details: 'Description: cannot be blank' }
+    ])
+    ctx.sim.setFaults({ variants: { jobResultIndex: 'always' } })
+    const ticket = ctx.sim.seed.ticket({ description: 'x' })
+    const all = await finished('tickets/update_many.json', { tickets: [{ id: ticket.id, status: 'open' }] }, 'PUT')
+    expect(all).toEqual([{ index: 0, id: ticket.id, action: 'update', status: 'Updated', success: true }])
+  })
+
+  it('users/create_many refuses more than 100 users with the recorded description', async () => {
+    const users = Array.from({ length: 101 }, (_, i) => ({ name: `u${i}` }))
+    const res = await ctx.api('POST', 'users/create_many.json', { users })
+    expect(res.status).toBe(400)
+    expect(res.body).toEqual({ error: 'TooManyValues', description: 'Maximum 100 users may be created per call' })
+  })
+
+  it('job_statuses/show_many polls each job and leaves unknown ids out', async () => {
+    const submit = async () =>
+      (await ctx.api('POST', 'tickets/create_many.json', { tickets: [{ comment: { body: 'a' } }] })).body.job_status
+    const [a, b] = [await submit(), await submit()]
+    const many = async () => (await ctx.api('GET', `job_statuses/show_many.json?ids=${a.id},V3-unknown,${b.id}`)).body
+    expect((await many()).job_statuses.map((j: { id: string; status: string }) => [j.id, j.status])).toEqual([
+      [a.id, 'working'],
+      [b.id, 'working']
+    ])
+    const done = await many()
+    expect(done.job_statuses.map((j: { status: string }) => j.status)).toEqual(['completed', 'completed'])
+    expect(done.job_statuses[0]).toEqual(await poll(ctx.api, a.id))
+    expect((await ctx.api('GET', 'job_statuses/show_many.json')).status).toBe(400)
   })
 })

@@ -124,7 +124,7 @@ describe('simulator organization memberships', () => {
     expect(done.status).toBe('completed')
     const bobs = ctx.sim.state().memberships.find((m) => m.user_id === bob.id)
     expect(done.results).toEqual([
-      { index: 0, id: bobs?.id, action: 'create', status: 'Created', success: true },
+      { id: bobs?.id, action: 'create', status: 'Created', success: true },
       { index: 1, error: 'OrganizationMembershipCreateFailed', details: 'User has already been taken' },
       { index: 2, error: 'OrganizationMembershipCreateFailed', details: 'User cannot be blank' }
     ])
@@ -173,5 +173,64 @@ describe('simulator organization memberships', () => {
     const membershipId = state.memberships[0].id
     expect((await ctx.api('DELETE', `organization_memberships/${membershipId}.json`)).status).toBe(204)
     expect((await ctx.api('GET', 'organization_memberships.json')).body.organization_memberships).toEqual([])
+  })
+})
+
+describe('simulator answer variants for memberships and organization fields', () => {
+  const ctx = useSimulator()
+  const add = (user_id: number, organization_id: number) =>
+    ctx.api('POST', 'organization_memberships.json', { organization_membership: { user_id, organization_id } })
+
+  it.each([
+    ['user-taken', { user_id: [{ description: 'User has already been taken', error: 'DuplicateValue' }] }],
+    [
+      'duplicate-value',
+      {
+        organization_membership: [
+          {
+            description: 'Organization membership: user is already assigned to this organization',
+            error: 'DuplicateValue'
+          }
+        ]
+      }
+    ],
+    ['taken-without-code', { user_id: [{ description: 'User has already been taken' }] }],
+    ['bare', undefined]
+  ] as const)(
+    'duplicateMembership %s: a 422 RecordInvalid of that shape, single and in a job',
+    async (answer, details) => {
+      ctx.sim.setFaults({ variants: { duplicateMembership: answer } })
+      const org = ctx.sim.seed.organization({ name: 'Acme' })
+      const user = ctx.sim.seed.user({ name: 'Ann', organization_id: org.id })
+      const duplicate = await add(user.id, org.id)
+      expect(duplicate.status).toBe(422)
+      expect(duplicate.body).toEqual({
+        error: 'RecordInvalid',
+        description: 'Record validation errors',
+        ...(details ? { details } : {})
+      })
+      const job = await ctx.api('POST', 'organization_memberships/create_many.json', {
+        organization_memberships: [{ user_id: user.id, organization_id: org.id }]
+      })
+      const id = job.body.job_status.id
+      await ctx.api('GET', `job_statuses/${id}.json`)
+      const { results, status } = (await ctx.api('GET', `job_statuses/${id}.json`)).body.job_status
+      expect(status).toBe('failed')
+      const description = details ? Object.values(details)[0][0].description : 'Record validation errors'
+      expect(results).toEqual([{ index: 0, error: 'OrganizationMembershipCreateFailed', details: description }])
+    }
+  )
+
+  it("organizationFieldValues: every defined key (null, false for a checkbox) or 'set-only'", async () => {
+    ctx.sim.seed.organizationField({ key: 'website' })
+    ctx.sim.seed.organizationField({ key: 'partner', type: 'checkbox' })
+    ctx.sim.seed.organizationField({ key: 'tier', type: 'dropdown', options: [{ name: 'Gold', value: 'gold' }] })
+    const created = await ctx.api('POST', 'organizations/create_or_update.json', {
+      organization: { external_id: 'o1', name: 'Acme', organization_fields: { tier: 'gold' } }
+    })
+    expect(created.body.organization.organization_fields).toEqual({ website: null, partner: false, tier: 'gold' })
+    ctx.sim.setFaults({ variants: { organizationFieldValues: 'set-only' } })
+    const shown = await ctx.api('GET', `organizations/${created.body.organization.id}.json`)
+    expect(shown.body.organization.organization_fields).toEqual({ tier: 'gold' })
   })
 })

@@ -170,7 +170,23 @@ describe('simulator users', () => {
 
     const permanent = await ctx.api('DELETE', `deleted_users/${body.user.id}.json`)
     expect(permanent.status).toBe(200)
-    expect(permanent.body.deleted_user).toMatchObject({ id: body.user.id, active: false })
+    expect(permanent.body.deleted_user).toEqual({
+      id: body.user.id,
+      url: `https://acme.zendesk.com/api/v2/deleted_users/${body.user.id}`,
+      name: 'Ann',
+      email: 'ann@example.com',
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+      time_zone: 'Eastern Time (US & Canada)',
+      phone: null,
+      shared_phone_number: null,
+      photo: null,
+      locale_id: 1,
+      locale: 'en-US',
+      organization_id: null,
+      role: 'end-user',
+      active: false
+    })
     expect(ctx.sim.state().users.map((u) => u.id)).not.toContain(body.user.id)
     expect(ctx.sim.state().identities.map((i) => i.user_id)).not.toContain(body.user.id)
     expect((await ctx.api('DELETE', `deleted_users/${recreated.body.user.id}.json`)).status).toBe(404)

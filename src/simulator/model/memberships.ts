@@ -1,6 +1,6 @@
 import { RecordInvalid, type Details } from '../http'
 import { timestamp, type Store } from '../state'
-import type { MembershipRecord } from '../types'
+import type { DuplicateMembershipAnswer, MembershipRecord } from '../types'
 
 const WORKING_STATUSES = ['new', 'open', 'pending', 'hold']
 
@@ -20,16 +20,44 @@ export function presentMembership(store: Store, m: MembershipRecord) {
   return { ...m, organization_name: store.organizations.get(m.organization_id)?.name ?? null }
 }
 
-export function addMembership(store: Store, userId: number, organizationId: number): MembershipRecord {
+/**
+ * The 422 for a user who already is a member. Zendesk documents the 422 but no real body was ever captured,
+ * so each plausible shape can be asked for; a client must recognise the case by its structure, not its words.
+ */
+export function duplicateMembership(answer: DuplicateMembershipAnswer): RecordInvalid {
+  switch (answer) {
+    case 'duplicate-value':
+      return new RecordInvalid({
+        organization_membership: [
+          {
+            description: 'Organization membership: user is already assigned to this organization',
+            error: 'DuplicateValue'
+          }
+        ]
+      })
+    case 'taken-without-code':
+      return new RecordInvalid({ user_id: [{ description: 'User has already been taken' }] })
+    case 'bare':
+      return new RecordInvalid({}, { withoutDetails: true })
+    case 'user-taken':
+    default:
+      return new RecordInvalid({ user_id: [{ description: 'User has already been taken', error: 'DuplicateValue' }] })
+  }
+}
+
+export function addMembership(
+  store: Store,
+  userId: number,
+  organizationId: number,
+  duplicate: DuplicateMembershipAnswer = 'user-taken'
+): MembershipRecord {
   const details: Details = {}
   if (!store.users.get(userId)?.active) details.user = [{ description: 'User cannot be blank', error: 'BlankValue' }]
   if (!store.organizations.has(organizationId)) {
     details.organization = [{ description: 'Organization cannot be blank', error: 'BlankValue' }]
   }
-  if (Object.keys(details).length === 0 && findMembership(store, userId, organizationId)) {
-    details.user_id = [{ description: 'User has already been taken', error: 'DuplicateValue' }]
-  }
   if (Object.keys(details).length > 0) throw new RecordInvalid(details)
+  if (findMembership(store, userId, organizationId)) throw duplicateMembership(duplicate)
   return insertMembership(store, userId, organizationId)
 }
 

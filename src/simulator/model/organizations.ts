@@ -19,8 +19,20 @@ export function matchOrganization(store: Store, input: Input): OrganizationRecor
   return store.organizations.get(Number(input.id)) ?? findOrganizationByExternalId(store, input.external_id)
 }
 
-export function presentOrganization(store: Store, org: OrganizationRecord): OrganizationRecord {
-  return { ...org, organization_fields: presentFieldValues(store.organizationFields, org.organization_fields) }
+/**
+ * The organization as Zendesk answers it. `fieldValues`: every defined organization field listed (null when
+ * unset, false for an unset checkbox, as recorded for user_fields), or only the fields that have a value.
+ */
+export function presentOrganization(
+  store: Store,
+  org: OrganizationRecord,
+  fieldValues: 'every-key' | 'set-only' = 'every-key'
+): OrganizationRecord {
+  const organization_fields =
+    fieldValues === 'every-key'
+      ? presentFieldValues(store.organizationFields, org.organization_fields)
+      : Object.fromEntries(Object.entries(org.organization_fields).filter(([, value]) => value !== null))
+  return { ...org, organization_fields }
 }
 
 function validate(store: Store, input: Input, existing?: OrganizationRecord): void {
@@ -90,12 +102,6 @@ export function updateOrganization(store: Store, org: OrganizationRecord, input:
   applyAttributes(store, org, input)
   org.updated_at = timestamp()
   return org
-}
-
-export function upsertOrganization(store: Store, input: Input): { organization: OrganizationRecord; created: boolean } {
-  const match = matchOrganization(store, input)
-  if (match) return { organization: updateOrganization(store, match, input), created: false }
-  return { organization: createOrganization(store, input), created: true }
 }
 
 export function deleteOrganization(store: Store, org: OrganizationRecord): void {

@@ -201,8 +201,8 @@ function blankTicket(store: Store, id: number, requester: number): TicketRecord 
     due_at: null,
     tags: [],
     custom_fields: [],
-    ticket_form_id: null,
-    brand_id: null,
+    ticket_form_id: store.defaultTicketFormId(),
+    brand_id: store.defaultBrandId(),
     comments: []
   }
 }
@@ -222,6 +222,9 @@ export function createTicket(store: Store, input: Input) {
   ticket.description = comment.plain_body
   ticket.is_public = comment.public
   applyInput(store, ticket, input, { ...refs, requester: undefined })
+  // A new ticket always has a brand and a form: the account's defaults unless it names others.
+  ticket.brand_id ??= store.defaultBrandId()
+  ticket.ticket_form_id ??= store.defaultTicketFormId()
   if (isBlank(input.status) && ticket.assignee_id !== null) ticket.status = 'open'
   store.tickets.set(ticket.id, ticket)
   return { ticket, audit: audit(store, ticket, undefined, comment) }

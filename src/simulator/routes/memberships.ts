@@ -1,6 +1,6 @@
-import type { Sim } from '../context'
+import { variantsOf, type Sim } from '../context'
 import { idParam, json, notFound, wrapped, wrappedList, type ApiRequest, type Reply } from '../http'
-import { asItem, enqueueJob } from '../jobs'
+import { asItem, CREATE_WITHOUT_INDEX, enqueueJob } from '../jobs'
 import {
   addMembership,
   findMembership,
@@ -20,7 +20,12 @@ function membershipList(req: ApiRequest, sim: Sim, memberships: MembershipRecord
 function create(req: ApiRequest, sim: Sim): Reply {
   const input = wrapped(req.body, 'organization_membership')
   const userId = req.params.user_id !== undefined ? idParam(req, 'user_id') : Number(input.user_id)
-  const membership = addMembership(sim.store, userId, Number(input.organization_id))
+  const membership = addMembership(
+    sim.store,
+    userId,
+    Number(input.organization_id),
+    variantsOf(sim).duplicateMembership
+  )
   return json(201, { organization_membership: presentMembership(sim.store, membership) }, { Location: membership.url })
 }
 
@@ -31,12 +36,13 @@ function createMany(req: ApiRequest, sim: Sim): Reply {
     type: 'bulk_create_organization_memberships',
     verb: 'Creating organization membership',
     total: items.length,
+    shape: CREATE_WITHOUT_INDEX,
     run(index) {
       const { user_id, organization_id } = items[index]
       const membership = asItem('OrganizationMembershipCreateFailed', () =>
-        addMembership(sim.store, Number(user_id), Number(organization_id))
+        addMembership(sim.store, Number(user_id), Number(organization_id), variantsOf(sim).duplicateMembership)
       )
-      return { index, id: membership.id, action: 'create', status: 'Created', success: true }
+      return { id: membership.id, action: 'create', status: 'Created', success: true }
     }
   })
   return json(200, { job_status: jobStatus })

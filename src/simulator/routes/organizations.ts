@@ -1,4 +1,4 @@
-import type { Sim } from '../context'
+import { variantsOf, type Sim } from '../context'
 import {
   idParam,
   json,
@@ -11,22 +11,26 @@ import {
   type Input,
   type Reply
 } from '../http'
-import { asItem, enqueueJob, ItemFailure } from '../jobs'
+import { asItem, CREATE_WITHOUT_INDEX, enqueueJob, ItemFailure, UPDATE_RESULTS } from '../jobs'
 import {
   createOrganization,
   deleteOrganization,
   findOrganizationByExternalId,
   findOrganizationByName,
+  matchOrganization,
   presentOrganization,
-  updateOrganization,
-  upsertOrganization
+  updateOrganization
 } from '../model/organizations'
 import { paginate } from '../pagination'
 import { route } from '../router'
 import type { OrganizationRecord } from '../types'
 
 function orgReply(sim: Sim, status: number, org: OrganizationRecord, headers?: Record<string, string>): Reply {
-  return json(status, { organization: presentOrganization(sim.store, org) }, headers)
+  return json(status, { organization: present(sim, org) }, headers)
+}
+
+function present(sim: Sim, org: OrganizationRecord): OrganizationRecord {
+  return presentOrganization(sim.store, org, variantsOf(sim).organizationFieldValues)
 }
 
 function orgList(sim: Sim, req: ApiRequest, orgs: OrganizationRecord[]): Reply {
@@ -36,7 +40,7 @@ function orgList(sim: Sim, req: ApiRequest, orgs: OrganizationRecord[]): Reply {
       req,
       sim,
       'organizations',
-      orgs.map((o) => presentOrganization(sim.store, o)),
+      orgs.map((o) => present(sim, o)),
       'offset'
     )
   )
@@ -54,9 +58,14 @@ function create(req: ApiRequest, sim: Sim): Reply {
 }
 
 function createOrUpdate(req: ApiRequest, sim: Sim): Reply {
-  const { organization, created } = upsertOrganization(sim.store, wrapped(req.body, 'organization'))
-  const headers = created ? { Location: sim.store.apiUrl(`organizations/${organization.id}`) } : undefined
-  return orgReply(sim, created ? 201 : 200, organization, headers)
+  const input = wrapped(req.body, 'organization')
+  const match = matchOrganization(sim.store, input)
+  if (match) {
+    sim.limits.takeOrganizationUpdate(match.id, true)
+    return orgReply(sim, 200, updateOrganization(sim.store, match, input))
+  }
+  const organization = createOrganization(sim.store, input)
+  return orgReply(sim, 201, organization, { Location: sim.store.apiUrl(`organizations/${organization.id}`) })
 }
 
 /** Exact, case-insensitive lookup by external_id or name. */
@@ -83,9 +92,10 @@ function createMany(req: ApiRequest, sim: Sim): Reply {
     type: 'bulk_create_organizations',
     verb: 'Creating organization',
     total: items.length,
+    shape: CREATE_WITHOUT_INDEX,
     run(index) {
       const org = asItem('OrganizationCreateFailed', () => createOrganization(sim.store, items[index]))
-      return { index, id: org.id, status: 'Created' }
+      return { id: org.id, status: 'Created' }
     }
   })
   return json(200, { job_status: jobStatus })
@@ -112,11 +122,12 @@ function updateMany(req: ApiRequest, sim: Sim): Reply {
     type: 'bulk_update_organizations',
     verb: 'Updating organization',
     total: items.length,
+    shape: UPDATE_RESULTS,
     run(index) {
       const org = target(index)
       if (!org) throw new ItemFailure('RecordNotFound', 'Organization not found')
       asItem('OrganizationUpdateFailed', () => updateOrganization(sim.store, org, items[index]))
-      return { index, id: org.id, action: 'update', status: 'Updated', success: true }
+      return { id: org.id, action: 'update', status: 'Updated', success: true }
     },
     failureFields: (index) => ({ id: target(index)?.id ?? items[index].id ?? null, action: 'update', success: false })
   })
@@ -133,7 +144,9 @@ export const organizationRoutes = [
   route('GET', 'organizations/:id', (req, sim) => orgReply(sim, 200, findOrganization(sim, req))),
   route('PUT', 'organizations/:id', (req, sim) => {
     const org = findOrganization(sim, req)
-    return orgReply(sim, 200, updateOrganization(sim.store, org, wrapped(req.body, 'organization')))
+    const input = wrapped(req.body, 'organization')
+    sim.limits.takeOrganizationUpdate(org.id)
+    return orgReply(sim, 200, updateOrganization(sim.store, org, input))
   }),
   route('DELETE', 'organizations/:id', (req, sim) => {
     deleteOrganization(sim.store, findOrganization(sim, req))

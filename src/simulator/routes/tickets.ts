@@ -12,7 +12,7 @@ import {
   type Reply
 } from '../http'
 import { ACCOUNT_ID } from '../state'
-import { asItem, enqueueJob, ItemFailure } from '../jobs'
+import { asItem, CREATE_WITH_INDEX, enqueueJob, ItemFailure, UPDATE_RESULTS } from '../jobs'
 import { createTicket, presentTicket, updateTicket } from '../model/tickets'
 import { paginate } from '../pagination'
 import { route } from '../router'
@@ -30,8 +30,11 @@ function create(req: ApiRequest, sim: Sim): Reply {
 }
 
 function update(req: ApiRequest, sim: Sim): Reply {
-  const { ticket, audit } = updateTicket(sim.store, findTicket(sim, req), wrapped(req.body, 'ticket'))
-  return json(200, { ticket: presentTicket(ticket), audit })
+  const found = findTicket(sim, req)
+  const input = wrapped(req.body, 'ticket')
+  const headers = sim.limits.takeTicketUpdate(found.id)
+  const { ticket, audit } = updateTicket(sim.store, found, input)
+  return json(200, { ticket: presentTicket(ticket), audit }, headers)
 }
 
 /** GET /tickets, optionally ?external_id= (not unique, so a list), oldest first. */
@@ -40,7 +43,8 @@ function list(req: ApiRequest, sim: Sim): Reply {
   const tickets = [...sim.store.tickets.values()]
     .filter((t) => externalId === undefined || t.external_id === externalId)
     .sort((a, b) => a.created_at.localeCompare(b.created_at) || a.id - b.id)
-  return json(200, paginate(req, sim, 'tickets', tickets.map(presentTicket)))
+  const headers = sim.limits.takeTicketsIndex()
+  return json(200, paginate(req, sim, 'tickets', tickets.map(presentTicket)), headers)
 }
 
 function createMany(req: ApiRequest, sim: Sim): Reply {
@@ -49,9 +53,10 @@ function createMany(req: ApiRequest, sim: Sim): Reply {
     type: 'bulk_create_tickets',
     verb: 'Creating ticket',
     total: items.length,
+    shape: CREATE_WITH_INDEX,
     run(index) {
       const { ticket } = asItem('TicketCreateFailed', () => createTicket(sim.store, items[index]))
-      return { index, id: ticket.id, account_id: ACCOUNT_ID }
+      return { id: ticket.id, account_id: ACCOUNT_ID }
     }
   })
   return json(200, { job_status: jobStatus })
@@ -71,11 +76,12 @@ function updateMany(req: ApiRequest, sim: Sim): Reply {
     type: 'bulk_update_tickets',
     verb: 'Updating ticket',
     total: items.length,
+    shape: UPDATE_RESULTS,
     run(index) {
       const ticket = sim.store.tickets.get(Number(items[index].id))
       if (!ticket) throw new ItemFailure('RecordNotFound', `Ticket ${items[index].id ?? '(no id)'} not found`)
       asItem('TicketUpdateFailed', () => updateTicket(sim.store, ticket, items[index]))
-      return { index, id: ticket.id, action: 'update', status: 'Updated', success: true }
+      return { id: ticket.id, action: 'update', status: 'Updated', success: true }
     },
     failureFields: (index) => ({ id: items[index].id ?? null, action: 'update', success: false })
   })

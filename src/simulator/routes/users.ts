@@ -12,7 +12,7 @@ import {
   type ApiRequest,
   type Reply
 } from '../http'
-import { asItem, enqueueJob } from '../jobs'
+import { asItem, CREATE_WITHOUT_INDEX, enqueueJob } from '../jobs'
 import {
   anonymousUser,
   createUser,
@@ -27,6 +27,7 @@ import { paginate } from '../pagination'
 import { route } from '../router'
 import type { UserRecord } from '../types'
 
+/** The keys Zendesk's OpenAPI file requires of a deleted user. */
 const DELETED_USER_FIELDS = [
   'id',
   'url',
@@ -35,32 +36,30 @@ const DELETED_USER_FIELDS = [
   'created_at',
   'updated_at',
   'time_zone',
+  'phone',
+  'shared_phone_number',
+  'photo',
+  'locale_id',
   'locale',
+  'organization_id',
   'role',
   'active'
-]
-const PER_USER_LIMIT_MESSAGE =
-  'You have exceeded the rate limit for updating a single unique user. user email:  id:  external_id: '
+] as const
+
+/** The recorded 403 of an account whose API user may not do this (bulk import off answers it too: an assumption). */
+const FORBIDDEN = json(403, {
+  error: {
+    title: 'Forbidden',
+    message: 'You do not have access to this page. Please contact the account owner of this help desk for further help.'
+  }
+})
 
 function userReply(sim: Sim, status: number, user: UserRecord, headers?: Record<string, string>): Reply {
   return json(status, { user: presentUser(sim.store, user) }, headers)
 }
 
-/** Counts a write to one user against perUserWriteLimit (when enabled); 429 text/plain once exceeded. */
-function countUserWrite(sim: Sim, userId: number): Record<string, string> {
-  if (!sim.userWriteLimiter) return {}
-  const outcome = sim.userWriteLimiter.take(`user:${userId}`)
-  const headers = {
-    'Zendesk-RateLimit-create-update-user': `total=${outcome.limit}; remaining=${outcome.remaining}; resets=${outcome.resetsIn}`
-  }
-  if (!outcome.allowed) {
-    throw new ApiError({
-      status: 429,
-      text: PER_USER_LIMIT_MESSAGE,
-      headers: { ...headers, 'Retry-After': String(outcome.resetsIn) }
-    })
-  }
-  return headers
+function bulkImportOff(sim: Sim): boolean {
+  return !sim.settings.bulkImport || sim.faults.current.bulkImportDisabled === true
 }
 
 function findUser(sim: Sim, req: ApiRequest, name = 'id'): UserRecord {
@@ -156,40 +155,50 @@ function createOrUpdate(req: ApiRequest, sim: Sim): Reply {
   const input = wrapped(req.body, 'user')
   const match = matchUser(sim.store, input)
   if (match) {
-    const headers = countUserWrite(sim, match.id)
+    const headers = sim.limits.takeUserWrite(match.id)
     return userReply(sim, 200, updateUser(sim.store, match, input), headers)
   }
+  sim.limits.takeUserWrite()
   const user = createUser(sim.store, input)
-  const headers = countUserWrite(sim, user.id)
+  const headers = sim.limits.countNewUser(user.id)
   return userReply(sim, 201, user, { ...headers, Location: sim.store.apiUrl(`users/${user.id}`) })
 }
 
-function createOrUpdateMany(req: ApiRequest, sim: Sim): Reply {
-  if (sim.faults.current.bulkImportDisabled) {
-    return json(403, {
-      error: {
-        title: 'Forbidden',
-        message:
-          'You do not have access to this page. Please contact the account owner of this help desk for further help.'
-      }
-    })
+/** users/create_many: a job creating each user; 403 while bulk user import is off. */
+function createMany(req: ApiRequest, sim: Sim): Reply {
+  if (bulkImportOff(sim)) return FORBIDDEN
+  const users = req.body.users
+  if (Array.isArray(users) && users.length > 100) {
+    throw new ApiError(json(400, { error: 'TooManyValues', description: 'Maximum 100 users may be created per call' }))
   }
+  const items = wrappedList(req.body, 'users')
+  const jobStatus = enqueueJob(sim, {
+    type: 'bulk_create_users',
+    verb: 'Creating User',
+    total: items.length,
+    shape: CREATE_WITHOUT_INDEX,
+    run(index) {
+      const user = asItem('UserCreateFailed', () => createUser(sim.store, items[index]))
+      return { id: user.id, status: 'Created' }
+    }
+  })
+  return json(200, { job_status: jobStatus })
+}
+
+/** users/create_or_update_many: results shaped like the recorded create_many ones, {id, status}. */
+function createOrUpdateMany(req: ApiRequest, sim: Sim): Reply {
+  if (bulkImportOff(sim)) return FORBIDDEN
   const items = wrappedList(req.body, 'users')
   const jobStatus = enqueueJob(sim, {
     type: 'bulk_create_or_update_users',
     verb: 'Updating user',
     total: items.length,
+    shape: CREATE_WITHOUT_INDEX,
     run(index) {
       const input = items[index]
       const code = matchUser(sim.store, input) ? 'UserUpdateFailed' : 'UserCreateFailed'
       const { user, created } = asItem(code, () => upsertUser(sim.store, input))
-      return {
-        index,
-        id: user.id,
-        status: created ? 'Created' : 'Updated',
-        ...(input.email ? { email: input.email } : {}),
-        ...(input.external_id ? { external_id: input.external_id } : {})
-      }
+      return { id: user.id, status: created ? 'Created' : 'Updated' }
     }
   })
   return json(200, { job_status: jobStatus })
@@ -197,8 +206,9 @@ function createOrUpdateMany(req: ApiRequest, sim: Sim): Reply {
 
 function update(req: ApiRequest, sim: Sim): Reply {
   const user = findUser(sim, req)
-  const headers = countUserWrite(sim, user.id)
-  return userReply(sim, 200, updateUser(sim.store, user, wrapped(req.body, 'user')), headers)
+  const input = wrapped(req.body, 'user')
+  const headers = sim.limits.takeUserWrite(user.id)
+  return userReply(sim, 200, updateUser(sim.store, user, input), headers)
 }
 
 /** Soft delete: the user stays readable with active:false but no longer matches searches or upserts. */
@@ -213,11 +223,15 @@ function removePermanently(req: ApiRequest, sim: Sim): Reply {
   const user = findUser(sim, req)
   if (user.active) throw notFound()
   const { store } = sim
+  const deleted = {
+    ...pick(presentUser(store, user), DELETED_USER_FIELDS),
+    url: store.apiUrl(`deleted_users/${user.id}`).replace(/\.json$/, '')
+  }
   store.users.delete(user.id)
   for (const identity of userIdentities(store, user.id)) store.identities.delete(identity.id)
   for (const m of [...store.memberships.values()]) if (m.user_id === user.id) store.memberships.delete(m.id)
   store.events = store.events.filter((e) => e.user_id !== user.id)
-  return json(200, { deleted_user: pick(user, DELETED_USER_FIELDS) })
+  return json(200, { deleted_user: deleted })
 }
 
 function me(req: ApiRequest, sim: Sim): Reply {
@@ -238,6 +252,7 @@ export const userRoutes = [
   route('GET', 'users', list),
   route('POST', 'users/create_or_update', createOrUpdate),
   route('POST', 'users/create_or_update_many', createOrUpdateMany),
+  route('POST', 'users/create_many', createMany),
   route('GET', 'users/:id', (req, sim) => userReply(sim, 200, findUser(sim, req))),
   route('PUT', 'users/:id', update),
   route('DELETE', 'users/:id', remove),
