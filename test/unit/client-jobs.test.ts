@@ -28,7 +28,8 @@ function followJob(
     .post(SUBMIT_PATH)
     .reply(200, (options.submitted ?? job('queued')) as nock.Body)
   const jobs = new Jobs(http, { ...TEST_JOB_POLLING, ...options.polling })
-  return jobs.bulk('POST', 'users/create_or_update_many', `bulk upsert of ${total} users`, { users: [] }, total)
+  const users = Array.from({ length: total }, (_, i) => ({ external_id: `u${i}` }))
+  return jobs.bulk('POST', 'users/create_or_update_many', `bulk upsert of ${total} users`, { users })
 }
 
 /** Answers the job-status polls in order and records when each arrived. */
@@ -321,6 +322,38 @@ describe("the shapes of Zendesk's job results", () => {
     const outcomes = await followJob(3)
     expect(outcomes).toHaveLength(3)
     for (const outcome of outcomes) expect(!outcome.ok && outcome.error).toBeInstanceOf(ZendeskRetryableError)
+  })
+
+  it('successes without index and a failure with one, as recorded for user creates: each matched to its item', async () => {
+    pollAnswers([
+      200,
+      job('completed', [
+        { id: 601, status: 'Created' },
+        { index: 1, error: 'InvalidValue', details: 'Email is invalid' },
+        { id: 603, status: 'Created' }
+      ])
+    ])
+    const [first, second, third] = await followJob(3)
+    expect(first).toEqual({ ok: true, id: 601, status: 'Created' })
+    expect(!second.ok && second.error.message).toContain('Email is invalid')
+    expect(third).toEqual({ ok: true, id: 603, status: 'Created' })
+  })
+
+  it('update results without index are matched by the id of the record each item changed, in any order', async () => {
+    nock(BASE_URL).put('/api/v2/tickets/update_many').reply(200, job('queued'))
+    pollAnswers([
+      200,
+      job('completed', [
+        { id: 72, action: 'update', success: false, error: 'RecordNotFound', details: 'Not found' },
+        { id: 71, action: 'update', status: 'Updated', success: true }
+      ])
+    ])
+    const jobs = new Jobs(http, TEST_JOB_POLLING)
+    const [first, second] = await jobs.bulk('PUT', 'tickets/update_many', 'bulk update of 2 tickets', {
+      tickets: [{ id: 71 }, { id: 72 }]
+    })
+    expect(first).toEqual({ ok: true, id: 71, status: 'Updated' })
+    expect(!second.ok && second.error).toMatchObject({ status: 404 })
   })
 
   it('fewer results than items, with index: the items without one are retryable', async () => {

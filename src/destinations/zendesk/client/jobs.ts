@@ -26,21 +26,22 @@ export class Jobs {
   ) {}
 
   /**
-   * Submits a bulk request of `total` items (a refused submission throws: the caller decides what to do
-   * instead), then follows its job to the end and returns one outcome per item, in submission order.
+   * Submits a bulk request whose body holds its items under one key, e.g. `{ users: [...] }` (a refused submission
+   * throws: the caller decides what to do instead), then follows its job to the end and returns one outcome per
+   * item, in submission order.
    */
   async bulk(
     method: 'POST' | 'PUT',
     path: string,
     about: string,
-    json: unknown,
-    total: number
+    json: Record<string, readonly object[]>
   ): Promise<JobItemOutcome[]> {
+    const items = Object.values(json)[0] ?? []
     const submitted =
       method === 'POST'
         ? await this.http.post(path, about, jobStatusAnswer, json)
         : await this.http.put(path, about, jobStatusAnswer, json)
-    return this.follow(submitted.body.job_status, total)
+    return this.follow(submitted.body.job_status, items)
   }
 
   /**
@@ -48,7 +49,8 @@ export class Jobs {
    * while polling waits for Retry-After. Items still unfinished when the time budget runs out are retryable;
    * a polling failure that retrying cannot fix (e.g. 401) gives every item an error with that status.
    */
-  private async follow(job: JobStatus, total: number): Promise<JobItemOutcome[]> {
+  private async follow(job: JobStatus, items: readonly object[]): Promise<JobItemOutcome[]> {
+    const total = items.length
     const deadline = Date.now() + this.polling.budgetMs
     let current = job
     let wait = this.polling.firstWaitMs
@@ -71,7 +73,7 @@ export class Jobs {
         wait = Math.max(wait, askedMs)
       }
     }
-    return outcomes(current, total)
+    return outcomes(current, items)
   }
 }
 
@@ -103,17 +105,30 @@ function unfinished(job: JobStatus, total: number, lastFailure?: ZendeskRetryabl
 }
 
 /**
- * One outcome per submitted item. Items carrying `index` are matched by it; a job whose items carry none (as
- * recorded from real Zendesk) is matched by position, which holds only when it reports every item.
+ * One outcome per submitted item. A result carrying `index` is matched by it, one carrying the id of an updated
+ * record by that id. Zendesk sends the others (recorded creates carry no index) in submission order, so they fill
+ * the items still open in order — which holds only when the job reports every item; otherwise they stay open.
  */
-function outcomes(job: JobStatus, total: number): JobItemOutcome[] {
+function outcomes(job: JobStatus, items: readonly object[]): JobItemOutcome[] {
   const results = job.results ?? []
-  const byIndex = new Map<number, JobResult>()
-  const indexed = results.some((item) => typeof item.index === 'number')
-  if (indexed) for (const item of results) if (typeof item.index === 'number') byIndex.set(item.index, item)
-  if (!indexed && results.length === total) results.forEach((item, position) => byIndex.set(position, item))
-  return Array.from({ length: total }, (_, index) => {
-    const item = byIndex.get(index)
+  const positionOfId = new Map<number, number>()
+  items.forEach((item, position) => {
+    // Updates carry the id of the record they change.
+    const id = (item as { id?: unknown }).id
+    if (typeof id === 'number') positionOfId.set(id, position)
+  })
+  const matched = new Array<JobResult | undefined>(items.length)
+  const inOrder: JobResult[] = []
+  for (const result of results) {
+    const position = typeof result.index === 'number' ? result.index : positionOfId.get(result.id ?? NaN)
+    if (position !== undefined && position < items.length && !matched[position]) matched[position] = result
+    else inOrder.push(result)
+  }
+  if (results.length === items.length) {
+    for (let position = 0; position < items.length; position++) matched[position] ??= inOrder.shift()
+  }
+  return items.map((_, index) => {
+    const item = matched[index]
     if (!item) {
       const why = job.status === 'completed' ? 'reported no result for it' : `ended ${job.status}`
       const detail = job.message ? ` (${job.message})` : ''

@@ -107,25 +107,16 @@ export class OrganizationsApi {
       'POST',
       'organizations/create_many',
       `bulk creation of ${organizations.length} organizations`,
-      {
-        organizations
-      },
-      organizations.length
+      { organizations }
     )
   }
 
   /** `PUT organizations/update_many` in its batch form: each item carries the id of the organization it changes. */
   async updateMany(organizations: (OrganizationInput & { id: number })[]): Promise<JobItemOutcome[]> {
     if (organizations.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} organizations per update_many call`)
-    return this.jobs.bulk(
-      'PUT',
-      'organizations/update_many',
-      `bulk update of ${organizations.length} organizations`,
-      {
-        organizations
-      },
-      organizations.length
-    )
+    return this.jobs.bulk('PUT', 'organizations/update_many', `bulk update of ${organizations.length} organizations`, {
+      organizations
+    })
   }
 
   async delete(organizationId: number): Promise<void> {
@@ -160,15 +151,9 @@ export class OrganizationsApi {
       throw new Error(`At most ${BULK_LIMIT} memberships per organization_memberships/create_many call`)
     }
     const about = `bulk creation of ${memberships.length} organization memberships`
-    return this.jobs.bulk(
-      'POST',
-      'organization_memberships/create_many',
-      about,
-      {
-        organization_memberships: memberships
-      },
-      memberships.length
-    )
+    return this.jobs.bulk('POST', 'organization_memberships/create_many', about, {
+      organization_memberships: memberships
+    })
   }
 
   /** "Unassign Organization": removes the membership without needing its id; 404 when there is none. */

@@ -85,24 +85,12 @@ export class TicketsApi {
   /** `POST tickets/create_many` (up to 100), followed to one outcome per ticket. */
   async createMany(tickets: NewTicket[]): Promise<JobItemOutcome[]> {
     if (tickets.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} tickets per create_many call`)
-    return this.jobs.bulk(
-      'POST',
-      'tickets/create_many',
-      `bulk create of ${tickets.length} tickets`,
-      { tickets },
-      tickets.length
-    )
+    return this.jobs.bulk('POST', 'tickets/create_many', `bulk create of ${tickets.length} tickets`, { tickets })
   }
 
   /** The batch form `{"tickets":[{id, ...}]}`: each ticket gets its own changes. */
   async updateMany(tickets: TicketUpdate[]): Promise<JobItemOutcome[]> {
     if (tickets.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} tickets per update_many call`)
-    return this.jobs.bulk(
-      'PUT',
-      'tickets/update_many',
-      `bulk update of ${tickets.length} tickets`,
-      { tickets },
-      tickets.length
-    )
+    return this.jobs.bulk('PUT', 'tickets/update_many', `bulk update of ${tickets.length} tickets`, { tickets })
   }
 }

@@ -53,7 +53,7 @@ export class UsersApi {
   async createOrUpdateMany(users: UserInput[]): Promise<JobItemOutcome[]> {
     if (users.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} users per create_or_update_many call`)
     const about = `bulk upsert of ${users.length} users`
-    return this.jobs.bulk('POST', 'users/create_or_update_many', about, { users }, users.length)
+    return this.jobs.bulk('POST', 'users/create_or_update_many', about, { users })
   }
 
   /** Exact (case-insensitive) external_id lookup; no search syntax involved. */

@@ -31,6 +31,8 @@ export interface MembershipAdd {
 const CONCURRENCY = 4
 /** Zendesk's error codes for a membership that exists already (the exact duplicate answer is not documented). */
 const DUPLICATE_CODES = new Set(['DuplicateValue', 'AlreadyExists', 'RecordNotUnique'])
+/** Zendesk's error codes for a user or organization it does not have ("User cannot be blank", BlankValue). */
+const MISSING_CODES = ['BlankValue', 'InvalidValue', 'NotFound', 'RecordNotFound']
 
 const resultOf = <Outcome>(organization: OrganizationTarget, membership: Outcome): MembershipResult<Outcome> => ({
   organization_id: organization.id ?? null,
@@ -164,8 +166,8 @@ async function addFor(
   } catch (error) {
     if (!(error instanceof PayloadValidationError)) throw error
     if (duplicate(error)) return resultOf(organization, 'already a member')
-    const missingUser = fieldRefused(error, 'user') || fieldRefused(error, 'user_id')
-    const missingOrganization = fieldRefused(error, 'organization') || fieldRefused(error, 'organization_id')
+    const missingUser = refusedAsMissing(error, ['user', 'user_id'])
+    const missingOrganization = refusedAsMissing(error, ['organization', 'organization_id'])
     if (missingUser) forgetUser(client, member.ref)
     if (missingOrganization && organization.cached && !missingUser) {
       // The cached organization may have been deleted and made again under a new id: ask which one is current.
@@ -182,6 +184,11 @@ async function addFor(
     if (await isMember(client, member.id, organization.id)) return resultOf(organization, 'already a member')
     throw error
   }
+}
+
+/** A refusal that says, by its code on one of these fields, that the record is missing. */
+function refusedAsMissing(error: unknown, fields: string[]): boolean {
+  return fields.some((field) => MISSING_CODES.some((code) => fieldRefused(error, field, code)))
 }
 
 /** A refusal whose error code (at the top or on a field) says the membership exists already. */
