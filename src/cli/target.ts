@@ -79,7 +79,10 @@ export async function startTarget(env: NodeJS.ProcessEnv): Promise<Target> {
   }
   // A fresh token per run: the simulator is private to this process, nothing outside it needs to know it.
   const apiToken = randomBytes(12).toString('hex')
+  // A demo account: what Zendesk gives a new account (bulk user import off, its endpoint limits), plus groups,
+  // brands, forms and custom fields for the mapping page's choices.
   const simulator = await startSimulator({
+    account: 'demo',
     subdomain: SIMULATOR_SUBDOMAIN,
     credentials: { email: SIMULATOR_AGENT_EMAIL, apiToken }
   })
@@ -89,7 +92,7 @@ export async function startTarget(env: NodeJS.ProcessEnv): Promise<Target> {
     definition: createDestination({ origin: simulator.url, jobPolling: SIMULATOR_JOB_POLLING, caches }),
     settings: { subdomain: SIMULATOR_SUBDOMAIN, email: SIMULATOR_AGENT_EMAIL, api_token: apiToken },
     simulator,
-    description: `No ZENDESK_* credentials in the environment: using the embedded Zendesk simulator at ${simulator.url}`,
+    description: `No ZENDESK_* credentials in the environment: using the embedded Zendesk simulator at ${simulator.url} (a demo account: bulk user import off, Zendesk's endpoint limits)`,
     resetSimulator: () => {
       simulator.reset()
       caches.clear()

@@ -4,17 +4,14 @@ import { insertUser } from './model/users'
 import type { Store } from './state'
 import type { AccountKind, EndpointLimits } from './types'
 
-/** What Zendesk gives a new account: no bulk user import, every documented endpoint limit. */
+/**
+ * What Zendesk gives a new account: no bulk user import, every documented endpoint limit. A simulator started
+ * without `account` is this kind.
+ */
 export const NEW_ACCOUNT: AccountKind = 'default'
 
-/**
- * The account a simulator started without `account` gets. On this branch it is still the simulator's former
- * account ('legacy': empty, bulk user import on, no endpoint limits) so that tests written before account kinds
- * pass unchanged. Once every test names its account, this becomes NEW_ACCOUNT.
- */
-export const ACCOUNT_WHEN_UNSET: AccountKind | 'legacy' = 'legacy'
-
-export type ResolvedAccount = AccountKind | 'legacy'
+/** The kind a running simulator is: always an AccountKind (internal alias kept for Settings in context.ts). */
+export type ResolvedAccount = AccountKind
 
 /** Zendesk's documented endpoint limits (rate-limits page of the API reference). */
 export const ZENDESK_ENDPOINT_LIMITS: EndpointLimits = {
@@ -38,19 +35,18 @@ export const NO_ENDPOINT_LIMITS: EndpointLimits = {
 }
 
 interface AccountProfile {
-  catalog: 'empty' | 'new' | 'demo'
+  catalog: 'new' | 'demo'
   bulkImport: boolean
   limits: EndpointLimits
 }
 
-const PROFILES: Record<ResolvedAccount, AccountProfile> = {
-  legacy: { catalog: 'empty', bulkImport: true, limits: NO_ENDPOINT_LIMITS },
+const PROFILES: Record<AccountKind, AccountProfile> = {
   default: { catalog: 'new', bulkImport: false, limits: ZENDESK_ENDPOINT_LIMITS },
   'bulk-import': { catalog: 'new', bulkImport: true, limits: ZENDESK_ENDPOINT_LIMITS },
   demo: { catalog: 'demo', bulkImport: false, limits: ZENDESK_ENDPOINT_LIMITS }
 }
 
-export function accountProfile(kind: ResolvedAccount): AccountProfile {
+export function accountProfile(kind: AccountKind): AccountProfile {
   return PROFILES[kind]
 }
 
@@ -116,8 +112,7 @@ function seedDemoAccount(store: Store): void {
 }
 
 /** Fills an emptied store with what an account of this kind starts with (after its admin). */
-export function seedAccount(store: Store, kind: ResolvedAccount): void {
-  const { catalog } = accountProfile(kind)
-  if (catalog === 'new') seedNewAccount(store)
-  if (catalog === 'demo') seedDemoAccount(store)
+export function seedAccount(store: Store, kind: AccountKind): void {
+  if (accountProfile(kind).catalog === 'demo') seedDemoAccount(store)
+  else seedNewAccount(store)
 }

@@ -1,4 +1,4 @@
-import { ACCOUNT_WHEN_UNSET, accountProfile, NO_ENDPOINT_LIMITS, seedAccount, type ResolvedAccount } from './account'
+import { accountProfile, NEW_ACCOUNT, NO_ENDPOINT_LIMITS, seedAccount } from './account'
 import type { Settings, Sim } from './context'
 import { FaultState } from './faults'
 import { Limits, REPORTED_ACCOUNT_LIMIT } from './limits'
@@ -7,9 +7,17 @@ import { createSeed } from './seed'
 import { listen } from './server'
 import { snapshot } from './snapshot'
 import { Store } from './state'
-import type { EndpointLimits, Faults, RecordedRequest, RunningSimulator, SimulatorOptions, Variants } from './types'
+import type {
+  AccountKind,
+  EndpointLimits,
+  Faults,
+  RecordedRequest,
+  RunningSimulator,
+  SimulatorOptions,
+  Variants
+} from './types'
 
-export { ACCOUNT_WHEN_UNSET, NEW_ACCOUNT, NO_ENDPOINT_LIMITS, ZENDESK_ENDPOINT_LIMITS } from './account'
+export { NEW_ACCOUNT, NO_ENDPOINT_LIMITS, ZENDESK_ENDPOINT_LIMITS } from './account'
 export type {
   AccountKind,
   BrandRecord,
@@ -47,7 +55,7 @@ export const DEFAULT_VARIANTS: Variants = {
   organizationFieldValues: 'every-key'
 }
 
-function endpointLimitsFrom(options: SimulatorOptions, account: ResolvedAccount): EndpointLimits {
+function endpointLimitsFrom(options: SimulatorOptions, account: AccountKind): EndpointLimits {
   const base = options.endpointLimits === false ? NO_ENDPOINT_LIMITS : accountProfile(account).limits
   const limits = { ...base, ...(options.endpointLimits || {}) }
   // The former option, still honoured: it sets the per-user write limit alone.
@@ -56,7 +64,7 @@ function endpointLimitsFrom(options: SimulatorOptions, account: ResolvedAccount)
 }
 
 function settingsFrom(options: SimulatorOptions): Settings {
-  const account = options.account ?? ACCOUNT_WHEN_UNSET
+  const account = options.account ?? NEW_ACCOUNT
   return {
     subdomain: options.subdomain ?? 'acme',
     credentials: options.credentials ?? { email: 'agent@example.com', apiToken: 'test-token' },

@@ -336,7 +336,7 @@ export interface SimulatorOptions {
   /**
    * What the account holds and allows (account.ts): 'default' is what Zendesk gives a new account, 'bulk-import'
    * the same with bulk user import enabled, 'demo' a default account with a catalog for a mapping editor.
-   * Unset: the simulator's former account (empty, bulk import on, no endpoint limits), until every test names one.
+   * Default 'default' (NEW_ACCOUNT).
    */
   account?: AccountKind
   /** overrides the account's bulk user import switch (off for a new account; Zendesk enables it on request) */
@@ -413,8 +413,8 @@ export interface SimulatorSeed {
 
 export interface RunningSimulator {
   url: string
-  /** the kind of account this simulator started as ('legacy' when `account` was not given) */
-  account: AccountKind | 'legacy'
+  /** the kind of account this simulator started as ('default' when `account` was not given) */
+  account: AccountKind
   state(): SimulatorState
   /** empties the account back to what its kind starts with; faults are cleared, limits and jobs forgotten */
   reset(): void

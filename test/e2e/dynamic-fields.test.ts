@@ -10,7 +10,7 @@ import {
 let harness: SimulatorHarness
 
 beforeAll(async () => {
-  harness = await startHarness()
+  harness = await startHarness({ account: 'bulk-import', endpointLimits: false })
 })
 afterAll(() => harness.close())
 beforeEach(() => {
@@ -67,19 +67,31 @@ describe('choices read from the simulated account', () => {
   })
 
   it('groups, brands, ticket forms and agents of Create Ticket', async () => {
+    // The new account's own group, brand and form come first, then the seeded ones.
+    const { groups, brands, ticketForms } = harness.simulator.state()
+    const [support, acme, defaultForm] = [groups[0], brands[0], ticketForms[0]]
     const group = seed().group('Billing')
-    const brand = seed().brand('Acme')
+    const brand = seed().brand('Acme Labs')
     const form = seed().ticketForm('Refund request')
     seed().user({ name: 'Grace Hopper', email: 'grace@example.com', role: 'agent' })
     seed().user({ name: 'Ada Customer', email: 'ada@example.com' })
     expect(await choicesFor('createTicket', 'group_id')).toEqual({
-      choices: [{ value: String(group.id), label: 'Billing' }]
+      choices: [
+        { value: String(support.id), label: 'Support' },
+        { value: String(group.id), label: 'Billing' }
+      ]
     })
     expect(await choicesFor('createTicket', 'brand_id')).toEqual({
-      choices: [{ value: String(brand.id), label: 'Acme' }]
+      choices: [
+        { value: String(acme.id), label: 'Acme' },
+        { value: String(brand.id), label: 'Acme Labs' }
+      ]
     })
     expect(await choicesFor('createTicket', 'ticket_form_id')).toEqual({
-      choices: [{ value: String(form.id), label: 'Refund request' }]
+      choices: [
+        { value: String(defaultForm.id), label: 'Default Ticket Form' },
+        { value: String(form.id), label: 'Refund request' }
+      ]
     })
     const agents = await choicesFor('createTicket', 'assignee_email')
     expect(agents.choices.map((c) => c.value).sort()).toEqual(['agent@example.com', 'grace@example.com'])
@@ -109,7 +121,7 @@ describe('choices read from the simulated account', () => {
       page = answer.nextPage
       pages.push(page)
     } while (page)
-    expect(labels).toEqual(names)
+    expect(labels).toEqual(['Support', ...names])
     expect(pages.map(Boolean)).toEqual([true, true, false])
     const groupRequests = harness.simulator.requests.filter((r) => r.path.startsWith('/api/v2/groups'))
     expect(groupRequests.map((r) => r.query['page[size]'])).toEqual(['100', '100', '100'])
@@ -136,10 +148,12 @@ describe('choices read from the simulated account', () => {
 describe('values picked from the choices', () => {
   it('create a ticket with that form, group, brand, assignee and custom field value', async () => {
     const plan = seed().ticketField({ title: 'Plan', type: 'tagger', options: [{ name: 'Pro', value: 'plan_pro' }] })
-    seed().group('Billing')
-    seed().brand('Acme')
-    seed().ticketForm('Refund request')
-    const pick = async (fieldKey: string) => (await choicesFor('createTicket', fieldKey)).choices[0].value
+    const seeded = [seed().group('Billing'), seed().brand('Acme Labs'), seed().ticketForm('Refund request')]
+    // The last choice: the seeded record, listed after the account's default group, brand and form.
+    const pick = async (fieldKey: string) => {
+      const { choices } = await choicesFor('createTicket', fieldKey)
+      return choices[choices.length - 1].value
+    }
     const [fieldId, group, brand, form, assignee] = await Promise.all(
       ['custom_fields.__keys__', 'group_id', 'brand_id', 'ticket_form_id', 'assignee_email'].map(pick)
     )
@@ -163,6 +177,7 @@ describe('values picked from the choices', () => {
     await harness.send(event, [{ ...preset, mapping }])
     const [ticket] = harness.simulator.state().tickets
     const agent = harness.simulator.state().users.find((u) => u.email === assignee)!
+    expect([group, brand, form]).toEqual(seeded.map((record) => String(record.id)))
     expect(ticket).toMatchObject({
       group_id: Number(group),
       brand_id: Number(brand),

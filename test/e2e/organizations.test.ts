@@ -3,7 +3,7 @@ import { presetSubscriptions, resetDestinationState, startHarness, type Simulato
 
 let h: SimulatorHarness
 beforeAll(async () => {
-  h = await startHarness()
+  h = await startHarness({ account: 'bulk-import', endpointLimits: false })
 })
 afterAll(() => h.close())
 beforeEach(() => {

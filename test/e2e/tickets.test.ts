@@ -10,7 +10,7 @@ import { presetSubscriptions, resetDestinationState, startHarness, type Simulato
 let harness: SimulatorHarness
 
 beforeAll(async () => {
-  harness = await startHarness()
+  harness = await startHarness({ account: 'bulk-import', endpointLimits: false })
 })
 afterAll(() => harness.close())
 beforeEach(() => {

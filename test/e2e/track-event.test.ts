@@ -19,7 +19,7 @@ describe('Track Event end to end on the simulator', () => {
   const userCount = () => sim().state().users.length
 
   beforeAll(async () => {
-    harness = await startHarness()
+    harness = await startHarness({ account: 'bulk-import', endpointLimits: false })
   })
   beforeEach(() => {
     sim().reset()

@@ -8,9 +8,12 @@ export const testSettings = { subdomain: 'acme', email: 'agent@example.com', api
 /** Near-instant job polling, so tests are fast. */
 export const TEST_JOB_POLLING = { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 }
 
-/** A destination definition of its own (empty caches) with test job polling, against https://acme.zendesk.com. */
+/**
+ * A destination definition of its own (empty caches) with test job polling, against https://acme.zendesk.com.
+ * Single-user writes are not paced unless asked: nock and a simulator without endpoint limits do not limit them.
+ */
 export function testDefinition(options: DestinationOptions = {}) {
-  return createDestination({ jobPolling: TEST_JOB_POLLING, ...options })
+  return createDestination({ jobPolling: TEST_JOB_POLLING, singleUserWriteIntervalMs: 0, ...options })
 }
 
 let current = new Destination<Settings>(testDefinition())

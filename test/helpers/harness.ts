@@ -9,7 +9,7 @@ import {
 } from './destination-state'
 import type { JobPolling } from '../../src/destinations/zendesk/client/jobs'
 import { Caches } from '../../src/destinations/zendesk/lookups/caches'
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
+import { startSimulator, type AccountKind, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
 /** Settings that authenticate against the simulator's default agent. */
 export const simulatorSettings = testSettings
@@ -42,7 +42,8 @@ export function resetDestinationState(): void {
   running.forEach((harness) => harness.renew())
 }
 
-export async function startHarness(options?: SimulatorOptions): Promise<SimulatorHarness> {
+/** A simulator of the account kind the test names, and a destination instance sending to it. */
+export async function startHarness(options: SimulatorOptions & { account: AccountKind }): Promise<SimulatorHarness> {
   const simulator = await startSimulator(options)
   let caches = new Caches()
   let jobPolling: Partial<JobPolling> = TEST_JOB_POLLING

@@ -170,7 +170,7 @@ const noteOtherHost = (req: { hostname?: string; path?: string }) => {
 }
 
 beforeAll(async () => {
-  harness = await startHarness()
+  harness = await startHarness({ account: 'bulk-import', endpointLimits: false })
   nock.disableNetConnect()
   nock.enableNetConnect((host: string) => host.startsWith('127.0.0.1:'))
   nock.emitter.on('no match', noteOtherHost)

@@ -22,7 +22,7 @@ let impatient: Destination<Settings>
 const sim = () => harness.simulator
 
 beforeAll(async () => {
-  harness = await startHarness()
+  harness = await startHarness({ account: 'bulk-import', endpointLimits: false })
   const definition = testDefinition({ origin: harness.simulator.url, jobPolling: POLLING })
   const withTimeout: DestinationDefinition<Settings> = {
     ...definition,

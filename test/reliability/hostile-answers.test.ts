@@ -94,7 +94,7 @@ let proxy: Proxy
 let destination: Destination<Settings>
 
 beforeAll(async () => {
-  simulator = await startSimulator()
+  simulator = await startSimulator({ account: 'bulk-import', endpointLimits: false })
   proxy = await startProxy(simulator.url)
   elsewhere = createServer((req, res) => {
     elsewhereHits.push(`${req.method} ${req.url}`)

@@ -166,7 +166,11 @@ describe('faults on the simulator, with distinctive credentials', () => {
   let destination: Destination<Settings>
 
   beforeAll(async () => {
-    simulator = await startSimulator({ credentials: { email: AGENT_EMAIL, apiToken: API_TOKEN } })
+    simulator = await startSimulator({
+      account: 'bulk-import',
+      endpointLimits: false,
+      credentials: { email: AGENT_EMAIL, apiToken: API_TOKEN }
+    })
   })
   afterAll(() => simulator.close())
   beforeEach(() => {

@@ -10,7 +10,7 @@ let harness: SimulatorHarness
 const TICKET_ID = 4242
 
 beforeAll(async () => {
-  harness = await startHarness()
+  harness = await startHarness({ account: 'bulk-import', endpointLimits: false })
 })
 afterAll(() => harness.close())
 

@@ -1,48 +1,40 @@
-import { ACCOUNT_WHEN_UNSET, NEW_ACCOUNT } from '../../src/simulator'
-import { useSimulator } from './helpers'
-
-const SYSTEM_FIELD_TYPES = [
-  'subject',
-  'description',
-  'status',
-  'custom_status',
-  'tickettype',
-  'priority',
-  'group',
-  'assignee',
-  'brand'
-]
+import { NEW_ACCOUNT, startSimulator } from '../../src/simulator'
+import { client, SYSTEM_TICKET_FIELD_TYPES, useSimulator } from './helpers'
 
 describe('account kinds', () => {
-  it('names the new account and keeps the former one while `account` is unset', () => {
+  it("starts a simulator without `account` as the new account ('default')", async () => {
     expect(NEW_ACCOUNT).toBe('default')
-    expect(ACCOUNT_WHEN_UNSET).toBe('legacy')
-  })
-
-  describe('unset (the former account)', () => {
-    const ctx = useSimulator()
-
-    it('starts empty with bulk import on and no endpoint limit headers', async () => {
-      expect(ctx.sim.account).toBe('legacy')
-      const state = ctx.sim.state()
-      expect([state.ticketFields, state.groups, state.brands, state.ticketForms]).toEqual([[], [], [], []])
-      const bulk = await ctx.api('POST', 'users/create_or_update_many.json', {
-        users: [{ name: 'A', email: 'a@x.io' }]
+    const sim = await startSimulator()
+    try {
+      expect(sim.account).toBe('default')
+      const state = sim.state()
+      expect(state.ticketFields.map((f) => f.type)).toEqual(SYSTEM_TICKET_FIELD_TYPES)
+      expect([state.groups, state.brands, state.ticketForms].map((records) => records.map((r) => r.name))).toEqual([
+        ['Support'],
+        ['Acme'],
+        ['Default Ticket Form']
+      ])
+      const api = client(sim)
+      const users = { users: [{ name: 'Ann', email: 'ann@example.com' }] }
+      expect((await api('POST', 'users/create_or_update_many.json', users)).status).toBe(403)
+      const created = await api('POST', 'tickets.json', { ticket: { comment: { body: 'hi' } } })
+      expect(created.body.ticket).toMatchObject({
+        brand_id: state.brands[0].id,
+        ticket_form_id: state.ticketForms[0].id
       })
-      expect(bulk.status).toBe(200)
-      const created = await ctx.api('POST', 'tickets.json', { ticket: { comment: { body: 'hi' } } })
-      expect(created.body.ticket).toMatchObject({ brand_id: null, ticket_form_id: null })
-      const updated = await ctx.api('PUT', `tickets/${created.body.ticket.id}.json`, { ticket: { status: 'open' } })
-      expect(updated.headers.get('zendesk-rate-limit-tickets-update')).toBeNull()
-    })
+      const updated = await api('PUT', `tickets/${created.body.ticket.id}.json`, { ticket: { status: 'open' } })
+      expect(updated.headers.get('zendesk-rate-limit-tickets-update')).toMatch(/^total=100; remaining=99; resets=\d+$/)
+    } finally {
+      await sim.close()
+    }
   })
 
   describe("'default': what Zendesk gives a new account", () => {
-    const ctx = useSimulator({ account: 'default' })
+    const ctx = useSimulator('default')
 
     it('has the system ticket fields (not removable), one default group, brand and ticket form', async () => {
       const { body } = await ctx.api('GET', 'ticket_fields.json')
-      expect(body.ticket_fields.map((f: { type: string }) => f.type)).toEqual(SYSTEM_FIELD_TYPES)
+      expect(body.ticket_fields.map((f: { type: string }) => f.type)).toEqual(SYSTEM_TICKET_FIELD_TYPES)
       expect(body.ticket_fields.every((f: { removable: boolean }) => f.removable === false)).toBe(true)
       const groups = (await ctx.api('GET', 'groups.json')).body.groups
       const brands = (await ctx.api('GET', 'brands.json')).body.brands
@@ -92,13 +84,13 @@ describe('account kinds', () => {
   })
 
   describe("'bulk-import': a new account with bulk user import enabled", () => {
-    const ctx = useSimulator({ account: 'bulk-import' })
+    const ctx = useSimulator('bulk-import')
 
     it('takes users/create_many and users/create_or_update_many, and has the new account catalog', async () => {
       const users = { users: [{ name: 'Ann', email: 'ann@example.com' }] }
       expect((await ctx.api('POST', 'users/create_many.json', users)).status).toBe(200)
       expect((await ctx.api('POST', 'users/create_or_update_many.json', users)).status).toBe(200)
-      expect(ctx.sim.state().ticketFields).toHaveLength(SYSTEM_FIELD_TYPES.length)
+      expect(ctx.sim.state().ticketFields).toHaveLength(SYSTEM_TICKET_FIELD_TYPES.length)
     })
 
     it('answers 403 again while the bulkImportDisabled fault is set', async () => {
@@ -108,7 +100,7 @@ describe('account kinds', () => {
   })
 
   describe("'demo': a new account with a catalog for a mapping editor", () => {
-    const ctx = useSimulator({ account: 'demo' })
+    const ctx = useSimulator('demo')
 
     it('adds groups, brands, forms, agents and custom ticket, user and organization fields with options', async () => {
       const state = ctx.sim.state()

@@ -2,7 +2,7 @@ import { startSimulator } from '../../src/simulator'
 import { client, useSimulator } from './helpers'
 
 describe('simulator authentication', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
 
   it('rejects missing or wrong API-token credentials with 401 and WWW-Authenticate', async () => {
     const wrong = `Basic ${Buffer.from('agent@example.com/token:nope').toString('base64')}`
@@ -57,7 +57,11 @@ describe('simulator authentication', () => {
   })
 
   it('accepts OAuth bearer tokens when configured with one, and refuses basic auth then', async () => {
-    const sim = await startSimulator({ credentials: { oauthToken: 'oauth-abc' } })
+    const sim = await startSimulator({
+      account: 'bulk-import',
+      endpointLimits: false,
+      credentials: { oauthToken: 'oauth-abc' }
+    })
     try {
       const api = client(sim)
       expect((await api('GET', 'users/me.json', undefined, { Authorization: 'Bearer oauth-abc' })).body.user.role).toBe(

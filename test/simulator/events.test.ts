@@ -1,7 +1,7 @@
 import { useSimulator } from './helpers'
 
 describe('simulator events API', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
   const event = {
     source: 'segment',
     type: 'Order Completed',

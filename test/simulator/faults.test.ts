@@ -1,9 +1,9 @@
-import { startSimulator, type SimulatorOptions } from '../../src/simulator'
-import { client, useSimulator, type Api } from './helpers'
+import { startSimulator } from '../../src/simulator'
+import { client, useSimulator, type AccountOptions, type Api } from './helpers'
 
 const newUser = { user: { name: 'Ann', external_id: 'u1' } }
 
-async function withSimulator(options: SimulatorOptions, run: (api: Api) => Promise<void>) {
+async function withSimulator(options: AccountOptions, run: (api: Api) => Promise<void>) {
   const sim = await startSimulator(options)
   try {
     await run(client(sim))
@@ -13,7 +13,7 @@ async function withSimulator(options: SimulatorOptions, run: (api: Api) => Promi
 }
 
 describe('simulator faults', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
 
   it('rateLimit: 429 text/plain with Retry-After for the next matching requests only', async () => {
     ctx.sim.setFaults({ rateLimit: { count: 1, retryAfter: 7, path: 'create_or_update' } })
@@ -91,7 +91,7 @@ describe('simulator faults', () => {
 })
 
 describe('simulator control routes', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
 
   it('sets faults, shows state and resets over HTTP without credentials, unrecorded', async () => {
     const none = {}
@@ -131,7 +131,7 @@ describe('simulator control routes', () => {
 
 describe('simulator account rate limit and latency', () => {
   it('answers 429 text/plain with Retry-After once the window is used up, and X-Rate-Limit headers always', async () => {
-    await withSimulator({ accountRateLimit: { requests: 2, windowMs: 300 } }, async (api) => {
+    await withSimulator({ account: 'default', accountRateLimit: { requests: 2, windowMs: 300 } }, async (api) => {
       const first = await api('GET', 'users/me.json')
       expect(first.headers.get('x-rate-limit')).toBe('2')
       expect(first.headers.get('x-rate-limit-remaining')).toBe('1')
@@ -148,7 +148,7 @@ describe('simulator account rate limit and latency', () => {
   })
 
   it('adds latencyMs to every answer', async () => {
-    await withSimulator({ latencyMs: 80 }, async (api) => {
+    await withSimulator({ account: 'bulk-import', endpointLimits: false, latencyMs: 80 }, async (api) => {
       const started = Date.now()
       await api('GET', 'users/me.json')
       expect(Date.now() - started).toBeGreaterThanOrEqual(75)
@@ -156,7 +156,7 @@ describe('simulator account rate limit and latency', () => {
   })
 
   it('puts the subdomain into record urls', async () => {
-    await withSimulator({ subdomain: 'globex' }, async (api) => {
+    await withSimulator({ account: 'bulk-import', endpointLimits: false, subdomain: 'globex' }, async (api) => {
       const res = await api('POST', 'users/create_or_update.json', newUser)
       expect(res.body.user.url).toBe(`https://globex.zendesk.com/api/v2/users/${res.body.user.id}.json`)
     })

@@ -1,7 +1,7 @@
-import { useSimulator } from './helpers'
+import { SYSTEM_TICKET_FIELD_TYPES, useSimulator } from './helpers'
 
 describe('simulator user and organization fields', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
 
   it('creates fields with 201, text by default', async () => {
     const res = await ctx.api('POST', 'user_fields.json', { user_field: { key: 'plan', title: 'Plan' } })
@@ -52,26 +52,34 @@ describe('simulator user and organization fields', () => {
       count: 0
     })
   })
+})
+
+describe("simulator ticket-side catalog of a 'default' account", () => {
+  const ctx = useSimulator('default')
 
   it('lists the ticket-side catalog (ticket fields, groups, brands, forms) with pagination', async () => {
     ctx.sim.seed.ticketField({ title: 'Plan', type: 'tagger', options: [{ name: 'Gold', value: 'gold' }] })
-    ctx.sim.seed.group('Support')
     ctx.sim.seed.group('Billing')
-    ctx.sim.seed.brand('Acme')
-    ctx.sim.seed.ticketForm('Default')
+    ctx.sim.seed.brand('Acme Labs')
+    ctx.sim.seed.ticketForm('Refund request')
     const fields = await ctx.api('GET', 'ticket_fields.json')
     expect(fields.body.ticket_fields).toEqual([
+      ...SYSTEM_TICKET_FIELD_TYPES.map((type) => expect.objectContaining({ type, removable: false })),
       expect.objectContaining({
         title: 'Plan',
         type: 'tagger',
         active: true,
+        removable: true,
         custom_field_options: [expect.objectContaining({ name: 'Gold', value: 'gold' })]
       })
     ])
     const groups = await ctx.api('GET', 'groups.json?page[size]=1')
     expect(groups.body.groups.map((g: { name: string }) => g.name)).toEqual(['Support'])
     expect(groups.body.meta.has_more).toBe(true)
-    expect((await ctx.api('GET', 'brands.json')).body.brands[0].name).toBe('Acme')
-    expect((await ctx.api('GET', 'ticket_forms.json')).body.ticket_forms[0].name).toBe('Default')
+    const names = async (path: string, key: string) =>
+      (await ctx.api('GET', path)).body[key].map((r: { name: string }) => r.name)
+    expect(await names('groups.json', 'groups')).toEqual(['Support', 'Billing'])
+    expect(await names('brands.json', 'brands')).toEqual(['Acme', 'Acme Labs'])
+    expect(await names('ticket_forms.json', 'ticket_forms')).toEqual(['Default Ticket Form', 'Refund request'])
   })
 })

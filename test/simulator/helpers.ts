@@ -1,4 +1,4 @@
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
+import { startSimulator, type AccountKind, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
 /** The simulator's default credentials (a fake token, never a real one). */
 export const BASIC_AUTH = `Basic ${Buffer.from('agent@example.com/token:test-token').toString('base64')}`
@@ -31,11 +31,33 @@ export function client(sim: RunningSimulator): Api {
   }
 }
 
-/** One simulator per test file, emptied before each test. */
-export function useSimulator(options?: SimulatorOptions): { sim: RunningSimulator; api: Api } {
+/** The types of the system ticket fields a new account ('default', 'bulk-import', 'demo') lists, in order. */
+export const SYSTEM_TICKET_FIELD_TYPES = [
+  'subject',
+  'description',
+  'status',
+  'custom_status',
+  'tickettype',
+  'priority',
+  'group',
+  'assignee',
+  'brand'
+]
+
+/** Simulator options that name the kind of account (every test says which one it uses). */
+export type AccountOptions = SimulatorOptions & { account: AccountKind }
+
+/**
+ * One simulator per describe block, of the given kind of account, emptied back to that kind's start before each
+ * test.
+ */
+export function useSimulator(
+  account: AccountKind,
+  options: Omit<SimulatorOptions, 'account'> = {}
+): { sim: RunningSimulator; api: Api } {
   const context = {} as { sim: RunningSimulator; api: Api }
   beforeAll(async () => {
-    context.sim = await startSimulator(options)
+    context.sim = await startSimulator({ ...options, account })
     context.api = client(context.sim)
   })
   beforeEach(() => context.sim.reset())

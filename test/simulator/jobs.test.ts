@@ -6,7 +6,7 @@ async function poll(api: Api, id: string) {
 }
 
 describe('simulator bulk jobs', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
 
   it('runs users/create_or_update_many queued -> working -> completed, applying items on completion', async () => {
     ctx.sim.seed.user({ name: 'Ann', email: 'ann@example.com', external_id: 'u1' })
@@ -161,7 +161,7 @@ describe('simulator bulk jobs', () => {
 
 describe('simulator jobPollsToComplete', () => {
   it('completes on the Nth poll', async () => {
-    const sim = await startSimulator({ jobPollsToComplete: 3 })
+    const sim = await startSimulator({ account: 'bulk-import', endpointLimits: false, jobPollsToComplete: 3 })
     try {
       const api = client(sim)
       const { body } = await api('POST', 'tickets/create_many.json', { tickets: [{ comment: { body: 'a' } }] })
@@ -175,7 +175,7 @@ describe('simulator jobPollsToComplete', () => {
 })
 
 describe('simulator job result shapes', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
 
   async function finished(path: string, body: unknown, method = 'POST') {
     const submitted = await ctx.api(method, path, body)

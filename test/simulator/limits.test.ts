@@ -1,12 +1,12 @@
-import { startSimulator, type SimulatorOptions } from '../../src/simulator'
+import { startSimulator, type AccountKind, type SimulatorOptions } from '../../src/simulator'
 import { client, type Api } from './helpers'
 
-/** A simulator whose rate-limit windows run on a clock the test moves. */
-function withClock(options: SimulatorOptions = {}) {
+/** A simulator of the given kind of account whose rate-limit windows run on a clock the test moves. */
+function withClock(account: AccountKind, options: Omit<SimulatorOptions, 'account'> = {}) {
   const clock = { now: 1_000_000 }
   const context = {} as { api: Api; sim: Awaited<ReturnType<typeof startSimulator>>; clock: typeof clock }
   beforeAll(async () => {
-    context.sim = await startSimulator({ account: 'default', ...options, clock: () => clock.now })
+    context.sim = await startSimulator({ ...options, account, clock: () => clock.now })
     context.api = client(context.sim)
     context.clock = clock
   })
@@ -26,7 +26,7 @@ const expectLimited = (res: { status: number; headers: Headers; body: unknown },
 }
 
 describe('rate-limit headers on every answer', () => {
-  const ctx = withClock()
+  const ctx = withClock('default')
 
   it('reports the account limit in the recorded and the documented spellings, counting down', async () => {
     const first = await ctx.api('GET', 'users/me.json')
@@ -54,7 +54,7 @@ describe('rate-limit headers on every answer', () => {
 })
 
 describe('endpoint limits of a new account', () => {
-  const ctx = withClock()
+  const ctx = withClock('default')
   const upsert = (external_id: string) =>
     ctx.api('POST', 'users/create_or_update.json', { user: { name: external_id, external_id } })
 
@@ -124,7 +124,7 @@ describe('endpoint limits of a new account', () => {
 })
 
 describe('endpoint limits: per-account ticket updates and overrides', () => {
-  const ctx = withClock({
+  const ctx = withClock('default', {
     endpointLimits: { ticketUpdatesPerAccount: { requests: 3, windowMs: 60_000 }, activeJobs: false }
   })
 
@@ -144,7 +144,7 @@ describe('endpoint limits: per-account ticket updates and overrides', () => {
 })
 
 describe('endpoint limits: organization updates through create_or_update, when asked', () => {
-  const ctx = withClock({
+  const ctx = withClock('default', {
     endpointLimits: { organizationUpdates: { requests: 1, windowMs: 60_000, includeCreateOrUpdate: true } }
   })
 
@@ -158,7 +158,7 @@ describe('endpoint limits: organization updates through create_or_update, when a
 })
 
 describe('endpoint limits: none', () => {
-  const ctx = withClock({ endpointLimits: false, accountRateLimit: { requests: 2, windowMs: 60_000 } })
+  const ctx = withClock('default', { endpointLimits: false, accountRateLimit: { requests: 2, windowMs: 60_000 } })
 
   it('sends no endpoint headers; an enforced account limit still answers 429 with its headers', async () => {
     const res = await ctx.api('POST', 'users/create_or_update.json', { user: { name: 'A', external_id: 'a' } })

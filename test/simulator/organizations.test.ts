@@ -1,7 +1,7 @@
 import { useSimulator } from './helpers'
 
 describe('simulator organizations', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
   const upsert = (organization: Record<string, unknown>) =>
     ctx.api('POST', 'organizations/create_or_update.json', { organization })
 
@@ -71,7 +71,7 @@ describe('simulator organizations', () => {
 })
 
 describe('simulator organization memberships', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
   const add = (user_id: number, organization_id: number) =>
     ctx.api('POST', 'organization_memberships.json', { organization_membership: { user_id, organization_id } })
 
@@ -177,7 +177,7 @@ describe('simulator organization memberships', () => {
 })
 
 describe('simulator answer variants for memberships and organization fields', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
   const add = (user_id: number, organization_id: number) =>
     ctx.api('POST', 'organization_memberships.json', { organization_membership: { user_id, organization_id } })
 

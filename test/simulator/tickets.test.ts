@@ -1,7 +1,7 @@
 import { useSimulator } from './helpers'
 
 describe('simulator tickets', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
   const create = (ticket: Record<string, unknown>) => ctx.api('POST', 'tickets.json', { ticket })
 
   it('creates a ticket with 201, Location and an audit; the agent is the default requester', async () => {

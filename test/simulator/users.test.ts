@@ -1,7 +1,7 @@
 import { useSimulator } from './helpers'
 
 describe('simulator users', () => {
-  const ctx = useSimulator()
+  const ctx = useSimulator('bulk-import', { endpointLimits: false })
   const upsert = (user: Record<string, unknown>) => ctx.api('POST', 'users/create_or_update.json', { user })
 
   it('creates with 201 + Location, then updates the same user with 200', async () => {
@@ -200,8 +200,12 @@ describe('simulator users', () => {
   })
 })
 
-describe('simulator per-user write limit', () => {
-  const ctx = useSimulator({ perUserWriteLimit: { requests: 2, windowMs: 60000 } })
+describe('simulator per-user write limit (the former perUserWriteLimit option)', () => {
+  // The per-account second is off so that only the per-user window answers; Zendesk's other limits stay.
+  const ctx = useSimulator('default', {
+    endpointLimits: { userWritesPerAccount: false },
+    perUserWriteLimit: { requests: 2, windowMs: 60000 }
+  })
 
   it('answers 429 text/plain with Retry-After once one user is written too often', async () => {
     const upsert = () => ctx.api('POST', 'users/create_or_update.json', { user: { name: 'Ann', external_id: 'u1' } })

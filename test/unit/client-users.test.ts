@@ -4,12 +4,13 @@ import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/err
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
 import { BULK_LIMIT } from '../../src/destinations/zendesk/client/constants'
 import { Jobs } from '../../src/destinations/zendesk/client/jobs'
+import { Pacer } from '../../src/destinations/zendesk/client/pacing'
 import { describeUser, UsersApi } from '../../src/destinations/zendesk/client/users'
 import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
 
 const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
-const users = new UsersApi(http, new Jobs(http, TEST_JOB_POLLING))
+const users = new UsersApi(http, new Jobs(http, TEST_JOB_POLLING), new Pacer(0))
 
 beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())

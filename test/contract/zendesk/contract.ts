@@ -1,4 +1,5 @@
-import type { RunningSimulator, SimulatorOptions } from '../../../src/simulator'
+import type { RunningSimulator } from '../../../src/simulator'
+import type { AccountOptions } from '../../simulator/helpers'
 import type { Shape } from '../shape'
 
 /** Where a fact comes from: an answer recorded from a real account, Zendesk's API reference, or our own guess. */
@@ -21,8 +22,8 @@ export interface Contract {
   /** which of the route's answers this is */
   answer: string
   source: Source
-  /** the account to answer from; default { account: 'bulk-import' } */
-  simulator?: SimulatorOptions
+  /** the account to answer from; default CONTRACT_ACCOUNT ({ account: 'bulk-import' }, Zendesk's limits) */
+  simulator?: AccountOptions
   /** state to create first; the names it returns fill `{name}` in the request */
   given?: (g: Given) => Promise<Vars | void>
   request: { method: string; path: string; body?: unknown; authorization?: string }

@@ -1,16 +1,17 @@
-import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../../src/simulator'
-import { BASIC_AUTH } from '../../simulator/helpers'
+import { startSimulator, type RunningSimulator } from '../../../src/simulator'
+import { BASIC_AUTH, type AccountOptions } from '../../simulator/helpers'
 import { problems } from '../shape'
 import { CONTENT_TYPES, EVERY_ANSWER_HEADERS, type Contract, type Given, type Vars } from './contract'
 
-const DEFAULT_ACCOUNT: SimulatorOptions = { account: 'bulk-import' }
+/** The account a contract answers from unless it names another: a new account with bulk import on. */
+export const CONTRACT_ACCOUNT: AccountOptions = { account: 'bulk-import' }
 
 /** Simulators kept for a test file, one per set of options; close them all in afterAll. */
 export class Simulators {
   private readonly running = new Map<string, RunningSimulator>()
 
   /** A simulator with these options, emptied back to its account's start. */
-  async get(options: SimulatorOptions = DEFAULT_ACCOUNT): Promise<RunningSimulator> {
+  async get(options: AccountOptions = CONTRACT_ACCOUNT): Promise<RunningSimulator> {
     const key = JSON.stringify(options)
     let sim = this.running.get(key)
     if (!sim) {
@@ -68,9 +69,15 @@ function fill<T>(value: T, vars: Vars): T {
 
 /**
  * Asks the simulator (the contract's account, or `options` instead) for the contract's answer and lists how it
- * differs from Zendesk's: status, content type, body shape, headers. Empty when it conforms.
+ * differs from Zendesk's: status, content type, body shape, headers. Empty when it conforms. `drift` changes the
+ * parsed JSON answer before it is checked, to show what a simulator answering that way would fail.
  */
-export async function check(contract: Contract, simulators: Simulators, options?: SimulatorOptions): Promise<string[]> {
+export async function check(
+  contract: Contract,
+  simulators: Simulators,
+  options?: AccountOptions,
+  drift?: (body: any) => void
+): Promise<string[]> {
   const sim = await simulators.get(options ?? contract.simulator)
   const vars = (await contract.given?.(given(sim))) ?? {}
   const { method, path, body, authorization } = contract.request
@@ -95,6 +102,7 @@ export async function check(contract: Contract, simulators: Simulators, options?
       } catch {
         found.push('body: not JSON')
       }
+      drift?.(parsed)
     }
     found.push(...problems(parsed, contract.body))
   }

@@ -33,7 +33,7 @@ export class ZendeskClient {
     this.caches = instance.caches
     const http = new ZendeskHttp(request, this.account, credentialSecrets(settings))
     const jobs = new Jobs(http, instance.jobPolling)
-    this.users = new UsersApi(http, jobs)
+    this.users = new UsersApi(http, jobs, instance.singleUserWrites)
     this.organizations = new OrganizationsApi(http, jobs)
     this.tickets = new TicketsApi(http, jobs)
     this.events = new EventsApi(http)

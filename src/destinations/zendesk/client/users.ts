@@ -4,6 +4,7 @@ import { quote } from '../fields/quote'
 import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'
+import type { Pacer } from './pacing'
 import { meSchema, userAnswer, usersAnswer, type ZendeskUser } from './schemas'
 
 export type { ZendeskUser }
@@ -34,7 +35,8 @@ const isActive = (user: ZendeskUser) => user.active !== false
 export class UsersApi {
   constructor(
     private readonly http: ZendeskHttp,
-    private readonly jobs: Jobs
+    private readonly jobs: Jobs,
+    private readonly singleWrites: Pacer
   ) {}
 
   /** The authenticated user's id; null when Zendesk answered as an anonymous user (wrong credentials). */
@@ -43,8 +45,12 @@ export class UsersApi {
     return body.user.id
   }
 
-  /** `POST users/create_or_update`: Zendesk matches on external_id or email; 201 means created. */
+  /**
+   * `POST users/create_or_update`: Zendesk matches on external_id or email; 201 means created. Paced under
+   * Zendesk's limit of one such write a second per account.
+   */
   async createOrUpdate(user: UserInput): Promise<{ user: ZendeskUser; created: boolean }> {
+    await this.singleWrites.slot(this.http.origin, describeUser(user))
     const { status, body } = await this.http.post('users/create_or_update', describeUser(user), userAnswer, { user })
     return { user: body.user, created: status === 201 }
   }

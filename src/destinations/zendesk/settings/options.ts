@@ -1,5 +1,6 @@
 import { PRODUCTION_JOB_POLLING, type JobPolling } from '../client/jobs'
 import { Caches } from '../lookups/caches'
+import { Pacer, SINGLE_USER_WRITE_INTERVAL_MS } from '../client/pacing'
 import { simulatorOrigin } from './origin'
 
 /** What `createDestination` binds a destination definition to. Production needs none of it. */
@@ -10,6 +11,11 @@ export interface DestinationOptions {
   jobPolling?: Partial<JobPolling>
   /** The caches to use, when the caller wants to look into or empty them (the bench's uncached path does). */
   caches?: Caches
+  /**
+   * Milliseconds between single-user writes per account: Zendesk's limit is one a second (the default). Tests
+   * against a simulator without endpoint limits pass 0.
+   */
+  singleUserWriteIntervalMs?: number
 }
 
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
@@ -17,12 +23,14 @@ export interface Instance {
   simulator?: string
   jobPolling: JobPolling
   caches: Caches
+  singleUserWrites: Pacer
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
   return {
     simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
     jobPolling: { ...PRODUCTION_JOB_POLLING, ...options.jobPolling },
-    caches: options.caches ?? new Caches()
+    caches: options.caches ?? new Caches(),
+    singleUserWrites: new Pacer(options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS)
   }
 }
