@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto'
 import { readFile, rename, unlink, writeFile } from 'fs/promises'
 import { defaultValues, transform, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
 import { parseFql } from '@segment/destination-subscriptions'
+import { SYNC_MODE_KEY } from './mapping-preview'
 
 /** One enabled action, the way a host stores it: which events it takes and how their fields are mapped. */
 export interface Subscription {
@@ -54,15 +55,17 @@ function parseSubscription(entry: unknown, index: number, definition: Destinatio
       `${where}: partnerAction must be one of ${actionKeys.join(', ')} (got ${JSON.stringify(partnerAction)}).`
     )
   }
+  const action = definition.actions[partnerAction]
+  const named = `${action.title} (subscription ${index + 1})`
   if (typeof subscribe !== 'string' || subscribe.trim() === '' || 'error' in parseFql(subscribe)) {
+    const got = typeof subscribe === 'string' ? `«${subscribe}»` : JSON.stringify(subscribe)
     throw new MappingFileError(
-      `${where}: subscribe must be a valid subscription such as type = "identify" (got ${JSON.stringify(subscribe)}).`
+      `${named}: subscribe must be a valid subscription such as type = "identify" (got ${got}).`
     )
   }
   if (mapping !== undefined && !isObject(mapping)) {
-    throw new MappingFileError(`${where}: mapping must be an object of field → value or directive.`)
+    throw new MappingFileError(`${named}: mapping must be an object of field → value or directive.`)
   }
-  const action = definition.actions[partnerAction]
   return {
     name: typeof name === 'string' && name.trim() ? name : action.title,
     partnerAction,
@@ -95,6 +98,9 @@ function directiveProblems(mapping: Record<string, unknown>): string[] {
   }
 }
 
+const withoutSyncMode = (mapping: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(mapping).filter(([key]) => key !== SYNC_MODE_KEY))
+
 /** The stricter check of mappings edited by hand before they are saved: every problem of every entry at once. */
 function problemsOf(entry: unknown, index: number, definition: DestinationDefinition<any>): string[] {
   let subscription: Subscription
@@ -103,18 +109,20 @@ function problemsOf(entry: unknown, index: number, definition: DestinationDefini
   } catch (error) {
     return [(error as Error).message]
   }
-  const where = `Subscription ${index + 1} (${subscription.partnerAction})`
+  const action = definition.actions[subscription.partnerAction]
+  const where = `${action.title} (subscription ${index + 1})`
   if (!isObject(entry) || entry.mapping === undefined) {
     return [`${where}: mapping is missing: give an object of field → value or directive ({} maps nothing).`]
   }
-  const action = definition.actions[subscription.partnerAction]
   const fieldKeys = Object.keys(action.fields)
-  const unknown = Object.keys(subscription.mapping).filter((key) => !fieldKeys.includes(key))
+  // An action with a sync mode keeps the chosen one in its mapping, where actions-core reads it.
+  const known = (key: string) => fieldKeys.includes(key) || (action.syncMode !== undefined && key === SYNC_MODE_KEY)
+  const unknown = Object.keys(subscription.mapping).filter((key) => !known(key))
   return [
     ...unknown.map(
       (key) => `${where}: mapping has "${key}", which is not a field of ${action.title} (${fieldKeys.join(', ')}).`
     ),
-    ...directiveProblems(subscription.mapping).map((problem) => `${where}: mapping ${problem}`)
+    ...directiveProblems(withoutSyncMode(subscription.mapping)).map((problem) => `${where}: mapping ${problem}`)
   ]
 }
 

@@ -1,9 +1,10 @@
 import { existsSync } from 'fs'
 import { readFile } from 'fs/promises'
 import { join, resolve } from 'path'
-import type { SegmentEvent } from '@segment/actions-core'
+import { Destination, type SegmentEvent } from '@segment/actions-core'
 import type { HostContext, HostReply, Route } from './local-host'
 import { checkEditedSubscriptions, MappingFileError, presetSubscriptions, writeMappingFile } from './mapping-file'
+import { previewSubscription } from './mapping-preview'
 import { simulatorView } from './replay'
 import { EventRunner, matches } from './run-events'
 import { describeEvent, EventInputError, normaliseEvent } from './segment-events'
@@ -62,6 +63,8 @@ function pageModel(context: HostContext): unknown {
       title: action.title,
       description: action.description,
       preset: presets.find((preset) => preset.partnerAction === key),
+      /** the action's sync mode choice, saved in a mapping as __segment_internal_sync_mode */
+      syncMode: action.syncMode,
       fields: Object.entries(action.fields).map(([fieldKey, field]) => ({
         key: fieldKey,
         label: field.label,
@@ -71,6 +74,7 @@ function pageModel(context: HostContext): unknown {
         multiple: field.multiple === true,
         /** a mapping UI can list this field's choices from the Zendesk account (the action's dynamicFields) */
         dynamic: field.dynamic === true,
+        choices: field.choices,
         default: field.default
       }))
     })),
@@ -124,6 +128,35 @@ async function sendEvent(body: Record<string, unknown>, context: HostContext): P
   })
 }
 
+/** What each edited subscription does with the event: FQL checks, whether it matches, the mapped payload, field problems. */
+async function previewEvent(body: Record<string, unknown>, context: HostContext): Promise<HostReply> {
+  const subscriptions = Array.isArray(body.subscriptions) ? body.subscriptions : []
+  const examples = (await shippedExamples()).map((example) => example.event as SegmentEvent)
+  return ok({
+    subscriptions: subscriptions.map((subscription) =>
+      previewSubscription(context.definition, isObject(subscription) ? subscription : {}, body.event, examples)
+    )
+  })
+}
+
+/** One page of a field's choices from the Zendesk account (the action's dynamicFields); a refusal is its `error`. */
+async function fieldChoices(body: Record<string, unknown>, context: HostContext): Promise<HostReply> {
+  const { action, field, page } = body
+  if (typeof action !== 'string' || typeof field !== 'string' || !context.definition.actions[action]) {
+    throw new EventInputError('Give the "action" key and the "field" key whose choices to list.')
+  }
+  try {
+    const answer = await new Destination(context.definition).executeDynamicField(action, field, {
+      settings: context.runner.settings,
+      payload: {},
+      page: typeof page === 'string' ? page : undefined
+    })
+    return ok(Array.isArray(answer) ? { choices: [] } : answer)
+  } catch (error) {
+    return ok({ choices: [], error: { code: 'error', message: (error as Error).message } })
+  }
+}
+
 /** Saves to the mapping file in use, or creates the page's own file and makes the host read its subscriptions from it. */
 async function saveMappings(body: Record<string, unknown>, context: HostContext): Promise<HostReply> {
   const subscriptions = checkEditedSubscriptions(body.subscriptions, context.definition)
@@ -174,6 +207,19 @@ export function mappingPageRoutes(): Route[] {
       path: '/mapping/send',
       about: '{ event, subscriptions? } → matches, mapped payloads, Zendesk requests, results, records',
       handle: withMappingProblems(sendEvent)
+    },
+    {
+      method: 'POST',
+      path: '/mapping/preview',
+      about:
+        '{ event, subscriptions } → per subscription: FQL checks, matches, mapped payload, field problems (sends nothing)',
+      handle: async (request, context) => previewEvent(isObject(request.body) ? request.body : {}, context)
+    },
+    {
+      method: 'POST',
+      path: '/mapping/choices',
+      about: '{ action, field, page? } → one page of that field’s choices from the Zendesk account',
+      handle: async (request, context) => fieldChoices(isObject(request.body) ? request.body : {}, context)
     },
     {
       method: 'POST',

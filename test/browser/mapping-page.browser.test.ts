@@ -79,11 +79,12 @@ describe('mapping page in a browser', () => {
     await expect(page.locator('#save-status').textContent()).resolves.toBe('Unsaved changes')
     await page.click('#save')
     await expect(page.locator('#save-problems').textContent()).resolves.toMatch(
-      /Subscription 1: subscribe must be a valid subscription/
+      /Upsert User \(subscription 1\): subscribe must be a valid subscription/
     )
     expect(existsSync(newMappingFile)).toBe(false)
 
     await subscribe.fill('type = "identify"')
+    await page.click('#action-upsertUser button.advanced-toggle') // the raw JSON of the same mapping
     const mapping = await upsertUserMapping().inputValue()
     await upsertUserMapping().fill(mapping.replace('"name": {"@path":"$.traits.name"}', '"name": "Homer J. Simpson"'))
     await page.click('#save')

@@ -136,7 +136,9 @@ describe('mapping page routes', () => {
     expect(noType.body.error).toMatch(/"type"/)
     const badEdit = await post('/mapping/send', { event: homer, subscriptions: [{ ...vipOnly[0], subscribe: '' }] })
     expect(badEdit.status).toBe(400)
-    expect(badEdit.body.problems).toEqual([expect.stringMatching(/^Subscription 1: subscribe must be a valid/)])
+    expect(badEdit.body.problems).toEqual([
+      expect.stringMatching(/^Upsert User \(subscription 1\): subscribe must be a valid/)
+    ])
   })
 
   test('POST /mapping/save lists every problem, writes nothing and keeps the subscriptions in use', async () => {
@@ -154,11 +156,15 @@ describe('mapping page routes', () => {
     expect(status).toBe(400)
     expect(body.problems).toEqual([
       expect.stringMatching(/^Subscription 1: partnerAction must be one of upsertUser, .*\(got "sendFax"\)/),
-      expect.stringMatching(/^Subscription 2: subscribe must be a valid subscription/),
-      expect.stringMatching(/^Subscription 3: mapping must be an object/),
-      expect.stringMatching(/^Subscription 4 \(upsertUser\): mapping is missing/),
-      expect.stringMatching(/^Subscription 5 \(upsertUser\): mapping has "emial", which is not a field of Upsert User/),
-      expect.stringMatching(/^Subscription 6 \(upsertUser\): mapping \/email\/@path should be a string/),
+      expect.stringMatching(
+        /^Upsert User \(subscription 2\): subscribe must be a valid subscription .*\(got «type = "identify»\)/
+      ),
+      expect.stringMatching(/^Upsert User \(subscription 3\): mapping must be an object/),
+      expect.stringMatching(/^Upsert User \(subscription 4\): mapping is missing/),
+      expect.stringMatching(
+        /^Upsert User \(subscription 5\): mapping has "emial", which is not a field of Upsert User/
+      ),
+      expect.stringMatching(/^Upsert User \(subscription 6\): mapping \/email\/@path should be a string/),
       'Subscription 7 is not an object.'
     ])
     expect(body.error).toMatch(/^The mappings have 7 problems/)

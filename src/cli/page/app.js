@@ -1,11 +1,11 @@
-/* global document, fetch */
+/* global document, fetch, structuredClone, setTimeout, clearTimeout, URL */
 // The local mapping page. Data is only ever put on the page as text (textContent / text nodes), never as HTML.
 
 const RECORD_COLUMNS = {
   users: ['id', 'name', 'email', 'external_id', 'organization_id', 'role', 'time_zone', 'phone', 'user_fields'],
   organizations: ['id', 'name', 'external_id', 'domain_names', 'organization_fields'],
   memberships: ['id', 'user_id', 'organization_id', 'default'],
-  tickets: ['id', 'external_id', 'subject', 'status', 'priority', 'requester_id', 'comments'],
+  tickets: ['id', 'external_id', 'subject', 'status', 'priority', 'group_id', 'requester_id', 'comments'],
   events: ['type', 'user_id', 'source', 'properties', 'created_at']
 }
 const RECORD_TITLES = {
@@ -24,8 +24,16 @@ const page = {
   savedJson: '',
   /** `${collection}:${id}` → the record as JSON, from the last records shown */
   seenRecords: undefined,
-  nextEditorId: 1
+  nextEditorId: 1,
+  /** `${action}:${field}` → the account's choices loaded so far: { choices, nextPage, error, loaded } */
+  choices: new Map(),
+  /** collection → the page of its records shown */
+  recordPages: {}
 }
+
+/** Where a mapping keeps the action's sync mode (actions-core reads it there). */
+const SYNC_MODE_KEY = '__segment_internal_sync_mode'
+const RECORDS_PER_PAGE = 20
 
 const $ = (id) => document.getElementById(id)
 
@@ -87,7 +95,14 @@ function editorFor(subscription) {
     name: subscription.name,
     partnerAction: subscription.partnerAction,
     subscribe: subscription.subscribe,
-    mappingText: mappingText(subscription.mapping)
+    mapping: structuredClone(subscription.mapping ?? {}),
+    mappingText: mappingText(subscription.mapping),
+    /** editing the raw JSON instead of field by field */
+    advanced: false,
+    /** field → the form picked for its value in the field-by-field editor */
+    modes: {},
+    /** what the host said the edits do with the example event */
+    preview: undefined
   }
 }
 
@@ -108,17 +123,17 @@ const hasEdits = () => compact(editedSubscriptions()) !== page.savedJson
 
 function mappingJsonProblems() {
   const problems = []
-  page.editors.forEach((editor, index) => {
+  page.editors.forEach((editor) => {
     try {
       JSON.parse(editor.mappingText)
     } catch (error) {
-      problems.push(
-        `Subscription ${index + 1} (${editor.partnerAction}): the mapping is not valid JSON: ${error.message}`
-      )
+      problems.push(`${actionTitle(editor.partnerAction)}: the mapping is not valid JSON: ${error.message}`)
     }
   })
   return problems
 }
+
+const actionTitle = (key) => page.model.actions.find((action) => action.key === key)?.title ?? key
 
 function renderMappingFile() {
   const { mappingFile } = page.model
@@ -194,66 +209,413 @@ function fieldKind(field) {
   return notes.join(', ')
 }
 
-function fieldsTable(action) {
-  return el(
-    'table',
-    { class: 'grid fields' },
-    el(
-      'thead',
-      {},
-      el(
-        'tr',
-        {},
-        el('th', { text: 'Field' }),
-        el('th', { text: 'Description' }),
-        el('th', { text: 'Default mapping' })
+/* ---------- the field-by-field editor ---------- */
+
+const isPlainObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value)
+const sameJson = (a, b) => compact(a) === compact(b)
+const pathOf = (value) => (isPlainObject(value) && Object.keys(value).length === 1 ? value['@path'] : undefined)
+
+/** The example event on the left, or undefined while its JSON does not parse. */
+function currentEvent() {
+  try {
+    const event = JSON.parse($('event').value)
+    return isPlainObject(event) ? event : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Every path of the event with its value there: `$.traits.email` → "homer@…" (objects and lists too). */
+function eventPaths(event) {
+  const paths = []
+  const walk = (value, path, depth) => {
+    if (path !== '$') paths.push({ path, value })
+    if (depth < 6 && isPlainObject(value)) {
+      for (const [key, inner] of Object.entries(value)) {
+        walk(inner, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${compact(key)}]`, depth + 1)
+      }
+    }
+  }
+  walk(event ?? {}, '$', 0)
+  return paths
+}
+
+const shortValue = (value) => {
+  const text = value === undefined ? 'not in this event' : compact(value)
+  return text.length > 48 ? `${text.slice(0, 47)}…` : text
+}
+
+/** How a field's mapping value is edited: which of the builder's forms it has. */
+function modeOf(field, value) {
+  if (value === undefined) return 'none'
+  if (field.default !== undefined && sameJson(value, field.default)) return 'default'
+  if (typeof pathOf(value) === 'string') return 'path'
+  if (isPlainObject(value) && Object.keys(value).length === 1 && typeof value['@template'] === 'string') {
+    return 'template'
+  }
+  const condition = isPlainObject(value) && Object.keys(value).length === 1 ? value['@if'] : undefined
+  if (
+    isPlainObject(condition) &&
+    typeof pathOf(condition.exists) === 'string' &&
+    sameJson(condition.exists, condition.then) &&
+    (condition.else === undefined || typeof pathOf(condition.else) === 'string' || !isPlainObject(condition.else))
+  ) {
+    return 'if'
+  }
+  if (!isPlainObject(value) && !(Array.isArray(value) && value.some(isPlainObject))) return 'literal'
+  return 'json'
+}
+
+const MODES = [
+  ['none', 'Not mapped'],
+  ['default', 'Default'],
+  ['path', 'Event path'],
+  ['literal', 'Fixed value'],
+  ['if', 'Path if it exists, else…'],
+  ['template', 'Template'],
+  ['json', 'JSON (any directive)']
+]
+
+/** A fixed value typed as text, turned into the field's type where it reads as one. */
+function literalFrom(field, text) {
+  if (field.multiple) {
+    return text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item !== '')
+  }
+  if ((field.type === 'integer' || field.type === 'number') && text.trim() !== '' && !Number.isNaN(Number(text))) {
+    return Number(text)
+  }
+  if (field.type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true'
+  return text
+}
+
+const literalText = (value) => (Array.isArray(value) ? value.join(', ') : value === undefined ? '' : String(value))
+
+/** An else value typed as text: `$.a.b` is that path, anything else a fixed value. */
+const elseFrom = (field, text) =>
+  text.trim() === '' ? undefined : text.trim().startsWith('$.') ? { '@path': text.trim() } : literalFrom(field, text)
+const elseText = (value) => (typeof pathOf(value) === 'string' ? pathOf(value) : literalText(value))
+
+/** A starting value when the person switches a field to another form. */
+function startValue(mode, field, current, paths) {
+  const currentPath = pathOf(current) ?? paths.find((entry) => !isPlainObject(entry.value))?.path ?? '$.userId'
+  switch (mode) {
+    case 'default':
+      return structuredClone(field.default)
+    case 'path':
+      return { '@path': currentPath }
+    case 'literal':
+      return field.type === 'boolean' ? true : ''
+    case 'if':
+      return { '@if': { exists: { '@path': currentPath }, then: { '@path': currentPath }, else: '' } }
+    case 'template':
+      return { '@template': `{{${currentPath.replace(/^\$\./, '')}}}` }
+    case 'json':
+      return current ?? {}
+    default:
+      return undefined
+  }
+}
+
+function setFieldValue(editor, key, value) {
+  const mapping = { ...(editor.mapping ?? {}) }
+  if (value === undefined) delete mapping[key]
+  else mapping[key] = value
+  editor.mapping = mapping
+  editor.mappingText = mappingText(mapping)
+  mappingEdited(editor)
+}
+
+/** A select of the event's paths, each with its value there; a mapped path the event lacks stays listed. */
+function pathSelect(id, label, current, paths, onChange) {
+  const options = paths.map((entry) =>
+    el('option', { value: entry.path, text: `${entry.path} = ${shortValue(entry.value)}` })
+  )
+  if (current && !paths.some((entry) => entry.path === current)) {
+    options.unshift(el('option', { value: current, text: `${current} (not in this event)` }))
+  }
+  const select = el('select', { id, class: 'mono path-select', 'aria-label': label }, options)
+  select.value = current ?? ''
+  select.addEventListener('change', () => onChange(select.value))
+  return select
+}
+
+/** The account's choices for a dynamic field: search what is loaded, load the next page, pick one. */
+function choicesPicker(editor, action, field, onPick) {
+  const key = `${action.key}:${field.key}`
+  const state = page.choices.get(key) ?? { choices: [], loaded: false }
+  page.choices.set(key, state)
+  const listId = `choices-${editor.id}-${field.key}`
+  const search = el('input', {
+    type: 'search',
+    class: 'choices-search',
+    placeholder: 'Search the loaded choices',
+    'aria-label': `Search the account's choices for ${field.label}`,
+    'aria-controls': listId
+  })
+  const list = el('ul', { id: listId, class: 'choices', 'aria-label': `${field.label} choices` })
+  const more = el('button', { type: 'button', class: 'quiet', text: 'Load more' })
+  const error = el('p', { class: 'problem small', role: 'alert', hidden: true })
+  const status = el('span', { class: 'status muted', role: 'status' })
+  const render = () => {
+    const query = search.value.trim().toLowerCase()
+    const shown = state.choices.filter((choice) =>
+      `${choice.label} ${choice.value} ${choice.description ?? ''}`.toLowerCase().includes(query)
+    )
+    list.replaceChildren(
+      ...shown.map((choice) => {
+        const chosen = String(choice.value) === literalText(editor.mapping?.[field.key])
+        const button = el(
+          'button',
+          {
+            type: 'button',
+            class: `choice${chosen ? ' chosen' : ''}`,
+            'aria-pressed': String(chosen),
+            'data-value': choice.value
+          },
+          el('span', { text: choice.label }),
+          el('code', { text: choice.value })
+        )
+        button.addEventListener('click', () => onPick(choice))
+        return el('li', {}, button)
+      })
+    )
+    show(more, Boolean(state.nextPage))
+    status.textContent = state.loaded ? `${shown.length} of ${state.choices.length} loaded` : ''
+    show(error, Boolean(state.error))
+    error.textContent = state.error ? `${field.label}: ${state.error}` : ''
+  }
+  const load = async () => {
+    status.textContent = 'Loading…'
+    const { body } = await postJson('/mapping/choices', { action: action.key, field: field.key, page: state.nextPage })
+    state.choices = [...state.choices, ...(body.choices ?? [])]
+    state.nextPage = body.nextPage
+    state.error = body.error?.message ?? body.error
+    state.loaded = true
+    render()
+  }
+  search.addEventListener('input', render)
+  more.addEventListener('click', () => load().catch(reportFailure))
+  const wrapper = el('div', { class: 'picker' }, el('div', { class: 'row' }, search, status), list, more, error)
+  if (state.loaded) render()
+  else load().catch(reportFailure)
+  return wrapper
+}
+
+/** The controls of one field's value in its current form. */
+function valueControls(editor, action, field, mode, value, paths, rerender) {
+  const id = `value-${editor.id}-${field.key}`
+  const label = `${action.title}: ${field.label}`
+  const set = (next) => setFieldValue(editor, field.key, next)
+  switch (mode) {
+    case 'default':
+      return el('code', { class: 'default-value', text: describeDefault(field.default) })
+    case 'path':
+      return pathSelect(id, `${label}: event path`, pathOf(value), paths, (path) => set({ '@path': path }))
+    case 'literal': {
+      const controls = []
+      if (field.choices || field.type === 'boolean') {
+        const choices = field.choices ?? [
+          { value: true, label: 'true' },
+          { value: false, label: 'false' }
+        ]
+        const options = choices.map((choice) =>
+          typeof choice === 'object'
+            ? el('option', { value: compact(choice.value), text: choice.label })
+            : el('option', { value: compact(choice), text: String(choice) })
+        )
+        const select = el('select', { id, 'aria-label': `${label}: value` }, options)
+        if (!options.some((option) => option.value === compact(value))) {
+          select.prepend(el('option', { value: compact(value), text: `${literalText(value)} (not an option)` }))
+        }
+        select.value = compact(value)
+        select.addEventListener('change', () => set(JSON.parse(select.value)))
+        controls.push(select)
+      } else {
+        const input = el('input', {
+          id,
+          type: 'text',
+          class: 'literal',
+          value: literalText(value),
+          'aria-label': `${label}: value`,
+          placeholder: field.multiple ? 'values, separated by commas' : ''
+        })
+        input.addEventListener('input', () => set(literalFrom(field, input.value)))
+        controls.push(input)
+      }
+      if (field.dynamic && field.type !== 'object') {
+        controls.push(
+          choicesPicker(editor, action, field, (choice) => {
+            set(literalFrom(field, String(choice.value)))
+            rerender()
+          })
+        )
+      }
+      return controls
+    }
+    case 'if': {
+      const condition = value['@if']
+      const path = pathSelect(id, `${label}: path that must exist`, pathOf(condition.exists), paths, (next) =>
+        set({ '@if': { ...condition, exists: { '@path': next }, then: { '@path': next } } })
       )
+      const otherwise = el('input', {
+        type: 'text',
+        class: 'mono',
+        value: elseText(condition.else),
+        'aria-label': `${label}: else (a value, or a $. path)`,
+        placeholder: 'else: a value, or a $. path'
+      })
+      otherwise.addEventListener('input', () => {
+        const next = { ...condition, else: elseFrom(field, otherwise.value) }
+        if (next.else === undefined) delete next.else
+        set({ '@if': next })
+      })
+      return [path, el('span', { class: 'muted', text: 'if it exists, else' }), otherwise]
+    }
+    case 'template': {
+      const input = el('input', {
+        id,
+        type: 'text',
+        class: 'mono',
+        value: value['@template'],
+        'aria-label': `${label}: template`
+      })
+      input.addEventListener('input', () => set({ '@template': input.value }))
+      const insert = pathSelect(`${id}-insert`, `${label}: insert an event path`, '', paths, (path) => {
+        input.value += `{{${path.replace(/^\$\./, '')}}}`
+        set({ '@template': input.value })
+      })
+      insert.prepend(el('option', { value: '', text: 'Insert a path…' }))
+      insert.value = ''
+      return [input, insert]
+    }
+    case 'json': {
+      const input = el('input', {
+        id,
+        type: 'text',
+        class: 'mono',
+        value: compact(value),
+        'aria-label': `${label}: JSON value or directive`
+      })
+      const problem = el('span', { class: 'problem small', hidden: true })
+      input.addEventListener('input', () => {
+        try {
+          set(JSON.parse(input.value))
+          show(problem, false)
+        } catch (error) {
+          problem.textContent = `Not JSON yet: ${error.message}`
+          show(problem, true)
+        }
+      })
+      return [input, problem]
+    }
+    default:
+      return el('span', { class: 'muted', text: field.required ? 'Required: map a value.' : 'Nothing is sent.' })
+  }
+}
+
+function fieldRow(editor, action, field, paths) {
+  const value = editor.mapping?.[field.key]
+  // The form picked stays, even when its value reads as another (a path equal to the default).
+  const picked = editor.modes[field.key]
+  const mode = picked && (picked === 'json' || modeOf(field, value) === 'default') ? picked : modeOf(field, value)
+  const rowId = `field-${editor.id}-${field.key}`
+  const modeSelect = el(
+    'select',
+    {
+      id: `mode-${editor.id}-${field.key}`,
+      class: 'mode',
+      'aria-label': `${action.title}: how ${field.label} is mapped`
+    },
+    MODES.filter(([key]) => key !== 'default' || field.default !== undefined || mode === 'default').map(([key, text]) =>
+      el('option', { value: key, text })
+    )
+  )
+  modeSelect.value = mode
+  const row = el(
+    'li',
+    { class: 'field-row', id: rowId, 'data-field': field.key, 'data-mode': mode },
+    el(
+      'div',
+      { class: 'field-about' },
+      el(
+        'span',
+        { class: 'field-label' },
+        field.label,
+        field.required ? el('span', { class: 'required', text: ' *' }) : null
+      ),
+      el('code', { class: 'key', text: field.key }),
+      el('span', { class: 'muted', text: ` ${fieldKind(field)}` }),
+      el('p', { class: 'field-description', text: field.description }),
+      field.default === undefined
+        ? null
+        : el('p', { class: 'field-default muted' }, 'Default: ', el('code', { text: describeDefault(field.default) }))
     ),
     el(
-      'tbody',
-      {},
-      action.fields.map((field) =>
-        el(
-          'tr',
-          {},
-          el(
-            'td',
-            { class: 'field-name' },
-            el('strong', { text: field.label }),
-            el(
-              'div',
-              {},
-              el('code', { text: field.key }),
-              el('span', {
-                class: 'muted',
-                text: ` ${fieldKind(field)}`
-              })
-            )
-          ),
-          el('td', { text: field.description }),
-          el(
-            'td',
-            {},
-            field.default === undefined
-              ? el('span', { class: 'muted', text: 'none' })
-              : el('code', { text: describeDefault(field.default), title: compact(field.default) })
-          )
-        )
-      )
+      'div',
+      { class: 'field-value' },
+      modeSelect,
+      el('div', { class: 'value-controls' }, valueControls(editor, action, field, mode, value, paths, rerender)),
+      el('p', { class: 'mapped', 'aria-live': 'polite' }),
+      el('ul', { class: 'field-problems' })
     )
+  )
+  function rerender() {
+    const fresh = fieldRow(editor, action, field, eventPaths(currentEvent()))
+    row.replaceWith(fresh)
+    renderPreviewOf(editor)
+  }
+  modeSelect.addEventListener('change', () => {
+    editor.modes[field.key] = modeSelect.value
+    setFieldValue(editor, field.key, startValue(modeSelect.value, field, value, paths))
+    rerender()
+    row.ownerDocument.getElementById(`mode-${editor.id}-${field.key}`)?.focus()
+  })
+  return row
+}
+
+function fieldsEditor(editor, action) {
+  const paths = eventPaths(currentEvent())
+  return el(
+    'ul',
+    { class: 'field-rows', 'aria-label': `${action.title} fields` },
+    action.fields.map((field) => fieldRow(editor, action, field, paths))
+  )
+}
+
+function syncModeControl(editor, action) {
+  const { syncMode } = action
+  const id = `sync-mode-${editor.id}`
+  const select = el(
+    'select',
+    { id, 'data-action': action.key },
+    syncMode.choices.map((choice) => el('option', { value: choice.value, text: choice.label }))
+  )
+  select.value = editor.mapping?.[SYNC_MODE_KEY] ?? syncMode.default
+  select.addEventListener('change', () => setFieldValue(editor, SYNC_MODE_KEY, select.value))
+  return el(
+    'div',
+    { class: 'sync-mode' },
+    el('label', { for: id, text: syncMode.label }),
+    select,
+    el('p', { class: 'hint', text: syncMode.description })
   )
 }
 
 function subscriptionEditor(editor, action) {
-  const number = page.editors.indexOf(editor) + 1
-  const mappingError = el('p', { class: 'problem small', hidden: true })
+  const number = page.editors.filter((other) => other.partnerAction === action.key).indexOf(editor) + 1
+  const mappingError = el('p', { class: 'problem small', role: 'alert', hidden: true })
   const checkMapping = () => {
     try {
-      JSON.parse(editor.mappingText)
+      const parsed = JSON.parse(editor.mappingText)
       show(mappingError, false)
+      return parsed
     } catch (error) {
-      mappingError.textContent = `Not valid JSON: ${error.message}`
+      mappingError.textContent = `${action.title}: the mapping is not valid JSON: ${error.message}`
       show(mappingError, true)
+      return undefined
     }
   }
   const name = el('input', { type: 'text', id: `name-${editor.id}`, value: editor.name })
@@ -262,13 +624,13 @@ function subscriptionEditor(editor, action) {
     id: `subscribe-${editor.id}`,
     class: 'mono',
     value: editor.subscribe,
-    spellcheck: 'false'
+    spellcheck: 'false',
+    'aria-describedby': `fql-${editor.id}`
   })
   const mapping = el('textarea', {
     id: `mapping-${editor.id}`,
     class: 'mono',
-    rows: Math.min(16, editor.mappingText.split('\n').length + 1),
-    wrap: 'off',
+    rows: Math.min(20, editor.mappingText.split('\n').length + 1),
     spellcheck: 'false',
     'data-action': editor.partnerAction
   })
@@ -279,17 +641,32 @@ function subscriptionEditor(editor, action) {
   })
   subscribe.addEventListener('input', () => {
     editor.subscribe = subscribe.value
-    renderSaveState()
+    mappingEdited(editor)
   })
   mapping.addEventListener('input', () => {
     editor.mappingText = mapping.value
-    checkMapping()
-    renderSaveState()
+    const parsed = checkMapping()
+    if (isPlainObject(parsed)) editor.mapping = parsed
+    editor.modes = {}
+    mappingEdited(editor)
+  })
+  const advanced = el('button', {
+    type: 'button',
+    class: 'quiet advanced-toggle',
+    'aria-pressed': String(editor.advanced),
+    text: 'Advanced: edit as JSON'
+  })
+  advanced.addEventListener('click', () => {
+    if (editor.advanced && !isPlainObject(checkMapping())) return
+    editor.advanced = !editor.advanced
+    renderActions()
   })
   const reset = el('button', { type: 'button', class: 'quiet', text: 'Reset to preset' })
   reset.addEventListener('click', () => {
     editor.subscribe = action.preset.subscribe
+    editor.mapping = structuredClone(action.preset.mapping)
     editor.mappingText = mappingText(action.preset.mapping)
+    editor.modes = {}
     renderActions()
   })
   const remove = el('button', { type: 'button', class: 'quiet danger', text: 'Remove' })
@@ -299,11 +676,12 @@ function subscriptionEditor(editor, action) {
   })
   return el(
     'div',
-    { class: 'subscription', 'data-subscription': String(number) },
+    { class: 'subscription', id: `subscription-${editor.id}`, 'data-action': action.key },
     el(
       'div',
       { class: 'subscription-head' },
-      el('span', { class: 'tag', text: `Subscription ${number}` }),
+      el('span', { class: 'tag', text: `${action.title} · subscription ${number}` }),
+      el('span', { class: 'match', 'aria-live': 'polite' }),
       el('span', { class: 'spacer' }),
       action.preset ? reset : null,
       remove
@@ -312,12 +690,22 @@ function subscriptionEditor(editor, action) {
     name,
     el('label', { for: subscribe.id, text: 'Subscribe (which events, in FQL)' }),
     subscribe,
-    el('label', {
-      for: mapping.id,
-      text: 'Mapping (JSON: each field → a value or a directive)'
-    }),
-    mapping,
-    mappingError
+    el('ul', { class: 'fql-messages', id: `fql-${editor.id}`, 'aria-live': 'polite' }),
+    action.syncMode ? syncModeControl(editor, action) : null,
+    el('div', { class: 'row' }, el('h5', { text: 'Mapping' }), el('span', { class: 'spacer' }), advanced),
+    editor.advanced
+      ? [
+          el('label', { for: mapping.id, text: 'Mapping (JSON: each field → a value or a directive)' }),
+          mapping,
+          mappingError
+        ]
+      : fieldsEditor(editor, action),
+    el(
+      'details',
+      { class: 'preview', open: true },
+      el('summary', { text: 'Preview: the mapped payload for the example event' }),
+      el('pre', { class: 'json preview-payload', 'data-action': action.key, 'aria-live': 'polite' })
+    )
   )
 }
 
@@ -353,29 +741,85 @@ function renderActions() {
           el('span', { class: 'muted', text: 'Preset subscription ' }),
           action.preset ? el('code', { text: action.preset.subscribe }) : el('span', { text: 'none' })
         ),
-        el(
-          'div',
-          { class: 'action-body' },
-          el(
-            'div',
-            { class: 'action-fields' },
-            el('h4', { text: `Fields (${action.fields.length})` }),
-            fieldsTable(action)
-          ),
-          el(
-            'div',
-            { class: 'action-subscriptions' },
-            el('h4', { text: 'Subscriptions' }),
-            editors.length
-              ? editors.map((editor) => subscriptionEditor(editor, action))
-              : el('p', { class: 'off', text: 'Not enabled: no subscription runs this action.' }),
-            el('div', { class: 'row' }, add)
-          )
-        )
+        editors.length
+          ? editors.map((editor) => subscriptionEditor(editor, action))
+          : el('p', { class: 'off', text: `Not enabled: no subscription runs ${action.title}.` }),
+        el('div', { class: 'row' }, add)
       )
     )
   }
   renderSaveState()
+  schedulePreview()
+}
+
+/* ---------- live preview ---------- */
+
+function mappingEdited(editor) {
+  renderSaveState()
+  schedulePreview()
+  if (!editor.advanced) return
+  const textarea = $(`mapping-${editor.id}`)
+  if (textarea && textarea.value !== editor.mappingText) textarea.value = editor.mappingText
+}
+
+let previewTimer
+function schedulePreview() {
+  clearTimeout(previewTimer)
+  previewTimer = setTimeout(() => refreshPreview().catch(reportFailure), 150)
+}
+
+/** Asks the host what the edits do with the example event (nothing is sent), then shows it on each field. */
+async function refreshPreview() {
+  const asked = editedSubscriptions()
+  const editors = [...page.editors]
+  const { body } = await postJson('/mapping/preview', { event: currentEvent(), subscriptions: asked })
+  if (compact(asked) !== compact(editedSubscriptions())) return // edited meanwhile: a newer preview is coming
+  editors.forEach((editor, index) => {
+    editor.preview = body.subscriptions[index]
+    renderPreviewOf(editor)
+  })
+}
+
+/** A fixed value of a field with the account's choices that is not one of them (when all of them are loaded). */
+function choiceProblem(editor, field) {
+  const state = page.choices.get(`${editor.partnerAction}:${field.key}`)
+  const value = editor.mapping?.[field.key]
+  if (!field.dynamic || !state?.loaded || state.nextPage || state.error || modeOf(field, value) !== 'literal') return
+  if (value === '' || state.choices.some((choice) => String(choice.value) === String(value))) return
+  return `${field.label}: ${literalText(value)} is not one of the account’s ${state.choices.length} choices.`
+}
+
+function renderPreviewOf(editor) {
+  const box = $(`subscription-${editor.id}`)
+  const preview = editor.preview
+  if (!box || !preview) return
+  const action = page.model.actions.find((candidate) => candidate.key === editor.partnerAction)
+  const messages = [
+    ...(preview.fql.error ? [{ kind: 'bad', text: preview.fql.error }] : []),
+    ...preview.fql.warnings.map((text) => ({ kind: 'warn', text }))
+  ]
+  box
+    .querySelector('.fql-messages')
+    .replaceChildren(...messages.map((message) => el('li', { class: `fql ${message.kind}`, text: message.text })))
+  const match = box.querySelector('.match')
+  match.textContent = preview.matches ? 'matches the example event' : 'does not match the example event'
+  match.className = `match ${preview.matches ? 'yes' : 'no'}`
+  const payload = box.querySelector('.preview-payload')
+  payload.textContent = preview.mappingProblem ?? pretty(preview.payload)
+  payload.classList.toggle('bad', Boolean(preview.mappingProblem))
+  for (const field of action.fields) {
+    const row = box.querySelector(`.field-row[data-field="${field.key}"]`)
+    if (!row) continue
+    const mapped = preview.payload?.[field.key]
+    row.querySelector('.mapped').textContent =
+      mapped === undefined ? '→ nothing for this event' : `→ ${shortValue(mapped)}`
+    const problems = [
+      ...preview.fields.filter((problem) => problem.field === field.key).map((problem) => problem.message),
+      choiceProblem(editor, field)
+    ].filter(Boolean)
+    row.querySelector('.field-problems').replaceChildren(...problems.map((text) => el('li', { text })))
+    row.classList.toggle('has-problem', problems.length > 0)
+  }
 }
 
 async function saveMappings() {
@@ -398,8 +842,26 @@ async function saveMappings() {
 
 /* ---------- sending an event ---------- */
 
+/** Create Ticket that found its ticket by external_id and created none: delivered, but nothing new. */
+function existingTicket(result) {
+  if (result.action !== 'createTicket' || result.result !== 'delivered') return undefined
+  const requests = result.requests ?? []
+  const created = requests.some(
+    ({ request }) =>
+      request.method === 'POST' &&
+      /\/api\/v2\/tickets(\/create_many)?(\.json)?(\?|$)/.test(new URL(request.url).pathname)
+  )
+  if (created) return undefined
+  const found = requests
+    .map(({ response }) => response.body?.tickets?.[0] ?? response.body?.results?.[0])
+    .find((ticket) => ticket?.id !== undefined)
+  return found ? { id: found.id } : undefined
+}
+
 function outcomeBadge(result) {
-  return el('span', { class: `badge ${result.result}`, text: `${result.result} · ${result.status}` })
+  const existing = existingTicket(result)
+  const text = `${result.result} · ${result.status}${existing ? ` · already existed (ticket ${existing.id})` : ''}`
+  return el('span', { class: `badge ${result.result}`, text })
 }
 
 function exchangeView(exchange) {
@@ -508,20 +970,32 @@ function renderResult(answer) {
   if (answer.state) renderRecords(answer.state)
 }
 
+/** Before each send: no result of an earlier event stays on the page. */
+function clearResult() {
+  show($('result-body'), false)
+  show($('result-empty'), true)
+  $('actions-run').replaceChildren()
+  $('matches').replaceChildren()
+  setStatus($('send-status'), '', 'muted')
+}
+
 async function sendEvent() {
   show($('event-error'), false)
+  clearResult()
   let event
   try {
     event = JSON.parse($('event').value)
   } catch (error) {
     $('event-error').textContent = `The event is not valid JSON: ${error.message}`
     show($('event-error'), true)
+    setStatus($('send-status'), 'Not sent', 'bad')
     return
   }
   const problems = mappingJsonProblems()
   if (problems.length) {
     $('event-error').textContent = problems.join(' ')
     show($('event-error'), true)
+    setStatus($('send-status'), 'Not sent', 'bad')
     return
   }
   $('send').disabled = true
@@ -571,43 +1045,78 @@ function cellText(key, value) {
   return String(value)
 }
 
-function recordsTable(collection, records, previous) {
+function changeOf(collection, record, previous) {
+  if (previous === undefined) return ''
+  const key = `${collection}:${record.id}`
+  if (!previous.has(key)) return 'new'
+  return previous.get(key) !== compact(record) ? 'changed' : ''
+}
+
+function recordsTable(collection, records, changes) {
   const columns = RECORD_COLUMNS[collection]
   return el(
-    'table',
-    { class: 'grid records', 'data-collection': collection },
+    'div',
+    { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': `${RECORD_TITLES[collection]} records` },
     el(
-      'thead',
-      {},
+      'table',
+      { class: 'grid records', 'data-collection': collection },
       el(
-        'tr',
+        'thead',
         {},
-        el('th', { text: '' }),
-        columns.map((column) => el('th', { text: column }))
-      )
-    ),
-    el(
-      'tbody',
-      {},
-      records.map((record) => {
-        const key = `${collection}:${record.id}`
-        const change =
-          previous === undefined
-            ? ''
-            : !previous.has(key)
-              ? 'new'
-              : previous.get(key) !== compact(record)
-                ? 'changed'
-                : ''
-        return el(
+        el(
           'tr',
-          { class: change },
-          el('td', { class: 'change' }, change ? el('span', { class: `tag ${change}`, text: change }) : null),
-          columns.map((column) => el('td', { text: cellText(column, record[column]) }))
+          {},
+          el('th', { text: 'change' }),
+          columns.map((column) => el('th', { text: column }))
         )
-      })
+      ),
+      el(
+        'tbody',
+        {},
+        records.map((record) => {
+          const change = changes.get(record)
+          return el(
+            'tr',
+            { class: change },
+            el('td', { class: 'change' }, change ? el('span', { class: `tag ${change}`, text: change }) : null),
+            columns.map((column) => el('td', { text: cellText(column, record[column]) }))
+          )
+        })
+      )
     )
   )
+}
+
+/** One page of a collection's records, with buttons for the others; opens on the first page with a change. */
+function recordsPage(collection, records, changes, jumpToChange) {
+  const pages = Math.max(1, Math.ceil(records.length / RECORDS_PER_PAGE))
+  const firstChanged = records.findIndex((record) => changes.get(record))
+  if (jumpToChange && firstChanged >= 0) page.recordPages[collection] = Math.floor(firstChanged / RECORDS_PER_PAGE)
+  const current = Math.min(page.recordPages[collection] ?? 0, pages - 1)
+  const from = current * RECORDS_PER_PAGE
+  const shown = records.slice(from, from + RECORDS_PER_PAGE)
+  const container = el('div', { class: 'records-page' })
+  const go = (target) => {
+    page.recordPages[collection] = target
+    container.replaceWith(recordsPage(collection, records, changes, false))
+  }
+  const previousButton = el('button', { type: 'button', class: 'quiet', text: 'Previous', disabled: current === 0 })
+  const nextButton = el('button', { type: 'button', class: 'quiet', text: 'Next', disabled: current >= pages - 1 })
+  previousButton.addEventListener('click', () => go(current - 1))
+  nextButton.addEventListener('click', () => go(current + 1))
+  container.append(
+    recordsTable(collection, shown, changes),
+    pages > 1
+      ? el(
+          'div',
+          { class: 'row pager' },
+          previousButton,
+          el('span', { class: 'muted', text: `${from + 1}–${from + shown.length} of ${records.length}` }),
+          nextButton
+        )
+      : null
+  )
+  return container
 }
 
 function renderRecords(state) {
@@ -617,19 +1126,20 @@ function renderRecords(state) {
   body.replaceChildren()
   for (const collection of Object.keys(RECORD_COLUMNS)) {
     const records = state[collection] ?? []
+    const changes = new Map(records.map((record) => [record, changeOf(collection, record, previous)]))
     records.forEach((record) => seen.set(`${collection}:${record.id}`, compact(record)))
     body.append(
       el(
         'div',
         { class: 'collection', id: `records-${collection}` },
         el('h3', { text: `${RECORD_TITLES[collection]} (${records.length})` }),
-        records.length ? recordsTable(collection, records, previous) : el('p', { class: 'muted', text: 'None.' }),
+        records.length ? recordsPage(collection, records, changes, true) : el('p', { class: 'muted', text: 'None.' }),
         records.length
           ? el(
               'details',
               {},
-              el('summary', { text: 'Every field (JSON)' }),
-              el('pre', { class: 'json', text: pretty(records) })
+              el('summary', { text: `Every field (JSON${records.length > 200 ? ', the first 200' : ''})` }),
+              el('pre', { class: 'json', text: pretty(records.slice(0, 200)) })
             )
           : null
       )
@@ -669,7 +1179,10 @@ async function loadExamples() {
     const example = body.examples[Number(select.value)]
     if (select.value !== '' && example) $('event').value = pretty(example.event)
   }
-  select.addEventListener('change', fill)
+  select.addEventListener('change', () => {
+    fill()
+    exampleChanged()
+  })
   const firstIdentify = body.examples.findIndex((example) => example.event.type === 'identify')
   select.value = String(Math.max(0, firstIdentify))
   fill()
@@ -677,6 +1190,16 @@ async function loadExamples() {
     const example = body.examples[Number(select.value)]
     if (select.value !== '' && example && $('event').value !== pretty(example.event)) select.value = ''
   })
+  $('event').addEventListener('input', exampleChanged)
+}
+
+let exampleTimer
+/** The fields' event paths and the preview follow the example event. */
+function exampleChanged() {
+  clearTimeout(exampleTimer)
+  exampleTimer = setTimeout(() => {
+    if (page.model && currentEvent()) renderActions()
+  }, 300)
 }
 
 function reportFailure(error) {
@@ -690,4 +1213,5 @@ $('event').addEventListener('keydown', (keyEvent) => {
   if (keyEvent.key === 'Enter' && (keyEvent.ctrlKey || keyEvent.metaKey)) sendEvent().catch(reportFailure)
 })
 
-Promise.all([loadModel(), loadExamples(), loadRecords()]).catch(reportFailure)
+// The fields list the example event's paths, so the examples come first.
+Promise.all([loadExamples().then(loadModel), loadRecords()]).catch(reportFailure)
