@@ -196,6 +196,14 @@ describe('mapping editor in a browser (demo account)', () => {
     await page.setViewportSize({ width: 420, height: 900 })
     const widest = await page.evaluate(() => document.documentElement.scrollWidth)
     expect(widest).toBeLessThanOrEqual(420)
+    // Wide tables scroll inside their own region; nothing else is wider than its box.
+    const overflowing = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('.panel, .subscription, .field-row, .savebar'))
+        .filter((node) => node.scrollWidth > node.clientWidth + 1)
+        .map((node) => node.id || node.className)
+    )
+    expect(overflowing).toEqual([])
+    await page.evaluate(() => window.scrollTo(0, 0))
     await page.screenshot({ path: join(ARTIFACTS, 'mapping-editor-420px.png') })
     await page.setViewportSize({ width: 1400, height: 1000 })
   })
@@ -213,7 +221,7 @@ describe('mapping editor in a browser (demo account)', () => {
   })
 })
 
-describe('sync mode on the mapping page', () => {
+describe('mapping page: sync mode, long record lists', () => {
   let host: LocalHost
   let browser: Browser
 
@@ -254,6 +262,21 @@ describe('sync mode on the mapping page', () => {
     await page.locator('#action-upsertUser button.advanced-toggle').click()
     const mapping = JSON.parse(await page.inputValue('textarea[data-action="upsertUser"]'))
     expect(mapping.__segment_internal_sync_mode).toBe('update')
+    await page.close()
+  })
+
+  test('a long record list is paged, 20 rows at a time', async () => {
+    for (let i = 1; i <= 45; i++)
+      host.simulator!.seed.user({ name: `Seeded User ${i}`, email: `seeded${i}@example.com` })
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    await page.goto(`${host.url}/`)
+    const users = page.locator('#records-users')
+    const total = host.simulator!.state().users.length
+    await eventually(async () => expect(await textOf(users.locator('.pager'))).toContain(`1–20 of ${total}`))
+    expect(await users.locator('tbody tr').count()).toBe(20)
+    await users.locator('.pager button', { hasText: 'Next' }).click()
+    await eventually(async () => expect(await textOf(users.locator('.pager'))).toContain(`21–40 of ${total}`))
+    expect(await users.locator('tbody tr').count()).toBe(20)
     await page.close()
   })
 })

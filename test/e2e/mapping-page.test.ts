@@ -118,6 +118,65 @@ describe('mapping page routes', () => {
     expect(text).not.toContain(host.target.settings.api_token)
   })
 
+  test('POST /mapping/preview maps the event without sending, with problems on their fields and FQL checks', async () => {
+    const ticketCreated = {
+      type: 'track',
+      event: 'Ticket Created',
+      userId: '12345',
+      messageId: 'm-1',
+      properties: { subject: 'Cannot log in', group_id: 'billing' }
+    }
+    const { status, body } = await post('/mapping/preview', {
+      event: ticketCreated,
+      subscriptions: [
+        {
+          partnerAction: 'createTicket',
+          subscribe: 'type = "track" and event = "Ticket Created"',
+          mapping: { subject: { '@path': '$.event' }, group_id: { '@path': '$.properties.group_id' } }
+        },
+        { partnerAction: 'createTicket', subscribe: 'type == "track"', mapping: {} },
+        { partnerAction: 'trackEvent', subscribe: 'type = "track" and properties.plan exists', mapping: {} },
+        { partnerAction: 'upsertUser', subscribe: 'type = "identify', mapping: 'not json' }
+      ]
+    })
+    expect(status).toBe(200)
+    const [mapped, doubleEquals, missingPath, broken] = body.subscriptions
+    expect(mapped).toEqual({
+      fql: { warnings: [] },
+      matches: true,
+      payload: { subject: 'Ticket Created', group_id: 'billing' },
+      fields: [{ field: 'group_id', message: 'Group ID must be an integer but it was a string.' }]
+    })
+    expect(doubleEquals.matches).toBe(false)
+    expect(doubleEquals.fql.warnings).toEqual([
+      expect.stringMatching(
+        /^Create Ticket: «type == "track"» uses ==, which FQL reads as = followed by the value "="/
+      ),
+      'Create Ticket: «type == "track"» matches none of the 9 shipped example events.'
+    ])
+    expect(missingPath.fql.warnings).toEqual([
+      'Track Event: the selected example event has no properties.plan, which the subscription tests.',
+      'Track Event: «type = "track" and properties.plan exists» matches none of the 9 shipped example events.'
+    ])
+    expect(broken.fql.error).toMatch(/^Upsert User: «type = "identify» is not valid FQL/)
+    expect(broken.mappingProblem).toBe('Upsert User: the mapping is not a JSON object.')
+    expect(host.simulator!.state().tickets).toEqual([])
+    expect(host.simulator!.requests).toEqual([])
+  })
+
+  test('POST /mapping/choices lists a field’s choices from the account, and a Zendesk error as its error', async () => {
+    const groups = await post('/mapping/choices', { action: 'createTicket', field: 'group_id' })
+    expect(groups.status).toBe(200)
+    expect(groups.body.choices.map((choice: any) => choice.label)).toEqual(['Support', 'Billing', 'Tier 2'])
+    const keys = await post('/mapping/choices', { action: 'upsertUser', field: 'user_fields.__keys__' })
+    expect(keys.body.choices.map((choice: any) => choice.value)).toContain('plan')
+
+    host.simulator!.setFaults({ serverError: { count: 5, status: 503, path: '/api/v2/brands' } })
+    const brands = await post('/mapping/choices', { action: 'createTicket', field: 'brand_id' })
+    expect(brands.body).toEqual({ choices: [], error: { code: '503', message: expect.stringContaining('brands') } })
+    expect((await post('/mapping/choices', { action: 'sendFax', field: 'x' })).status).toBe(400)
+  })
+
   test('POST /mapping/send with edited subscriptions runs them without saving them', async () => {
     const { body } = await post('/mapping/send', {
       event: { ...homer, traits: { ...homer.traits, vip: true } },

@@ -558,7 +558,7 @@ function fieldRow(editor, action, field, paths) {
       { class: 'field-value' },
       modeSelect,
       el('div', { class: 'value-controls' }, valueControls(editor, action, field, mode, value, paths, rerender)),
-      el('p', { class: 'mapped', 'aria-live': 'polite' }),
+      el('p', { class: 'mapped' }),
       el('ul', { class: 'field-problems' })
     )
   )
@@ -692,6 +692,12 @@ function subscriptionEditor(editor, action) {
     subscribe,
     el('ul', { class: 'fql-messages', id: `fql-${editor.id}`, 'aria-live': 'polite' }),
     action.syncMode ? syncModeControl(editor, action) : null,
+    el(
+      'details',
+      { class: 'preview', open: true },
+      el('summary', { text: 'Preview: the mapped payload for the example event (nothing is sent)' }),
+      el('pre', { class: 'json preview-payload', 'data-action': action.key })
+    ),
     el('div', { class: 'row' }, el('h5', { text: 'Mapping' }), el('span', { class: 'spacer' }), advanced),
     editor.advanced
       ? [
@@ -699,13 +705,7 @@ function subscriptionEditor(editor, action) {
           mapping,
           mappingError
         ]
-      : fieldsEditor(editor, action),
-    el(
-      'details',
-      { class: 'preview', open: true },
-      el('summary', { text: 'Preview: the mapped payload for the example event' }),
-      el('pre', { class: 'json preview-payload', 'data-action': action.key, 'aria-live': 'polite' })
-    )
+      : fieldsEditor(editor, action)
   )
 }
 
@@ -1104,18 +1104,18 @@ function recordsPage(collection, records, changes, jumpToChange) {
   const nextButton = el('button', { type: 'button', class: 'quiet', text: 'Next', disabled: current >= pages - 1 })
   previousButton.addEventListener('click', () => go(current - 1))
   nextButton.addEventListener('click', () => go(current + 1))
-  container.append(
-    recordsTable(collection, shown, changes),
-    pages > 1
-      ? el(
-          'div',
-          { class: 'row pager' },
-          previousButton,
-          el('span', { class: 'muted', text: `${from + 1}–${from + shown.length} of ${records.length}` }),
-          nextButton
-        )
-      : null
-  )
+  container.append(recordsTable(collection, shown, changes))
+  if (pages > 1) {
+    container.append(
+      el(
+        'div',
+        { class: 'row pager' },
+        previousButton,
+        el('span', { class: 'muted', text: `${from + 1}–${from + shown.length} of ${records.length}` }),
+        nextButton
+      )
+    )
+  }
   return container
 }
 
