@@ -119,6 +119,19 @@ describe('mapping editor in a browser (demo account)', () => {
     )
     await row('group_id').locator('input.literal').fill(String(billing.id))
     await eventually(async () => expect(await row('group_id').locator('.field-problems li').count()).toBe(0))
+
+    // A value outside a drop-down ticket field's options, read from the account.
+    const product = host.simulator!.state().ticketFields.find((field) => field.title === 'Product')!
+    await row('custom_fields').locator('select.mode').selectOption('json')
+    await row('custom_fields')
+      .locator('input.mono')
+      .fill(JSON.stringify({ [product.id]: 'desktop_app' }))
+    await eventually(async () =>
+      expect(await textOf(row('custom_fields').locator('.field-problems'))).toMatch(
+        new RegExp(`^Custom Fields: "desktop_app" is not an option of ${product.id} \\(options: .*\\)`)
+      )
+    )
+    await row('custom_fields').locator('select.mode').selectOption('default')
     await screenshot('3-preview', preview())
   })
 

@@ -136,11 +136,16 @@ describe('mapping page routes', () => {
         },
         { partnerAction: 'createTicket', subscribe: 'type == "track"', mapping: {} },
         { partnerAction: 'trackEvent', subscribe: 'type = "track" and properties.plan exists', mapping: {} },
-        { partnerAction: 'upsertUser', subscribe: 'type = "identify', mapping: 'not json' }
+        { partnerAction: 'upsertUser', subscribe: 'type = "identify', mapping: 'not json' },
+        {
+          partnerAction: 'upsertOrganization',
+          subscribe: 'type = "group"',
+          mapping: { external_id: { '@path': '$.groupId' } }
+        }
       ]
     })
     expect(status).toBe(200)
-    const [mapped, doubleEquals, missingPath, broken] = body.subscriptions
+    const [mapped, doubleEquals, missingPath, broken, noGroupId] = body.subscriptions
     expect(mapped).toEqual({
       fql: { warnings: [] },
       matches: true,
@@ -160,6 +165,9 @@ describe('mapping page routes', () => {
     ])
     expect(broken.fql.error).toMatch(/^Upsert User: «type = "identify» is not valid FQL/)
     expect(broken.mappingProblem).toBe('Upsert User: the mapping is not a JSON object.')
+    expect(noGroupId.fields).toEqual([
+      { field: 'external_id', message: 'Group ID is required and is empty for this event.' }
+    ])
     expect(host.simulator!.state().tickets).toEqual([])
     expect(host.simulator!.requests).toEqual([])
   })

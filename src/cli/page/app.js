@@ -789,6 +789,35 @@ function choiceProblem(editor, field) {
   return `${field.label}: ${literalText(value)} is not one of the account’s ${state.choices.length} choices.`
 }
 
+/** The account's choices for one key of an object field (a drop-down ticket field's options), loaded once. */
+function keyChoices(editor, field, key) {
+  const cacheKey = `${editor.partnerAction}:${field.key}.${key}`
+  const state = page.choices.get(cacheKey)
+  if (state) return state
+  page.choices.set(cacheKey, { choices: [], loaded: false })
+  postJson('/mapping/choices', { action: editor.partnerAction, field: `${field.key}.${key}` })
+    .then(({ body }) => {
+      page.choices.set(cacheKey, { choices: body.choices ?? [], error: body.error, loaded: true })
+      renderPreviewOf(editor)
+    })
+    .catch(reportFailure)
+  return page.choices.get(cacheKey)
+}
+
+/** Mapped values of an object field with account choices (custom_fields) that are not among that key's options. */
+function keyValueProblems(editor, field, mapped) {
+  if (!field.dynamic || field.type !== 'object' || !isPlainObject(mapped)) return []
+  return Object.entries(mapped).flatMap(([key, value]) => {
+    const state = keyChoices(editor, field, key)
+    if (!state.loaded || state.error || state.choices.length === 0) return []
+    const options = state.choices.map((choice) => String(choice.value))
+    const outside = (Array.isArray(value) ? value : [value]).filter((item) => !options.includes(String(item)))
+    return outside.map(
+      (item) => `${field.label}: ${compact(item)} is not an option of ${key} (options: ${options.join(', ')}).`
+    )
+  })
+}
+
 function renderPreviewOf(editor) {
   const box = $(`subscription-${editor.id}`)
   const preview = editor.preview
@@ -815,7 +844,8 @@ function renderPreviewOf(editor) {
       mapped === undefined ? '→ nothing for this event' : `→ ${shortValue(mapped)}`
     const problems = [
       ...preview.fields.filter((problem) => problem.field === field.key).map((problem) => problem.message),
-      choiceProblem(editor, field)
+      choiceProblem(editor, field),
+      ...keyValueProblems(editor, field, mapped)
     ].filter(Boolean)
     row.querySelector('.field-problems').replaceChildren(...problems.map((text) => el('li', { text })))
     row.classList.toggle('has-problem', problems.length > 0)
