@@ -234,7 +234,7 @@ describe('mapping editor in a browser (demo account)', () => {
   })
 })
 
-describe('mapping page: sync mode, long record lists', () => {
+describe('mapping page: builders, sync mode, long record lists', () => {
   let host: LocalHost
   let browser: Browser
 
@@ -275,6 +275,40 @@ describe('mapping page: sync mode, long record lists', () => {
     await page.locator('#action-upsertUser button.advanced-toggle').click()
     const mapping = JSON.parse(await page.inputValue('textarea[data-action="upsertUser"]'))
     expect(mapping.__segment_internal_sync_mode).toBe('update')
+    await page.close()
+  })
+
+  test('@template and @if exists … else … through the builder; the JSON view edits the same mapping', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
+    await page.goto(`${host.url}/`)
+    const user = page.locator('#action-upsertUser .subscription').first()
+    const row = (field: string) => user.locator(`.field-row[data-field="${field}"]`)
+    await eventually(async () => expect(await textOf(row('name').locator('.mapped'))).toBe('→ "Homer Simpson"'))
+
+    await row('name').locator('select.mode').selectOption('template')
+    await row('name').locator('input.mono').fill('VIP ')
+    await row('name').locator('select.path-select').selectOption('$.traits.name')
+    await eventually(async () => expect(await textOf(row('name').locator('.mapped'))).toBe('→ "VIP Homer Simpson"'))
+
+    await row('phone').locator('select.mode').selectOption('if')
+    await row('phone').locator('select.path-select').selectOption('$.traits.phone')
+    await row('phone').locator('input.mono').fill('$.traits.mobile')
+
+    await user.locator('button.advanced-toggle').click()
+    const json = page.locator('textarea[data-action="upsertUser"]')
+    const mapping = JSON.parse(await json.inputValue())
+    expect(mapping.name).toEqual({ '@template': 'VIP {{traits.name}}' })
+    expect(mapping.phone).toEqual({
+      '@if': {
+        exists: { '@path': '$.traits.phone' },
+        then: { '@path': '$.traits.phone' },
+        else: { '@path': '$.traits.mobile' }
+      }
+    })
+    await json.fill(JSON.stringify({ ...mapping, name: 'Fixed Name' }))
+    await user.locator('button.advanced-toggle').click()
+    expect(await row('name').locator('select.mode').inputValue()).toBe('literal')
+    expect(await row('name').locator('input.literal').inputValue()).toBe('Fixed Name')
     await page.close()
   })
 
