@@ -269,7 +269,11 @@ describe('mapping page: builders, sync mode, long record lists', () => {
     })
     await page.goto(`${host.url}/`)
     const select = page.locator('#action-upsertUser .sync-mode select')
-    await eventually(async () => expect(await select.inputValue()).toBe('upsert'))
+    // The preset's mapping has none yet: actions-core would run the action without one, so the page says so.
+    await eventually(async () => expect(await select.inputValue()).toBe(''))
+    expect(await textOf(select.locator('option:checked'))).toBe(
+      'Not set (choose one; the suggested one is Create and update)'
+    )
     expect(await page.locator('#action-createTicket .sync-mode').count()).toBe(0)
     await select.selectOption('update')
     await page.locator('#action-upsertUser button.advanced-toggle').click()

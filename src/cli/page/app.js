@@ -588,13 +588,21 @@ function fieldsEditor(editor, action) {
 function syncModeControl(editor, action) {
   const { syncMode } = action
   const id = `sync-mode-${editor.id}`
+  const saved = editor.mapping?.[SYNC_MODE_KEY]
+  const defaultLabel = syncMode.choices.find((choice) => choice.value === syncMode.default)?.label ?? syncMode.default
+  // actions-core applies no default: a mapping without one runs the action with no sync mode.
+  const notSet = el('option', { value: '', text: `Not set (choose one; the suggested one is ${defaultLabel})` })
   const select = el(
     'select',
     { id, 'data-action': action.key },
+    saved === undefined ? notSet : null,
     syncMode.choices.map((choice) => el('option', { value: choice.value, text: choice.label }))
   )
-  select.value = editor.mapping?.[SYNC_MODE_KEY] ?? syncMode.default
-  select.addEventListener('change', () => setFieldValue(editor, SYNC_MODE_KEY, select.value))
+  select.value = saved ?? ''
+  select.addEventListener('change', () => {
+    setFieldValue(editor, SYNC_MODE_KEY, select.value || undefined)
+    notSet.remove()
+  })
   return el(
     'div',
     { class: 'sync-mode' },
@@ -698,7 +706,13 @@ function subscriptionEditor(editor, action) {
       el('summary', { text: 'Preview: the mapped payload for the example event (nothing is sent)' }),
       el('pre', { class: 'json preview-payload', 'data-action': action.key })
     ),
-    el('div', { class: 'row' }, el('h5', { text: 'Mapping' }), el('span', { class: 'spacer' }), advanced),
+    el(
+      'div',
+      { class: 'row' },
+      el('h4', { class: 'subhead', text: 'Mapping' }),
+      el('span', { class: 'spacer' }),
+      advanced
+    ),
     editor.advanced
       ? [
           el('label', { for: mapping.id, text: 'Mapping (JSON: each field → a value or a directive)' }),
@@ -1226,6 +1240,8 @@ async function loadExamples() {
 let exampleTimer
 /** The fields' event paths and the preview follow the example event. */
 function exampleChanged() {
+  // An error about the event sent before is not about this one.
+  show($('event-error'), false)
   clearTimeout(exampleTimer)
   exampleTimer = setTimeout(() => {
     if (page.model && currentEvent()) renderActions()
