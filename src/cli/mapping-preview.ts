@@ -129,19 +129,26 @@ function matchesSafely(parsed: Subscription, event: SegmentEvent): boolean {
 const isEmpty = (value: unknown) =>
   value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)
 
-/** Required fields without a value, then what actions-core's own schema check says, each on its field. */
-function fieldProblems(fields: Record<string, InputField>, payload: Record<string, unknown>): FieldProblem[] {
+/** The causes of actions-core's AggregateError (iterable, one error per problem), or the error itself. */
+const causesOf = <T>(error: unknown): T[] =>
+  typeof (error as Iterable<T>)?.[Symbol.iterator] === 'function' ? [...(error as Iterable<T>)] : [error as T]
+
+/**
+ * Required fields without a value, then what actions-core's own schema check says, each on its field. The schema is
+ * compiled once per action (`schemaKey`): ajv keeps every schema it compiles.
+ */
+function fieldProblems(
+  schemaKey: string,
+  fields: Record<string, InputField>,
+  payload: Record<string, unknown>
+): FieldProblem[] {
   const problems: FieldProblem[] = Object.entries(fields)
     .filter(([key, field]) => field.required === true && isEmpty(payload[key]))
     .map(([key, field]) => ({ field: key, message: `${field.label} is required and is empty for this event.` }))
   try {
-    validateSchema(structuredClone(payload), fieldsToJsonSchema(fields), { throwIfInvalid: true })
+    validateSchema(structuredClone(payload), fieldsToJsonSchema(fields), { schemaKey, throwIfInvalid: true })
   } catch (error) {
-    const causes =
-      typeof (error as Iterable<unknown>)?.[Symbol.iterator] === 'function'
-        ? [...(error as Iterable<{ pointer?: string; message?: string }>)]
-        : []
-    for (const cause of causes) {
+    for (const cause of causesOf<{ pointer?: string; message?: string }>(error)) {
       const field = (cause.pointer ?? '').split('/')[1]
       // Missing required fields are reported above, in words.
       if (field && cause.message) problems.push({ field, message: cause.message })
@@ -178,16 +185,10 @@ export function previewSubscription(
   try {
     payload = transform(fieldMapping as JSONObject, (isObject(event) ? event : {}) as JSONObject)
   } catch (error) {
-    const causes =
-      typeof (error as Iterable<unknown>)?.[Symbol.iterator] === 'function'
-        ? [...(error as Iterable<Error>)]
-        : [error as Error]
-    return {
-      fql,
-      matches,
-      mappingProblem: `${action.title}: ${causes.map((cause) => cause.message).join(' ')}`,
-      fields: []
-    }
+    const messages = causesOf<Error>(error).map((cause) => cause.message)
+    return { fql, matches, mappingProblem: `${action.title}: ${messages.join(' ')}`, fields: [] }
   }
-  return { fql, matches, payload, fields: fieldProblems(action.fields, payload) }
+  // An ajv key is a URI: no spaces.
+  const schemaKey = `mapping-preview:${encodeURIComponent(definition.name)}:${String(subscription.partnerAction)}`
+  return { fql, matches, payload, fields: fieldProblems(schemaKey, action.fields, payload) }
 }
