@@ -43,7 +43,7 @@ describe('single-user writes through the destination', () => {
   afterEach(() => nock.cleanAll())
 
   it('identifies sent one by one go to users/create_or_update no faster than the interval per account', async () => {
-    const destination = new Destination(testDefinition({ singleUserWriteIntervalMs: 80 }))
+    const destination = new Destination(testDefinition({ singleUserWriteIntervalMs: 250 }))
     const times: number[] = []
     nock(BASE_URL)
       .post('/api/v2/users/create_or_update')
@@ -65,7 +65,8 @@ describe('single-user writes through the destination', () => {
       )
     )
     expect(times).toHaveLength(3)
-    expect(times[1] - times[0]).toBeGreaterThanOrEqual(70)
-    expect(times[2] - times[1]).toBeGreaterThanOrEqual(70)
+    // Arrival times carry the scheduling jitter of a loaded machine; the pacer itself never starts a write early.
+    expect(times[1] - times[0]).toBeGreaterThanOrEqual(180)
+    expect(times[2] - times[1]).toBeGreaterThanOrEqual(180)
   })
 })
