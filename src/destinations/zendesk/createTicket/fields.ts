@@ -1,6 +1,7 @@
 import type { InputField } from '@segment/actions-core'
 import { property, sharedFields } from '../fields/ticket-fields'
-import { enableBatchingField, batchSizeField } from '../batch/fields'
+import { enableBatchingField } from '../batch/fields'
+import { receivedAtField } from '../fields/received-at'
 
 /** `first`, else `second`, else `third` (each only when the path exists). */
 const firstOf = (first: object, second: object, third?: object) => ({
@@ -107,8 +108,8 @@ export const fields: Record<string, InputField> = {
     type: 'string',
     default: { '@path': '$.userId' }
   },
+  received_at: receivedAtField('a requester looked up by Requester External ID'),
   enable_batching: enableBatchingField(
-    'tickets are created in bulk (up to 100 per request) after the duplicate check.'
-  ),
-  batch_size: batchSizeField('tickets')
+    'the duplicate checks and the requesters looked up by external ID are shared, and tickets are created a few at a time.'
+  )
 }
