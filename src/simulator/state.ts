@@ -22,10 +22,10 @@ export function timestamp(date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-/** The first answer to a ticket create with an `Idempotency-Key`, replayed while the key is kept. */
+/** The ticket a create with an `Idempotency-Key` made (its 201 answer), replayed while the key is kept. */
 export interface IdempotentAnswer {
-  body: unknown
-  status: number
+  /** the request body the key first came with */
+  request: unknown
   answer: unknown
   headers: Record<string, string>
   expiresAt: number

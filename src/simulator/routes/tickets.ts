@@ -34,7 +34,7 @@ function create(req: ApiRequest, sim: Sim): Reply {
   if (key === undefined) return createOnce(req, sim)
   const earlier = sim.store.idempotencyKeys.get(key)
   if (earlier && earlier.expiresAt > Date.now()) {
-    if (!isEqual(earlier.body, req.body)) {
+    if (!isEqual(earlier.request, req.body)) {
       throw new ApiError(
         json(400, {
           error: 'IdempotentRequestMismatch',
@@ -42,7 +42,7 @@ function create(req: ApiRequest, sim: Sim): Reply {
         })
       )
     }
-    return json(earlier.status, earlier.answer, {
+    return json(201, earlier.answer, {
       ...earlier.headers,
       'x-idempotency-lookup': 'hit'
     })
@@ -57,8 +57,7 @@ function create(req: ApiRequest, sim: Sim): Reply {
   // Only a created ticket is kept: a refused create (a 422) may be sent again, corrected, with its key.
   if (reply.status === 201) {
     sim.store.idempotencyKeys.set(key, {
-      body: req.body,
-      status: reply.status,
+      request: req.body,
       answer: reply.body,
       headers: reply.headers ?? {},
       expiresAt: Date.now() + IDEMPOTENCY_KEY_LIFETIME_MS
