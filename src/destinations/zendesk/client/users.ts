@@ -102,7 +102,7 @@ export class UsersApi {
   /**
    * The active user with this email among any of its email identities. Search by email (quoted) matches
    * secondary identities too, but a user shows only its primary email: a hit whose primary email differs is
-   * confirmed with its identities (`users/{id}/identities`) rather than dropped.
+   * confirmed with its identities (GET users/{id}/identities) rather than dropped.
    */
   async findByEmail(email: string): Promise<ZendeskUser | undefined> {
     if (!SEARCHABLE_EMAIL.test(email)) {
