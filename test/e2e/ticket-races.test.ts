@@ -153,7 +153,11 @@ describe('two host processes', () => {
       const [first, second] = await Promise.all(hosts.map((host) => host.go()))
       for (const event of events) expect(ticketsWith(event.messageId!)).toHaveLength(1)
       // Each process created each ticket: Zendesk made it once and replayed it to the other process.
-      expect(creates().map((r) => r.idempotencyLookup).sort()).toEqual(['hit', 'hit', 'miss', 'miss'])
+      expect(
+        creates()
+          .map((r) => r.idempotencyLookup)
+          .sort()
+      ).toEqual(['hit', 'hit', 'miss', 'miss'])
       const ok = (result: any) => (mode === 'batch' ? result.status === 200 : result.id !== undefined)
       expect([...first, ...second].every(ok)).toBe(true)
     },
