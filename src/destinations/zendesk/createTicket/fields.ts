@@ -43,7 +43,7 @@ export const fields: Record<string, InputField> = {
   external_id: {
     label: 'External ID',
     description:
-      "Your ID for the ticket. Before creating, the destination looks for a ticket with this external ID and, when one exists, returns it instead of creating a second, so a retried delivery never duplicates a ticket. Required; use a value that is unique per ticket. Default: properties.external_id, else the event's messageId.",
+      "Your ID for the ticket. Before creating, the destination looks for a ticket with this external ID and, when one exists, returns it instead of creating a second; the create itself carries an idempotency key derived from it, so deliveries that race (retries, two workers) still make one ticket. Required; use a value that is unique per ticket. Default: properties.external_id, else the event's messageId.",
     type: 'string',
     default: firstOf(property('external_id'), { '@path': '$.messageId' })
   },

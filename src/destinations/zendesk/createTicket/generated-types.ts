@@ -34,7 +34,7 @@ export interface Payload {
    */
   tags?: string[]
   /**
-   * Your ID for the ticket. Before creating, the destination looks for a ticket with this external ID and, when one exists, returns it instead of creating a second, so a retried delivery never duplicates a ticket. Required; use a value that is unique per ticket. Default: properties.external_id, else the event's messageId.
+   * Your ID for the ticket. Before creating, the destination looks for a ticket with this external ID and, when one exists, returns it instead of creating a second; the create itself carries an idempotency key derived from it, so deliveries that race (retries, two workers) still make one ticket. Required; use a value that is unique per ticket. Default: properties.external_id, else the event's messageId.
    */
   external_id?: string
   /**
