@@ -12,6 +12,8 @@ export interface ApiRequest {
   body: Input
   /** whether the credentials were good (only anonymous routes ever see false) */
   authenticated: boolean
+  /** the `Idempotency-Key` header, when sent */
+  idempotencyKey?: string
 }
 
 export interface Reply {

@@ -121,6 +121,7 @@ interface Incoming {
   /** parsed JSON; the raw text when it was not JSON */
   body: unknown
   authorization?: string
+  idempotencyKey?: string
 }
 
 /** Routes an /api/v2 request; handler errors carry their own Zendesk reply (any other is a 500). */
@@ -140,7 +141,8 @@ function routeReply(sim: Sim, incoming: Incoming): Reply {
     params: found.params,
     query: incoming.query,
     body: body !== null && typeof body === 'object' ? (body as Input) : {},
-    authenticated: auth === 'ok'
+    authenticated: auth === 'ok',
+    idempotencyKey: incoming.idempotencyKey
   }
   try {
     return found.route.handler(req, sim)
@@ -194,8 +196,11 @@ export function listen(
       return
     }
     const slow = sim.faults.take('slow', url.pathname)
-    const reply = apiReply(sim, { method, url, query, body, authorization: req.headers.authorization })
+    const idempotencyKey = [req.headers['idempotency-key']].flat()[0]
+    const reply = apiReply(sim, { method, url, query, body, authorization: req.headers.authorization, idempotencyKey })
     entry.status = reply.status
+    const idempotencyLookup = reply.headers?.['x-idempotency-lookup']
+    if (idempotencyLookup === 'hit' || idempotencyLookup === 'miss') entry.idempotencyLookup = idempotencyLookup
     later(sim.settings.latencyMs + (slow?.delayMs ?? 0), () => send(res, reply))
   }
 

@@ -22,6 +22,15 @@ export function timestamp(date = new Date()): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
+/** The ticket a create with an `Idempotency-Key` made (its 201 answer), replayed while the key is kept. */
+export interface IdempotentAnswer {
+  /** the request body the key first came with */
+  request: unknown
+  answer: unknown
+  headers: Record<string, string>
+  expiresAt: number
+}
+
 /** The in-memory account. Ids come from one increasing counter shared by every record type. */
 export class Store {
   users = new Map<number, UserRecord>()
@@ -37,6 +46,8 @@ export class Store {
   brands: BrandRecord[] = []
   ticketForms: TicketFormRecord[] = []
   jobs = new Map<string, Job>()
+  /** `Idempotency-Key`s of ticket creates: the body each first came with and the answer it got. */
+  idempotencyKeys = new Map<string, IdempotentAnswer>()
   /** id of the user the API credentials belong to */
   agentId = 0
   private lastId = FIRST_ID - 1
@@ -68,7 +79,15 @@ export class Store {
   }
 
   clear(): void {
-    for (const map of [this.users, this.identities, this.organizations, this.memberships, this.tickets, this.jobs]) {
+    for (const map of [
+      this.users,
+      this.identities,
+      this.organizations,
+      this.memberships,
+      this.tickets,
+      this.jobs,
+      this.idempotencyKeys
+    ]) {
       map.clear()
     }
     for (const list of [

@@ -387,6 +387,8 @@ export interface RecordedRequest {
   status: number
   /** Date.now() when the request arrived */
   at: number
+  /** a ticket create's `x-idempotency-lookup` answer: `miss` (first use of its key) or `hit` (replayed) */
+  idempotencyLookup?: 'miss' | 'hit'
 }
 
 export interface SimulatorSeed {

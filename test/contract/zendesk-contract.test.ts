@@ -28,6 +28,7 @@ const DESTINATION_ROUTES = [
   'POST users/:id/events',
   'GET users',
   'GET users/:id/organization_memberships',
+  'GET users/:id/identities',
   // called by the destination once issue 11 is merged (membershipsOfOrganization)
   'GET organizations/:id/organization_memberships',
   'POST organizations/create_or_update',
@@ -45,6 +46,7 @@ const DESTINATION_ROUTES = [
   'POST tickets',
   'GET tickets',
   'PUT tickets/:id',
+  // no longer called: each ticket is one POST tickets with an Idempotency-Key
   'POST tickets/create_many',
   'PUT tickets/update_many',
   'GET ticket_fields',

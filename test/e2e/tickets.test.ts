@@ -206,7 +206,7 @@ describe('Update Ticket through the preset', () => {
 })
 
 describe('batches', () => {
-  it('create: one create_many; an existing external_id and a repeat within the batch create nothing more', async () => {
+  it('create: one POST tickets per new ticket; an existing external_id and a repeat within the batch create nothing more', async () => {
     await harness.send(ticketCreated('msg-old'))
     const results = await batch('createTicket', [
       ticketCreated('msg-b1'),
@@ -225,9 +225,12 @@ describe('batches', () => {
         .map((t) => t.external_id)
         .sort()
     ).toEqual(['msg-b1', 'msg-b2', 'msg-b3', 'msg-old'])
-    const [createMany] = requestsTo('POST', '/api/v2/tickets/create_many')
-    expect((createMany.body as any).tickets.map((t: any) => t.external_id)).toEqual(['msg-b1', 'msg-b2', 'msg-b3'])
-    expect(requestsTo('POST', '/api/v2/tickets/create_many')).toHaveLength(1)
+    const creates = requestsTo('POST', '/api/v2/tickets').filter(
+      (r) => (r.body as any).ticket.external_id !== 'msg-old'
+    )
+    expect(creates.map((r) => (r.body as any).ticket.external_id).sort()).toEqual(['msg-b1', 'msg-b2', 'msg-b3'])
+    expect(creates.map((r) => r.idempotencyLookup)).toEqual(['miss', 'miss', 'miss'])
+    expect(requestsTo('POST', '/api/v2/tickets/create_many')).toHaveLength(0)
   })
 
   it('create: requesters found by userId are looked up together, one show_many for the whole batch', async () => {
@@ -251,22 +254,6 @@ describe('batches', () => {
     const retried = await batch('createTicket', events)
     expect(retried.map((r) => r.body.created)).toEqual([false, false])
     expect(tickets()).toHaveLength(2)
-  })
-
-  it('create: a job that does not finish in time is retryable, and the retry creates each ticket once', async () => {
-    harness.simulator.setFaults({ stuckJobs: true })
-    harness.usePolling({ firstWaitMs: 1, maxWaitMs: 5, budgetMs: 50 })
-    const events = [ticketCreated('msg-s1'), ticketCreated('msg-s2'), ticketCreated('msg-s3')]
-    const stuck = await batch('createTicket', events)
-    expect(stuck.map((r) => r.status)).toEqual([504, 504, 504])
-    harness.simulator.setFaults({})
-    const retried = await batch('createTicket', events)
-    expect(retried.map((r) => r.status)).toEqual([200, 200, 200])
-    expect(
-      tickets()
-        .map((t) => t.external_id)
-        .sort()
-    ).toEqual(['msg-s1', 'msg-s2', 'msg-s3'])
   })
 
   it('update: one update_many with per-ticket changes; an unknown external_id fails only its event', async () => {

@@ -86,7 +86,8 @@ export const ACTION_CASES: ActionCase[] = [
     }),
     held: (state, n) => state.tickets.filter((t) => t.external_id === `ticket-${n}`).length,
     idempotent: true,
-    usesJobs: true
+    // Tickets are created one POST tickets each, with an Idempotency-Key: never in a job.
+    usesJobs: false
   },
   {
     key: 'updateTicket',

@@ -109,6 +109,7 @@ export const ROUTES_OF_ACTION: Record<string, string[]> = {
     'organizations/show_many',
     'users/search',
     'users/show_many',
+    'users/:id/identities',
     'organization_memberships',
     'organization_memberships/create_many',
     'users/:id/organization_memberships',
@@ -127,13 +128,14 @@ export const ROUTES_OF_ACTION: Record<string, string[]> = {
     'job_statuses/:id',
     'users/search',
     'users/show_many',
+    'users/:id/identities',
     'organization_memberships',
     'organization_memberships/create_many',
     'users/:id/organization_memberships',
     'organizations/:id/organization_memberships'
   ],
-  trackEvent: ['users/search', 'users/show_many', 'users/:id/events'],
-  createTicket: ['tickets', 'tickets/create_many', 'job_statuses/:id', 'users/search', 'users/show_many'],
+  trackEvent: ['users/search', 'users/show_many', 'users/:id/identities', 'users/:id/events'],
+  createTicket: ['tickets', 'users/search', 'users/show_many'],
   updateTicket: ['tickets', 'tickets/:id', 'tickets/update_many', 'job_statuses/:id']
 }
 

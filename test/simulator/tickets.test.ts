@@ -1,4 +1,4 @@
-import { useSimulator } from './helpers'
+import { BASIC_AUTH, useSimulator } from './helpers'
 
 describe('simulator tickets', () => {
   const ctx = useSimulator('bulk-import', { endpointLimits: false })
@@ -121,5 +121,48 @@ describe('simulator tickets', () => {
       ticket: { status: 'open', safe_update: true, updated_stamp: body.ticket.updated_at }
     })
     expect(fresh.status).toBe(200)
+  })
+
+  describe('Idempotency-Key on ticket create', () => {
+    const createWithKey = (ticket: Record<string, unknown>, key: string) =>
+      ctx.api('POST', 'tickets.json', { ticket }, { Authorization: BASIC_AUTH, 'Idempotency-Key': key })
+    const ticket = { subject: 'Order 1234 failed', comment: { body: 'Payment declined' }, external_id: 'order-1234' }
+
+    it('the first create of a key is a miss; a repeat replays the first answer as a hit and creates nothing', async () => {
+      const first = await createWithKey(ticket, 'key-1')
+      const again = await createWithKey(ticket, 'key-1')
+      expect(first.status).toBe(201)
+      expect(first.headers.get('x-idempotency-lookup')).toBe('miss')
+      expect(again.status).toBe(201)
+      expect(again.headers.get('x-idempotency-lookup')).toBe('hit')
+      expect(again.body).toEqual(first.body)
+      expect(ctx.sim.state().tickets).toHaveLength(1)
+      expect(ctx.sim.requests.map((r) => r.idempotencyLookup)).toEqual(['miss', 'hit'])
+    })
+
+    it('a repeated key with another body is refused (assumed answer, see ASSUMPTIONS.md)', async () => {
+      await createWithKey(ticket, 'key-2')
+      const refused = await createWithKey({ ...ticket, subject: 'Changed' }, 'key-2')
+      expect(refused.status).toBe(400)
+      expect(refused.body).toEqual({
+        error: 'IdempotentRequestMismatch',
+        description: 'The Idempotency-Key was already used with a different request body'
+      })
+      expect(ctx.sim.state().tickets).toHaveLength(1)
+    })
+
+    it('a refused create (422) keeps no key: corrected, the same key creates the ticket', async () => {
+      const refused = await createWithKey({ ...ticket, priority: 'soon' }, 'key-3')
+      expect(refused.status).toBe(422)
+      expect((await createWithKey(ticket, 'key-3')).headers.get('x-idempotency-lookup')).toBe('miss')
+      expect(ctx.sim.state().tickets).toHaveLength(1)
+    })
+
+    it('without a key every create makes a ticket', async () => {
+      await create(ticket)
+      const second = await create(ticket)
+      expect(second.headers.get('x-idempotency-lookup')).toBeNull()
+      expect(ctx.sim.state().tickets).toHaveLength(2)
+    })
   })
 })

@@ -58,6 +58,13 @@ describe('simulator users', () => {
     expect(ctx.sim.state().identities).toHaveLength(3) // the agent's, and Ann's two
   })
 
+  it('search by email matches a secondary identity; the user shows its primary email', async () => {
+    const { body } = await upsert({ name: 'Ann', email: 'ann@example.com', external_id: 'u1' })
+    await upsert({ external_id: 'u1', email: 'ann@work.example.com' })
+    const found = await ctx.api('GET', `users/search.json?query=${encodeURIComponent('email:"ann@work.example.com"')}`)
+    expect(found.body.users).toEqual([expect.objectContaining({ id: body.user.id, email: 'ann@example.com' })])
+  })
+
   it('refuses an email that belongs to another user (422 DuplicateValue)', async () => {
     await upsert({ name: 'Ann', email: 'ann@example.com' })
     await upsert({ name: 'Bob', external_id: 'bob' })

@@ -102,6 +102,36 @@ describe('UsersApi', () => {
     expect((await users.findByEmail('ada+zd@example.com'))?.id).toBe(2)
   })
 
+  it('findByEmail confirms a hit whose primary email differs with its identities, rather than dropping it', async () => {
+    nock(BASE_URL)
+      .get('/api/v2/users/search')
+      .query({ query: 'email:"ada@second.example"' })
+      .reply(200, { users: [{ id: 7, email: 'ada@first.example' }] })
+    nock(BASE_URL)
+      .get('/api/v2/users/7/identities')
+      .query({ 'page[size]': '100' })
+      .reply(200, {
+        identities: [
+          { type: 'email', value: 'ada@first.example' },
+          { type: 'phone_number', value: '+15550100' },
+          { type: 'email', value: 'Ada@Second.example' }
+        ]
+      })
+    expect((await users.findByEmail('ada@second.example'))?.id).toBe(7)
+  })
+
+  it('findByEmail does not take a hit none of whose email identities is the address', async () => {
+    nock(BASE_URL)
+      .get('/api/v2/users/search')
+      .query({ query: 'email:"ada@second.example"' })
+      .reply(200, { users: [{ id: 7, email: 'ada@first.example' }] })
+    nock(BASE_URL)
+      .get('/api/v2/users/7/identities')
+      .query({ 'page[size]': '100' })
+      .reply(200, { identities: [{ type: 'email', value: 'ada@first.example' }] })
+    expect(await users.findByEmail('ada@second.example')).toBeUndefined()
+  })
+
   it.each(['not an email', 'a"b@example.com', 'x@y) OR (role:admin'])(
     'findByEmail refuses %j without searching',
     async (email) => {

@@ -1,5 +1,7 @@
+import { isEqual } from 'lodash'
 import type { Sim } from '../context'
 import {
+  ApiError,
   idParam,
   json,
   notFound,
@@ -24,7 +26,47 @@ function findTicket(sim: Sim, req: ApiRequest): TicketRecord {
   return ticket
 }
 
+/** How long a ticket create's `Idempotency-Key` is kept (assumed; see ASSUMPTIONS.md). */
+export const IDEMPOTENCY_KEY_LIFETIME_MS = 2 * 60 * 60 * 1000
+
 function create(req: ApiRequest, sim: Sim): Reply {
+  const key = req.idempotencyKey
+  if (key === undefined) return createOnce(req, sim)
+  const earlier = sim.store.idempotencyKeys.get(key)
+  if (earlier && earlier.expiresAt > Date.now()) {
+    if (!isEqual(earlier.request, req.body)) {
+      throw new ApiError(
+        json(400, {
+          error: 'IdempotentRequestMismatch',
+          description: 'The Idempotency-Key was already used with a different request body'
+        })
+      )
+    }
+    return json(201, earlier.answer, {
+      ...earlier.headers,
+      'x-idempotency-lookup': 'hit'
+    })
+  }
+  let reply: Reply
+  try {
+    reply = createOnce(req, sim)
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error
+    reply = error.reply
+  }
+  // Only a created ticket is kept: a refused create (a 422) may be sent again, corrected, with its key.
+  if (reply.status === 201) {
+    sim.store.idempotencyKeys.set(key, {
+      request: req.body,
+      answer: reply.body,
+      headers: reply.headers ?? {},
+      expiresAt: Date.now() + IDEMPOTENCY_KEY_LIFETIME_MS
+    })
+  }
+  return { ...reply, headers: { ...reply.headers, 'x-idempotency-lookup': 'miss' } }
+}
+
+function createOnce(req: ApiRequest, sim: Sim): Reply {
   const { ticket, audit } = createTicket(sim.store, wrapped(req.body, 'ticket'))
   return json(201, { ticket: presentTicket(ticket), audit }, { Location: ticket.url })
 }

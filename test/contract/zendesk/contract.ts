@@ -26,7 +26,7 @@ export interface Contract {
   simulator?: AccountOptions
   /** state to create first; the names it returns fill `{name}` in the request */
   given?: (g: Given) => Promise<Vars | void>
-  request: { method: string; path: string; body?: unknown; authorization?: string }
+  request: { method: string; path: string; body?: unknown; authorization?: string; idempotencyKey?: string }
   status: number
   /** default 'json' */
   content?: 'json' | 'text' | 'none'

@@ -28,12 +28,20 @@ export class Simulators {
   }
 }
 
-async function send(sim: RunningSimulator, method: string, path: string, body?: unknown, authorization = BASIC_AUTH) {
+async function send(
+  sim: RunningSimulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  authorization = BASIC_AUTH,
+  idempotencyKey?: string
+) {
   const res = await fetch(`${sim.url}/api/v2/${path}`, {
     method,
     headers: {
       Authorization: authorization,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' })
+      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      ...(idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey })
     },
     body: body === undefined ? undefined : JSON.stringify(body)
   })
@@ -80,8 +88,8 @@ export async function check(
 ): Promise<string[]> {
   const sim = await simulators.get(options ?? contract.simulator)
   const vars = (await contract.given?.(given(sim))) ?? {}
-  const { method, path, body, authorization } = contract.request
-  const res = await send(sim, method, fill(path, vars), fill(body, vars), authorization)
+  const { method, path, body, authorization, idempotencyKey } = contract.request
+  const res = await send(sim, method, fill(path, vars), fill(body, vars), authorization, idempotencyKey)
   const found: string[] = []
 
   if (res.status !== contract.status) {

@@ -50,6 +50,16 @@ export const USER: Shape = {
 }
 
 /** An organization (recorded from POST organizations). */
+/** One of a user's identities (documented): the keys the destination reads and the ones Zendesk always sends. */
+export const IDENTITY: Shape = {
+  id: 'integer',
+  user_id: 'integer',
+  type: 'string',
+  value: 'string',
+  primary: 'boolean',
+  verified: 'boolean'
+}
+
 export const ORGANIZATION: Shape = {
   url: API_URL('organizations'),
   id: 'integer',

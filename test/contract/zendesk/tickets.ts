@@ -39,6 +39,20 @@ export const ticketContracts: Contract[] = [
   },
   {
     route: 'POST tickets',
+    answer: 'with an Idempotency-Key used for the first time: 201, x-idempotency-lookup miss',
+    source: 'documented',
+    request: {
+      method: 'POST',
+      path: 'tickets',
+      body: { ticket: { subject: 'Hello', comment: { body: 'Hi there' }, external_id: 'order-1' } },
+      idempotencyKey: 'contract-key-1'
+    },
+    status: 201,
+    body: { ticket: TICKET, audit: AUDIT },
+    headers: { 'x-idempotency-lookup': /^miss$/ }
+  },
+  {
+    route: 'POST tickets',
     answer: 'no comment: 422 RecordInvalid',
     source: 'documented',
     request: { method: 'POST', path: 'tickets', body: { ticket: { subject: 'Hello' } } },

@@ -6,6 +6,8 @@ import {
   JOB_QUEUED,
   jobDone,
   NOT_FOUND,
+  cursorPage,
+  IDENTITY,
   offsetPage,
   recordInvalid,
   TOO_MANY_VALUES,
@@ -171,6 +173,15 @@ export const userContracts: Contract[] = [
     request: { method: 'GET', path: 'users/search?query=email%3A%22ann%40example.com%22' },
     status: 200,
     body: offsetPage('users', USER, 1)
+  },
+  {
+    route: 'GET users/:id/identities',
+    answer: "a user's identities: cursor page",
+    source: 'documented',
+    given: async ({ sim }) => ({ id: sim.seed.user(ann).id }),
+    request: { method: 'GET', path: 'users/{id}/identities?page[size]=100' },
+    status: 200,
+    body: cursorPage('identities', IDENTITY, 1)
   },
   {
     route: 'GET users/show_many',

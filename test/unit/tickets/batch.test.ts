@@ -38,7 +38,6 @@ function acceptBulk(method: 'post' | 'put', path: string, key: string, resultFor
   return calls
 }
 
-const created: ResultFor = (_ticket, index) => ({ index, id: 900 + index, account_id: 1 })
 const updated: ResultFor = (ticket, index) => ({
   index,
   id: ticket.id,
@@ -50,13 +49,32 @@ const updated: ResultFor = (ticket, index) => ({
 /** No ticket has any of the looked-up external_ids. */
 const noDuplicates = () => zendesk().persist().get('/api/v2/tickets').query(true).reply(200, ticketPage([]))
 
+/**
+ * Answers every `POST tickets` with 201 and an id per external_id (900, 901, ... in the order first seen);
+ * returns the Idempotency-Key each create carried, by external_id.
+ */
+function acceptCreates(): Map<string, string> {
+  const keys = new Map<string, string>()
+  const ids = new Map<string, number>()
+  zendesk()
+    .persist()
+    .post('/api/v2/tickets')
+    .reply(function (_uri, body: any) {
+      const externalId = body.ticket.external_id
+      keys.set(externalId, String(this.req.headers['idempotency-key']))
+      if (!ids.has(externalId)) ids.set(externalId, 900 + ids.size)
+      return [201, { ticket: { id: ids.get(externalId), external_id: externalId } }, { 'x-idempotency-lookup': 'miss' }]
+    })
+  return keys
+}
+
 describe('Create Ticket batches', () => {
-  it('checks each distinct external_id, creates the new ones in one create_many and reports each event', async () => {
+  it('checks each distinct external_id, creates each new one with its own POST tickets and Idempotency-Key, and reports each event', async () => {
     ticketsWithExternalId('m-new')
     ticketsWithExternalId('m-old', [{ id: 50, external_id: 'm-old', created_at: '2024-05-01T10:00:00Z' }])
     ticketsWithExternalId('m-other')
     ticketsWithExternalId('m-third')
-    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    const keys = acceptCreates()
     const results = await runBatch('createTicket', [
       ticketCreated('m-new'),
       ticketCreated('m-old'),
@@ -64,7 +82,14 @@ describe('Create Ticket batches', () => {
       ticketCreated('m-other', { priority: 'high' }),
       ticketCreated('m-third')
     ])
-    expect(calls.map((tickets) => tickets.map((t) => t.external_id))).toEqual([['m-new', 'm-other', 'm-third']])
+    expect(sent.filter((r) => r.path.includes('create_many'))).toEqual([])
+    expect(bodiesOf('POST', '/api/v2/tickets').map((b) => b.ticket.external_id)).toEqual([
+      'm-new',
+      'm-other',
+      'm-third'
+    ])
+    expect([...keys.values()].every((key) => /^actions-zendesk-ticket-[0-9a-f]{64}$/.test(key))).toBe(true)
+    expect(new Set(keys.values()).size).toBe(3)
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200])
     expect(results.map((r) => r.body)).toEqual([
       { id: 900, external_id: 'm-new', created: true },
@@ -86,56 +111,58 @@ describe('Create Ticket batches', () => {
     ])
   })
 
-  it('one or two new tickets go as one POST tickets each, not as a job (a submission and a poll)', async () => {
+  it('the Idempotency-Key is the same for the same external_id on every delivery, and differs between external_ids', async () => {
+    noDuplicates()
+    const keys = acceptCreates()
+    await runBatch('createTicket', [ticketCreated('m-1'), ticketCreated('m-2')])
+    const first = new Map(keys)
+    keys.clear()
+    await runBatch('createTicket', [ticketCreated('m-1', { subject: 'Redelivered' })])
+    expect(keys.get('m-1')).toBe(first.get('m-1'))
+    expect(first.get('m-1')).not.toBe(first.get('m-2'))
+  })
+
+  it('a create Zendesk answers from an earlier request with the same key (hit) is created: false', async () => {
     noDuplicates()
     zendesk()
       .post('/api/v2/tickets')
-      .times(2)
-      .reply(201, (_uri, body: any) => ({ ticket: { id: body.ticket.external_id === 'm-1' ? 701 : 702 } }))
-    const results = await runBatch('createTicket', [
-      ticketCreated('m-1'),
-      ticketCreated('m-2'),
-      ticketCreated('m-1', { subject: 'A repeat' })
-    ])
-    expect(sent.map((r) => `${r.method} ${r.path.split('?')[0]}`)).toEqual([
-      'GET /api/v2/tickets',
-      'GET /api/v2/tickets',
-      'POST /api/v2/tickets',
-      'POST /api/v2/tickets'
-    ])
-    expect(bodiesOf('POST', '/api/v2/tickets').map((b) => b.ticket.external_id)).toEqual(['m-1', 'm-2'])
-    expect(results.map((r) => r.body)).toEqual([
-      { id: 701, external_id: 'm-1', created: true },
-      { id: 702, external_id: 'm-2', created: true },
-      {
-        id: 701,
-        external_id: 'm-1',
-        created: false,
-        message:
-          'An earlier event of this batch with external_id "m-1" created ticket 701, so no second ticket was created.'
-      }
-    ])
+      .reply(201, { ticket: { id: 701 } }, { 'x-idempotency-lookup': 'hit' })
+    const results = await runBatch('createTicket', [ticketCreated('m-1')])
+    expect(results[0].body).toEqual({
+      id: 701,
+      external_id: 'm-1',
+      created: false,
+      message:
+        'Ticket 701 was already created for external_id "m-1" (by another delivery of this event), so no second ticket was created.'
+    })
   })
 
-  it('never sends more than 100 tickets per create_many', async () => {
+  it('a refused create is checked by external_id: a ticket found is the result (created: false), none found keeps the refusal', async () => {
+    zendesk().get('/api/v2/tickets').query({ external_id: 'm-reused', 'page[size]': '100' }).reply(200, ticketPage([]))
+    zendesk()
+      .get('/api/v2/tickets')
+      .query({ external_id: 'm-reused', 'page[size]': '100' })
+      .reply(200, ticketPage([{ id: 77, external_id: 'm-reused' }]))
+    ticketsWithExternalId('m-bad')
+    ticketsWithExternalId('m-bad')
+    zendesk()
+      .persist()
+      .post('/api/v2/tickets')
+      .reply(400, { error: 'IdempotentRequestMismatch', description: 'The key was used with another body' })
+    const results = await runBatch('createTicket', [ticketCreated('m-reused'), ticketCreated('m-bad')])
+    expect(results.map((r) => r.status)).toEqual([200, 400])
+    expect(results[0].body).toMatchObject({ id: 77, external_id: 'm-reused', created: false })
+    expect(sent.map((r) => `${r.method} ${r.path.split('?')[0]}`).filter((r) => r.startsWith('GET'))).toHaveLength(4)
+  })
+
+  it('never uses create_many: 101 new tickets are 101 POST tickets', async () => {
     noDuplicates()
-    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    acceptCreates()
     const events = Array.from({ length: 101 }, (_, i) => ticketCreated(`m-${i}`))
     const results = await runBatch('createTicket', events)
-    expect(calls.map((tickets) => tickets.length)).toEqual([100, 1])
+    expect(bodiesOf('POST', '/api/v2/tickets')).toHaveLength(101)
+    expect(sent.filter((r) => r.path.includes('create_many'))).toEqual([])
     expect(results.filter((r) => r.status === 200)).toHaveLength(101)
-    expect(results[100].body).toEqual({ id: 900, external_id: 'm-100', created: true })
-  })
-
-  it('a smaller batch_size splits the bulk requests', async () => {
-    noDuplicates()
-    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
-    await runBatch(
-      'createTicket',
-      ['a', 'b', 'c'].map((id) => ticketCreated(id)),
-      { batch_size: 2 }
-    )
-    expect(calls.map((tickets) => tickets.length)).toEqual([2, 1])
   })
 
   it('looks up at most 5 external_ids at once', async () => {
@@ -152,7 +179,7 @@ describe('Create Ticket batches', () => {
           callback(null, [200, ticketPage([])])
         }, 5)
       })
-    acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    acceptCreates()
     await runBatch(
       'createTicket',
       Array.from({ length: 12 }, (_, i) => ticketCreated(`m-${i}`))
@@ -160,11 +187,23 @@ describe('Create Ticket batches', () => {
     expect(most).toBe(5)
   })
 
-  it('a job item that Zendesk rejects fails only its events (with the repeats), naming the ticket', async () => {
+  it('a ticket Zendesk refuses (422) fails only its events (with the repeats), naming the ticket', async () => {
     noDuplicates()
-    acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', (_ticket, index) =>
-      index === 1 ? { index, error: 'TicketCreateFailed', details: 'Requester: Email is invalid' } : created({}, index)
-    )
+    zendesk()
+      .persist()
+      .post('/api/v2/tickets')
+      .reply((_uri, body: any) =>
+        body.ticket.external_id === 'm-bad'
+          ? [
+              422,
+              {
+                error: 'RecordInvalid',
+                description: 'Record validation errors',
+                details: { requester: [{ description: 'Requester: Email is invalid' }] }
+              }
+            ]
+          : [201, { ticket: { id: 901 } }]
+      )
     const results = await runBatch('createTicket', [
       ticketCreated('m-ok'),
       ticketCreated('m-bad'),
@@ -172,9 +211,8 @@ describe('Create Ticket batches', () => {
       ticketCreated('m-ok-too')
     ])
     expect(results.map((r) => r.status)).toEqual([200, 400, 400, 200])
-    expect(results[1].errormessage).toBe(
-      'ticket with external_id "m-bad": Zendesk rejected the item: TicketCreateFailed — Requester: Email is invalid'
-    )
+    expect(results[1].errormessage).toContain('ticket with external_id "m-bad"')
+    expect(results[1].errormessage).toContain('Requester: Email is invalid')
   })
 
   it('a failed duplicate check fails only the events of that external_id', async () => {
@@ -191,12 +229,15 @@ describe('Create Ticket batches', () => {
     expect(bodiesOf('POST', '/api/v2/tickets').map((b) => b.ticket.external_id)).toEqual(['m-b'])
   })
 
-  it('a rejected create_many (429) fails every event of that request, and is retryable', async () => {
+  it('a create answered 429 fails that ticket, and is retryable', async () => {
     noDuplicates()
-    zendesk().post('/api/v2/tickets/create_many').reply(429, 'Rate limited', { 'Retry-After': '5' })
-    const results = await runBatch('createTicket', [ticketCreated('m-1'), ticketCreated('m-2'), ticketCreated('m-3')])
-    expect(results.map((r) => r.status)).toEqual([429, 429, 429])
-    expect(results[0].errormessage).toContain('Retry after 5 s')
+    zendesk().post('/api/v2/tickets').reply(429, 'Rate limited', { 'Retry-After': '5' })
+    zendesk()
+      .post('/api/v2/tickets')
+      .reply(201, { ticket: { id: 802 } })
+    const results = await runBatch('createTicket', [ticketCreated('m-1'), ticketCreated('m-2')])
+    expect(results.map((r) => r.status).sort()).toEqual([200, 429])
+    expect(results.find((r) => r.status === 429).errormessage).toContain('Retry after 5 s')
   })
 
   it('requesters found by userId are looked up together, once per distinct userId', async () => {
@@ -205,26 +246,27 @@ describe('Create Ticket batches', () => {
       .get('/api/v2/users/show_many')
       .query({ external_ids: 'u1' })
       .reply(200, { users: [{ id: 77, external_id: 'u1', active: true }] })
-    const calls = acceptBulk('post', '/api/v2/tickets/create_many', 'tickets', created)
+    acceptCreates()
     await runBatch(
       'createTicket',
       ['m-1', 'm-2', 'm-3'].map((id) => ticketCreated(id, {}, { context: {} }))
     )
-    expect(calls[0].map((t) => t.requester_id)).toEqual([77, 77, 77])
+    expect(bodiesOf('POST', '/api/v2/tickets').map((b) => b.ticket.requester_id)).toEqual([77, 77, 77])
+    expect(sent.filter((r) => r.path.startsWith('/api/v2/users'))).toHaveLength(1)
   })
 
-  it('a requester userId with no Zendesk user fails its events as retryable; the others are created', async () => {
+  it('a requester userId with no Zendesk user fails its events as retryable while young; the others are created', async () => {
     noDuplicates()
     zendesk().get('/api/v2/users/show_many').query({ external_ids: 'ghost' }).reply(200, { users: [] })
     zendesk()
       .post('/api/v2/tickets')
       .reply(201, { ticket: { id: 802 } })
     const results = await runBatch('createTicket', [
-      ticketCreated('m-1', {}, { userId: 'ghost', context: {} }),
+      ticketCreated('m-1', {}, { userId: 'ghost', context: {}, receivedAt: new Date().toISOString() }),
       ticketCreated('m-2')
     ])
     expect(results.map((r) => r.status)).toEqual([500, 200])
-    expect(results[0].errormessage).toContain('No Zendesk user has external_id "ghost" yet')
+    expect(results[0].errormessage).toContain('Zendesk has no user with external_id "ghost" yet')
     expect(bodiesOf('POST', '/api/v2/tickets')).toHaveLength(1)
   })
 })

@@ -50,13 +50,15 @@ export class ZendeskHttp {
     return this.send('GET', this.url(path), about, schema, { searchParams })
   }
 
+  /** `headers` are added to this request only (e.g. an `Idempotency-Key`). */
   post<S extends z.ZodTypeAny>(
     path: string,
     about: RecordDescription,
     schema: S,
-    json: unknown
+    json: unknown,
+    headers?: Record<string, string>
   ): Promise<ZendeskResponse<z.infer<S>>> {
-    return this.send('POST', this.url(path), about, schema, { json })
+    return this.send('POST', this.url(path), about, schema, { json, headers })
   }
 
   put<S extends z.ZodTypeAny>(
@@ -152,12 +154,13 @@ export class ZendeskHttp {
     url: string,
     about: RecordDescription,
     schema: S | undefined,
-    options: { json?: unknown; searchParams?: SearchParams }
+    options: { json?: unknown; searchParams?: SearchParams; headers?: Record<string, string> }
   ): Promise<ZendeskResponse<z.infer<S>>> {
     let response: RawResponse
     try {
       response = (await this.request(url, {
         method,
+        ...(options.headers && { headers: options.headers }),
         json: options.json,
         searchParams: options.searchParams,
         redirect: 'manual',

@@ -1,6 +1,7 @@
 import type { RequestClient } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 import type { Caches } from '../lookups/caches'
+import type { GraceWindow } from '../lookups/grace'
 import { credentialSecrets } from '../settings/settings'
 import { zendeskOrigin } from '../settings/origin'
 import type { Instance } from '../settings/options'
@@ -21,6 +22,7 @@ export class ZendeskClient {
   /** The account's origin: what the instance's caches are keyed by. */
   readonly account: string
   readonly caches: Caches
+  readonly grace: GraceWindow
   readonly users: UsersApi
   readonly organizations: OrganizationsApi
   readonly tickets: TicketsApi
@@ -31,11 +33,12 @@ export class ZendeskClient {
   constructor(request: RequestClient, settings: Settings, instance: Instance) {
     this.account = zendeskOrigin(settings.subdomain, instance.simulator)
     this.caches = instance.caches
+    this.grace = instance.grace
     const http = new ZendeskHttp(request, this.account, credentialSecrets(settings))
     const jobs = new Jobs(http, instance.jobPolling)
     this.users = new UsersApi(http, jobs, instance.singleUserWrites)
     this.organizations = new OrganizationsApi(http, jobs)
-    this.tickets = new TicketsApi(http, jobs)
+    this.tickets = new TicketsApi(http, jobs, instance.ticketCreates)
     this.events = new EventsApi(http)
     this.catalog = new CatalogApi(http)
     this.fieldLists = new FieldListsApi(http, instance.caches.fieldLists)

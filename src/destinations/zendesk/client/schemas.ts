@@ -29,6 +29,8 @@ export type ZendeskUser = z.infer<typeof userSchema>
 export const meSchema = z.object({ user: z.object({ id: zendeskId.nullable() }) })
 export const userAnswer = z.object({ user: userSchema })
 export const usersAnswer = z.object({ users: z.array(userSchema) })
+/** One of a user's identities (GET users/{id}/identities): an email, phone number, social account... */
+export const identitySchema = z.object({ type: z.string(), value: z.string() })
 
 export const organizationSchema = z.object({
   id: zendeskId,

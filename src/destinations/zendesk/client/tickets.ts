@@ -1,3 +1,4 @@
+import { createHash } from 'crypto'
 import { quote } from '../fields/quote'
 import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
@@ -47,17 +48,55 @@ export function describeTicket(externalId: string): string {
   return `ticket with external_id ${quote(externalId)}`
 }
 
+/** What `POST tickets` gave: the ticket, and whether Zendesk replayed an earlier answer for the same key. */
+export interface TicketCreation {
+  ticket: ZendeskTicket
+  replayed: boolean
+}
+
+/**
+ * The `Idempotency-Key` of the ticket with this external_id on this account: the same on every retry and in
+ * every process, so Zendesk creates the ticket once while it keeps the key. Hashed, so any external_id fits a header.
+ */
+export function idempotencyKeyOf(account: string, externalId: string): string {
+  const digest = createHash('sha256').update(`${account}\n${externalId}`).digest('hex')
+  return `actions-zendesk-ticket-${digest}`
+}
+
 export class TicketsApi {
   constructor(
     private readonly http: ZendeskHttp,
-    private readonly jobs: Jobs
+    private readonly jobs: Jobs,
+    private readonly inFlight: Map<string, Promise<TicketCreation>>
   ) {}
 
-  async create(ticket: NewTicket): Promise<ZendeskTicket> {
-    const { body } = await this.http.post('tickets', `new ${describeTicket(ticket.external_id)}`, ticketAnswer, {
-      ticket
-    })
-    return body.ticket
+  /**
+   * `POST tickets` with an `Idempotency-Key` derived from the account and the external_id: a request Zendesk
+   * has seen with this key (and this body) answers the ticket it created then (`x-idempotency-lookup: hit`).
+   * A create of the same ticket already under way in this destination instance is joined, not sent again.
+   */
+  async create(ticket: NewTicket): Promise<TicketCreation> {
+    const key = idempotencyKeyOf(this.http.origin, ticket.external_id)
+    const underWay = this.inFlight.get(key)
+    if (underWay) return { ...(await underWay), replayed: true }
+    const creation = this.send(key, ticket)
+    this.inFlight.set(key, creation)
+    try {
+      return await creation
+    } finally {
+      this.inFlight.delete(key)
+    }
+  }
+
+  private async send(key: string, ticket: NewTicket): Promise<TicketCreation> {
+    const { body, headers } = await this.http.post(
+      'tickets',
+      `new ${describeTicket(ticket.external_id)}`,
+      ticketAnswer,
+      { ticket },
+      { 'Idempotency-Key': key }
+    )
+    return { ticket: body.ticket, replayed: headers.get('x-idempotency-lookup')?.toLowerCase() === 'hit' }
   }
 
   /**
@@ -80,12 +119,6 @@ export class TicketsApi {
     const segment = idSegment(id, 'ticket_id')
     const { body } = await this.http.put(`tickets/${segment}`, `ticket ${segment}`, ticketAnswer, { ticket: changes })
     return body.ticket
-  }
-
-  /** `POST tickets/create_many` (up to 100), followed to one outcome per ticket. */
-  async createMany(tickets: NewTicket[]): Promise<JobItemOutcome[]> {
-    if (tickets.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} tickets per create_many call`)
-    return this.jobs.bulk('POST', 'tickets/create_many', `bulk create of ${tickets.length} tickets`, { tickets })
   }
 
   /** The batch form `{"tickets":[{id, ...}]}`: each ticket gets its own changes. */

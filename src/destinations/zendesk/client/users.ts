@@ -5,7 +5,7 @@ import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'
 import type { Pacer } from './pacing'
-import { meSchema, userAnswer, usersAnswer, type ZendeskUser } from './schemas'
+import { identitySchema, meSchema, userAnswer, usersAnswer, type ZendeskUser } from './schemas'
 
 export type { ZendeskUser }
 
@@ -31,6 +31,10 @@ export function describeUser(user: Pick<UserInput, 'external_id' | 'email'>): st
 const SEARCHABLE_EMAIL = /^[^\s"\\<>()]+@[^\s"\\<>()]+$/
 
 const isActive = (user: ZendeskUser) => user.active !== false
+/** Search hits whose identities are read, at most, to confirm a secondary email (an exact search finds one). */
+const HITS_TO_CONFIRM = 3
+/** Pages of a user's identities read to confirm an email (100 identities each). */
+const IDENTITY_PAGES = 2
 
 export class UsersApi {
   constructor(
@@ -95,7 +99,11 @@ export class UsersApi {
     return found
   }
 
-  /** Search by email; the address is quoted and the results filtered to an exact match. */
+  /**
+   * The active user with this email among any of its email identities. Search by email (quoted) matches
+   * secondary identities too, but a user shows only its primary email: a hit whose primary email differs is
+   * confirmed with its identities (GET users/{id}/identities) rather than dropped.
+   */
   async findByEmail(email: string): Promise<ZendeskUser | undefined> {
     if (!SEARCHABLE_EMAIL.test(email)) {
       throw new PayloadValidationError(`email ${quote(email)} is not an email address Zendesk can search for`)
@@ -104,7 +112,28 @@ export class UsersApi {
       query: `email:"${email}"`
     })
     const wanted = email.toLowerCase()
-    return body.users.find((u) => isActive(u) && u.email?.toLowerCase() === wanted)
+    const hits = body.users.filter(isActive)
+    const primary = hits.find((user) => user.email?.toLowerCase() === wanted)
+    // With a `*` the search matched a pattern: its hits only resemble the address, so none is worth confirming.
+    if (primary || email.includes('*')) return primary
+    for (const user of hits.slice(0, HITS_TO_CONFIRM)) {
+      if ((await this.emailsOf(user.id)).includes(wanted)) return user
+    }
+    return undefined
+  }
+
+  /** Every email identity of the user, lowercased. */
+  private async emailsOf(userId: number): Promise<string[]> {
+    const id = idSegment(userId, 'user id')
+    const identities = await this.http.listAll(
+      `users/${id}/identities`,
+      'identities',
+      `identities of user ${id}`,
+      identitySchema,
+      {},
+      IDENTITY_PAGES
+    )
+    return identities.filter((identity) => identity.type === 'email').map((identity) => identity.value.toLowerCase())
   }
 
   /** Soft-deletes the user, then removes it permanently, as a data deletion request expects. */

@@ -1,14 +1,16 @@
-import { bulkSize } from '../batch/fields'
-import { BatchResults, chunk, mapWithConcurrency } from '../batch/results'
+import { BatchResults, mapWithConcurrency, statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
-import { describeTicket, type NewTicket } from '../client/tickets'
+import { refusalOf } from '../client/errors'
+import type { NewTicket, TicketCreation } from '../client/tickets'
 import { quote } from '../fields/quote'
 import type { Payload } from './generated-types'
-import { createdResult, draftOf, existingResult, Requesters, type TicketDraft } from './ticket'
-import { FEWEST_FOR_A_JOB } from '../client/constants'
+import { createdResult, draftOf, existingResult, replayedResult, Requesters, type TicketDraft } from './ticket'
 
-/** Parallel duplicate checks: well inside Zendesk's list limits, yet not serial. */
-const LOOKUP_CONCURRENCY = 5
+/** Parallel duplicate checks and creates: well inside Zendesk's limits, yet not serial. */
+const CONCURRENCY = 5
+/** Refusal statuses of a create that may mean Zendesk has the ticket under its key with another body. */
+const REFUSALS_TO_CHECK = new Set([400, 422])
+
 /** The events of a batch that share one external_id: the first creates the ticket, the others report it. */
 interface Group {
   externalId: string
@@ -22,28 +24,30 @@ interface ToCreate {
 }
 
 /** What creating one group's ticket gave. */
-type Creation = { ok: true; id?: number | null } | { ok: false; error: unknown }
+type Creation = { ok: true; id?: number | null; replayed?: boolean } | { ok: false; error: unknown }
 
 /**
  * Create Ticket for a batch (perform runs it on one payload). Every distinct external_id is looked up first: an
  * existing ticket is the result and nothing is created, and events of one batch with the same external_id create
- * one ticket. Requesters known by external_id are then looked up together, and the new tickets go as one
- * `POST tickets` each when there are too few to pay for a job, else to `tickets/create_many` in jobs of up to 100.
+ * one ticket. Requesters known by external_id are then looked up together, and each new ticket is one
+ * `POST tickets` with an `Idempotency-Key` derived from the account and its external_id, so deliveries that race
+ * (in this process or another) create it once. Tickets never go to `create_many`, which has no such key.
  */
 export async function createTickets(client: ZendeskClient, payloads: Payload[]): Promise<BatchResults<Payload>> {
   const results = new BatchResults(payloads)
-  const groups = draftGroups(results)
+  const groups = draftGroups(client, results)
   const fresh = await withoutDuplicates(client, groups, results)
   const toCreate = await withRequesters(client, fresh, results)
-  if (toCreate.length < FEWEST_FOR_A_JOB) await createOneByOne(client, toCreate, results)
-  else for (const part of chunk(toCreate, bulkSize(payloads))) await createInJob(client, part, results)
+  await mapWithConcurrency(toCreate, CONCURRENCY, async ({ group, ticket }) => {
+    settle(results, group, await createOnce(client, ticket))
+  })
   return results
 }
 
 /** Checks every payload (failures settle at once) and groups the valid ones by external_id, in batch order. */
-function draftGroups(results: BatchResults<Payload>): Group[] {
+function draftGroups(client: ZendeskClient, results: BatchResults<Payload>): Group[] {
   const groups = new Map<string, Group>()
-  for (const [index, draft] of results.checkEach(draftOf)) {
+  for (const [index, draft] of results.checkEach((payload) => draftOf(payload, client.account))) {
     const externalId = draft.ticket.external_id
     const known = groups.get(externalId)
     if (known) known.indexes.push(index)
@@ -54,7 +58,7 @@ function draftGroups(results: BatchResults<Payload>): Group[] {
 
 /** The groups no ticket has the external_id of yet; the others settle with the ticket found, or the lookup's error. */
 async function withoutDuplicates(client: ZendeskClient, groups: Group[], results: BatchResults<Payload>) {
-  const checked = await mapWithConcurrency(groups, LOOKUP_CONCURRENCY, async (group) => {
+  const checked = await mapWithConcurrency(groups, CONCURRENCY, async (group) => {
     try {
       const existing = await client.tickets.findByExternalId(group.externalId)
       if (!existing.length) return group
@@ -75,7 +79,8 @@ async function withRequesters(client: ZendeskClient, groups: Group[], results: B
   const toCreate: ToCreate[] = []
   for (const group of groups) {
     try {
-      toCreate.push({ group, ticket: { ...group.draft.ticket, ...(await requesters.fields(group.draft.requester)) } })
+      const requester = await requesters.fields(group.draft.requester, group.draft.clock)
+      toCreate.push({ group, ticket: { ...group.draft.ticket, ...requester } })
     } catch (error) {
       settle(results, group, { ok: false, error })
     }
@@ -83,31 +88,28 @@ async function withRequesters(client: ZendeskClient, groups: Group[], results: B
   return toCreate
 }
 
-/** One `POST tickets` per ticket, one at a time. */
-async function createOneByOne(client: ZendeskClient, toCreate: ToCreate[], results: BatchResults<Payload>) {
-  await mapWithConcurrency(toCreate, 1, async ({ group, ticket }) => {
-    try {
-      const created = await client.tickets.create(ticket)
-      settle(results, group, { ok: true, id: created.id })
-    } catch (error) {
-      settle(results, group, { ok: false, error })
-    }
-  })
-}
-
-async function createInJob(client: ZendeskClient, part: ToCreate[], results: BatchResults<Payload>) {
-  let outcomes
+/**
+ * One `POST tickets`. Where Zendesk refuses it other than for the ticket's fields (RecordInvalid), it may be
+ * refusing a key used before with another body (two events with one external_id, a body built differently):
+ * the ticket is looked up by external_id; found, it is the result and no second one is created; not found, the
+ * refusal stands.
+ */
+async function createOnce(client: ZendeskClient, ticket: NewTicket): Promise<Creation> {
+  let created: TicketCreation
   try {
-    outcomes = await client.tickets.createMany(part.map((item) => item.ticket))
+    created = await client.tickets.create(ticket)
   } catch (error) {
-    part.forEach(({ group }) => settle(results, group, { ok: false, error }))
-    return
+    if (!REFUSALS_TO_CHECK.has(statusOf(error)) || refusalOf(error)?.error === 'RecordInvalid') {
+      return { ok: false, error }
+    }
+    try {
+      const existing = await client.tickets.findByExternalId(ticket.external_id)
+      return existing.length ? { ok: true, id: existing[0].id, replayed: true } : { ok: false, error }
+    } catch {
+      return { ok: false, error }
+    }
   }
-  outcomes.forEach((outcome, position) => {
-    const { group } = part[position]
-    if (!outcome.ok) outcome.error.message = `${describeTicket(group.externalId)}: ${outcome.error.message}`
-    settle(results, group, outcome)
-  })
+  return { ok: true, id: created.ticket.id, replayed: created.replayed }
 }
 
 /** Settles every event of a group: the first created the ticket, the repeats report it. */
@@ -117,7 +119,7 @@ function settle(results: BatchResults<Payload>, { externalId, indexes }: Group, 
     return
   }
   const [first, ...repeats] = indexes
-  results.succeed(first, createdResult(creation, externalId))
+  results.succeed(first, creation.replayed ? replayedResult(creation, externalId) : createdResult(creation, externalId))
   for (const index of repeats) {
     results.succeed(index, {
       id: creation.id ?? null,

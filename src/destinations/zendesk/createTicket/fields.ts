@@ -1,6 +1,7 @@
 import type { InputField } from '@segment/actions-core'
 import { property, sharedFields } from '../fields/ticket-fields'
-import { enableBatchingField, batchSizeField } from '../batch/fields'
+import { enableBatchingField } from '../batch/fields'
+import { receivedAtField } from '../fields/received-at'
 
 /** `first`, else `second`, else `third` (each only when the path exists). */
 const firstOf = (first: object, second: object, third?: object) => ({
@@ -42,7 +43,7 @@ export const fields: Record<string, InputField> = {
   external_id: {
     label: 'External ID',
     description:
-      "Your ID for the ticket. Before creating, the destination looks for a ticket with this external ID and, when one exists, returns it instead of creating a second, so a retried delivery never duplicates a ticket. Required; use a value that is unique per ticket. Default: properties.external_id, else the event's messageId.",
+      "Your ID for the ticket. Before creating, the destination looks for a ticket with this external ID and, when one exists, returns it instead of creating a second; the create itself carries an idempotency key derived from it, so deliveries that race (retries, two workers) still make one ticket. Required; use a value that is unique per ticket. Default: properties.external_id, else the event's messageId.",
     type: 'string',
     default: firstOf(property('external_id'), { '@path': '$.messageId' })
   },
@@ -107,8 +108,8 @@ export const fields: Record<string, InputField> = {
     type: 'string',
     default: { '@path': '$.userId' }
   },
+  received_at: receivedAtField('a requester looked up by Requester External ID'),
   enable_batching: enableBatchingField(
-    'tickets are created in bulk (up to 100 per request) after the duplicate check.'
-  ),
-  batch_size: batchSizeField('tickets')
+    'the duplicate checks and the requesters looked up by external ID are shared, and tickets are created a few at a time.'
+  )
 }

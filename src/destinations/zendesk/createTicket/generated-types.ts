@@ -34,7 +34,7 @@ export interface Payload {
    */
   tags?: string[]
   /**
-   * Your ID for the ticket. Before creating, the destination looks for a ticket with this external ID and, when one exists, returns it instead of creating a second, so a retried delivery never duplicates a ticket. Required; use a value that is unique per ticket. Default: properties.external_id, else the event's messageId.
+   * Your ID for the ticket. Before creating, the destination looks for a ticket with this external ID and, when one exists, returns it instead of creating a second; the create itself carries an idempotency key derived from it, so deliveries that race (retries, two workers) still make one ticket. Required; use a value that is unique per ticket. Default: properties.external_id, else the event's messageId.
    */
   external_id?: string
   /**
@@ -74,11 +74,11 @@ export interface Payload {
    */
   requester_external_id?: string
   /**
-   * Let the host deliver events in batches: tickets are created in bulk (up to 100 per request) after the duplicate check. Default: on.
+   * When the CDP received the event. While the event is less than 15 minutes old, a requester looked up by Requester External ID that Zendesk does not have yet is retried (the identify or group that creates it may still be on its way); after that it is a final error. Default: receivedAt, else timestamp.
+   */
+  received_at?: string | number
+  /**
+   * Let the host deliver events in batches: the duplicate checks and the requesters looked up by external ID are shared, and tickets are created a few at a time. Default: on.
    */
   enable_batching?: boolean
-  /**
-   * How many tickets go in one bulk request (at most 100, Zendesk's limit). Default: 100.
-   */
-  batch_size?: number
 }

@@ -1,7 +1,8 @@
-import { PayloadValidationError, removeUndefined, RetryableError, type JSONLikeObject } from '@segment/actions-core'
+import { PayloadValidationError, removeUndefined, type JSONLikeObject } from '@segment/actions-core'
 import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import type { NewTicket, ZendeskTicket } from '../client/tickets'
+import { eventClockOf, type EventClock } from '../lookups/grace'
 import { findUserIds, type UserLookup } from '../lookups/users'
 import { newestTicket, severalNote, ticketChanges } from '../fields/ticket-fields'
 import { text } from '../fields/text'
@@ -18,6 +19,8 @@ export type RequesterReference =
 export interface TicketDraft {
   ticket: Omit<NewTicket, 'requester_id' | 'requester'>
   requester: RequesterReference
+  /** When the CDP received the event: a requester not found is retryable while the event is young. */
+  clock: EventClock
 }
 
 function requesterOf(payload: Payload): RequesterReference {
@@ -34,7 +37,7 @@ function requesterOf(payload: Payload): RequesterReference {
 }
 
 /** Checks the payload before any request: comment, external_id, enums, custom field ids, requester. */
-export function draftOf(payload: Payload): TicketDraft {
+export function draftOf(payload: Payload, account: string): TicketDraft {
   const changes = ticketChanges(payload)
   if (!changes.comment) {
     throw new PayloadValidationError(
@@ -56,7 +59,8 @@ export function draftOf(payload: Payload): TicketDraft {
     brand_id: payload.brand_id ?? undefined,
     ticket_form_id: payload.ticket_form_id ?? undefined
   })
-  return { ticket, requester: requesterOf(payload) }
+  const clock = eventClockOf('createTicket', account, payload, payload.received_at)
+  return { ticket, requester: requesterOf(payload), clock }
 }
 
 /** Resolves requesters, looking each external_id up once per action call (and through the instance's user cache). */
@@ -71,16 +75,18 @@ export class Requesters {
     await this.lookUp(externalIds)
   }
 
-  async fields(ref: RequesterReference): Promise<Pick<NewTicket, 'requester_id' | 'requester'>> {
+  async fields(ref: RequesterReference, clock: EventClock): Promise<Pick<NewTicket, 'requester_id' | 'requester'>> {
     if (ref.kind === 'id') return { requester_id: ref.id }
     if (ref.kind === 'email') return { requester: removeUndefined({ email: ref.email, name: ref.name }) }
     if (!this.lookups.has(ref.externalId)) await this.lookUp([ref.externalId])
     const found = await this.lookups.get(ref.externalId)!
     if (!found.ok) throw found.error
     if (found.id === undefined) {
-      // Most often the identify that creates this user is being delivered at the same moment: retrying resolves it.
-      throw new RetryableError(
-        `No Zendesk user has external_id ${quote(ref.externalId)} yet, so the ticket has no requester; it will be retried. Map requester_email or zendesk_user_id to create tickets for users Zendesk does not know.`
+      throw this.client.grace.missing(
+        clock,
+        [{ kind: 'user', description: `user with external_id ${quote(ref.externalId)}` }],
+        'the ticket has no requester',
+        ' Map requester_email or zendesk_user_id to create tickets for users Zendesk does not know.'
       )
     }
     return { requester_id: found.id }
@@ -104,6 +110,16 @@ export class Requesters {
 
 export function createdResult(ticket: { id?: number | null }, externalId: string): JSONLikeObject {
   return { id: ticket.id ?? null, external_id: externalId, created: true }
+}
+
+/** The result for a ticket Zendesk already had under this ticket's Idempotency-Key or external_id. */
+export function replayedResult(ticket: { id?: number | null }, externalId: string): JSONLikeObject {
+  return {
+    id: ticket.id ?? null,
+    external_id: externalId,
+    created: false,
+    message: `Ticket ${ticket.id} was already created for external_id ${quote(externalId)} (by another delivery of this event), so no second ticket was created.`
+  }
 }
 
 /** The result for a ticket that already existed: success, nothing created, and why. */

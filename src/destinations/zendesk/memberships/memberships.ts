@@ -5,6 +5,7 @@ import { fieldRefused, refusalOf } from '../client/errors'
 import type { JobItemOutcome } from '../client/jobs'
 import { describeOrganization } from '../client/organizations'
 import { BULK_LIMIT, FEWEST_FOR_A_JOB, MEMBERSHIP_PAGES_TO_CHECK } from '../client/constants'
+import type { EventClock, MissingRecord } from '../lookups/grace'
 import { describeReference, forgetUser, type UserReference } from '../lookups/users'
 import { forgetOrganization, refreshOrganization, type OrganizationTarget } from '../lookups/organizations'
 
@@ -26,6 +27,8 @@ export interface Member {
 export interface MembershipAdd {
   member: Member
   organization: OrganizationTarget
+  /** When the CDP received the event: a missing user or organization is retryable while it is young. */
+  clock?: EventClock
 }
 
 const CONCURRENCY = 4
@@ -68,8 +71,8 @@ export async function removeMembership(
 
 /**
  * Makes users already looked up members of organizations, one result per add in order; being one already is
- * success. A user or organization that does not exist yet is a RetryableError naming which: the event that
- * creates it may still be on its way. When there are enough adds, they go to Zendesk as
+ * success. A user or organization that does not exist yet is a RetryableError naming which while the event is
+ * young (the event that creates it may still be on its way), then a final error saying what to send first. When there are enough adds, they go to Zendesk as
  * `organization_memberships/create_many` jobs of up to 100, fewer as one POST each. A job item refused with a
  * duplicate error code is 'already a member'; the other refused items are checked against the organization's
  * memberships, and those still open are sent again alone: a job's refusals are not documented, and the single
@@ -82,9 +85,9 @@ export async function addMemberships(
 ): Promise<Settled<MembershipResult<AddOutcome>>[]> {
   const settled: Settled<MembershipResult<AddOutcome>>[] = new Array(adds.length)
   const ready: number[] = []
-  adds.forEach(({ member, organization }, index) => {
-    if (member.id !== undefined && organization.id !== undefined) ready.push(index)
-    else settled[index] = { ok: false, error: notYet(member, organization) }
+  adds.forEach((add, index) => {
+    if (add.member.id !== undefined && add.organization.id !== undefined) ready.push(index)
+    else settled[index] = { ok: false, error: notYet(client, add) }
   })
   const worthAJob = ready.length >= FEWEST_FOR_A_JOB
   const alone = worthAJob ? [] : ready
@@ -109,7 +112,7 @@ export async function addMemberships(
   }
   alone.push(...refused.filter((index) => !settled[index]))
   await mapWithConcurrency(alone, CONCURRENCY, async (index) => {
-    settled[index] = await settle(addFor(client, adds[index].member, adds[index].organization))
+    settled[index] = await settle(addFor(client, adds[index]))
   })
   return settled
 }
@@ -154,12 +157,9 @@ async function createInJob(client: ZendeskClient, adds: MembershipAdd[]): Promis
   }
 }
 
-async function addFor(
-  client: ZendeskClient,
-  member: Member,
-  organization: OrganizationTarget
-): Promise<MembershipResult<AddOutcome>> {
-  if (member.id === undefined || organization.id === undefined) throw notYet(member, organization)
+async function addFor(client: ZendeskClient, add: MembershipAdd): Promise<MembershipResult<AddOutcome>> {
+  const { member, organization } = add
+  if (member.id === undefined || organization.id === undefined) throw notYet(client, add)
   try {
     await client.organizations.addMembership(member.id, organization.id)
     return resultOf(organization, 'added')
@@ -172,13 +172,14 @@ async function addFor(
     if (missingOrganization && organization.cached && !missingUser) {
       // The cached organization may have been deleted and made again under a new id: ask which one is current.
       const fresh = await refreshOrganization(client, organization.externalId)
-      if (fresh.id !== undefined && fresh.id !== organization.id) return addFor(client, member, fresh)
+      if (fresh.id !== undefined && fresh.id !== organization.id) return addFor(client, { ...add, organization: fresh })
     } else if (missingOrganization) forgetOrganization(client, organization.externalId)
     if (missingUser || missingOrganization) {
-      throw notYet(
-        { ref: member.ref, id: missingUser ? undefined : member.id },
-        { externalId: organization.externalId, id: missingOrganization ? undefined : organization.id }
-      )
+      throw notYet(client, {
+        ...add,
+        member: { ref: member.ref, id: missingUser ? undefined : member.id },
+        organization: { externalId: organization.externalId, id: missingOrganization ? undefined : organization.id }
+      })
     }
     // Zendesk's duplicate answer is not documented, so any other 422 is checked against the user's memberships.
     if (await isMember(client, member.id, organization.id)) return resultOf(organization, 'already a member')
@@ -214,13 +215,18 @@ async function isMember(client: ZendeskClient, userId: number, organizationId: n
   }
 }
 
-/** The error for an add whose user or organization (those without an id) Zendesk does not have yet. */
-function notYet(member: Member, organization: OrganizationTarget): RetryableError {
-  const names = [
-    member.id === undefined ? describeReference(member.ref) : undefined,
-    organization.id === undefined ? describeOrganization(organization.externalId) : undefined
-  ].filter(Boolean)
+/**
+ * The error for an add whose user or organization (those without an id) Zendesk does not have yet: bounded by
+ * the event's age when the add knows when the CDP received it, else retryable.
+ */
+function notYet(client: ZendeskClient, { member, organization, clock }: MembershipAdd): Error {
+  const missing: MissingRecord[] = []
+  if (member.id === undefined) missing.push({ kind: 'user', description: describeReference(member.ref) })
+  if (organization.id === undefined) {
+    missing.push({ kind: 'organization', description: describeOrganization(organization.externalId) })
+  }
+  if (clock) return client.grace.missing(clock, missing, 'the membership was not added')
   return new RetryableError(
-    `Zendesk has no ${names.join(' and no ')} yet, so the membership was not added; it will be added when the event is retried`
+    `Zendesk has no ${missing.map((record) => record.description).join(' and no ')} yet, so the membership was not added; it will be added when the event is retried`
   )
 }

@@ -2,6 +2,8 @@ import { PRODUCTION_JOB_POLLING, type JobPolling } from '../client/jobs'
 import { Caches } from '../lookups/caches'
 import { Pacer, SINGLE_USER_WRITE_INTERVAL_MS } from '../client/pacing'
 import { simulatorOrigin } from './origin'
+import { GraceWindow } from '../lookups/grace'
+import type { TicketCreation } from '../client/tickets'
 
 /** What `createDestination` binds a destination definition to. Production needs none of it. */
 export interface DestinationOptions {
@@ -16,6 +18,8 @@ export interface DestinationOptions {
    * against a simulator without endpoint limits pass 0.
    */
   singleUserWriteIntervalMs?: number
+  /** Milliseconds since the epoch, for deciding how old an event is (tests pass a clock they move). */
+  clock?: () => number
 }
 
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
@@ -24,6 +28,10 @@ export interface Instance {
   jobPolling: JobPolling
   caches: Caches
   singleUserWrites: Pacer
+  /** Whether a user or organization that is missing is still worth a retry, by the event's age. */
+  grace: GraceWindow
+  /** Ticket creates under way, by Idempotency-Key: a concurrent create of the same ticket waits for this one. */
+  ticketCreates: Map<string, Promise<TicketCreation>>
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
@@ -31,6 +39,8 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
     simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
     jobPolling: { ...PRODUCTION_JOB_POLLING, ...options.jobPolling },
     caches: options.caches ?? new Caches(),
-    singleUserWrites: new Pacer(options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS)
+    singleUserWrites: new Pacer(options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS),
+    grace: new GraceWindow(options.clock ?? (() => Date.now())),
+    ticketCreates: new Map()
   }
 }

@@ -34,6 +34,10 @@ export interface Payload {
    */
   created_at?: string | number
   /**
+   * When the CDP received the event. While the event is less than 15 minutes old, the user that Zendesk does not have yet is retried (the identify or group that creates it may still be on its way); after that it is a final error. Default: receivedAt, else timestamp.
+   */
+  received_at?: string | number
+  /**
    * Let the host deliver events in batches: each distinct user is looked up once per batch, then the events are sent a few at a time. Default: on.
    */
   enable_batching?: boolean

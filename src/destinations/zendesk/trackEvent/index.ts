@@ -3,6 +3,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
+import { receivedAtField } from '../fields/received-at'
 import type { Instance } from '../settings/options'
 import { trackEvents } from './track'
 
@@ -75,6 +76,7 @@ export default function trackEvent(instance: Instance): ActionDefinition<Setting
         type: 'datetime',
         default: { '@path': '$.timestamp' }
       },
+      received_at: receivedAtField('the user'),
       enable_batching: enableBatchingField(
         'each distinct user is looked up once per batch, then the events are sent a few at a time.'
       )

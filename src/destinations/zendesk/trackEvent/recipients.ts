@@ -1,24 +1,17 @@
-import { IntegrationError } from '@segment/actions-core'
 import { isAccountWide, statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import type { EventReceipt, ZendeskEvent } from '../client/events'
+import type { EventClock } from '../lookups/grace'
 import { describeReference, findUserIds, forgetUser, type UserReference } from '../lookups/users'
 import { text } from '../fields/text'
 
-type Outcome = { ok: true; id: number } | { ok: false; error: unknown }
+/** A reference's user id (undefined: Zendesk has no such user), or the error that stopped the lookup. */
+type Outcome = { ok: true; id: number | undefined } | { ok: false; error: unknown }
 
 function referenceKey(ref: UserReference): string {
   const zendeskId = text(ref.zendesk_user_id)
   if (zendeskId) return JSON.stringify(['id', zendeskId])
   return JSON.stringify([text(ref.external_id)?.toLowerCase() ?? null, text(ref.email)?.toLowerCase() ?? null])
-}
-
-function userNotFound(ref: UserReference): IntegrationError {
-  return new IntegrationError(
-    `No Zendesk ${describeReference(ref)} exists, so the event was not sent. Track Event never creates users: send an identify for the user first, or map zendesk_user_id.`,
-    'ZENDESK_USER_NOT_FOUND',
-    404
-  )
 }
 
 /**
@@ -46,13 +39,21 @@ export class EventRecipients {
     ;[...distinct.keys()].forEach((key, position) => this.lookups.set(key, Promise.resolve(outcomes[position])))
   }
 
-  async send(ref: UserReference, event: ZendeskEvent): Promise<{ userId: number; receipt: EventReceipt }> {
-    const userId = await this.userId(this.lookups, ref, false)
+  /**
+   * Sends the event to the user `ref` points at. A user Zendesk does not have is retryable while the event is
+   * young (`clock`), then a final error: Track Event never creates users.
+   */
+  async send(
+    ref: UserReference,
+    event: ZendeskEvent,
+    clock: EventClock
+  ): Promise<{ userId: number; receipt: EventReceipt }> {
+    const userId = await this.userId(this.lookups, ref, false, clock)
     try {
       return { userId, receipt: await this.track(userId, event) }
     } catch (error) {
       if (statusOf(error) !== 404 || text(ref.zendesk_user_id)) throw error
-      const freshId = await this.userId(this.relookups, ref, true)
+      const freshId = await this.userId(this.relookups, ref, true, clock)
       if (freshId === userId) throw error
       return { userId: freshId, receipt: await this.track(freshId, event) }
     }
@@ -62,9 +63,22 @@ export class EventRecipients {
     return this.guard(() => this.client.events.track(userId, event))
   }
 
-  private async userId(memo: Map<string, Promise<Outcome>>, ref: UserReference, forget: boolean): Promise<number> {
+  private async userId(
+    memo: Map<string, Promise<Outcome>>,
+    ref: UserReference,
+    forget: boolean,
+    clock: EventClock
+  ): Promise<number> {
     const outcome = await this.outcome(memo, ref, forget)
     if (!outcome.ok) throw outcome.error
+    if (outcome.id === undefined) {
+      throw this.client.grace.missing(
+        clock,
+        [{ kind: 'user', description: describeReference(ref) }],
+        'the event was not sent',
+        ' Track Event never creates users; mapping zendesk_user_id also works.'
+      )
+    }
     return outcome.id
   }
 
@@ -87,13 +101,10 @@ export class EventRecipients {
   private async lookUp(refs: UserReference[]): Promise<Outcome[]> {
     if (this.stoppedBy) return refs.map(() => ({ ok: false, error: this.stoppedBy }))
     const lookups = await findUserIds(this.client, refs)
-    return lookups.map((lookup, position) => {
-      if (!lookup.ok) {
-        if (isAccountWide(lookup.error)) this.stoppedBy ??= lookup.error
-        return lookup
-      }
-      return lookup.id === undefined ? { ok: false, error: userNotFound(refs[position]) } : { ok: true, id: lookup.id }
-    })
+    for (const lookup of lookups) {
+      if (!lookup.ok && isAccountWide(lookup.error)) this.stoppedBy ??= lookup.error
+    }
+    return lookups
   }
 
   private async guard<T>(call: () => Promise<T>): Promise<T> {

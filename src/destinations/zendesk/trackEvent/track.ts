@@ -3,6 +3,7 @@ import { BatchResults, mapWithConcurrency } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { eventOf, referenceOf, validate } from './event'
 import { EventRecipients } from './recipients'
+import { eventClockOf } from '../lookups/grace'
 
 /** Parallel event requests per batch: well inside Zendesk's per-minute limits, yet a batch of 100 is not serial. */
 const CONCURRENCY = 5
@@ -19,7 +20,9 @@ export async function trackEvents(client: ZendeskClient, payloads: Payload[]): P
   await recipients.resolveAll(indexes.map((index) => referenceOf(payloads[index])))
   await mapWithConcurrency(indexes, CONCURRENCY, async (index) => {
     try {
-      const { userId, receipt } = await recipients.send(referenceOf(payloads[index]), eventOf(payloads[index]))
+      const payload = payloads[index]
+      const clock = eventClockOf('trackEvent', client.account, payload, payload.received_at)
+      const { userId, receipt } = await recipients.send(referenceOf(payload), eventOf(payload), clock)
       results.succeed(index, { user_id: userId, status: receipt.status ?? null })
     } catch (error) {
       results.fail(index, error)

@@ -22,6 +22,10 @@ export interface Payload {
    */
   email?: string
   /**
+   * When the CDP received the event. While the event is less than 15 minutes old, on add, the user or the organization that Zendesk does not have yet is retried (the identify or group that creates it may still be on its way); after that it is a final error. Default: receivedAt, else timestamp.
+   */
+  received_at?: string | number
+  /**
    * Let the host deliver events in batches: users and organizations are looked up once per batch, and memberships are added in bulk. Default: on.
    */
   enable_batching?: boolean

@@ -3,6 +3,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
+import { receivedAtField } from '../fields/received-at'
 import type { Instance } from '../settings/options'
 import { updateMemberships } from './update'
 
@@ -47,6 +48,7 @@ export default function updateOrganizationMembership(instance: Instance): Action
         type: 'string',
         default: { '@path': '$.traits.email' }
       },
+      received_at: receivedAtField('on add, the user or the organization'),
       enable_batching: enableBatchingField(
         'users and organizations are looked up once per batch, and memberships are added in bulk.'
       )

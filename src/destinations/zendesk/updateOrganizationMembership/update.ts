@@ -6,6 +6,7 @@ import { idSegment } from '../client/http'
 import { externalIdKey } from '../client/organizations'
 import { text } from '../fields/text'
 import { findOrganizations, type OrganizationTarget } from '../lookups/organizations'
+import { eventClockOf, type EventClock } from '../lookups/grace'
 import { findUserIds, hasReference, type UserReference } from '../lookups/users'
 import { addMemberships, removeMembership, type Member } from '../memberships/memberships'
 
@@ -15,6 +16,7 @@ interface Change {
   organizationExternalId: string
   user: UserReference
   remove: boolean
+  clock: EventClock
 }
 
 /** One event's membership change, its user looked up and its organization found (or not). */
@@ -23,9 +25,10 @@ interface Membership {
   remove: boolean
   member: Member
   organization: OrganizationTarget
+  clock: EventClock
 }
 
-function validate(payload: Payload): Change {
+function validate(payload: Payload, account: string): Change {
   const organizationExternalId = text(payload.organization_external_id)
   if (!organizationExternalId) {
     throw new PayloadValidationError(
@@ -39,7 +42,8 @@ function validate(payload: Payload): Change {
       'Update Organization Membership needs a user: zendesk_user_id (context.zendesk_user_id), external_id (userId) or email (traits.email), and all are empty.'
     )
   }
-  return { organizationExternalId, user, remove: payload.remove === true }
+  const clock = eventClockOf('updateOrganizationMembership', account, payload, payload.received_at)
+  return { organizationExternalId, user, remove: payload.remove === true, clock }
 }
 
 /**
@@ -49,7 +53,7 @@ function validate(payload: Payload): Change {
  */
 export async function updateMemberships(client: ZendeskClient, payloads: Payload[]): Promise<BatchResults<Payload>> {
   const results = new BatchResults(payloads)
-  const changes = results.checkEach(validate)
+  const changes = results.checkEach((payload) => validate(payload, client.account))
   const organizations = await findOrganizations(
     client,
     [...changes.values()].map((change) => change.organizationExternalId)
@@ -68,9 +72,9 @@ export async function updateMemberships(client: ZendeskClient, payloads: Payload
   )
   const userOf = new Map(needUser.map((change, position) => [change.index, lookups[position]]))
   const memberships: Membership[] = []
-  for (const { index, remove, user, organization } of found) {
+  for (const { index, remove, user, organization, clock } of found) {
     const lookup = userOf.get(index) ?? { ok: true, id: undefined }
-    if (lookup.ok) memberships.push({ index, remove, member: { ref: user, id: lookup.id }, organization })
+    if (lookup.ok) memberships.push({ index, remove, member: { ref: user, id: lookup.id }, organization, clock })
     else results.fail(index, lookup.error)
   }
   await apply(client, memberships, results)
