@@ -244,17 +244,40 @@ describe('bad input', () => {
     expect(error.message).toContain('Email: not-an-email is not properly formatted')
   })
 
-  it("a new user without a name → Zendesk's message, not a crash", async () => {
+  const nameBlank = {
+    error: 'RecordInvalid',
+    description: 'Record validation errors',
+    details: { name: [{ description: 'Name: cannot be blank', error: 'BlankValue' }] }
+  }
+
+  it('a new user without a name is sent once more, named after its email', async () => {
+    const sent: Body[] = []
     nock(BASE_URL)
+      .post('/api/v2/users/create_or_update', (body) => Boolean(sent.push(body.user)))
+      .reply(422, nameBlank)
+      .post('/api/v2/users/create_or_update', (body) => Boolean(sent.push(body.user)))
+      .reply(201, { user: { id: 77 } })
+    const results = await upsert(identify({ email: 'new.user@example.com' }))
+    expect(resultData(results)).toEqual({ id: 77, status: 'Created' })
+    expect(sent.map((u) => u.name)).toEqual([undefined, 'new.user'])
+  })
+
+  it('a refusal of the name that is not BlankValue is not retried', async () => {
+    const scope = nock(BASE_URL)
       .post('/api/v2/users/create_or_update')
-      .reply(422, {
-        error: 'RecordInvalid',
-        description: 'Record validation errors',
-        details: { name: [{ description: 'Name: cannot be blank', error: 'BlankValue' }] }
-      })
+      .reply(422, { details: { name: [{ description: 'Name: is too long', error: 'InvalidValue' }] } })
+    const error = await upsert(identify({ email: 'new@example.com' })).catch((e) => e)
+    expect(error).toBeInstanceOf(PayloadValidationError)
+    expect(error.message).toContain('Name: is too long')
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it("a user refused again with its fallback name gets Zendesk's message, not a crash", async () => {
+    nock(BASE_URL).post('/api/v2/users/create_or_update').times(2).reply(422, nameBlank)
     const error = await upsert(identify({ email: 'new@example.com' })).catch((e) => e)
     expect(error).toBeInstanceOf(PayloadValidationError)
     expect(error.message).toContain('Name: cannot be blank')
+    expect(nock.isDone()).toBe(true)
   })
 })
 

@@ -8,6 +8,7 @@ import { describeUser, type UserInput } from '../client/users'
 import { text } from '../fields/text'
 import { customTraits, userFieldValues } from './user-fields'
 import { FEWEST_FOR_A_JOB } from '../client/constants'
+import { jobItemRefusedWithoutName, refusedForMissingName, withFallbackName } from './names'
 
 function validate(payload: Payload): void {
   if (!text(payload.email) && !text(payload.external_id)) {
@@ -87,11 +88,22 @@ async function upsertInJob(
     indexes.forEach((i) => results.fail(i, error))
     return
   }
+  const again: number[] = []
   outcomes.forEach((outcome, position) => {
     const index = indexes[position]
-    if (outcome.ok) results.succeed(index, { id: outcome.id ?? null, status: outcome.status ?? null })
+    const named =
+      !outcome.ok && jobItemRefusedWithoutName(outcome.error, users[position])
+        ? withFallbackName(users[position])
+        : undefined
+    if (named) {
+      inputs.set(index, named)
+      again.push(index)
+    } else if (outcome.ok) results.succeed(index, { id: outcome.id ?? null, status: outcome.status ?? null })
     else results.fail(index, withUser(outcome.error, users[position]))
   })
+  // Users refused for want of a name go once more, named: one more request for them only.
+  if (again.length >= FEWEST_FOR_A_JOB) await upsertInJob(client, again, inputs, results)
+  else await upsertOneByOne(client, again, inputs, results)
 }
 
 /** One create_or_update per user, one at a time (Zendesk allows one a second per account). */
@@ -103,12 +115,26 @@ async function upsertOneByOne(
 ): Promise<void> {
   await mapWithConcurrency(indexes, 1, async (index) => {
     try {
-      const { user, created } = await client.users.createOrUpdate(inputs.get(index) as UserInput)
+      const { user, created } = await createOrUpdateNamingNew(client, inputs.get(index) as UserInput)
       results.succeed(index, { id: user.id, status: created ? 'Created' : 'Updated' })
     } catch (error) {
       results.fail(index, error)
     }
   })
+}
+
+/**
+ * `create_or_update` without a name when the identify had none, so an existing user's name is kept; a new user,
+ * which Zendesk refuses without a name, is sent once more with one made from its email or external_id.
+ */
+async function createOrUpdateNamingNew(client: ZendeskClient, user: UserInput) {
+  try {
+    return await client.users.createOrUpdate(user)
+  } catch (error) {
+    const named = refusedForMissingName(error, user) ? withFallbackName(user) : undefined
+    if (!named) throw error
+    return client.users.createOrUpdate(named)
+  }
 }
 
 function withUser(error: Error, user: UserInput): Error {
