@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'fs'
 import path from 'path'
 import { benchChart } from './bench/chart'
+import { DEFAULT_ACCOUNT_TARGET_PER_MINUTE, measureDefaultAccount, printDefaultAccount } from './bench/default-account'
 import { measureUnderLimit, type RateLimitedFigures } from './bench/rate-limited'
 import { measurePath, type PathFigures } from './bench/throughput'
 import { groupEvents, identifyEvents, trackEvents, workloads, type Workload } from './bench/workloads'
@@ -108,7 +109,16 @@ async function main() {
   }
   printLimited(limited)
 
+  const defaultAccount = await measureDefaultAccount(scale)
+  printDefaultAccount(defaultAccount)
+
   const problems = checkTargets(paths)
+  const known = defaultAccount.rounds[defaultAccount.rounds.length - 1]
+  if (known.eventsPerMinute < DEFAULT_ACCOUNT_TARGET_PER_MINUTE) {
+    problems.push(
+      `identify without bulk import: ${Math.round(known.eventsPerMinute)} events/min < ${DEFAULT_ACCOUNT_TARGET_PER_MINUTE}`
+    )
+  }
   console.log(problems.length ? `\nTargets missed:\n- ${problems.join('\n- ')}` : '\nAll targets met.')
 
   const outDir = path.join(__dirname, '..', 'bench')
@@ -120,6 +130,7 @@ async function main() {
     latencyMs: LATENCY_MS,
     paths,
     limited,
+    defaultAccount,
     problems
   }
   writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n')

@@ -21,6 +21,8 @@ const DESTINATION_ROUTES = [
   'GET users/me',
   'POST users/create_or_update',
   'POST users/create_or_update_many',
+  'POST users',
+  'PUT users/update_many',
   'GET users/search',
   'GET users/show_many',
   'DELETE users/:id',

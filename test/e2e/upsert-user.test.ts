@@ -1,5 +1,12 @@
-import type { SegmentEvent } from '@segment/actions-core'
-import { presetSubscriptions, resetDestinationState, startHarness, type SimulatorHarness } from '../helpers/harness'
+import { Destination, type SegmentEvent } from '@segment/actions-core'
+import { testDefinition } from '../helpers/destination-state'
+import {
+  presetSubscriptions,
+  resetDestinationState,
+  simulatorSettings,
+  startHarness,
+  type SimulatorHarness
+} from '../helpers/harness'
 
 const upsertUserOnly = presetSubscriptions.filter((s) => s.partnerAction === 'upsertUser')
 
@@ -70,5 +77,117 @@ describe.each(['default', 'bulk-import'] as const)('a new user without a name (%
       'second.new',
       'Named New'
     ])
+  })
+})
+
+describe('an account without bulk import (default): the fast path', () => {
+  let h: SimulatorHarness
+  beforeAll(async () => {
+    h = await startHarness({ account: 'default' })
+  })
+  afterAll(() => h.close())
+  beforeEach(() => {
+    h.simulator.reset()
+    resetDestinationState()
+  })
+
+  const routes = () => requestLines(h).map((line) => line.replace(/\/\d+/g, '/{id}'))
+  const count = (line: string) => routes().filter((r) => r === line).length
+
+  it('returning users are updated in one update_many job with create_or_update semantics, new ones created; every event delivered', async () => {
+    h.simulator.seed.userField({ key: 'plan', type: 'text' })
+    for (let i = 0; i < 7; i++) {
+      h.simulator.seed.user({ name: `Old ${i}`, email: `old${i}@example.com`, external_id: `old${i}` })
+    }
+    h.simulator.seed.user({ name: 'Only Email', email: 'only@example.com' })
+    const events = [
+      ...Array.from({ length: 7 }, (_, i) => identify(`old${i}`, { plan: `plan-${i}` })),
+      identify('old0', { email: 'old0.new@example.com' }),
+      identify('new1', { name: 'New One', email: 'new1@example.com' }),
+      identify('new2', { email: 'second.new@example.com' }),
+      { type: 'identify', anonymousId: 'a1', traits: { email: 'only@example.com', plan: 'email-only' } } as any
+    ]
+    const statuses = await batchStatus(h, events)
+    expect(statuses.map((s) => s.status)).toEqual(Array(11).fill(200))
+    expect(statuses.map((s) => s.body.status)).toEqual([...Array(8).fill('Updated'), 'Created', 'Created', 'Updated'])
+
+    const state = h.simulator.state()
+    const user = (externalId: string) => state.users.find((u) => u.external_id === externalId)!
+    expect(user('old3')).toMatchObject({ name: 'Old 3', user_fields: { plan: 'plan-3' } })
+    // Merged with its repeat: the plan from the first identify, the email of the second, added as a secondary.
+    expect(user('old0')).toMatchObject({ name: 'Old 0', email: 'old0@example.com', user_fields: { plan: 'plan-0' } })
+    expect(state.identities.filter((i) => i.user_id === user('old0').id).map((i) => [i.value, i.primary])).toEqual([
+      ['old0@example.com', true],
+      ['old0.new@example.com', false]
+    ])
+    expect(user('new1').name).toBe('New One')
+    expect(user('new2').name).toBe('second.new')
+    expect(state.users.find((u) => u.email === 'only@example.com')?.user_fields).toMatchObject({ plan: 'email-only' })
+
+    expect(count('POST /api/v2/users/create_or_update_many 403')).toBe(1)
+    expect(count('GET /api/v2/users/show_many 200')).toBe(1)
+    expect(count('PUT /api/v2/users/update_many 200')).toBe(1)
+    expect(count('POST /api/v2/users 201')).toBe(2)
+    expect(count('POST /api/v2/users 422')).toBe(1)
+    // The only single-user write: the user known by email alone.
+    expect(count('POST /api/v2/users/create_or_update 200')).toBe(1)
+    expect(routes().filter((r) => / (429|5\d\d)$/.test(r))).toEqual([])
+  })
+
+  it('remembers that bulk import is off: the next batch does not ask again', async () => {
+    const batch = (n: number) => [0, 1, 2].map((i) => identify(`u${n}-${i}`, { name: `U ${i}` }))
+    await batchStatus(h, batch(1))
+    h.simulator.requests.length = 0
+    const statuses = await batchStatus(h, batch(2))
+    expect(statuses.map((s) => s.status)).toEqual([200, 200, 200])
+    expect(count('POST /api/v2/users/create_or_update_many 403')).toBe(0)
+  })
+
+  it('verified from the settings reaches returning users: their email becomes verified', async () => {
+    const events = [0, 1, 2].map((i) => identify(`v${i}`, { email: `v${i}@example.com` }))
+    for (let i = 0; i < 3; i++)
+      h.simulator.seed.user({ name: `V ${i}`, email: `v${i}@example.com`, external_id: `v${i}` })
+    const results = await h.destination.onBatch(
+      events as any,
+      {
+        ...simulatorSettings,
+        create_users_as_verified: true,
+        subscriptions: upsertUserOnly
+      } as any
+    )
+    expect(results[0].multistatus?.map((s: any) => s.status)).toEqual([200, 200, 200])
+    expect(
+      h.simulator
+        .state()
+        .users.filter((u) => u.external_id?.startsWith('v'))
+        .map((u) => u.verified)
+    ).toEqual([true, true, true])
+  })
+
+  it('a new external_id whose email another user has updates that user (and gives it the external_id)', async () => {
+    h.simulator.seed.user({ name: 'Known', email: 'known@example.com' })
+    const statuses = await batchStatus(h, [
+      identify('k1', { email: 'known@example.com' }),
+      identify('k2', { name: 'K2' }),
+      identify('k3', { name: 'K3' })
+    ])
+    expect(statuses.map((s) => s.body?.status)).toEqual(['Updated', 'Created', 'Created'])
+    expect(h.simulator.state().users.find((u) => u.email === 'known@example.com')).toMatchObject({
+      name: 'Known',
+      external_id: 'k1'
+    })
+  })
+
+  it('update_many refused (403) as well: returning users go through create_or_update, still delivered', async () => {
+    h.simulator.setFaults({ userUpdateManyForbidden: true })
+    for (let i = 0; i < 3; i++) h.simulator.seed.user({ name: `R ${i}`, external_id: `r${i}` })
+    // Paced as in production (one single-user write a second), so the account's limit is met by waiting.
+    const paced = new Destination(testDefinition({ origin: h.simulator.url, singleUserWriteIntervalMs: 1100 }))
+    const events = [0, 1, 2].map((i) => identify(`r${i}`, { phone: `+1555000000${i}` }))
+    const results = await paced.onBatch(events as any, { ...simulatorSettings, subscriptions: upsertUserOnly } as any)
+    const statuses = results[0].multistatus as any[]
+    expect(statuses.map((s) => s.status)).toEqual([200, 200, 200])
+    expect(count('POST /api/v2/users/create_or_update 200')).toBe(3)
+    expect(h.simulator.state().users.find((u) => u.external_id === 'r2')?.phone).toBe('+15550000002')
   })
 })

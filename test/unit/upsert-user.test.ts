@@ -421,23 +421,127 @@ describe('batches: create_or_update_many and its job', () => {
     expect(calls[0].map((u) => u.external_id)).toEqual(['u0', 'u2', 'u3'])
   })
 
-  it('a 403 on the bulk call (bulk import off) falls back to one request per user', async () => {
+  const bulkImportOff = () =>
     nock(BASE_URL)
       .post('/api/v2/users/create_or_update_many')
       .reply(403, { error: 'Forbidden', description: 'Bulk user imports are not enabled for this account' })
-    const sent: Body[] = []
+
+  it('a 403 on the bulk call (bulk import off): returning users in one update_many job, new users created one by one', async () => {
+    bulkImportOff()
+    const created: Body[] = []
+    const updated: Body[][] = []
     nock(BASE_URL)
-      .post('/api/v2/users/create_or_update', (body) => Boolean(sent.push(body.user)))
-      .times(2)
-      .reply(201, (_, body: any) => ({ user: { id: 500 + sent.length, email: body.user.email } }))
-      .post('/api/v2/users/create_or_update')
+      .get('/api/v2/users/show_many')
+      .query({ external_ids: 'u0,u1,u2' })
+      .reply(200, { users: [{ id: 500, external_id: 'u0', active: true }] })
+      .put('/api/v2/users/update_many', (body) => Boolean(updated.push(body.users)))
+      .reply(200, jobStatus('V3-upd', 'queued'))
+      .get('/api/v2/job_statuses/V3-upd')
+      .reply(200, jobStatus('V3-upd', 'completed', [{ id: 500, action: 'update', status: 'Updated', success: true }]))
+      .post('/api/v2/users', (body) => Boolean(created.push(body.user)))
+      .reply(201, { user: { id: 501 } })
+      .post('/api/v2/users')
       .reply(422, { details: { email: [{ description: 'Email: user2@example.com is not properly formatted' }] } })
     const results = await upsertBatch(events(3))
-    expect(sent.map((u) => u.external_id)).toEqual(['u0', 'u1'])
+    expect(updated).toEqual([
+      [{ id: 500, email: 'user0@example.com', name: 'User 0', external_id: 'u0', skip_verify_email: false }]
+    ])
+    expect(created.map((u) => u.external_id)).toEqual(['u1'])
     expect(results.map((r: any) => r.status)).toEqual([200, 200, 400])
-    expect(results[0].body).toEqual({ id: 501, status: 'Created' })
+    expect(results[0].body).toEqual({ id: 500, status: 'Updated' })
+    expect(results[1].body).toEqual({ id: 501, status: 'Created' })
     expect(results[2].errormessage).toContain('is not properly formatted')
     expect(nock.isDone()).toBe(true)
+  })
+
+  it('learns once per account that bulk import is off: the next batch does not ask again, and it is logged once', async () => {
+    const logger = capturingLogger()
+    const lines = logger.lines
+    bulkImportOff()
+    nock(BASE_URL)
+      .persist()
+      .get('/api/v2/users/show_many')
+      .query(true)
+      .reply(200, { users: [] })
+      .post('/api/v2/users')
+      .reply(201, (_, body: any) => ({ user: { id: 600, external_id: body.user.external_id } }))
+    const dest = destination()
+    const run = () => dest.onBatch(events(3) as any, upsertSettings(), { logger } as any)
+    await run()
+    await run()
+    nock.cleanAll()
+    expect(lines.filter((line: string) => line.includes('bulk user import is off'))).toHaveLength(1)
+  })
+
+  it('a new user whose email another user has is updated through create_or_update instead', async () => {
+    bulkImportOff()
+    const upserted: Body[] = []
+    nock(BASE_URL)
+      .get('/api/v2/users/show_many')
+      .query(true)
+      .reply(200, { users: [] })
+      .post('/api/v2/users')
+      .times(3)
+      .reply((_, body: any) =>
+        body.user.external_id === 'u1'
+          ? [422, { details: { email: [{ description: 'Email: taken', error: 'DuplicateValue' }] } }]
+          : [201, { user: { id: 700 } }]
+      )
+      .post('/api/v2/users/create_or_update', (body) => Boolean(upserted.push(body.user)))
+      .reply(200, { user: { id: 42 } })
+    const results = await upsertBatch(events(3))
+    expect(upserted.map((u) => u.external_id)).toEqual(['u1'])
+    expect(results[1].body).toEqual({ id: 42, status: 'Updated' })
+  })
+
+  it('update_many refused too (403): returning users fall back to create_or_update, said once', async () => {
+    const logger = capturingLogger()
+    const lines = logger.lines
+    bulkImportOff()
+    const upserted: string[] = []
+    nock(BASE_URL)
+      .get('/api/v2/users/show_many')
+      .query(true)
+      .reply(200, {
+        users: [0, 1, 2].map((i) => ({ id: 500 + i, external_id: `u${i}`, active: true }))
+      })
+      .put('/api/v2/users/update_many')
+      .reply(403, { error: 'Forbidden', description: 'no' })
+      .post('/api/v2/users/create_or_update', (body) => Boolean(upserted.push(body.user.external_id)))
+      .times(3)
+      .reply(200, { user: { id: 42 } })
+    const results = await destination()
+      .onBatch(events(3) as any, upsertSettings(), { logger } as any)
+      .then((r: any[]) => r[0].multistatus)
+    expect(upserted).toEqual(['u0', 'u1', 'u2'])
+    expect(results.map((r: any) => r.status)).toEqual([200, 200, 200])
+    expect(lines.filter((line: string) => line.includes('update_many (403)'))).toHaveLength(1)
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('repeated identifies of one user in a batch are merged into one write, later values winning', async () => {
+    userFields('plan', 'seats')
+    const calls = acceptBulk()
+    const results = await upsertBatch([
+      identify({ email: 'a@example.com', plan: 'free', seats: 1 }, { userId: 'u0' }),
+      identify({ email: 'b@example.com', name: 'B' }, { userId: 'u1' }),
+      identify({ name: 'Ann', plan: 'pro' }, { userId: 'U0' }),
+      identify({ email: 'c@example.com', name: 'C' }, { userId: 'u2' })
+    ])
+    expect(calls[0].map((u) => u.external_id)).toEqual(['U0', 'u1', 'u2'])
+    expect(calls[0][0]).toEqual({
+      email: 'a@example.com',
+      name: 'Ann',
+      external_id: 'U0',
+      user_fields: { plan: 'pro', seats: 1 },
+      skip_verify_email: false
+    })
+    expect(results.map((r: any) => r.body)).toEqual([
+      { id: 1000, status: null },
+      { id: 1001, status: null },
+      { id: 1000, status: null },
+      { id: 1002, status: null }
+    ])
   })
 
   it('a rate-limited bulk call makes every event of that call retryable with 429', async () => {

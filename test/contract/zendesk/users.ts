@@ -9,6 +9,7 @@ import {
   offsetPage,
   recordInvalid,
   TOO_MANY_VALUES,
+  UPDATED_ITEM,
   USER
 } from './shapes'
 
@@ -274,5 +275,55 @@ export const userContracts: Contract[] = [
     request: { method: 'POST', path: 'users/create_or_update', body: { user: { name: 'A', role: 'owner' } } },
     status: 422,
     body: recordInvalid('role', 'InvalidValue')
+  },
+  {
+    route: 'POST users',
+    answer: 'Create User: 201 with the user',
+    source: 'recorded',
+    simulator: { account: 'default' },
+    request: { method: 'POST', path: 'users', body: { user: ann } },
+    status: 201,
+    body: { user: USER }
+  },
+  {
+    route: 'POST users',
+    answer: 'an email another user has: 422 DuplicateValue on email',
+    source: 'recorded',
+    simulator: { account: 'default' },
+    given: async ({ sim }) => void sim.seed.user(ann),
+    request: { method: 'POST', path: 'users', body: { user: { name: 'Other', email: 'ann@example.com' } } },
+    status: 422,
+    body: recordInvalid('email', 'DuplicateValue')
+  },
+  {
+    route: 'POST users',
+    answer: 'no name: 422 BlankValue on name',
+    source: 'documented',
+    simulator: { account: 'default' },
+    request: { method: 'POST', path: 'users', body: { user: { email: 'new@example.com' } } },
+    status: 422,
+    body: recordInvalid('name', 'BlankValue')
+  },
+  {
+    route: 'PUT users/update_many',
+    answer: 'the batch form without bulk import: a queued job (no gate is documented on update_many)',
+    source: 'assumed',
+    simulator: { account: 'default' },
+    given: async ({ sim }) => ({ id: sim.seed.user(ann).id }),
+    request: { method: 'PUT', path: 'users/update_many', body: { users: [{ id: '{id}', notes: 'x' }] } },
+    status: 200,
+    body: { job_status: JOB_QUEUED }
+  },
+  {
+    route: 'GET job_statuses/:id',
+    answer: 'users/update_many done: items are {id, action, status, success}',
+    source: 'documented',
+    given: async ({ sim, job }) => {
+      const { id } = sim.seed.user(ann)
+      return { job: await job('PUT', 'users/update_many', { users: [{ id, notes: 'x' }] }) }
+    },
+    request: { method: 'GET', path: 'job_statuses/{job}' },
+    status: 200,
+    body: { job_status: jobDone(UPDATED_ITEM) }
   }
 ]

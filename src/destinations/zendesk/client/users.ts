@@ -62,6 +62,24 @@ export class UsersApi {
     return this.jobs.bulk('POST', 'users/create_or_update_many', about, { users })
   }
 
+  /**
+   * `POST users` (Create User): Zendesk documents no endpoint limit for it beyond the account's, so it is not
+   * paced. An email or external_id another user has is refused (422 DuplicateValue on that field).
+   */
+  async create(user: UserInput): Promise<ZendeskUser> {
+    const { body } = await this.http.post('users', describeUser(user), userAnswer, { user })
+    return body.user
+  }
+
+  /**
+   * `PUT users/update_many` in its batch form, `{ users: [{ id, … }] }` (up to 100), each item updated as
+   * `PUT users/{id}` would; followed to one outcome per user, matched by the id each item changed.
+   */
+  async updateMany(users: (UserInput & { id: number })[]): Promise<JobItemOutcome[]> {
+    if (users.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} users per update_many call`)
+    return this.jobs.bulk('PUT', 'users/update_many', `bulk update of ${users.length} users`, { users })
+  }
+
   /** Exact (case-insensitive) external_id lookup; no search syntax involved. */
   async findByExternalId(externalId: string): Promise<ZendeskUser | undefined> {
     const { body } = await this.http.get('users/search', describeUser({ external_id: externalId }), usersAnswer, {

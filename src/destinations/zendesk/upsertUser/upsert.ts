@@ -1,14 +1,16 @@
-import { PayloadValidationError, removeUndefined } from '@segment/actions-core'
+import { PayloadValidationError, removeUndefined, type Logger } from '@segment/actions-core'
 import type { Payload } from './generated-types'
 import { bulkSize } from '../batch/fields'
 import type { PipelineContext } from '../batch/pipeline'
-import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch/results'
+import { BatchResults, chunk, statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
-import { describeUser, type UserInput } from '../client/users'
+import type { UserInput } from '../client/users'
 import { text } from '../fields/text'
 import { customTraits, userFieldValues } from './user-fields'
 import { FEWEST_FOR_A_JOB } from '../client/constants'
-import { jobItemRefusedWithoutName, refusedForMissingName, withFallbackName } from './names'
+import { jobItemRefusedWithoutName, withFallbackName } from './names'
+import { upsertOneByOne } from './single-writes'
+import { rememberForbidden, upsertWithoutBulkImport, withUser } from './without-bulk-import'
 
 function validate(payload: Payload): void {
   if (!text(payload.email) && !text(payload.external_id)) {
@@ -39,9 +41,10 @@ async function userInput(client: ZendeskClient, payload: Payload, { settings, lo
 }
 
 /**
- * Upsert User for a batch (perform runs it on one payload): users go to `users/create_or_update_many` in jobs of
- * up to 100, or as one `users/create_or_update` each when there are too few to pay for a job or the account
- * has no bulk import (403). One result per event: Created or Updated, or the event's own error.
+ * Upsert User for a batch (perform runs it on one payload). Repeated identifies of one user are merged first.
+ * Users go to `users/create_or_update_many` in jobs of up to 100, or as one `users/create_or_update` each when
+ * there are too few to pay for a job; an account without bulk import (403, remembered a while) takes the path of
+ * `upsertWithoutBulkImport`. One result per event: Created or Updated, or the event's own error.
  */
 export async function upsertUsers(
   client: ZendeskClient,
@@ -67,10 +70,71 @@ export async function upsertUsers(
       results.fail(index, error)
     }
   }
-  const indexes = [...inputs.keys()]
-  if (indexes.length < FEWEST_FOR_A_JOB) await upsertOneByOne(client, indexes, inputs, results)
-  else for (const part of chunk(indexes, bulkSize(payloads))) await upsertInJob(client, part, inputs, results)
+  const repeats = mergeRepeated(inputs)
+  await writeUsers(client, [...inputs.keys()], inputs, results, bulkSize(payloads), context.logger)
+  for (const [first, others] of repeats) for (const index of others) settleLike(results, index, first)
   return results
+}
+
+/** Identifies of one user within a batch become one write, on the first of them. */
+function userKey(user: UserInput): string {
+  return user.external_id ? `external_id:${user.external_id.toLowerCase()}` : `email:${user.email?.toLowerCase()}`
+}
+
+/**
+ * Merges the inputs of identifies of one user (same external_id, or same email without one) into the first of
+ * them, later values winning field by field (user fields too), and leaves only that one in `inputs`. Returns the
+ * indexes merged into each first one, which get its result: one write, so the 5-a-minute per-user limit is not
+ * spent on repeats.
+ */
+function mergeRepeated(inputs: Map<number, UserInput>): Map<number, number[]> {
+  const firstOf = new Map<string, number>()
+  const repeats = new Map<number, number[]>()
+  for (const [index, user] of [...inputs]) {
+    const first = firstOf.get(userKey(user))
+    if (first === undefined) {
+      firstOf.set(userKey(user), index)
+      continue
+    }
+    const merged = inputs.get(first) as UserInput
+    const userFields =
+      merged.user_fields || user.user_fields ? { ...merged.user_fields, ...user.user_fields } : undefined
+    inputs.set(first, removeUndefined({ ...merged, ...user, user_fields: userFields }))
+    inputs.delete(index)
+    repeats.set(first, [...(repeats.get(first) ?? []), index])
+  }
+  return repeats
+}
+
+function settleLike(results: BatchResults<Payload>, index: number, first: number): void {
+  try {
+    results.succeed(index, results.outcome(first))
+  } catch (error) {
+    results.fail(index, error)
+  }
+}
+
+async function writeUsers(
+  client: ZendeskClient,
+  indexes: number[],
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>,
+  size: number,
+  logger?: Logger
+): Promise<void> {
+  if (indexes.length < FEWEST_FOR_A_JOB) return upsertOneByOne(client, indexes, inputs, results)
+  for (const part of chunk(indexes, size)) {
+    if (!client.caches.bulkImportOff.get(client.account)) {
+      if ((await upsertInJob(client, part, inputs, results)) !== 'bulk import off') continue
+      rememberForbidden(
+        client.caches.bulkImportOff,
+        client.account,
+        logger,
+        'Zendesk bulk user import is off on this account (users/create_or_update_many answered 403): users are looked up in bulk, returning users updated with users/update_many and new users created one by one. Ask Zendesk support to enable bulk user import for the fastest path.'
+      )
+    }
+    await upsertWithoutBulkImport(client, part, inputs, results, logger)
+  }
 }
 
 async function upsertInJob(
@@ -78,15 +142,15 @@ async function upsertInJob(
   indexes: number[],
   inputs: Map<number, UserInput>,
   results: BatchResults<Payload>
-): Promise<void> {
+): Promise<'bulk import off' | undefined> {
   const users = indexes.map((i) => inputs.get(i) as UserInput)
   let outcomes
   try {
     outcomes = await client.users.createOrUpdateMany(users)
   } catch (error) {
-    if (statusOf(error) === 403) return upsertOneByOne(client, indexes, inputs, results)
+    if (statusOf(error) === 403) return 'bulk import off'
     indexes.forEach((i) => results.fail(i, error))
-    return
+    return undefined
   }
   const again: number[] = []
   outcomes.forEach((outcome, position) => {
@@ -102,42 +166,7 @@ async function upsertInJob(
     else results.fail(index, withUser(outcome.error, users[position]))
   })
   // Users refused for want of a name go once more, named: one more request for them only.
-  if (again.length >= FEWEST_FOR_A_JOB) await upsertInJob(client, again, inputs, results)
-  else await upsertOneByOne(client, again, inputs, results)
-}
-
-/** One create_or_update per user, one at a time (Zendesk allows one a second per account). */
-async function upsertOneByOne(
-  client: ZendeskClient,
-  indexes: number[],
-  inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>
-): Promise<void> {
-  await mapWithConcurrency(indexes, 1, async (index) => {
-    try {
-      const { user, created } = await createOrUpdateNamingNew(client, inputs.get(index) as UserInput)
-      results.succeed(index, { id: user.id, status: created ? 'Created' : 'Updated' })
-    } catch (error) {
-      results.fail(index, error)
-    }
-  })
-}
-
-/**
- * `create_or_update` without a name when the identify had none, so an existing user's name is kept; a new user,
- * which Zendesk refuses without a name, is sent once more with one made from its email or external_id.
- */
-async function createOrUpdateNamingNew(client: ZendeskClient, user: UserInput) {
-  try {
-    return await client.users.createOrUpdate(user)
-  } catch (error) {
-    const named = refusedForMissingName(error, user) ? withFallbackName(user) : undefined
-    if (!named) throw error
-    return client.users.createOrUpdate(named)
-  }
-}
-
-function withUser(error: Error, user: UserInput): Error {
-  error.message = `${describeUser(user)}: ${error.message}`
-  return error
+  const retried = again.length >= FEWEST_FOR_A_JOB ? await upsertInJob(client, again, inputs, results) : 'alone'
+  if (retried) await upsertOneByOne(client, again, inputs, results)
+  return undefined
 }
