@@ -519,29 +519,39 @@ describe('batches: create_or_update_many and its job', () => {
     expect(nock.isDone()).toBe(true)
   })
 
-  it('repeated identifies of one user in a batch are merged into one write, later values winning', async () => {
-    userFields('plan', 'seats')
+  it('an identify repeating the one before it for the same user is not written again; it gets that result', async () => {
     const calls = acceptBulk()
+    const same = identify({ email: 'a@example.com', name: 'Ann' }, { userId: 'u0' })
     const results = await upsertBatch([
-      identify({ email: 'a@example.com', plan: 'free', seats: 1 }, { userId: 'u0' }),
+      same,
       identify({ email: 'b@example.com', name: 'B' }, { userId: 'u1' }),
-      identify({ name: 'Ann', plan: 'pro' }, { userId: 'U0' }),
+      same,
       identify({ email: 'c@example.com', name: 'C' }, { userId: 'u2' })
     ])
-    expect(calls[0].map((u) => u.external_id)).toEqual(['U0', 'u1', 'u2'])
-    expect(calls[0][0]).toEqual({
-      email: 'a@example.com',
-      name: 'Ann',
-      external_id: 'U0',
-      user_fields: { plan: 'pro', seats: 1 },
-      skip_verify_email: false
-    })
+    expect(calls).toHaveLength(1)
+    expect(calls[0].map((u) => u.external_id)).toEqual(['u0', 'u1', 'u2'])
     expect(results.map((r: any) => r.body)).toEqual([
       { id: 1000, status: null },
       { id: 1001, status: null },
       { id: 1000, status: null },
       { id: 1002, status: null }
     ])
+  })
+
+  it("a user's differing identifies are written in successive rounds, in order, each with its own result", async () => {
+    const calls = acceptBulk()
+    const { sent, scope } = acceptUpsert(200, { id: 1000 })
+    const results = await upsertBatch([
+      identify({ email: 'a@example.com', name: 'Ann' }, { userId: 'u0' }),
+      identify({ email: 'b@example.com', name: 'B' }, { userId: 'u1' }),
+      identify({ name: 'Ann Lee' }, { userId: 'U0' }),
+      identify({ email: 'c@example.com', name: 'C' }, { userId: 'u2' })
+    ])
+    expect(calls.map((users) => users.map((u) => u.external_id))).toEqual([['u0', 'u1', 'u2']])
+    expect(sent).toEqual([{ name: 'Ann Lee', external_id: 'U0', skip_verify_email: false }])
+    expect(scope.isDone()).toBe(true)
+    expect(results.map((r: any) => r.status)).toEqual([200, 200, 200, 200])
+    expect(results[2].body).toEqual({ id: 1000, status: 'Updated' })
   })
 
   it('a rate-limited bulk call makes every event of that call retryable with 429', async () => {

@@ -41,7 +41,7 @@ async function userInput(client: ZendeskClient, payload: Payload, { settings, lo
 }
 
 /**
- * Upsert User for a batch (perform runs it on one payload). Repeated identifies of one user are merged first.
+ * Upsert User for a batch (perform runs it on one payload), in rounds that hold each user at most once.
  * Users go to `users/create_or_update_many` in jobs of up to 100, or as one `users/create_or_update` each when
  * there are too few to pay for a job; an account without bulk import (403, remembered a while) takes the path of
  * `upsertWithoutBulkImport`. One result per event: Created or Updated, or the event's own error.
@@ -70,40 +70,43 @@ export async function upsertUsers(
       results.fail(index, error)
     }
   }
-  const repeats = mergeRepeated(inputs)
-  await writeUsers(client, [...inputs.keys()], inputs, results, bulkSize(payloads), context.logger)
+  const { rounds, repeats } = planRounds(inputs)
+  for (const round of rounds) {
+    await writeUsers(client, round, inputs, results, bulkSize(payloads), context.logger)
+  }
   for (const [first, others] of repeats) for (const index of others) settleLike(results, index, first)
   return results
 }
 
-/** Identifies of one user within a batch become one write, on the first of them. */
+/** Identifies of one user within a batch: same external_id, or same email without one. */
 function userKey(user: UserInput): string {
   return user.external_id ? `external_id:${user.external_id.toLowerCase()}` : `email:${user.email?.toLowerCase()}`
 }
 
 /**
- * Merges the inputs of identifies of one user (same external_id, or same email without one) into the first of
- * them, later values winning field by field (user fields too), and leaves only that one in `inputs`. Returns the
- * indexes merged into each first one, which get its result: one write, so the 5-a-minute per-user limit is not
- * spent on repeats.
+ * Plans the writes of a batch. An identify that repeats the one before it for the same user (same input, the
+ * busy user identifying on every page load) is not written again: it gets that write's result, so the
+ * 5-a-minute per-user limit is not spent on it. A user's differing identifies go in successive rounds, written
+ * in order, so each event gets its own result and the last one wins, as if they were sent one by one.
  */
-function mergeRepeated(inputs: Map<number, UserInput>): Map<number, number[]> {
-  const firstOf = new Map<string, number>()
+function planRounds(inputs: Map<number, UserInput>): { rounds: number[][]; repeats: Map<number, number[]> } {
+  const runs = new Map<string, { index: number; input: string }[]>()
   const repeats = new Map<number, number[]>()
-  for (const [index, user] of [...inputs]) {
-    const first = firstOf.get(userKey(user))
-    if (first === undefined) {
-      firstOf.set(userKey(user), index)
+  const rounds: number[][] = []
+  for (const [index, user] of inputs) {
+    const userRuns = runs.get(userKey(user)) ?? []
+    const last = userRuns[userRuns.length - 1]
+    const input = JSON.stringify(user)
+    if (last?.input === input) {
+      repeats.set(last.index, [...(repeats.get(last.index) ?? []), index])
       continue
     }
-    const merged = inputs.get(first) as UserInput
-    const userFields =
-      merged.user_fields || user.user_fields ? { ...merged.user_fields, ...user.user_fields } : undefined
-    inputs.set(first, removeUndefined({ ...merged, ...user, user_fields: userFields }))
-    inputs.delete(index)
-    repeats.set(first, [...(repeats.get(first) ?? []), index])
+    const round = userRuns.length
+    rounds[round] = [...(rounds[round] ?? []), index]
+    userRuns.push({ index, input })
+    runs.set(userKey(user), userRuns)
   }
-  return repeats
+  return { rounds, repeats }
 }
 
 function settleLike(results: BatchResults<Payload>, index: number, first: number): void {
