@@ -123,11 +123,15 @@ describe('an account without bulk import (default): the fast path', () => {
     const state = h.simulator.state()
     const user = (externalId: string) => state.users.find((u) => u.external_id === externalId)!
     expect(user('old3')).toMatchObject({ name: 'Old 3', user_fields: { plan: 'plan-3' } })
-    // Its second identify, written after the first: the plan stays, the new email is added as a secondary.
-    expect(user('old0')).toMatchObject({ name: 'Old 0', email: 'old0@example.com', user_fields: { plan: 'plan-0' } })
+    // Its second identify, written after the first: the plan stays, the new email becomes primary (the default).
+    expect(user('old0')).toMatchObject({
+      name: 'Old 0',
+      email: 'old0.new@example.com',
+      user_fields: { plan: 'plan-0' }
+    })
     expect(state.identities.filter((i) => i.user_id === user('old0').id).map((i) => [i.value, i.primary])).toEqual([
-      ['old0@example.com', true],
-      ['old0.new@example.com', false]
+      ['old0@example.com', false],
+      ['old0.new@example.com', true]
     ])
     expect(user('new1').name).toBe('New One')
     expect(user('new2').name).toBe('second.new')
@@ -194,5 +198,104 @@ describe('an account without bulk import (default): the fast path', () => {
     expect(statuses.map((s) => s.status)).toEqual([200, 200, 200])
     expect(count('POST /api/v2/users/create_or_update 200')).toBe(3)
     expect(h.simulator.state().users.find((u) => u.external_id === 'r2')?.phone).toBe('+15550000002')
+  })
+})
+
+describe('an existing user sent a new email (bulk-import account)', () => {
+  let h: SimulatorHarness
+  beforeAll(async () => {
+    h = await startHarness({ account: 'bulk-import', endpointLimits: false })
+  })
+  afterAll(() => h.close())
+  beforeEach(() => {
+    h.simulator.reset()
+    resetDestinationState()
+  })
+
+  const withMapping = (mapping: Record<string, unknown>) =>
+    upsertUserOnly.map((s) => ({ ...s, mapping: { ...s.mapping, ...mapping } }))
+  const emailsOf = (externalId: string) => {
+    const state = h.simulator.state()
+    const user = state.users.find((u) => u.external_id === externalId)!
+    return {
+      primary: user.email,
+      identities: state.identities
+        .filter((i) => i.user_id === user.id)
+        .map((i) => `${i.value}${i.primary ? ' (primary)' : ''}${i.verified ? ' verified' : ''}`)
+    }
+  }
+  const paths = () => requestLines(h).map((line) => line.replace(/\/\d+/g, '/{id}'))
+
+  it('by default the new email becomes primary and the old one is kept', async () => {
+    h.simulator.seed.user({ name: 'Ann', email: 'ann@old.example', external_id: 'ann' })
+    const results = await h.send(identify('ann', { email: 'ann@new.example' }), upsertUserOnly)
+    expect(results.find((r) => r.data)?.data).toEqual({ id: expect.any(Number), status: 'Updated' })
+    expect(emailsOf('ann')).toEqual({
+      primary: 'ann@new.example',
+      identities: ['ann@old.example', 'ann@new.example (primary)']
+    })
+    expect(paths()).toEqual([
+      'POST /api/v2/users/create_or_update 200',
+      'GET /api/v2/users/{id}/identities 200',
+      'PUT /api/v2/users/{id}/identities/{id}/make_primary 200'
+    ])
+  })
+
+  it('with Remove Old Email the old address is removed, so another user can take it', async () => {
+    h.simulator.seed.user({ name: 'Ann', email: 'ann@old.example', external_id: 'ann' })
+    await h.send(identify('ann', { email: 'ann@new.example' }), withMapping({ remove_old_email: true }))
+    expect(emailsOf('ann')).toEqual({ primary: 'ann@new.example', identities: ['ann@new.example (primary)'] })
+    expect(paths().slice(-1)).toEqual(['DELETE /api/v2/users/{id}/identities/{id} 204'])
+    const results = await h.send(identify('bob', { name: 'Bob', email: 'ann@old.example' }), upsertUserOnly)
+    expect(results.find((r) => r.data)?.data).toEqual({ id: expect.any(Number), status: 'Created' })
+  })
+
+  it("keeping Zendesk's behaviour adds the new email as a secondary one, in one request", async () => {
+    h.simulator.seed.user({ name: 'Ann', email: 'ann@old.example', external_id: 'ann' })
+    await h.send(identify('ann', { email: 'ann@new.example' }), withMapping({ email_change: 'add_secondary' }))
+    expect(emailsOf('ann')).toEqual({
+      primary: 'ann@old.example',
+      identities: ['ann@old.example (primary)', 'ann@new.example']
+    })
+    expect(paths()).toEqual(['POST /api/v2/users/create_or_update 200'])
+  })
+
+  it('the same email sent again costs no extra request', async () => {
+    h.simulator.seed.user({ name: 'Ann', email: 'ann@example.com', external_id: 'ann' })
+    await h.send(identify('ann', { email: 'ANN@example.com', name: 'Ann Lee' }), upsertUserOnly)
+    expect(paths()).toEqual(['POST /api/v2/users/create_or_update 200'])
+    expect(emailsOf('ann').identities).toEqual(['ann@example.com (primary)'])
+  })
+
+  it('the new primary is verified when users are created as verified', async () => {
+    h.simulator.seed.user({ name: 'Ann', email: 'ann@old.example', external_id: 'ann' })
+    await h.destination.onEvent(
+      identify('ann', { email: 'ann@new.example' }) as SegmentEvent,
+      {
+        ...simulatorSettings,
+        create_users_as_verified: true,
+        subscriptions: upsertUserOnly
+      } as any
+    )
+    expect(emailsOf('ann').identities).toContain('ann@new.example (primary) verified')
+  })
+
+  it('in a batch: only users whose email changed cost more, plus one show_many for the users reported Updated', async () => {
+    h.simulator.seed.user({ name: 'Ann', email: 'ann@old.example', external_id: 'ann' })
+    h.simulator.seed.user({ name: 'Cy', email: 'cy@example.com', external_id: 'cy' })
+    const statuses = await batchStatus(h, [
+      identify('ann', { email: 'ann@new.example' }),
+      identify('bob', { name: 'Bob', email: 'bob@example.com' }),
+      identify('cy', { email: 'cy@example.com' })
+    ])
+    expect(statuses.map((s) => s.status)).toEqual([200, 200, 200])
+    expect(emailsOf('ann').primary).toBe('ann@new.example')
+    expect(emailsOf('cy').identities).toEqual(['cy@example.com (primary)'])
+    expect(paths().filter((p) => !p.startsWith('GET /api/v2/job_statuses'))).toEqual([
+      'POST /api/v2/users/create_or_update_many 200',
+      'GET /api/v2/users/show_many 200',
+      'GET /api/v2/users/{id}/identities 200',
+      'PUT /api/v2/users/{id}/identities/{id}/make_primary 200'
+    ])
   })
 })

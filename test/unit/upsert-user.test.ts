@@ -348,6 +348,11 @@ describe('batches: create_or_update_many and its job', () => {
           { index: 2, id: 3, status: 'Created' }
         ])
       )
+    // The user reported Updated is read back once, to see whether its email became a secondary one.
+    nock(BASE_URL)
+      .get('/api/v2/users/show_many')
+      .query({ ids: '2' })
+      .reply(200, { users: [{ id: 2, email: 'user1@example.com', active: true }] })
     const results = await upsertBatch(events(3))
     expect(results.map((r: any) => r.body)).toEqual([
       { id: 1, status: 'Created' },
@@ -405,6 +410,12 @@ describe('batches: create_or_update_many and its job', () => {
           }
         : { index, id: 1000 + index, status: 'Updated' }
     )
+    nock(BASE_URL)
+      .get('/api/v2/users/show_many')
+      .query({ ids: '1000,1002' })
+      .reply(200, {
+        users: [0, 2].map((i) => ({ id: 1000 + i, email: `user${i}@example.com`, active: true }))
+      })
     const results = await upsertBatch(events(3))
     expect(results.map((r: any) => r.status)).toEqual([200, 400, 200])
     expect(results[1].errormessage).toContain('user with external_id "u1"')

@@ -18,12 +18,15 @@ import { asItem, CREATE_WITHOUT_INDEX, enqueueJob, ItemFailure, UPDATE_RESULTS }
 import {
   anonymousUser,
   createUser,
+  deleteIdentity,
   findUserByExternalId,
+  makeIdentityPrimary,
   matchUser,
   presentUser,
   updateUser,
   upsertUser,
-  userIdentities
+  userIdentities,
+  verifyIdentity
 } from '../model/users'
 import { paginate } from '../pagination'
 import { route } from '../router'
@@ -296,6 +299,34 @@ function identities(req: ApiRequest, sim: Sim): Reply {
   return json(200, paginate(req, sim, 'identities', userIdentities(sim.store, user.id)))
 }
 
+function findIdentity(sim: Sim, req: ApiRequest, user: UserRecord) {
+  const identity = sim.store.identities.get(idParam(req, 'identity_id'))
+  if (!identity || identity.user_id !== user.id) throw notFound()
+  return identity
+}
+
+/** Make Identity Primary: answers the user's identities, as the reference documents. */
+function makePrimary(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  makeIdentityPrimary(sim.store, user, findIdentity(sim, req, user))
+  return json(200, { identities: userIdentities(sim.store, user.id) })
+}
+
+/** Update Identity: `verified` (its `value` is not changed by the destination, so not modelled). */
+function updateIdentity(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  const identity = findIdentity(sim, req, user)
+  const input = wrapped(req.body, 'identity')
+  if (typeof input.verified === 'boolean') verifyIdentity(sim.store, user, identity, input.verified)
+  return json(200, { identity })
+}
+
+function removeIdentity(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  deleteIdentity(sim.store, user, findIdentity(sim, req, user))
+  return { status: 204 }
+}
+
 export const userRoutes = [
   route('GET', 'users/me', me, true),
   route('GET', 'users/search', search),
@@ -310,5 +341,8 @@ export const userRoutes = [
   route('PUT', 'users/:id', update),
   route('DELETE', 'users/:id', remove),
   route('GET', 'users/:id/identities', identities),
+  route('PUT', 'users/:id/identities/:identity_id/make_primary', makePrimary),
+  route('PUT', 'users/:id/identities/:identity_id', updateIdentity),
+  route('DELETE', 'users/:id/identities/:identity_id', removeIdentity),
   route('DELETE', 'deleted_users/:id', removePermanently)
 ]

@@ -13,6 +13,16 @@ import {
   USER
 } from './shapes'
 
+/** The identity keys Zendesk documents and the destination reads. */
+const IDENTITY = {
+  id: 'integer',
+  user_id: 'integer',
+  type: is('email'),
+  value: 'string',
+  verified: 'boolean',
+  primary: 'boolean'
+}
+
 const ann = { name: 'Ann Lee', email: 'ann@example.com', external_id: 'ann-1' }
 
 export const userContracts: Contract[] = [
@@ -325,5 +335,72 @@ export const userContracts: Contract[] = [
     request: { method: 'GET', path: 'job_statuses/{job}' },
     status: 200,
     body: { job_status: jobDone(UPDATED_ITEM) }
+  },
+  {
+    route: 'GET users/:id/identities',
+    answer: "the user's identities",
+    source: 'documented',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      await call('PUT', `users/${id}`, { user: { email: 'ann.new@example.com' } })
+      return { id }
+    },
+    request: { method: 'GET', path: 'users/{id}/identities' },
+    status: 200,
+    body: offsetPage('identities', IDENTITY, 2)
+  },
+  {
+    route: 'PUT users/:id/identities/:id/make_primary',
+    answer: "Make Identity Primary: 200 with the user's identities",
+    source: 'documented',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      await call('PUT', `users/${id}`, { user: { email: 'ann.new@example.com' } })
+      const { body } = await call('GET', `users/${id}/identities`)
+      return { id, identity: body.identities.find((i: any) => !i.primary).id }
+    },
+    request: { method: 'PUT', path: 'users/{id}/identities/{identity}/make_primary', body: {} },
+    status: 200,
+    body: { identities: list(IDENTITY, 2) }
+  },
+  {
+    route: 'PUT users/:id/identities/:id',
+    answer: 'Update Identity (verified): 200 with the identity',
+    source: 'documented',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      const { body } = await call('GET', `users/${id}/identities`)
+      return { id, identity: body.identities[0].id }
+    },
+    request: { method: 'PUT', path: 'users/{id}/identities/{identity}', body: { identity: { verified: true } } },
+    status: 200,
+    body: { identity: { ...(IDENTITY as object), verified: true } }
+  },
+  {
+    route: 'DELETE users/:id/identities/:id',
+    answer: 'a secondary identity: 204',
+    source: 'documented',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      await call('PUT', `users/${id}`, { user: { email: 'ann.new@example.com' } })
+      const { body } = await call('GET', `users/${id}/identities`)
+      return { id, identity: body.identities.find((i: any) => !i.primary).id }
+    },
+    request: { method: 'DELETE', path: 'users/{id}/identities/{identity}' },
+    status: 204,
+    content: 'none'
+  },
+  {
+    route: 'DELETE users/:id/identities/:id',
+    answer: 'the primary identity: refused with 422 (the answer is not documented)',
+    source: 'assumed',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      const { body } = await call('GET', `users/${id}/identities`)
+      return { id, identity: body.identities[0].id }
+    },
+    request: { method: 'DELETE', path: 'users/{id}/identities/{identity}' },
+    status: 422,
+    body: recordInvalid('base')
   }
 ]

@@ -5,9 +5,17 @@ import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'
 import type { Pacer } from './pacing'
-import { meSchema, userAnswer, usersAnswer, type ZendeskUser } from './schemas'
+import {
+  meSchema,
+  userAnswer,
+  userIdentitiesAnswer,
+  userIdentityAnswer,
+  usersAnswer,
+  type UserIdentity,
+  type ZendeskUser
+} from './schemas'
 
-export type { ZendeskUser }
+export type { UserIdentity, ZendeskUser }
 
 export interface UserInput {
   email?: string
@@ -33,11 +41,24 @@ const SEARCHABLE_EMAIL = /^[^\s"\\<>()]+@[^\s"\\<>()]+$/
 const isActive = (user: ZendeskUser) => user.active !== false
 
 export class UsersApi {
+  /** The primary email of every user an answer of this call showed, by user id. */
+  private readonly primaryEmails = new Map<number, string | null>()
+
   constructor(
     private readonly http: ZendeskHttp,
     private readonly jobs: Jobs,
     private readonly singleWrites: Pacer
   ) {}
+
+  /** The user's primary email as the last answer of this call that showed the user had it (undefined: not seen). */
+  primaryEmailSeen(userId: number): string | null | undefined {
+    return this.primaryEmails.get(userId)
+  }
+
+  private seen<U extends ZendeskUser>(user: U): U {
+    this.primaryEmails.set(user.id, user.email ?? null)
+    return user
+  }
 
   /** The authenticated user's id; null when Zendesk answered as an anonymous user (wrong credentials). */
   async myId(): Promise<number | null> {
@@ -52,7 +73,7 @@ export class UsersApi {
   async createOrUpdate(user: UserInput): Promise<{ user: ZendeskUser; created: boolean }> {
     await this.singleWrites.slot(this.http.origin, describeUser(user))
     const { status, body } = await this.http.post('users/create_or_update', describeUser(user), userAnswer, { user })
-    return { user: body.user, created: status === 201 }
+    return { user: this.seen(body.user), created: status === 201 }
   }
 
   /** `POST users/create_or_update_many` (up to 100), followed to one outcome per user. A refused submission throws. */
@@ -68,7 +89,7 @@ export class UsersApi {
    */
   async create(user: UserInput): Promise<ZendeskUser> {
     const { body } = await this.http.post('users', describeUser(user), userAnswer, { user })
-    return body.user
+    return this.seen(body.user)
   }
 
   /**
@@ -100,7 +121,7 @@ export class UsersApi {
     const found = new Map<string, ZendeskUser>()
     const keep = (user: ZendeskUser | undefined) => {
       const key = user?.external_id?.toLowerCase()
-      if (user && key && wanted.has(key) && isActive(user)) found.set(key, user)
+      if (user && key && wanted.has(key) && isActive(user)) found.set(key, this.seen(user))
     }
     for (const list of lists) {
       const about = list.length === 1 ? describeUser({ external_id: list[0] }) : `${list.length} users by external_id`
@@ -111,6 +132,58 @@ export class UsersApi {
     }
     for (const externalId of alone) keep(await this.findByExternalId(externalId))
     return found
+  }
+
+  /** The users with these ids (`show_many?ids=`, up to 100 per call); deleted ones are left out. */
+  async showManyByIds(ids: readonly number[]): Promise<ZendeskUser[]> {
+    const users: ZendeskUser[] = []
+    for (let start = 0; start < ids.length; start += BULK_LIMIT) {
+      const list = ids.slice(start, start + BULK_LIMIT)
+      const { body } = await this.http.get('users/show_many', `${list.length} users by id`, usersAnswer, {
+        ids: list.join(',')
+      })
+      users.push(...body.users.filter(isActive).map((u) => this.seen(u)))
+    }
+    return users
+  }
+
+  /** The user's identities (the first 100: email addresses beyond that are not looked through). */
+  async identities(userId: number): Promise<UserIdentity[]> {
+    const id = idSegment(userId, 'user id')
+    const { body } = await this.http.get(`users/${id}/identities`, `identities of user ${id}`, userIdentitiesAnswer, {
+      per_page: String(BULK_LIMIT)
+    })
+    return body.identities
+  }
+
+  /** `PUT users/{id}/identities/{identity_id}/make_primary`. */
+  async makePrimary(userId: number, identityId: number): Promise<void> {
+    const [user, identity] = [idSegment(userId, 'user id'), idSegment(identityId, 'identity id')]
+    await this.http.put(
+      `users/${user}/identities/${identity}/make_primary`,
+      `identity ${identity} of user ${user}`,
+      userIdentitiesAnswer,
+      {}
+    )
+  }
+
+  /** Marks the identity verified (Update Identity). */
+  async verifyIdentity(userId: number, identityId: number): Promise<void> {
+    const [user, identity] = [idSegment(userId, 'user id'), idSegment(identityId, 'identity id')]
+    await this.http.put(
+      `users/${user}/identities/${identity}`,
+      `identity ${identity} of user ${user}`,
+      userIdentityAnswer,
+      {
+        identity: { verified: true }
+      }
+    )
+  }
+
+  /** Deletes a secondary identity (Zendesk refuses to delete the primary one). */
+  async deleteIdentity(userId: number, identityId: number): Promise<void> {
+    const [user, identity] = [idSegment(userId, 'user id'), idSegment(identityId, 'identity id')]
+    await this.http.delete(`users/${user}/identities/${identity}`, `identity ${identity} of user ${user}`)
   }
 
   /** Search by email; the address is quoted and the results filtered to an exact match. */

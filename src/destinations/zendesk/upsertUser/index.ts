@@ -5,6 +5,7 @@ import { batchSizeField, enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
 import { dynamicFieldsOf } from '../fields/dynamic-fields'
 import type { Instance } from '../settings/options'
+import { EMAIL_CHANGE_CHOICES } from './email-change'
 import { upsertUsers } from './upsert'
 
 export default function upsertUser(instance: Instance): ActionDefinition<Settings, Payload> {
@@ -94,6 +95,21 @@ export default function upsertUser(instance: Instance): ActionDefinition<Setting
         label: 'Create As Verified',
         description: 'Mark the user\'s email as verified. Default: the "Create Users as Verified" setting.',
         type: 'boolean'
+      },
+      email_change: {
+        label: 'When the Email Changes',
+        description:
+          "What happens when an existing user is sent an email that is not its primary one: make it the primary email (the default; Zendesk's verification follows Create As Verified), or keep Zendesk's behaviour of adding it as a secondary email.",
+        type: 'string',
+        choices: EMAIL_CHANGE_CHOICES,
+        default: 'make_primary'
+      },
+      remove_old_email: {
+        label: 'Remove Old Email',
+        description:
+          'When a new email is made primary, remove the old one from the user: the address is then free for another user. Kept (the default), the user can still be found by it.',
+        type: 'boolean',
+        default: false
       },
       enable_batching: enableBatchingField(
         'users are sent to Zendesk in bulk (up to 100 per request); accounts without bulk import fall back to one request per user.'

@@ -8,6 +8,7 @@ import type { UserInput } from '../client/users'
 import { text } from '../fields/text'
 import { customTraits, userFieldValues } from './user-fields'
 import { FEWEST_FOR_A_JOB } from '../client/constants'
+import { makeNewEmailsPrimary } from './email-change'
 import { jobItemRefusedWithoutName, withFallbackName } from './names'
 import { upsertOneByOne } from './single-writes'
 import { rememberForbidden, upsertWithoutBulkImport, withUser } from './without-bulk-import'
@@ -74,6 +75,7 @@ export async function upsertUsers(
   for (const round of rounds) {
     await writeUsers(client, round, inputs, results, bulkSize(payloads), context.logger)
   }
+  await makeNewEmailsPrimary(client, payloads, rounds.flat(), inputs, results)
   for (const [first, others] of repeats) for (const index of others) settleLike(results, index, first)
   return results
 }
