@@ -3,6 +3,8 @@ import { readFile, rename, unlink, writeFile } from 'fs/promises'
 import { defaultValues, transform, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
 import { parseFql } from '@segment/destination-subscriptions'
 
+const SYNC_MODE_KEY = '__segment_internal_sync_mode'
+
 /** One enabled action, the way a host stores it: which events it takes and how their fields are mapped. */
 export interface Subscription {
   /** a label for reports, e.g. the preset's name */
@@ -109,8 +111,18 @@ function problemsOf(entry: unknown, index: number, definition: DestinationDefini
   }
   const action = definition.actions[subscription.partnerAction]
   const fieldKeys = Object.keys(action.fields)
-  const unknown = Object.keys(subscription.mapping).filter((key) => !fieldKeys.includes(key))
+  // actions-core reads an action's sync mode only from this mapping key.
+  const syncModes = action.syncMode?.choices.map((choice) => choice.value as string)
+  const unknown = Object.keys(subscription.mapping).filter(
+    (key) => !fieldKeys.includes(key) && !(key === SYNC_MODE_KEY && syncModes)
+  )
+  const mode = subscription.mapping[SYNC_MODE_KEY]
+  const badMode =
+    syncModes && mode !== undefined && !syncModes.includes(mode as string)
+      ? [`${where}: mapping has ${SYNC_MODE_KEY} ${JSON.stringify(mode)}; it must be one of ${syncModes.join(', ')}.`]
+      : []
   return [
+    ...badMode,
     ...unknown.map(
       (key) => `${where}: mapping has "${key}", which is not a field of ${action.title} (${fieldKeys.join(', ')}).`
     ),

@@ -299,3 +299,104 @@ describe('an existing user sent a new email (bulk-import account)', () => {
     ])
   })
 })
+
+describe('sync modes (mapping.__segment_internal_sync_mode)', () => {
+  let h: SimulatorHarness
+  beforeAll(async () => {
+    h = await startHarness({ account: 'bulk-import', endpointLimits: false })
+  })
+  afterAll(() => h.close())
+  beforeEach(() => {
+    h.simulator.reset()
+    resetDestinationState()
+    h.simulator.seed.user({ name: 'Old', email: 'old@example.com', external_id: 'old' })
+  })
+
+  const inMode = (mode: string) =>
+    upsertUserOnly.map((s) => ({ ...s, mapping: { ...s.mapping, __segment_internal_sync_mode: mode } }))
+  const user = (externalId: string) => h.simulator.state().users.find((u) => u.external_id === externalId)
+  const single = async (mode: string, event: Partial<SegmentEvent>) => {
+    try {
+      return { data: (await h.send(event, inMode(mode))).find((r) => r.data)?.data }
+    } catch (error: any) {
+      return { status: error.status, message: error.message }
+    }
+  }
+  const batch = async (mode: string, events: Partial<SegmentEvent>[]) =>
+    (await h.sendBatch(events, inMode(mode))).find((r) => r.multistatus)?.multistatus as any[]
+  const oldAndNew = [
+    identify('old', { name: 'Old Renamed' }),
+    identify('new1', { name: 'New 1' }),
+    identify('new2', { name: 'New 2' })
+  ]
+
+  it('no mode is upsert', async () => {
+    const statuses = await batchStatus(h, oldAndNew)
+    expect(statuses.map((s) => s.status)).toEqual([200, 200, 200])
+    expect(user('new1')).toBeDefined()
+  })
+
+  describe('update', () => {
+    it('single: an existing user is updated; a missing one is skipped, non-retryable, saying why', async () => {
+      expect(await single('update', identify('old', { name: 'Old Renamed' }))).toEqual({
+        data: { id: user('old')!.id, status: 'Updated' }
+      })
+      expect(user('old')!.name).toBe('Old Renamed')
+      const skipped = await single('update', identify('ghost', { name: 'Ghost' }))
+      expect(skipped).toEqual({ status: 404, message: expect.stringMatching(/Skipped.*Update mode creates nothing/) })
+      expect(user('ghost')).toBeUndefined()
+    })
+
+    it('batch: one show_many and one update_many job; new users are skipped', async () => {
+      const statuses = await batch('update', oldAndNew)
+      expect(statuses.map((s) => s.status)).toEqual([200, 404, 404])
+      expect(statuses[1].errormessage).toContain('Update mode creates nothing')
+      expect(user('old')!.name).toBe('Old Renamed')
+      expect(user('new1')).toBeUndefined()
+      expect(requestLines(h).filter((l) => !l.startsWith('GET /api/v2/job_statuses'))).toEqual([
+        'GET /api/v2/users/show_many 200',
+        'PUT /api/v2/users/update_many 200'
+      ])
+    })
+  })
+
+  describe('add', () => {
+    it('single: a new user is created; an existing one is left untouched, non-retryable, saying so', async () => {
+      expect(await single('add', identify('new1', { name: 'New 1' }))).toEqual({
+        data: { id: expect.any(Number), status: 'Created' }
+      })
+      const untouched = await single('add', identify('old', { name: 'Old Renamed' }))
+      expect(untouched).toEqual({ status: 409, message: expect.stringMatching(/Left untouched.*Add mode/) })
+      expect(user('old')!.name).toBe('Old')
+    })
+
+    it('batch: one show_many and one bulk job creating the new users; the existing one untouched', async () => {
+      const statuses = await batch('add', oldAndNew)
+      expect(statuses.map((s) => s.status)).toEqual([409, 200, 200])
+      expect(user('old')!.name).toBe('Old')
+      expect([user('new1')?.name, user('new2')?.name]).toEqual(['New 1', 'New 2'])
+    })
+  })
+
+  describe('delete', () => {
+    it('single: an existing user is soft-deleted; a missing one is a success with deleted false', async () => {
+      const id = user('old')!.id
+      expect(await single('delete', identify('old', {}))).toEqual({ data: { id, deleted: true } })
+      expect(h.simulator.state().users.find((u) => u.id === id)?.active).toBe(false)
+      expect(await single('delete', identify('ghost', {}))).toEqual({ data: { id: null, deleted: false } })
+    })
+
+    it('batch: found with one show_many, each found user soft-deleted', async () => {
+      const statuses = await batch('delete', oldAndNew)
+      expect(statuses.map((s) => [s.status, s.body?.deleted])).toEqual([
+        [200, true],
+        [200, false],
+        [200, false]
+      ])
+      expect(requestLines(h)).toEqual([
+        'GET /api/v2/users/show_many 200',
+        expect.stringMatching(/^DELETE \/api\/v2\/users\/\d+ 200$/)
+      ])
+    })
+  })
+})

@@ -198,6 +198,12 @@ export class UsersApi {
     return body.users.find((u) => isActive(u) && u.email?.toLowerCase() === wanted)
   }
 
+  /** Soft-deletes the user (`DELETE users/{id}`): it stays readable with active false and matches nothing. */
+  async softDelete(userId: number): Promise<void> {
+    const id = idSegment(userId, 'user id')
+    await this.http.delete(`users/${id}`, `user ${id}`)
+  }
+
   /** Soft-deletes the user, then removes it permanently, as a data deletion request expects. */
   async deletePermanently(userId: number): Promise<void> {
     const id = idSegment(userId, 'user id')

@@ -6,6 +6,7 @@ import { runsPipeline } from '../batch/pipeline'
 import { dynamicFieldsOf } from '../fields/dynamic-fields'
 import type { Instance } from '../settings/options'
 import { EMAIL_CHANGE_CHOICES } from './email-change'
+import { USER_SYNC_MODES } from './sync-modes'
 import { upsertUsers } from './upsert'
 
 export default function upsertUser(instance: Instance): ActionDefinition<Settings, Payload> {
@@ -116,6 +117,7 @@ export default function upsertUser(instance: Instance): ActionDefinition<Setting
       ),
       batch_size: batchSizeField('users')
     },
+    syncMode: USER_SYNC_MODES,
     dynamicFields: { user_fields: { __keys__: dynamicFieldsOf(instance).userFieldKeys } },
     ...runsPipeline(instance, upsertUsers)
   }

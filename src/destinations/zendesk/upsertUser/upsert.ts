@@ -11,7 +11,8 @@ import { FEWEST_FOR_A_JOB } from '../client/constants'
 import { makeNewEmailsPrimary } from './email-change'
 import { jobItemRefusedWithoutName, withFallbackName } from './names'
 import { upsertOneByOne } from './single-writes'
-import { rememberForbidden, upsertWithoutBulkImport, withUser } from './without-bulk-import'
+import { BULK_IMPORT_OFF, rememberForbidden, upsertWithoutBulkImport, withUser } from './without-bulk-import'
+import { addNew, deleteUsers, unsupportedSyncMode, updateExisting } from './sync-modes'
 
 function validate(payload: Payload): void {
   if (!text(payload.email) && !text(payload.external_id)) {
@@ -72,10 +73,11 @@ export async function upsertUsers(
     }
   }
   const { rounds, repeats } = planRounds(inputs)
-  for (const round of rounds) {
-    await writeUsers(client, round, inputs, results, bulkSize(payloads), context.logger)
+  const mode = context.syncMode ?? 'upsert'
+  for (const round of rounds) await writeRound(client, mode, round, inputs, results, bulkSize(payloads), context.logger)
+  if (mode === 'upsert' || mode === 'update') {
+    await makeNewEmailsPrimary(client, payloads, rounds.flat(), inputs, results)
   }
-  await makeNewEmailsPrimary(client, payloads, rounds.flat(), inputs, results)
   for (const [first, others] of repeats) for (const index of others) settleLike(results, index, first)
   return results
 }
@@ -119,6 +121,23 @@ function settleLike(results: BatchResults<Payload>, index: number, first: number
   }
 }
 
+/** One round's writes as the sync mode asks: upsert (a missing mode too), update, add or delete. */
+async function writeRound(
+  client: ZendeskClient,
+  mode: NonNullable<PipelineContext['syncMode']>,
+  indexes: number[],
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>,
+  size: number,
+  logger?: Logger
+): Promise<void> {
+  if (mode === 'upsert') return writeUsers(client, indexes, inputs, results, size, logger)
+  if (mode === 'update') return updateExisting(client, indexes, inputs, results, size)
+  if (mode === 'add') return addNew(client, indexes, inputs, results, size, logger)
+  if (mode === 'delete') return deleteUsers(client, indexes, inputs, results)
+  indexes.forEach((index) => results.fail(index, unsupportedSyncMode(mode)))
+}
+
 async function writeUsers(
   client: ZendeskClient,
   indexes: number[],
@@ -131,12 +150,7 @@ async function writeUsers(
   for (const part of chunk(indexes, size)) {
     if (!client.caches.bulkImportOff.get(client.account)) {
       if ((await upsertInJob(client, part, inputs, results)) !== 'bulk import off') continue
-      rememberForbidden(
-        client.caches.bulkImportOff,
-        client.account,
-        logger,
-        'Zendesk bulk user import is off on this account (users/create_or_update_many answered 403): users are looked up in bulk, returning users updated with users/update_many and new users created one by one. Ask Zendesk support to enable bulk user import for the fastest path.'
-      )
+      rememberForbidden(client.caches.bulkImportOff, client.account, logger, BULK_IMPORT_OFF)
     }
     await upsertWithoutBulkImport(client, part, inputs, results, logger)
   }

@@ -8,6 +8,9 @@ import type { TtlCache } from '../lookups/ttl-cache'
 import { refusedForMissingName, withFallbackName } from './names'
 import { upsertOneByOne } from './single-writes'
 
+export const BULK_IMPORT_OFF =
+  'Zendesk bulk user import is off on this account (users/create_or_update_many answered 403): users are looked up in bulk, returning users updated with users/update_many and new users created one by one. Ask Zendesk support to enable bulk user import for the fastest path.'
+
 /** Creates sent at once: they count only against the account's limit, not a per-endpoint one. */
 const CREATE_CONCURRENCY = 4
 
@@ -58,7 +61,8 @@ export function rememberForbidden(
   logger?.warn(message)
 }
 
-async function updateReturning(
+/** Updates users known by id in one `users/update_many` job (per 100 at most, the caller's part). */
+export async function updateReturning(
   client: ZendeskClient,
   indexes: number[],
   idOf: (index: number) => number,
@@ -93,11 +97,16 @@ async function updateReturning(
   await upsertOneByOne(client, gone, inputs, results)
 }
 
-async function createFresh(
+/**
+ * Creates users known to be new with `POST users`. One that exists after all (its email belongs to another user,
+ * or it was created since the lookup) goes to `ifExists` — by default `create_or_update`, which updates it.
+ */
+export async function createFresh(
   client: ZendeskClient,
   indexes: number[],
   inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>
+  results: BatchResults<Payload>,
+  ifExists: (indexes: number[]) => Promise<void> = (existing) => upsertOneByOne(client, existing, inputs, results)
 ): Promise<void> {
   const existingElsewhere: number[] = []
   await mapWithConcurrency(indexes, CREATE_CONCURRENCY, async (index) => {
@@ -109,8 +118,7 @@ async function createFresh(
       else results.fail(index, error)
     }
   })
-  // The user exists by email (or was created since the lookup): create_or_update updates it.
-  await upsertOneByOne(client, existingElsewhere, inputs, results)
+  await ifExists(existingElsewhere)
 }
 
 function alreadyExists(error: unknown): boolean {
