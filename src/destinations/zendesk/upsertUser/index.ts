@@ -100,7 +100,7 @@ export default function upsertUser(instance: Instance): ActionDefinition<Setting
       email_change: {
         label: 'When the Email Changes',
         description:
-          "What happens when an existing user is sent an email that is not its primary one: make it the primary email (the default; Zendesk's verification follows Create As Verified), or keep Zendesk's behaviour of adding it as a secondary email.",
+          "What happens when an existing user is sent an email that is not its primary one: make it the primary email (verified when Create As Verified is on), or keep Zendesk's behaviour of adding it as a secondary email. Default: make it primary.",
         type: 'string',
         choices: EMAIL_CHANGE_CHOICES,
         default: 'make_primary'
@@ -108,7 +108,7 @@ export default function upsertUser(instance: Instance): ActionDefinition<Setting
       remove_old_email: {
         label: 'Remove Old Email',
         description:
-          'When a new email is made primary, remove the old one from the user: the address is then free for another user. Kept (the default), the user can still be found by it.',
+          'When a new email is made primary, remove the old one from the user: the address is then free for another user. Kept, the user can still be found by it. Default: kept.',
         type: 'boolean',
         default: false
       },
