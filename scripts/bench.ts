@@ -7,7 +7,9 @@
 import { mkdirSync, writeFileSync } from 'fs'
 import path from 'path'
 import { benchChart } from './bench/chart'
+import { DEFAULT_ACCOUNT_TARGET_PER_MINUTE, measureDefaultAccount, printDefaultAccount } from './bench/default-account'
 import { measureUnderLimit, type RateLimitedFigures } from './bench/rate-limited'
+import { measureSyncModes, printSyncModes } from './bench/sync-modes'
 import { measurePath, type PathFigures } from './bench/throughput'
 import { groupEvents, identifyEvents, trackEvents, workloads, type Workload } from './bench/workloads'
 
@@ -121,7 +123,22 @@ async function main() {
   }
   printLimited(limited)
 
+  const defaultAccount = await measureDefaultAccount(scale)
+  printDefaultAccount(defaultAccount)
+  const syncModes = await measureSyncModes()
+  printSyncModes(syncModes)
+
   const problems = checkTargets(paths)
+  for (const row of syncModes.filter((r) => r.mode === 'update' || r.mode === 'add')) {
+    if (row.requestsPerEvent > 0.05)
+      problems.push(`${row.action} ${row.mode} in batches: ${row.requestsPerEvent.toFixed(3)} req/event > 0.05`)
+  }
+  const known = defaultAccount.rounds[defaultAccount.rounds.length - 1]
+  if (known.eventsPerMinute < DEFAULT_ACCOUNT_TARGET_PER_MINUTE) {
+    problems.push(
+      `identify without bulk import: ${Math.round(known.eventsPerMinute)} events/min < ${DEFAULT_ACCOUNT_TARGET_PER_MINUTE}`
+    )
+  }
   console.log(problems.length ? `\nTargets missed:\n- ${problems.join('\n- ')}` : '\nAll targets met.')
 
   const outDir = path.join(__dirname, '..', 'bench')
@@ -133,6 +150,8 @@ async function main() {
     latencyMs: LATENCY_MS,
     paths,
     limited,
+    defaultAccount,
+    syncModes,
     problems
   }
   writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2) + '\n')

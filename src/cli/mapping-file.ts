@@ -115,10 +115,18 @@ function problemsOf(entry: unknown, index: number, definition: DestinationDefini
     return [`${where}: mapping is missing: give an object of field → value or directive ({} maps nothing).`]
   }
   const fieldKeys = Object.keys(action.fields)
-  // An action with a sync mode keeps the chosen one in its mapping, where actions-core reads it.
-  const known = (key: string) => fieldKeys.includes(key) || (action.syncMode !== undefined && key === SYNC_MODE_KEY)
-  const unknown = Object.keys(subscription.mapping).filter((key) => !known(key))
+  // actions-core reads an action's sync mode only from this mapping key.
+  const syncModes = action.syncMode?.choices.map((choice) => choice.value as string)
+  const unknown = Object.keys(subscription.mapping).filter(
+    (key) => !fieldKeys.includes(key) && !(key === SYNC_MODE_KEY && syncModes)
+  )
+  const mode = subscription.mapping[SYNC_MODE_KEY]
+  const badMode =
+    syncModes && mode !== undefined && !syncModes.includes(mode as string)
+      ? [`${where}: mapping has ${SYNC_MODE_KEY} ${JSON.stringify(mode)}; it must be one of ${syncModes.join(', ')}.`]
+      : []
   return [
+    ...badMode,
     ...unknown.map(
       (key) => `${where}: mapping has "${key}", which is not a field of ${action.title} (${fieldKeys.join(', ')}).`
     ),

@@ -373,6 +373,8 @@ export interface Faults {
   stuckJobs?: boolean
   /** bulk user import answers 403 while set, whatever the account allows */
   bulkImportDisabled?: boolean
+  /** `users/update_many` answers 403 while set (Zendesk does not document a bulk-import gate on it) */
+  userUpdateManyForbidden?: boolean
   /** answer variants while set, over SimulatorOptions.variants */
   variants?: Partial<Variants>
 }

@@ -208,6 +208,26 @@ describe('mapping page routes', () => {
     ])
   })
 
+  test('a mapping may carry __segment_internal_sync_mode where the action has sync modes, with one of its modes', async () => {
+    const preset = presetSubscriptions(definition).find((s) => s.partnerAction === 'upsertUser')!
+    const withMode = (mode: unknown) => [
+      { ...preset, mapping: { ...preset.mapping, __segment_internal_sync_mode: mode } }
+    ]
+    expect((await post('/mapping/send', { event: homer, subscriptions: withMode('update') })).status).toBe(200)
+    const mirror = await post('/mapping/send', { event: homer, subscriptions: withMode('mirror') })
+    expect(mirror.body.problems).toEqual([
+      expect.stringMatching(/__segment_internal_sync_mode "mirror"; it must be one of upsert, update, add, delete/)
+    ])
+    const ticket = presetSubscriptions(definition).find((s) => s.partnerAction === 'createTicket')!
+    const onTicket = await post('/mapping/send', {
+      event: homer,
+      subscriptions: [{ ...ticket, mapping: { ...ticket.mapping, __segment_internal_sync_mode: 'add' } }]
+    })
+    expect(onTicket.body.problems).toEqual([
+      expect.stringMatching(/"__segment_internal_sync_mode", which is not a field/)
+    ])
+  })
+
   test('POST /mapping/save lists every problem, writes nothing and keeps the subscriptions in use', async () => {
     const { status, body } = await post('/mapping/save', {
       subscriptions: [

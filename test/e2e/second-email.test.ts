@@ -2,8 +2,9 @@ import type { SegmentEvent } from '@segment/actions-core'
 import { presetSubscriptions, resetDestinationState, startHarness, type SimulatorHarness } from '../helpers/harness'
 
 /**
- * Every email identity counts: a user Upsert User gave a second email (Zendesk keeps it as a secondary identity,
- * the user's `email` stays the first) is found by that email for a track, a ticket's requester and a membership.
+ * Every email identity counts: a user Upsert User gave a second email (mapped to keep Zendesk's behaviour: a
+ * secondary identity, the user's `email` stays the first) is found by that email for a track, a ticket's
+ * requester and a membership.
  */
 let harness: SimulatorHarness
 let userId: number
@@ -15,8 +16,12 @@ afterAll(() => harness.close())
 beforeEach(async () => {
   harness.simulator.reset()
   resetDestinationState()
+  const keepingTheFirstEmail = only('upsertUser').map((s) => ({
+    ...s,
+    mapping: { ...s.mapping, email_change: 'add_secondary' }
+  }))
   const identify = (email: string) =>
-    harness.send({ type: 'identify', userId: 'ada', traits: { name: 'Ada', email } }, only('upsertUser'))
+    harness.send({ type: 'identify', userId: 'ada', traits: { name: 'Ada', email } }, keepingTheFirstEmail)
   await identify('ada@first.example')
   await identify('ada@second.example')
   const [user] = harness.simulator.state().users.filter((u) => u.external_id === 'ada')

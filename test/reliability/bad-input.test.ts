@@ -159,7 +159,8 @@ const CASES: BadInputCase[] = [
 ]
 
 /** Query parameters the destination ever sends; anything else would come from input leaking into a URL. */
-const QUERY_KEYS = new Set(['external_id', 'external_ids', 'query', 'page[size]', 'page[after]'])
+// `ids` and `per_page` carry only what Zendesk answered (user ids) and a constant, never an event's value.
+const QUERY_KEYS = new Set(['external_id', 'external_ids', 'query', 'page[size]', 'page[after]', 'ids', 'per_page'])
 /** The only search the destination makes: one exact, quoted email. */
 const EMAIL_QUERY = /^email:"[^"\\\s]+"$/
 

@@ -103,7 +103,22 @@ export function routeOf(request: Pick<RecordedRequest, 'path'>): string {
  * the test, so a route an action starts to use is added here deliberately.
  */
 export const ROUTES_OF_ACTION: Record<string, string[]> = {
-  upsertUser: ['user_fields', 'users/create_or_update', 'users/create_or_update_many', 'job_statuses/:id'],
+  upsertUser: [
+    'user_fields',
+    'users/create_or_update',
+    'users/create_or_update_many',
+    'job_statuses/:id',
+    // without bulk import, and sync modes
+    'users',
+    'users/show_many',
+    'users/update_many',
+    'users/search',
+    'users/:id',
+    // a changed email made primary
+    'users/:id/identities',
+    'users/:id/identities/:id',
+    'users/:id/identities/:id/make_primary'
+  ],
   updateOrganizationMembership: [
     'organizations/search',
     'organizations/show_many',

@@ -112,9 +112,9 @@ describe('UsersApi', () => {
       .query({ 'page[size]': '100' })
       .reply(200, {
         identities: [
-          { type: 'email', value: 'ada@first.example' },
-          { type: 'phone_number', value: '+15550100' },
-          { type: 'email', value: 'Ada@Second.example' }
+          { id: 901, type: 'email', value: 'ada@first.example' },
+          { id: 902, type: 'phone_number', value: '+15550100' },
+          { id: 903, type: 'email', value: 'Ada@Second.example' }
         ]
       })
     expect((await users.findByEmail('ada@second.example'))?.id).toBe(7)
@@ -128,7 +128,7 @@ describe('UsersApi', () => {
     nock(BASE_URL)
       .get('/api/v2/users/7/identities')
       .query({ 'page[size]': '100' })
-      .reply(200, { identities: [{ type: 'email', value: 'ada@first.example' }] })
+      .reply(200, { identities: [{ id: 904, type: 'email', value: 'ada@first.example' }] })
     expect(await users.findByEmail('ada@second.example')).toBeUndefined()
   })
 

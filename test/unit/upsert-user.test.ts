@@ -244,17 +244,40 @@ describe('bad input', () => {
     expect(error.message).toContain('Email: not-an-email is not properly formatted')
   })
 
-  it("a new user without a name → Zendesk's message, not a crash", async () => {
+  const nameBlank = {
+    error: 'RecordInvalid',
+    description: 'Record validation errors',
+    details: { name: [{ description: 'Name: cannot be blank', error: 'BlankValue' }] }
+  }
+
+  it('a new user without a name is sent once more, named after its email', async () => {
+    const sent: Body[] = []
     nock(BASE_URL)
+      .post('/api/v2/users/create_or_update', (body) => Boolean(sent.push(body.user)))
+      .reply(422, nameBlank)
+      .post('/api/v2/users/create_or_update', (body) => Boolean(sent.push(body.user)))
+      .reply(201, { user: { id: 77 } })
+    const results = await upsert(identify({ email: 'new.user@example.com' }))
+    expect(resultData(results)).toEqual({ id: 77, status: 'Created' })
+    expect(sent.map((u) => u.name)).toEqual([undefined, 'new.user'])
+  })
+
+  it('a refusal of the name that is not BlankValue is not retried', async () => {
+    const scope = nock(BASE_URL)
       .post('/api/v2/users/create_or_update')
-      .reply(422, {
-        error: 'RecordInvalid',
-        description: 'Record validation errors',
-        details: { name: [{ description: 'Name: cannot be blank', error: 'BlankValue' }] }
-      })
+      .reply(422, { details: { name: [{ description: 'Name: is too long', error: 'InvalidValue' }] } })
+    const error = await upsert(identify({ email: 'new@example.com' })).catch((e) => e)
+    expect(error).toBeInstanceOf(PayloadValidationError)
+    expect(error.message).toContain('Name: is too long')
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it("a user refused again with its fallback name gets Zendesk's message, not a crash", async () => {
+    nock(BASE_URL).post('/api/v2/users/create_or_update').times(2).reply(422, nameBlank)
     const error = await upsert(identify({ email: 'new@example.com' })).catch((e) => e)
     expect(error).toBeInstanceOf(PayloadValidationError)
     expect(error.message).toContain('Name: cannot be blank')
+    expect(nock.isDone()).toBe(true)
   })
 })
 
@@ -325,6 +348,11 @@ describe('batches: create_or_update_many and its job', () => {
           { index: 2, id: 3, status: 'Created' }
         ])
       )
+    // The user reported Updated is read back once, to see whether its email became a secondary one.
+    nock(BASE_URL)
+      .get('/api/v2/users/show_many')
+      .query({ ids: '2' })
+      .reply(200, { users: [{ id: 2, email: 'user1@example.com', active: true }] })
     const results = await upsertBatch(events(3))
     expect(results.map((r: any) => r.body)).toEqual([
       { id: 1, status: 'Created' },
@@ -382,6 +410,12 @@ describe('batches: create_or_update_many and its job', () => {
           }
         : { index, id: 1000 + index, status: 'Updated' }
     )
+    nock(BASE_URL)
+      .get('/api/v2/users/show_many')
+      .query({ ids: '1000,1002' })
+      .reply(200, {
+        users: [0, 2].map((i) => ({ id: 1000 + i, email: `user${i}@example.com`, active: true }))
+      })
     const results = await upsertBatch(events(3))
     expect(results.map((r: any) => r.status)).toEqual([200, 400, 200])
     expect(results[1].errormessage).toContain('user with external_id "u1"')
@@ -398,23 +432,137 @@ describe('batches: create_or_update_many and its job', () => {
     expect(calls[0].map((u) => u.external_id)).toEqual(['u0', 'u2', 'u3'])
   })
 
-  it('a 403 on the bulk call (bulk import off) falls back to one request per user', async () => {
+  const bulkImportOff = () =>
     nock(BASE_URL)
       .post('/api/v2/users/create_or_update_many')
       .reply(403, { error: 'Forbidden', description: 'Bulk user imports are not enabled for this account' })
-    const sent: Body[] = []
+
+  it('a 403 on the bulk call (bulk import off): returning users in one update_many job, new users created one by one', async () => {
+    bulkImportOff()
+    const created: Body[] = []
+    const updated: Body[][] = []
     nock(BASE_URL)
-      .post('/api/v2/users/create_or_update', (body) => Boolean(sent.push(body.user)))
-      .times(2)
-      .reply(201, (_, body: any) => ({ user: { id: 500 + sent.length, email: body.user.email } }))
-      .post('/api/v2/users/create_or_update')
+      .get('/api/v2/users/show_many')
+      .query({ external_ids: 'u0,u1,u2' })
+      .reply(200, { users: [{ id: 500, external_id: 'u0', active: true }] })
+      .put('/api/v2/users/update_many', (body) => Boolean(updated.push(body.users)))
+      .reply(200, jobStatus('V3-upd', 'queued'))
+      .get('/api/v2/job_statuses/V3-upd')
+      .reply(200, jobStatus('V3-upd', 'completed', [{ id: 500, action: 'update', status: 'Updated', success: true }]))
+      .post('/api/v2/users', (body) => Boolean(created.push(body.user)))
+      .reply(201, { user: { id: 501 } })
+      .post('/api/v2/users')
       .reply(422, { details: { email: [{ description: 'Email: user2@example.com is not properly formatted' }] } })
     const results = await upsertBatch(events(3))
-    expect(sent.map((u) => u.external_id)).toEqual(['u0', 'u1'])
+    expect(updated).toEqual([
+      [{ id: 500, email: 'user0@example.com', name: 'User 0', external_id: 'u0', skip_verify_email: false }]
+    ])
+    expect(created.map((u) => u.external_id)).toEqual(['u1'])
     expect(results.map((r: any) => r.status)).toEqual([200, 200, 400])
-    expect(results[0].body).toEqual({ id: 501, status: 'Created' })
+    expect(results[0].body).toEqual({ id: 500, status: 'Updated' })
+    expect(results[1].body).toEqual({ id: 501, status: 'Created' })
     expect(results[2].errormessage).toContain('is not properly formatted')
     expect(nock.isDone()).toBe(true)
+  })
+
+  it('learns once per account that bulk import is off: the next batch does not ask again, and it is logged once', async () => {
+    const logger = capturingLogger()
+    const lines = logger.lines
+    bulkImportOff()
+    nock(BASE_URL)
+      .persist()
+      .get('/api/v2/users/show_many')
+      .query(true)
+      .reply(200, { users: [] })
+      .post('/api/v2/users')
+      .reply(201, (_, body: any) => ({ user: { id: 600, external_id: body.user.external_id } }))
+    const dest = destination()
+    const run = () => dest.onBatch(events(3) as any, upsertSettings(), { logger } as any)
+    await run()
+    await run()
+    nock.cleanAll()
+    expect(lines.filter((line: string) => line.includes('bulk user import is off'))).toHaveLength(1)
+  })
+
+  it('a new user whose email another user has is updated through create_or_update instead', async () => {
+    bulkImportOff()
+    const upserted: Body[] = []
+    nock(BASE_URL)
+      .get('/api/v2/users/show_many')
+      .query(true)
+      .reply(200, { users: [] })
+      .post('/api/v2/users')
+      .times(3)
+      .reply((_, body: any) =>
+        body.user.external_id === 'u1'
+          ? [422, { details: { email: [{ description: 'Email: taken', error: 'DuplicateValue' }] } }]
+          : [201, { user: { id: 700 } }]
+      )
+      .post('/api/v2/users/create_or_update', (body) => Boolean(upserted.push(body.user)))
+      .reply(200, { user: { id: 42 } })
+    const results = await upsertBatch(events(3))
+    expect(upserted.map((u) => u.external_id)).toEqual(['u1'])
+    expect(results[1].body).toEqual({ id: 42, status: 'Updated' })
+  })
+
+  it('update_many refused too (403): returning users fall back to create_or_update, said once', async () => {
+    const logger = capturingLogger()
+    const lines = logger.lines
+    bulkImportOff()
+    const upserted: string[] = []
+    nock(BASE_URL)
+      .get('/api/v2/users/show_many')
+      .query(true)
+      .reply(200, {
+        users: [0, 1, 2].map((i) => ({ id: 500 + i, external_id: `u${i}`, active: true }))
+      })
+      .put('/api/v2/users/update_many')
+      .reply(403, { error: 'Forbidden', description: 'no' })
+      .post('/api/v2/users/create_or_update', (body) => Boolean(upserted.push(body.user.external_id)))
+      .times(3)
+      .reply(200, { user: { id: 42 } })
+    const results = await destination()
+      .onBatch(events(3) as any, upsertSettings(), { logger } as any)
+      .then((r: any[]) => r[0].multistatus)
+    expect(upserted).toEqual(['u0', 'u1', 'u2'])
+    expect(results.map((r: any) => r.status)).toEqual([200, 200, 200])
+    expect(lines.filter((line: string) => line.includes('update_many (403)'))).toHaveLength(1)
+    expect(nock.isDone()).toBe(true)
+  })
+
+  it('an identify repeating the one before it for the same user is not written again; it gets that result', async () => {
+    const calls = acceptBulk()
+    const same = identify({ email: 'a@example.com', name: 'Ann' }, { userId: 'u0' })
+    const results = await upsertBatch([
+      same,
+      identify({ email: 'b@example.com', name: 'B' }, { userId: 'u1' }),
+      same,
+      identify({ email: 'c@example.com', name: 'C' }, { userId: 'u2' })
+    ])
+    expect(calls).toHaveLength(1)
+    expect(calls[0].map((u) => u.external_id)).toEqual(['u0', 'u1', 'u2'])
+    expect(results.map((r: any) => r.body)).toEqual([
+      { id: 1000, status: null },
+      { id: 1001, status: null },
+      { id: 1000, status: null },
+      { id: 1002, status: null }
+    ])
+  })
+
+  it("a user's differing identifies are written in successive rounds, in order, each with its own result", async () => {
+    const calls = acceptBulk()
+    const { sent, scope } = acceptUpsert(200, { id: 1000 })
+    const results = await upsertBatch([
+      identify({ email: 'a@example.com', name: 'Ann' }, { userId: 'u0' }),
+      identify({ email: 'b@example.com', name: 'B' }, { userId: 'u1' }),
+      identify({ name: 'Ann Lee' }, { userId: 'U0' }),
+      identify({ email: 'c@example.com', name: 'C' }, { userId: 'u2' })
+    ])
+    expect(calls.map((users) => users.map((u) => u.external_id))).toEqual([['u0', 'u1', 'u2']])
+    expect(sent).toEqual([{ name: 'Ann Lee', external_id: 'U0', skip_verify_email: false }])
+    expect(scope.isDone()).toBe(true)
+    expect(results.map((r: any) => r.status)).toEqual([200, 200, 200, 200])
+    expect(results[2].body).toEqual({ id: 1000, status: 'Updated' })
   })
 
   it('a rate-limited bulk call makes every event of that call retryable with 429', async () => {

@@ -212,6 +212,32 @@ function addEmail(store: Store, user: UserRecord, input: Input): void {
   if (!verified && input.skip_verify_email !== true) user.verification_email_sent = true
 }
 
+/** Makes the identity the primary one of its type; the user's email follows. */
+export function makeIdentityPrimary(store: Store, user: UserRecord, identity: IdentityRecord): void {
+  for (const other of userIdentities(store, user.id)) {
+    if (other.type === identity.type) other.primary = other.id === identity.id
+  }
+  syncIdentities(store, user)
+}
+
+/** Sets an identity's verified state (Update Identity). */
+export function verifyIdentity(store: Store, user: UserRecord, identity: IdentityRecord, verified: boolean): void {
+  identity.verified = verified
+  identity.updated_at = timestamp()
+  syncIdentities(store, user)
+}
+
+/** Deletes a secondary identity; the primary one is refused (Zendesk's answer is assumed). */
+export function deleteIdentity(store: Store, user: UserRecord, identity: IdentityRecord): void {
+  if (identity.primary) {
+    throw new RecordInvalid({
+      base: [{ description: 'The primary identity cannot be deleted; make another identity primary first' }]
+    })
+  }
+  store.identities.delete(identity.id)
+  syncIdentities(store, user)
+}
+
 /** user.email is the primary email identity; user.verified is true when any identity is. */
 function syncIdentities(store: Store, user: UserRecord): void {
   const identities = userIdentities(store, user.id)

@@ -1,4 +1,4 @@
-import { pick } from 'lodash'
+import { omit, pick } from 'lodash'
 import type { Sim } from '../context'
 import {
   ApiError,
@@ -6,22 +6,27 @@ import {
   json,
   notFound,
   queryList,
+  tooManyValues,
   queryValue,
   wrapped,
   wrappedList,
   type ApiRequest,
+  type Input,
   type Reply
 } from '../http'
-import { asItem, CREATE_WITHOUT_INDEX, enqueueJob } from '../jobs'
+import { asItem, CREATE_WITHOUT_INDEX, enqueueJob, ItemFailure, UPDATE_RESULTS } from '../jobs'
 import {
   anonymousUser,
   createUser,
+  deleteIdentity,
   findUserByExternalId,
+  makeIdentityPrimary,
   matchUser,
   presentUser,
   updateUser,
   upsertUser,
-  userIdentities
+  userIdentities,
+  verifyIdentity
 } from '../model/users'
 import { paginate } from '../pagination'
 import { route } from '../router'
@@ -204,6 +209,55 @@ function createOrUpdateMany(req: ApiRequest, sim: Sim): Reply {
   return json(200, { job_status: jobStatus })
 }
 
+/** `POST users` (Create User): no endpoint limit of its own, only the account's. */
+function create(req: ApiRequest, sim: Sim): Reply {
+  const user = createUser(sim.store, wrapped(req.body, 'user'))
+  return userReply(sim, 201, user, { Location: sim.store.apiUrl(`users/${user.id}`) })
+}
+
+/**
+ * `PUT users/update_many`: `?ids=` / `?external_ids=` with one `{user}` for all, or the batch form
+ * `{users: [{id, …}]}`; a job whose items update like `PUT users/{id}`. Zendesk documents the bulk-import gate on
+ * create_many and create_or_update_many only, so it stays open without bulk import (an assumption; the
+ * `userUpdateManyForbidden` fault answers 403).
+ */
+function updateMany(req: ApiRequest, sim: Sim): Reply {
+  if (sim.faults.current.userUpdateManyForbidden) return FORBIDDEN
+  const ids = queryList(req.query, 'ids')
+  const externalIds = queryList(req.query, 'external_ids')
+  let items: Input[]
+  let target: (index: number) => UserRecord | undefined
+  if (ids || externalIds) {
+    const changes = wrapped(req.body, 'user')
+    items = (ids ?? externalIds ?? []).map(() => changes)
+    target = (index) =>
+      ids ? activeUser(sim, Number(ids[index])) : findUserByExternalId(sim.store, externalIds?.[index])
+  } else {
+    items = wrappedList(req.body, 'users')
+    target = (index) => activeUser(sim, Number(items[index].id))
+  }
+  if (items.length > 100) throw tooManyValues(ids ? 'ids' : externalIds ? 'external_ids' : 'users')
+  const jobStatus = enqueueJob(sim, {
+    type: 'bulk_update_users',
+    verb: 'Updating user',
+    total: items.length,
+    shape: UPDATE_RESULTS,
+    run(index) {
+      const user = target(index)
+      if (!user) throw new ItemFailure('RecordNotFound', 'User not found')
+      asItem('UserUpdateFailed', () => updateUser(sim.store, user, omit(items[index], 'id')))
+      return { id: user.id, action: 'update', status: 'Updated', success: true }
+    },
+    failureFields: (index) => ({ id: target(index)?.id ?? items[index].id ?? null, action: 'update', success: false })
+  })
+  return json(200, { job_status: jobStatus })
+}
+
+function activeUser(sim: Sim, id: number): UserRecord | undefined {
+  const user = sim.store.users.get(id)
+  return user?.active ? user : undefined
+}
+
 function update(req: ApiRequest, sim: Sim): Reply {
   const user = findUser(sim, req)
   const input = wrapped(req.body, 'user')
@@ -245,6 +299,34 @@ function identities(req: ApiRequest, sim: Sim): Reply {
   return json(200, paginate(req, sim, 'identities', userIdentities(sim.store, user.id)))
 }
 
+function findIdentity(sim: Sim, req: ApiRequest, user: UserRecord) {
+  const identity = sim.store.identities.get(idParam(req, 'identity_id'))
+  if (!identity || identity.user_id !== user.id) throw notFound()
+  return identity
+}
+
+/** Make Identity Primary: answers the user's identities, as the reference documents. */
+function makePrimary(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  makeIdentityPrimary(sim.store, user, findIdentity(sim, req, user))
+  return json(200, { identities: userIdentities(sim.store, user.id) })
+}
+
+/** Update Identity: `verified` (its `value` is not changed by the destination, so not modelled). */
+function updateIdentity(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  const identity = findIdentity(sim, req, user)
+  const input = wrapped(req.body, 'identity')
+  if (typeof input.verified === 'boolean') verifyIdentity(sim.store, user, identity, input.verified)
+  return json(200, { identity })
+}
+
+function removeIdentity(req: ApiRequest, sim: Sim): Reply {
+  const user = findUser(sim, req)
+  deleteIdentity(sim.store, user, findIdentity(sim, req, user))
+  return { status: 204 }
+}
+
 export const userRoutes = [
   route('GET', 'users/me', me, true),
   route('GET', 'users/search', search),
@@ -253,9 +335,14 @@ export const userRoutes = [
   route('POST', 'users/create_or_update', createOrUpdate),
   route('POST', 'users/create_or_update_many', createOrUpdateMany),
   route('POST', 'users/create_many', createMany),
+  route('POST', 'users', create),
+  route('PUT', 'users/update_many', updateMany),
   route('GET', 'users/:id', (req, sim) => userReply(sim, 200, findUser(sim, req))),
   route('PUT', 'users/:id', update),
   route('DELETE', 'users/:id', remove),
   route('GET', 'users/:id/identities', identities),
+  route('PUT', 'users/:id/identities/:identity_id/make_primary', makePrimary),
+  route('PUT', 'users/:id/identities/:identity_id', updateIdentity),
+  route('DELETE', 'users/:id/identities/:identity_id', removeIdentity),
   route('DELETE', 'deleted_users/:id', removePermanently)
 ]

@@ -11,6 +11,7 @@ import {
   offsetPage,
   recordInvalid,
   TOO_MANY_VALUES,
+  UPDATED_ITEM,
   USER
 } from './shapes'
 
@@ -285,5 +286,122 @@ export const userContracts: Contract[] = [
     request: { method: 'POST', path: 'users/create_or_update', body: { user: { name: 'A', role: 'owner' } } },
     status: 422,
     body: recordInvalid('role', 'InvalidValue')
+  },
+  {
+    route: 'POST users',
+    answer: 'Create User: 201 with the user',
+    source: 'recorded',
+    simulator: { account: 'default' },
+    request: { method: 'POST', path: 'users', body: { user: ann } },
+    status: 201,
+    body: { user: USER }
+  },
+  {
+    route: 'POST users',
+    answer: 'an email another user has: 422 DuplicateValue on email',
+    source: 'recorded',
+    simulator: { account: 'default' },
+    given: async ({ sim }) => void sim.seed.user(ann),
+    request: { method: 'POST', path: 'users', body: { user: { name: 'Other', email: 'ann@example.com' } } },
+    status: 422,
+    body: recordInvalid('email', 'DuplicateValue')
+  },
+  {
+    route: 'POST users',
+    answer: 'no name: 422 BlankValue on name',
+    source: 'documented',
+    simulator: { account: 'default' },
+    request: { method: 'POST', path: 'users', body: { user: { email: 'new@example.com' } } },
+    status: 422,
+    body: recordInvalid('name', 'BlankValue')
+  },
+  {
+    route: 'PUT users/update_many',
+    answer: 'the batch form without bulk import: a queued job (no gate is documented on update_many)',
+    source: 'assumed',
+    simulator: { account: 'default' },
+    given: async ({ sim }) => ({ id: sim.seed.user(ann).id }),
+    request: { method: 'PUT', path: 'users/update_many', body: { users: [{ id: '{id}', notes: 'x' }] } },
+    status: 200,
+    body: { job_status: JOB_QUEUED }
+  },
+  {
+    route: 'GET job_statuses/:id',
+    answer: 'users/update_many done: items are {id, action, status, success}',
+    source: 'documented',
+    given: async ({ sim, job }) => {
+      const { id } = sim.seed.user(ann)
+      return { job: await job('PUT', 'users/update_many', { users: [{ id, notes: 'x' }] }) }
+    },
+    request: { method: 'GET', path: 'job_statuses/{job}' },
+    status: 200,
+    body: { job_status: jobDone(UPDATED_ITEM) }
+  },
+  {
+    route: 'GET users/:id/identities',
+    answer: "the user's identities",
+    source: 'documented',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      await call('PUT', `users/${id}`, { user: { email: 'ann.new@example.com' } })
+      return { id }
+    },
+    request: { method: 'GET', path: 'users/{id}/identities' },
+    status: 200,
+    body: offsetPage('identities', IDENTITY, 2)
+  },
+  {
+    route: 'PUT users/:id/identities/:id/make_primary',
+    answer: "Make Identity Primary: 200 with the user's identities",
+    source: 'documented',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      await call('PUT', `users/${id}`, { user: { email: 'ann.new@example.com' } })
+      const { body } = await call('GET', `users/${id}/identities`)
+      return { id, identity: body.identities.find((i: any) => !i.primary).id }
+    },
+    request: { method: 'PUT', path: 'users/{id}/identities/{identity}/make_primary', body: {} },
+    status: 200,
+    body: { identities: list(IDENTITY, 2) }
+  },
+  {
+    route: 'PUT users/:id/identities/:id',
+    answer: 'Update Identity (verified): 200 with the identity',
+    source: 'documented',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      const { body } = await call('GET', `users/${id}/identities`)
+      return { id, identity: body.identities[0].id }
+    },
+    request: { method: 'PUT', path: 'users/{id}/identities/{identity}', body: { identity: { verified: true } } },
+    status: 200,
+    body: { identity: { ...(IDENTITY as object), verified: true } }
+  },
+  {
+    route: 'DELETE users/:id/identities/:id',
+    answer: 'a secondary identity: 204',
+    source: 'documented',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      await call('PUT', `users/${id}`, { user: { email: 'ann.new@example.com' } })
+      const { body } = await call('GET', `users/${id}/identities`)
+      return { id, identity: body.identities.find((i: any) => !i.primary).id }
+    },
+    request: { method: 'DELETE', path: 'users/{id}/identities/{identity}' },
+    status: 204,
+    content: 'none'
+  },
+  {
+    route: 'DELETE users/:id/identities/:id',
+    answer: 'the primary identity: refused with 422 (the answer is not documented)',
+    source: 'assumed',
+    given: async ({ sim, call }) => {
+      const { id } = sim.seed.user(ann)
+      const { body } = await call('GET', `users/${id}/identities`)
+      return { id, identity: body.identities[0].id }
+    },
+    request: { method: 'DELETE', path: 'users/{id}/identities/{identity}' },
+    status: 422,
+    body: recordInvalid('base')
   }
 ]

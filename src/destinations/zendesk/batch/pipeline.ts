@@ -1,4 +1,4 @@
-import type { ActionDefinition, Logger, RequestClient } from '@segment/actions-core'
+import type { ActionDefinition, ExecuteInput, Logger, RequestClient } from '@segment/actions-core'
 import { ZendeskClient } from '../client'
 import type { Settings } from '../generated-types'
 import type { Instance } from '../settings/options'
@@ -8,6 +8,8 @@ import { performOne, type BatchResults } from './results'
 export interface PipelineContext {
   settings: Settings
   logger?: Logger
+  /** The mode chosen for an action that declares `syncMode` (actions-core reads it from the mapping); unset: upsert. */
+  syncMode?: ExecuteInput<Settings, unknown>['syncMode']
 }
 
 /**
@@ -28,12 +30,12 @@ export function runsPipeline<P extends object>(
   instance: Instance,
   pipeline: BatchPipeline<P>
 ): Pick<ActionDefinition<Settings, P>, 'perform' | 'performBatch'> {
-  const run = (request: RequestClient, payloads: P[], settings: Settings, logger?: Logger) =>
-    pipeline(new ZendeskClient(request, settings, instance), payloads, { settings, logger })
+  const run = (request: RequestClient, payloads: P[], context: PipelineContext) =>
+    pipeline(new ZendeskClient(request, context.settings, instance), payloads, context)
   return {
-    perform: (request, { payload, settings, logger }) =>
-      performOne(payload, (payloads) => run(request, payloads, settings, logger)),
-    performBatch: async (request, { payload, settings, logger }) =>
-      (await run(request, payload, settings, logger)).toMultiStatus()
+    perform: (request, { payload, settings, logger, syncMode }) =>
+      performOne(payload, (payloads) => run(request, payloads, { settings, logger, syncMode })),
+    performBatch: async (request, { payload, settings, logger, syncMode }) =>
+      (await run(request, payload, { settings, logger, syncMode })).toMultiStatus()
   }
 }

@@ -29,8 +29,18 @@ export type ZendeskUser = z.infer<typeof userSchema>
 export const meSchema = z.object({ user: z.object({ id: zendeskId.nullable() }) })
 export const userAnswer = z.object({ user: userSchema })
 export const usersAnswer = z.object({ users: z.array(userSchema) })
-/** One of a user's identities (GET users/{id}/identities): an email, phone number, social account... */
-export const identitySchema = z.object({ type: z.string(), value: z.string() })
+
+/** A user's identity (`GET users/{id}/identities`, Make Identity Primary). */
+export const userIdentitySchema = z.object({
+  id: zendeskId,
+  type: z.string(),
+  value: z.string(),
+  verified: z.boolean().nullish(),
+  primary: z.boolean().nullish()
+})
+export type UserIdentity = z.infer<typeof userIdentitySchema>
+export const userIdentitiesAnswer = z.object({ identities: z.array(userIdentitySchema) })
+export const userIdentityAnswer = z.object({ identity: userIdentitySchema })
 
 export const organizationSchema = z.object({
   id: zendeskId,

@@ -5,9 +5,18 @@ import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'
 import type { Pacer } from './pacing'
-import { identitySchema, meSchema, userAnswer, usersAnswer, type ZendeskUser } from './schemas'
+import {
+  meSchema,
+  userAnswer,
+  userIdentitiesAnswer,
+  userIdentityAnswer,
+  userIdentitySchema,
+  usersAnswer,
+  type UserIdentity,
+  type ZendeskUser
+} from './schemas'
 
-export type { ZendeskUser }
+export type { UserIdentity, ZendeskUser }
 
 export interface UserInput {
   email?: string
@@ -37,11 +46,24 @@ const HITS_TO_CONFIRM = 3
 const IDENTITY_PAGES = 2
 
 export class UsersApi {
+  /** The primary email of every user an answer of this call showed, by user id. */
+  private readonly primaryEmails = new Map<number, string | null>()
+
   constructor(
     private readonly http: ZendeskHttp,
     private readonly jobs: Jobs,
     private readonly singleWrites: Pacer
   ) {}
+
+  /** The user's primary email as the last answer of this call that showed the user had it (undefined: not seen). */
+  primaryEmailSeen(userId: number): string | null | undefined {
+    return this.primaryEmails.get(userId)
+  }
+
+  private seen<U extends ZendeskUser>(user: U): U {
+    this.primaryEmails.set(user.id, user.email ?? null)
+    return user
+  }
 
   /** The authenticated user's id; null when Zendesk answered as an anonymous user (wrong credentials). */
   async myId(): Promise<number | null> {
@@ -56,7 +78,7 @@ export class UsersApi {
   async createOrUpdate(user: UserInput): Promise<{ user: ZendeskUser; created: boolean }> {
     await this.singleWrites.slot(this.http.origin, describeUser(user))
     const { status, body } = await this.http.post('users/create_or_update', describeUser(user), userAnswer, { user })
-    return { user: body.user, created: status === 201 }
+    return { user: this.seen(body.user), created: status === 201 }
   }
 
   /** `POST users/create_or_update_many` (up to 100), followed to one outcome per user. A refused submission throws. */
@@ -64,6 +86,24 @@ export class UsersApi {
     if (users.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} users per create_or_update_many call`)
     const about = `bulk upsert of ${users.length} users`
     return this.jobs.bulk('POST', 'users/create_or_update_many', about, { users })
+  }
+
+  /**
+   * `POST users` (Create User): Zendesk documents no endpoint limit for it beyond the account's, so it is not
+   * paced. An email or external_id another user has is refused (422 DuplicateValue on that field).
+   */
+  async create(user: UserInput): Promise<ZendeskUser> {
+    const { body } = await this.http.post('users', describeUser(user), userAnswer, { user })
+    return this.seen(body.user)
+  }
+
+  /**
+   * `PUT users/update_many` in its batch form, `{ users: [{ id, … }] }` (up to 100), each item updated as
+   * `PUT users/{id}` would; followed to one outcome per user, matched by the id each item changed.
+   */
+  async updateMany(users: (UserInput & { id: number })[]): Promise<JobItemOutcome[]> {
+    if (users.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} users per update_many call`)
+    return this.jobs.bulk('PUT', 'users/update_many', `bulk update of ${users.length} users`, { users })
   }
 
   /** Exact (case-insensitive) external_id lookup; no search syntax involved. */
@@ -86,7 +126,7 @@ export class UsersApi {
     const found = new Map<string, ZendeskUser>()
     const keep = (user: ZendeskUser | undefined) => {
       const key = user?.external_id?.toLowerCase()
-      if (user && key && wanted.has(key) && isActive(user)) found.set(key, user)
+      if (user && key && wanted.has(key) && isActive(user)) found.set(key, this.seen(user))
     }
     for (const list of lists) {
       const about = list.length === 1 ? describeUser({ external_id: list[0] }) : `${list.length} users by external_id`
@@ -97,6 +137,62 @@ export class UsersApi {
     }
     for (const externalId of alone) keep(await this.findByExternalId(externalId))
     return found
+  }
+
+  /** The users with these ids (`show_many?ids=`, up to 100 per call); deleted ones are left out. */
+  async showManyByIds(ids: readonly number[]): Promise<ZendeskUser[]> {
+    const users: ZendeskUser[] = []
+    for (let start = 0; start < ids.length; start += BULK_LIMIT) {
+      const list = ids.slice(start, start + BULK_LIMIT)
+      const { body } = await this.http.get('users/show_many', `${list.length} users by id`, usersAnswer, {
+        ids: list.join(',')
+      })
+      users.push(...body.users.filter(isActive).map((u) => this.seen(u)))
+    }
+    return users
+  }
+
+  /** The user's identities (the first pages: identities beyond them are not looked through). */
+  async identities(userId: number): Promise<UserIdentity[]> {
+    const id = idSegment(userId, 'user id')
+    return this.http.listAll(
+      `users/${id}/identities`,
+      'identities',
+      `identities of user ${id}`,
+      userIdentitySchema,
+      {},
+      IDENTITY_PAGES
+    )
+  }
+
+  /** `PUT users/{id}/identities/{identity_id}/make_primary`. */
+  async makePrimary(userId: number, identityId: number): Promise<void> {
+    const [user, identity] = [idSegment(userId, 'user id'), idSegment(identityId, 'identity id')]
+    await this.http.put(
+      `users/${user}/identities/${identity}/make_primary`,
+      `identity ${identity} of user ${user}`,
+      userIdentitiesAnswer,
+      {}
+    )
+  }
+
+  /** Marks the identity verified (Update Identity). */
+  async verifyIdentity(userId: number, identityId: number): Promise<void> {
+    const [user, identity] = [idSegment(userId, 'user id'), idSegment(identityId, 'identity id')]
+    await this.http.put(
+      `users/${user}/identities/${identity}`,
+      `identity ${identity} of user ${user}`,
+      userIdentityAnswer,
+      {
+        identity: { verified: true }
+      }
+    )
+  }
+
+  /** Deletes a secondary identity (Zendesk refuses to delete the primary one). */
+  async deleteIdentity(userId: number, identityId: number): Promise<void> {
+    const [user, identity] = [idSegment(userId, 'user id'), idSegment(identityId, 'identity id')]
+    await this.http.delete(`users/${user}/identities/${identity}`, `identity ${identity} of user ${user}`)
   }
 
   /**
@@ -124,16 +220,14 @@ export class UsersApi {
 
   /** Every email identity of the user, lowercased. */
   private async emailsOf(userId: number): Promise<string[]> {
-    const id = idSegment(userId, 'user id')
-    const identities = await this.http.listAll(
-      `users/${id}/identities`,
-      'identities',
-      `identities of user ${id}`,
-      identitySchema,
-      {},
-      IDENTITY_PAGES
-    )
+    const identities = await this.identities(userId)
     return identities.filter((identity) => identity.type === 'email').map((identity) => identity.value.toLowerCase())
+  }
+
+  /** Soft-deletes the user (`DELETE users/{id}`): it stays readable with active false and matches nothing. */
+  async softDelete(userId: number): Promise<void> {
+    const id = idSegment(userId, 'user id')
+    await this.http.delete(`users/${id}`, `user ${id}`)
   }
 
   /** Soft-deletes the user, then removes it permanently, as a data deletion request expects. */

@@ -1,3 +1,5 @@
+import { APIError, PayloadValidationError } from '@segment/actions-core'
+import { quote } from '../fields/quote'
 import { bulkSize } from '../batch/fields'
 import type { PipelineContext } from '../batch/pipeline'
 import { BatchResults, chunk, mapWithConcurrency, statusOf, type Settled } from '../batch/results'
@@ -50,21 +52,25 @@ type SavedRuns = Map<Run, Settled<Saved>>
 export async function upsertOrganizations(
   client: ZendeskClient,
   payloads: Payload[],
-  { logger }: PipelineContext
+  { logger, syncMode = 'upsert' }: PipelineContext
 ): Promise<BatchResults<Payload>> {
   const results = new BatchResults(payloads)
+  if (syncMode === 'mirror') {
+    payloads.forEach((_, index) => results.fail(index, unsupportedSyncMode(syncMode)))
+    return results
+  }
   const externalIds = results.checkEach(validate)
-  const batch = new OrganizationBatch(client, payloads, externalIds, results, bulkSize(payloads), logger)
-  for (const round of planRounds(payloads, externalIds)) await batch.run(round)
+  const batch = new OrganizationBatch(client, payloads, externalIds, results, bulkSize(payloads), syncMode, logger)
+  for (const round of planRounds(payloads, externalIds, syncMode)) await batch.run(round)
   return results
 }
 
-function planRounds(payloads: Payload[], externalIds: Map<number, string>): Round[] {
+function planRounds(payloads: Payload[], externalIds: Map<number, string>, mode: OrganizationSyncMode): Round[] {
   const segmentsByOrganization = new Map<string, { externalId: string; indexes: number[]; deleted: boolean }[]>()
   for (const [index, externalId] of externalIds) {
     const segments = segmentsByOrganization.get(externalIdKey(externalId)) ?? []
     const last = segments[segments.length - 1]
-    const deleted = payloads[index].deleted === true
+    const deleted = mode === 'delete' || payloads[index].deleted === true
     if (last && !last.deleted && !deleted) last.indexes.push(index)
     else segments.push({ externalId, indexes: [index], deleted })
     segmentsByOrganization.set(externalIdKey(externalId), segments)
@@ -87,6 +93,7 @@ class OrganizationBatch {
     private readonly externalIds: Map<number, string>,
     private readonly results: BatchResults<Payload>,
     private readonly bulkSize: number,
+    private readonly mode: OrganizationSyncMode,
     private readonly logger?: PipelineContext['logger']
   ) {}
 
@@ -127,7 +134,8 @@ class OrganizationBatch {
     )
     const inputOf = (run: Run) => inputs.get(run)!
     const saved: SavedRuns = new Map()
-    if (allRuns.length < FEWEST_FOR_A_JOB) await this.oneByOne(allRuns, saved, inputOf)
+    // Update and add modes must know what exists first, so even a few organizations are looked up.
+    if (allRuns.length < FEWEST_FOR_A_JOB && this.mode === 'upsert') await this.oneByOne(allRuns, saved, inputOf)
     else await this.inJobs(allRuns, saved, inputOf)
 
     const done: { index: number; saved: Saved }[] = []
@@ -171,8 +179,16 @@ class OrganizationBatch {
       const lookup = existing.get(externalIdKey(run.externalId))
       return lookup?.ok ? lookup.value?.id : undefined
     }
-    const newRuns = runs.filter((run) => idOf(run) === undefined)
-    const existingRuns = runs.filter((run) => idOf(run) !== undefined)
+    let newRuns = runs.filter((run) => idOf(run) === undefined)
+    let existingRuns = runs.filter((run) => idOf(run) !== undefined)
+    if (this.mode === 'update') {
+      newRuns.forEach((run) => saved.set(run, { ok: false, error: skippedMissing(run.externalId) }))
+      newRuns = []
+    }
+    if (this.mode === 'add') {
+      existingRuns.forEach((run) => saved.set(run, { ok: false, error: leftUntouched(run.externalId) }))
+      existingRuns = []
+    }
     for (const group of chunk(newRuns, this.bulkSize)) {
       await this.submit(group, saved, 'Created', inputOf, () =>
         this.client.organizations.createMany(group.map(inputOf))
@@ -226,6 +242,28 @@ class OrganizationBatch {
       }
     })
   }
+}
+
+type OrganizationSyncMode = NonNullable<PipelineContext['syncMode']>
+
+function skippedMissing(externalId: string): Error {
+  return new APIError(
+    `Skipped: Zendesk has no organization with external_id ${quote(externalId)}, and Update mode creates nothing`,
+    404
+  )
+}
+
+function leftUntouched(externalId: string): Error {
+  return new APIError(
+    `Left untouched: Zendesk already has an organization with external_id ${quote(externalId)}, and Add mode changes no existing organization`,
+    409
+  )
+}
+
+function unsupportedSyncMode(mode: string): Error {
+  return new PayloadValidationError(
+    `Sync mode ${mode} is not supported by Upsert Organization: use upsert, update, add or delete`
+  )
 }
 
 /** A job item refused for what it holds (it has an error code), not found (404) or not permitted (403). */

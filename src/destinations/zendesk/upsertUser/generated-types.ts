@@ -46,6 +46,14 @@ export interface Payload {
    */
   verified?: boolean
   /**
+   * What happens when an existing user is sent an email that is not its primary one: make it the primary email (verified when Create As Verified is on), or keep Zendesk's behaviour of adding it as a secondary email. Default: make it primary.
+   */
+  email_change?: 'make_primary' | 'add_secondary'
+  /**
+   * When a new email is made primary, remove the old one from the user: the address is then free for another user. Kept, the user can still be found by it. Default: kept.
+   */
+  remove_old_email?: boolean
+  /**
    * Let the host deliver events in batches: users are sent to Zendesk in bulk (up to 100 per request); accounts without bulk import fall back to one request per user. Default: on.
    */
   enable_batching?: boolean

@@ -5,6 +5,8 @@ import { batchSizeField, enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
 import { dynamicFieldsOf } from '../fields/dynamic-fields'
 import type { Instance } from '../settings/options'
+import { EMAIL_CHANGE_CHOICES } from './email-change'
+import { USER_SYNC_MODES } from './sync-modes'
 import { upsertUsers } from './upsert'
 
 export default function upsertUser(instance: Instance): ActionDefinition<Settings, Payload> {
@@ -95,11 +97,27 @@ export default function upsertUser(instance: Instance): ActionDefinition<Setting
         description: 'Mark the user\'s email as verified. Default: the "Create Users as Verified" setting.',
         type: 'boolean'
       },
+      email_change: {
+        label: 'When the Email Changes',
+        description:
+          "What happens when an existing user is sent an email that is not its primary one: make it the primary email (verified when Create As Verified is on), or keep Zendesk's behaviour of adding it as a secondary email. Default: make it primary.",
+        type: 'string',
+        choices: EMAIL_CHANGE_CHOICES,
+        default: 'make_primary'
+      },
+      remove_old_email: {
+        label: 'Remove Old Email',
+        description:
+          'When a new email is made primary, remove the old one from the user: the address is then free for another user. Kept, the user can still be found by it. Default: kept.',
+        type: 'boolean',
+        default: false
+      },
       enable_batching: enableBatchingField(
         'users are sent to Zendesk in bulk (up to 100 per request); accounts without bulk import fall back to one request per user.'
       ),
       batch_size: batchSizeField('users')
     },
+    syncMode: USER_SYNC_MODES,
     dynamicFields: { user_fields: { __keys__: dynamicFieldsOf(instance).userFieldKeys } },
     ...runsPipeline(instance, upsertUsers)
   }

@@ -1,13 +1,18 @@
-import { PayloadValidationError, removeUndefined } from '@segment/actions-core'
+import { PayloadValidationError, removeUndefined, type Logger } from '@segment/actions-core'
 import type { Payload } from './generated-types'
 import { bulkSize } from '../batch/fields'
 import type { PipelineContext } from '../batch/pipeline'
-import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../batch/results'
+import { BatchResults, chunk, statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
-import { describeUser, type UserInput } from '../client/users'
+import type { UserInput } from '../client/users'
 import { text } from '../fields/text'
 import { customTraits, userFieldValues } from './user-fields'
 import { FEWEST_FOR_A_JOB } from '../client/constants'
+import { makeNewEmailsPrimary } from './email-change'
+import { jobItemRefusedWithoutName, withFallbackName } from './names'
+import { upsertOneByOne } from './single-writes'
+import { BULK_IMPORT_OFF, rememberForbidden, upsertWithoutBulkImport, withUser } from './without-bulk-import'
+import { addNew, deleteUsers, unsupportedSyncMode, updateExisting } from './sync-modes'
 
 function validate(payload: Payload): void {
   if (!text(payload.email) && !text(payload.external_id)) {
@@ -38,9 +43,10 @@ async function userInput(client: ZendeskClient, payload: Payload, { settings, lo
 }
 
 /**
- * Upsert User for a batch (perform runs it on one payload): users go to `users/create_or_update_many` in jobs of
- * up to 100, or as one `users/create_or_update` each when there are too few to pay for a job or the account
- * has no bulk import (403). One result per event: Created or Updated, or the event's own error.
+ * Upsert User for a batch (perform runs it on one payload), in rounds that hold each user at most once.
+ * Users go to `users/create_or_update_many` in jobs of up to 100, or as one `users/create_or_update` each when
+ * there are too few to pay for a job; an account without bulk import (403, remembered a while) takes the path of
+ * `upsertWithoutBulkImport`. One result per event: Created or Updated, or the event's own error.
  */
 export async function upsertUsers(
   client: ZendeskClient,
@@ -66,10 +72,88 @@ export async function upsertUsers(
       results.fail(index, error)
     }
   }
-  const indexes = [...inputs.keys()]
-  if (indexes.length < FEWEST_FOR_A_JOB) await upsertOneByOne(client, indexes, inputs, results)
-  else for (const part of chunk(indexes, bulkSize(payloads))) await upsertInJob(client, part, inputs, results)
+  const { rounds, repeats } = planRounds(inputs)
+  const mode = context.syncMode ?? 'upsert'
+  for (const round of rounds) await writeRound(client, mode, round, inputs, results, bulkSize(payloads), context.logger)
+  if (mode === 'upsert' || mode === 'update') {
+    await makeNewEmailsPrimary(client, payloads, rounds.flat(), inputs, results)
+  }
+  for (const [first, others] of repeats) for (const index of others) settleLike(results, index, first)
   return results
+}
+
+/** Identifies of one user within a batch: same external_id, or same email without one. */
+function userKey(user: UserInput): string {
+  return user.external_id ? `external_id:${user.external_id.toLowerCase()}` : `email:${user.email?.toLowerCase()}`
+}
+
+/**
+ * Plans the writes of a batch. An identify that repeats the one before it for the same user (same input, the
+ * busy user identifying on every page load) is not written again: it gets that write's result, so the
+ * 5-a-minute per-user limit is not spent on it. A user's differing identifies go in successive rounds, written
+ * in order, so each event gets its own result and the last one wins, as if they were sent one by one.
+ */
+function planRounds(inputs: Map<number, UserInput>): { rounds: number[][]; repeats: Map<number, number[]> } {
+  const runs = new Map<string, { index: number; input: string }[]>()
+  const repeats = new Map<number, number[]>()
+  const rounds: number[][] = []
+  for (const [index, user] of inputs) {
+    const userRuns = runs.get(userKey(user)) ?? []
+    const last = userRuns[userRuns.length - 1]
+    const input = JSON.stringify(user)
+    if (last?.input === input) {
+      repeats.set(last.index, [...(repeats.get(last.index) ?? []), index])
+      continue
+    }
+    const round = userRuns.length
+    rounds[round] = [...(rounds[round] ?? []), index]
+    userRuns.push({ index, input })
+    runs.set(userKey(user), userRuns)
+  }
+  return { rounds, repeats }
+}
+
+function settleLike(results: BatchResults<Payload>, index: number, first: number): void {
+  try {
+    results.succeed(index, results.outcome(first))
+  } catch (error) {
+    results.fail(index, error)
+  }
+}
+
+/** One round's writes as the sync mode asks: upsert (a missing mode too), update, add or delete. */
+async function writeRound(
+  client: ZendeskClient,
+  mode: NonNullable<PipelineContext['syncMode']>,
+  indexes: number[],
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>,
+  size: number,
+  logger?: Logger
+): Promise<void> {
+  if (mode === 'upsert') return writeUsers(client, indexes, inputs, results, size, logger)
+  if (mode === 'update') return updateExisting(client, indexes, inputs, results, size)
+  if (mode === 'add') return addNew(client, indexes, inputs, results, size, logger)
+  if (mode === 'delete') return deleteUsers(client, indexes, inputs, results)
+  indexes.forEach((index) => results.fail(index, unsupportedSyncMode(mode)))
+}
+
+async function writeUsers(
+  client: ZendeskClient,
+  indexes: number[],
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>,
+  size: number,
+  logger?: Logger
+): Promise<void> {
+  if (indexes.length < FEWEST_FOR_A_JOB) return upsertOneByOne(client, indexes, inputs, results)
+  for (const part of chunk(indexes, size)) {
+    if (!client.caches.bulkImportOff.get(client.account)) {
+      if ((await upsertInJob(client, part, inputs, results)) !== 'bulk import off') continue
+      rememberForbidden(client.caches.bulkImportOff, client.account, logger, BULK_IMPORT_OFF)
+    }
+    await upsertWithoutBulkImport(client, part, inputs, results, logger)
+  }
 }
 
 async function upsertInJob(
@@ -77,41 +161,31 @@ async function upsertInJob(
   indexes: number[],
   inputs: Map<number, UserInput>,
   results: BatchResults<Payload>
-): Promise<void> {
+): Promise<'bulk import off' | undefined> {
   const users = indexes.map((i) => inputs.get(i) as UserInput)
   let outcomes
   try {
     outcomes = await client.users.createOrUpdateMany(users)
   } catch (error) {
-    if (statusOf(error) === 403) return upsertOneByOne(client, indexes, inputs, results)
+    if (statusOf(error) === 403) return 'bulk import off'
     indexes.forEach((i) => results.fail(i, error))
-    return
+    return undefined
   }
+  const again: number[] = []
   outcomes.forEach((outcome, position) => {
     const index = indexes[position]
-    if (outcome.ok) results.succeed(index, { id: outcome.id ?? null, status: outcome.status ?? null })
+    const named =
+      !outcome.ok && jobItemRefusedWithoutName(outcome.error, users[position])
+        ? withFallbackName(users[position])
+        : undefined
+    if (named) {
+      inputs.set(index, named)
+      again.push(index)
+    } else if (outcome.ok) results.succeed(index, { id: outcome.id ?? null, status: outcome.status ?? null })
     else results.fail(index, withUser(outcome.error, users[position]))
   })
-}
-
-/** One create_or_update per user, one at a time (Zendesk allows one a second per account). */
-async function upsertOneByOne(
-  client: ZendeskClient,
-  indexes: number[],
-  inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>
-): Promise<void> {
-  await mapWithConcurrency(indexes, 1, async (index) => {
-    try {
-      const { user, created } = await client.users.createOrUpdate(inputs.get(index) as UserInput)
-      results.succeed(index, { id: user.id, status: created ? 'Created' : 'Updated' })
-    } catch (error) {
-      results.fail(index, error)
-    }
-  })
-}
-
-function withUser(error: Error, user: UserInput): Error {
-  error.message = `${describeUser(user)}: ${error.message}`
-  return error
+  // Users refused for want of a name go once more, named: one more request for them only.
+  const retried = again.length >= FEWEST_FOR_A_JOB ? await upsertInJob(client, again, inputs, results) : 'alone'
+  if (retried) await upsertOneByOne(client, again, inputs, results)
+  return undefined
 }

@@ -1,0 +1,151 @@
+import { APIError, PayloadValidationError, type Logger } from '@segment/actions-core'
+import type { Payload } from './generated-types'
+import { chunk, mapWithConcurrency, statusOf, type BatchResults } from '../batch/results'
+import type { ZendeskClient } from '../client'
+import { describeUser, type UserInput, type ZendeskUser } from '../client/users'
+import { FEWEST_FOR_A_JOB } from '../client/constants'
+import { BULK_IMPORT_OFF, createFresh, rememberForbidden, updateReturning, withUser } from './without-bulk-import'
+
+/** The sync modes Upsert User offers; actions-core reads the chosen one from the mapping. */
+export const USER_SYNC_MODES = {
+  label: 'How to sync users',
+  description:
+    'Create or update users (upsert, the default), only update existing ones, only add new ones, or delete them.',
+  default: 'upsert' as const,
+  choices: [
+    { label: 'Create new users and update existing ones', value: 'upsert' as const },
+    { label: 'Update existing users only', value: 'update' as const },
+    { label: 'Add new users only', value: 'add' as const },
+    { label: 'Delete users (soft delete)', value: 'delete' as const }
+  ]
+}
+
+const DELETE_CONCURRENCY = 4
+
+type Found = Map<number, ZendeskUser | undefined>
+
+/**
+ * The users that exist, by event index: one `users/show_many` per 100 external_ids, one search per user known
+ * only by email. An event whose lookup failed is settled with that error and left out.
+ */
+async function findExisting(
+  client: ZendeskClient,
+  indexes: number[],
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>
+): Promise<Found> {
+  const found: Found = new Map()
+  const inputOf = (index: number) => inputs.get(index) as UserInput
+  const byExternalId = indexes.filter((index) => inputOf(index).external_id)
+  try {
+    const users = await client.users.showManyByExternalIds(byExternalId.map((index) => inputOf(index).external_id!))
+    byExternalId.forEach((index) => found.set(index, users.get(inputOf(index).external_id!.toLowerCase())))
+  } catch (error) {
+    byExternalId.forEach((index) => results.fail(index, error))
+  }
+  for (const index of indexes.filter((i) => !inputOf(i).external_id)) {
+    try {
+      found.set(index, await client.users.findByEmail(inputOf(index).email!))
+    } catch (error) {
+      results.fail(index, error)
+    }
+  }
+  return found
+}
+
+const matchedOn = (user: UserInput) => (user.external_id ? 'external_id' : 'email')
+
+function skippedMissing(user: UserInput): Error {
+  return new APIError(
+    `Skipped: Zendesk has no ${describeUser(user)}, and Update mode creates nothing (no user with that ${matchedOn(user)})`,
+    404
+  )
+}
+
+function leftUntouched(user: UserInput): Error {
+  return new APIError(
+    `Left untouched: Zendesk already has a ${describeUser(user)}, and Add mode changes no existing user`,
+    409
+  )
+}
+
+/** Update mode: existing users are updated in `users/update_many` jobs; the others are skipped. */
+export async function updateExisting(
+  client: ZendeskClient,
+  indexes: number[],
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>,
+  size: number
+): Promise<void> {
+  const found = await findExisting(client, indexes, inputs, results)
+  const existing = [...found].filter(([, user]) => user).map(([index]) => index)
+  for (const [index, user] of found) if (!user) results.fail(index, skippedMissing(inputs.get(index)!))
+  for (const part of chunk(existing, size)) {
+    await updateReturning(client, part, (index) => found.get(index)!.id, inputs, results)
+  }
+}
+
+/**
+ * Add mode: new users are created, in `create_or_update_many` jobs while the account has bulk import (they
+ * were just found new), else with `POST users`; existing users are left untouched.
+ */
+export async function addNew(
+  client: ZendeskClient,
+  indexes: number[],
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>,
+  size: number,
+  logger?: Logger
+): Promise<void> {
+  const found = await findExisting(client, indexes, inputs, results)
+  const untouched = (existing: number[]) =>
+    existing.forEach((index) => results.fail(index, leftUntouched(inputs.get(index)!)))
+  untouched([...found].filter(([, user]) => user).map(([index]) => index))
+  const fresh = [...found].filter(([, user]) => !user).map(([index]) => index)
+  for (const part of chunk(fresh, size)) {
+    if (part.length >= FEWEST_FOR_A_JOB && !client.caches.bulkImportOff.get(client.account)) {
+      try {
+        const outcomes = await client.users.createOrUpdateMany(part.map((index) => inputs.get(index)!))
+        outcomes.forEach((outcome, position) => {
+          const index = part[position]
+          if (outcome.ok) results.succeed(index, { id: outcome.id ?? null, status: 'Created' })
+          else results.fail(index, withUser(outcome.error, inputs.get(index)!))
+        })
+        continue
+      } catch (error) {
+        if (statusOf(error) !== 403) {
+          part.forEach((index) => results.fail(index, error))
+          continue
+        }
+        rememberForbidden(client.caches.bulkImportOff, client.account, logger, BULK_IMPORT_OFF)
+      }
+    }
+    await createFresh(client, part, inputs, results, async (existing) => untouched(existing))
+  }
+}
+
+/** Delete mode: each user found is soft-deleted; a user Zendesk does not have is already as asked. */
+export async function deleteUsers(
+  client: ZendeskClient,
+  indexes: number[],
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>
+): Promise<void> {
+  const found = await findExisting(client, indexes, inputs, results)
+  await mapWithConcurrency([...found], DELETE_CONCURRENCY, async ([index, user]) => {
+    if (!user) return results.succeed(index, { id: null, deleted: false })
+    try {
+      await client.users.softDelete(user.id)
+      results.succeed(index, { id: user.id, deleted: true })
+    } catch (error) {
+      results.fail(index, error)
+    }
+  })
+}
+
+/** `mirror`, which actions-core knows but this action does not offer. */
+export function unsupportedSyncMode(mode: string): Error {
+  return new PayloadValidationError(
+    `Sync mode ${mode} is not supported by Upsert User: use upsert, update, add or delete`
+  )
+}
