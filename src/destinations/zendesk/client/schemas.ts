@@ -133,6 +133,8 @@ export const jobStatusSchema = z.object({
 })
 export type JobStatus = z.infer<typeof jobStatusSchema>
 export const jobStatusAnswer = z.object({ job_status: jobStatusSchema })
+/** `job_statuses/show_many`: the jobs it still knows, in no promised order. */
+export const jobStatusesAnswer = z.object({ job_statuses: z.array(jobStatusSchema) })
 
 /** Cursor pagination: `meta.has_more` and `links.next`. */
 export const cursorPageSchema = z.object({
