@@ -106,6 +106,26 @@ describe('the job watcher of an account', () => {
     expect(at[5] - at[4]).toBeLessThan(80 + 100)
   })
 
+  it('reads a working job again when its reported progress says it ends, not before', async () => {
+    const polls: number[] = []
+    const startedAt = Date.now()
+    nock(BASE_URL)
+      .post('/api/v2/users/create_or_update_many')
+      .reply(200, { job_status: { id: 'V3-slow', status: 'queued', total: 100, progress: null } })
+      .get('/api/v2/job_statuses/V3-slow')
+      .times(2)
+      .reply(() => {
+        polls.push(Date.now() - startedAt)
+        return polls.length === 1
+          ? [200, { job_status: { id: 'V3-slow', status: 'working', total: 100, progress: 10 } }]
+          : [200, { job_status: { id: 'V3-slow', status: 'completed', results: [{ index: 0, id: 9 }] } }]
+      })
+    const watcher = new JobWatcher({ firstWaitMs: 20, maxWaitMs: 1000, budgetMs: 3000 })
+    expect(await bulkOfOne(new Jobs(callerHttp('a'), watcher))).toEqual([{ ok: true, id: 9 }])
+    // 10% done at least 20 ms after submission: read again at least 9 × 20 ms later; the backoff would say 40 ms.
+    expect(polls[1] - polls[0]).toBeGreaterThanOrEqual(180)
+  })
+
   it(`holds at most ${ACTIVE_JOB_LIMIT} jobs queued or running: the next submission waits for a slot`, async () => {
     const zendesk = fakeZendesk()
     const watcher = new JobWatcher(POLLING)

@@ -28,6 +28,7 @@ interface Followed {
   job: JobStatus
   /** The follower's own client: actions-core ties it to its call, which is still waiting while it is followed. */
   http: ZendeskHttp
+  submittedAt: number
   deadline: number
   /** Its own backoff: the wait after its next due poll. */
   wait: number
@@ -39,8 +40,8 @@ interface Followed {
 /**
  * Every in-flight job of one account (one origin and credential) of one destination instance: one status request
  * per tick reads all of them (`job_statuses/show_many`). Each job keeps its own backoff (short first, doubling to
- * a cap); a tick comes when the earliest job is due and reads the others too. A 429/503 answer pauses the ticks
- * for its Retry-After. The account's job slots are counted here too (`slots`).
+ * a cap); a tick comes when the earliest job is due, reads the others too, and counts as their poll for those due
+ * soon. A 429/503 answer pauses the ticks for its Retry-After. The account's job slots are counted here too (`slots`).
  */
 export class JobWatcher {
   readonly slots = new JobSlots(ACTIVE_JOB_LIMIT)
@@ -59,6 +60,7 @@ export class JobWatcher {
       this.followed.set(job.id, {
         job,
         http,
+        submittedAt: now,
         deadline,
         wait: Math.min(this.timings.firstWaitMs * 2, this.timings.maxWaitMs),
         nextPollAt: Math.min(now + this.timings.firstWaitMs, deadline),
@@ -83,7 +85,9 @@ export class JobWatcher {
     this.polling = true
     const watched = [...this.followed.values()]
     const startedAt = Date.now()
-    for (const f of watched.filter((one) => one.nextPollAt <= startedAt)) {
+    // Jobs due within the first wait count as polled now too, so jobs submitted close together share their ticks.
+    const dueBy = startedAt + this.timings.firstWaitMs
+    for (const f of watched.filter((one) => one.nextPollAt <= dueBy)) {
       f.nextPollAt = Math.min(startedAt + f.wait, f.deadline)
       f.wait = Math.min(f.wait * 2, this.timings.maxWaitMs)
     }
@@ -102,6 +106,7 @@ export class JobWatcher {
         }
         f.job = status
         f.lastFailure = undefined
+        this.expectEnd(f)
       }
     } catch (error) {
       for (const f of watched) this.failedPoll(f, error)
@@ -125,6 +130,19 @@ export class JobWatcher {
       ids: ids.join(',')
     })
     return new Map(body.job_statuses.map((job) => [job.id, job]))
+  }
+
+  /**
+   * A working job that reports its progress is next read when that pace says it ends (a tenth later, to be safe),
+   * within the first wait and the longest wait from now: fewer polls of slow jobs, no wait beyond the backoff's cap.
+   */
+  private expectEnd(f: Followed): void {
+    const { status, total, progress } = f.job
+    if (status !== 'working' || !total || !progress) return
+    const now = Date.now()
+    const expectedEnd = f.submittedAt + (((now - f.submittedAt) * total) / progress) * 1.1
+    const { firstWaitMs, maxWaitMs } = this.timings
+    f.nextPollAt = Math.min(Math.max(expectedEnd, now + firstWaitMs), now + maxWaitMs, f.deadline)
   }
 
   private failedPoll(f: Followed, error: unknown): void {

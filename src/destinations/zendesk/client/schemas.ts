@@ -127,6 +127,9 @@ export type JobResult = z.infer<typeof jobResultSchema>
 export const jobStatusSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'a job id of letters, digits and hyphens'),
   status: z.enum(['queued', 'working', 'completed', 'failed', 'killed']),
+  /** Items in the job, and how many are done while it works (null while queued). */
+  total: z.number().int().nonnegative().nullish(),
+  progress: z.number().int().nonnegative().nullish(),
   message: optionalText,
   /** null until the job ends. */
   results: z.array(jobResultSchema).nullish()
