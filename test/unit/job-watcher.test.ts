@@ -126,6 +126,36 @@ describe('the job watcher of an account', () => {
     expect(polls[1] - polls[0]).toBeGreaterThanOrEqual(180)
   })
 
+  it('reads a new job first when the account’s last job of that size ended, a little before', async () => {
+    const times: Record<string, number[]> = { submitted: [], polled: [] }
+    const answers = [
+      { status: 'working', total: 100, progress: 10 },
+      { status: 'completed', total: 100, results: [{ index: 0, id: 1 }] },
+      { status: 'completed', total: 100, results: [{ index: 0, id: 2 }] }
+    ]
+    nock(BASE_URL)
+      .post('/api/v2/users/create_or_update_many')
+      .times(2)
+      .reply(() => {
+        times.submitted.push(Date.now())
+        return [200, { job_status: { id: `V3-n${times.submitted.length}`, status: 'queued', total: 100 } }]
+      })
+      .get(/\/api\/v2\/job_statuses\/V3-n\d$/)
+      .times(3)
+      .reply((uri) => {
+        times.polled.push(Date.now())
+        return [200, { job_status: { id: uri.split('/').pop(), ...answers[times.polled.length - 1] } }]
+      })
+    const watcher = new JobWatcher({ firstWaitMs: 20, maxWaitMs: 1000, budgetMs: 3000 })
+    await bulkOfOne(new Jobs(callerHttp('a'), watcher))
+    const firstTook = times.polled[1] - times.submitted[0]
+    expect(await bulkOfOne(new Jobs(callerHttp('a'), watcher))).toEqual([{ ok: true, id: 2 }])
+    // One poll for the second job, at about nine tenths of the first one's time; the backoff would say 20 ms.
+    expect(times.polled).toHaveLength(3)
+    expect(times.polled[2] - times.submitted[1]).toBeGreaterThanOrEqual(0.9 * firstTook - 25)
+    expect(0.9 * firstTook).toBeGreaterThan(150)
+  })
+
   it(`holds at most ${ACTIVE_JOB_LIMIT} jobs queued or running: the next submission waits for a slot`, async () => {
     const zendesk = fakeZendesk()
     const watcher = new JobWatcher(POLLING)

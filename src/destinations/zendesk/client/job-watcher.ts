@@ -40,14 +40,17 @@ interface Followed {
 /**
  * Every in-flight job of one account (one origin and credential) of one destination instance: one status request
  * per tick reads all of them (`job_statuses/show_many`). Each job keeps its own backoff (short first, doubling to
- * a cap); a tick comes when the earliest job is due, reads the others too, and counts as their poll for those due
- * soon. A 429/503 answer pauses the ticks for its Retry-After. The account's job slots are counted here too (`slots`).
+ * a cap) unless Zendesk's progress, or the time the account's last job took, says when it ends; a tick comes when
+ * the earliest job is due, reads the others too, and counts as their poll for those due soon. A 429/503 answer
+ * pauses the ticks for its Retry-After. The account's job slots are counted here too (`slots`).
  */
 export class JobWatcher {
   readonly slots = new JobSlots(ACTIVE_JOB_LIMIT)
   private readonly followed = new Map<string, Followed>()
   private timer: ReturnType<typeof setTimeout> | undefined
   private polling = false
+  /** How long the account's last finished job took per item, as seen from here: when to read the next one first. */
+  private msPerItem: number | undefined
 
   constructor(private readonly timings: JobPolling) {}
 
@@ -56,14 +59,18 @@ export class JobWatcher {
     if (isFinished(job)) return Promise.resolve({ finished: true, job })
     const now = Date.now()
     const deadline = now + this.timings.budgetMs
+    const { firstWaitMs, maxWaitMs } = this.timings
+    // Jobs of an account take about the same time per item: read a new one first when the last one says it ends,
+    // a little before, so that the estimate can shrink too (a job seen working then says its end by its progress).
+    const expectedMs = this.msPerItem !== undefined && job.total ? 0.9 * this.msPerItem * job.total : 0
     return new Promise((resolve) => {
       this.followed.set(job.id, {
         job,
         http,
         submittedAt: now,
         deadline,
-        wait: Math.min(this.timings.firstWaitMs * 2, this.timings.maxWaitMs),
-        nextPollAt: Math.min(now + this.timings.firstWaitMs, deadline),
+        wait: Math.min(firstWaitMs * 2, maxWaitMs),
+        nextPollAt: Math.min(now + Math.min(Math.max(expectedMs, firstWaitMs), maxWaitMs), deadline),
         end: resolve
       })
       this.schedule()
@@ -113,6 +120,7 @@ export class JobWatcher {
     }
     const now = Date.now()
     for (const f of this.followed.values()) {
+      if (f.job.status === 'completed' && f.job.total) this.msPerItem = (now - f.submittedAt) / f.job.total
       if (isFinished(f.job)) this.end(f, { finished: true, job: f.job })
       else if (now >= f.deadline) this.end(f, { finished: false, job: f.job, lastFailure: f.lastFailure })
     }
