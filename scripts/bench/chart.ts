@@ -28,7 +28,13 @@ function axisOf(max: number): { end: number; step: number } {
 }
 
 const format = (value: number) =>
-  value >= 100 ? Math.round(value).toLocaleString('en-US') : value >= 1 ? value.toFixed(1) : value.toFixed(3)
+  value === 0
+    ? '0'
+    : value >= 100
+      ? Math.round(value).toLocaleString('en-US')
+      : value >= 1
+        ? value.toFixed(1)
+        : value.toFixed(3)
 
 /** One horizontal grouped-bar panel with a value axis (ticks, grid, unit); returns the SVG and its height. */
 function panel(p: ChartPanel, top: number): { svg: string; height: number } {

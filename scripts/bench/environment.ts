@@ -4,7 +4,7 @@ import type { JobPolling } from '../../src/destinations/zendesk/client/jobs'
 import { Caches } from '../../src/destinations/zendesk/lookups/caches'
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
-/** For simulator jobs that finish in two polls (`jobPollsToComplete`): polls can start soon. */
+/** For the short simulator jobs of the sequential scenarios: polls can start soon. */
 const FAST_JOB_POLLING = { firstWaitMs: 20, maxWaitMs: 200, budgetMs: 20000 }
 
 const settings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }

@@ -1,6 +1,7 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { benchEnvironment, sendBatch, sendOne, type EventOutcome } from './environment'
 import type { Scenario } from './scenario'
+import { SHORT_JOB_MS_PER_100_ITEMS } from './sequential'
 import { groupEvents, identifyEvents, trackEvents, type Workload } from './workloads'
 
 export interface RateLimitedFigures {
@@ -30,7 +31,7 @@ export async function measureUnderLimit(
   const perWindow = Math.round((options.limitPerMinute * options.windowMs) / 60000)
   const env = await benchEnvironment(workload.action, {
     accountRateLimit: { requests: perWindow, windowMs: options.windowMs },
-    jobPollsToComplete: 2
+    jobMsPer100Items: SHORT_JOB_MS_PER_100_ITEMS
   })
   workload.prepare(env.simulator)
   const queue: SegmentEvent[] = [...workload.events]
@@ -74,7 +75,7 @@ const READERS = 200
 export const underLimit: Scenario = {
   name: 'under-limit',
   about: (o) =>
-    `one call at a time for ${o.limitSeconds} s each under an enforced ${o.limitPerMinute} requests/minute, jobs done on their second poll`,
+    `one call at a time for ${o.limitSeconds} s each under an enforced ${o.limitPerMinute} requests/minute, jobs of ${SHORT_JOB_MS_PER_100_ITEMS} ms per 100 items`,
   async run(options, print) {
     const workloads: Workload[] = [
       { action: 'upsertUser', events: identifyEvents(20000, 'limited'), prepare: () => undefined },
