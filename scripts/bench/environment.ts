@@ -1,7 +1,11 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import { createDestination } from '../../src'
+import type { JobPolling } from '../../src/destinations/zendesk/client/jobs'
 import { Caches } from '../../src/destinations/zendesk/lookups/caches'
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
+
+/** For the short simulator jobs of the sequential scenarios: polls can start soon. */
+const FAST_JOB_POLLING = { firstWaitMs: 20, maxWaitMs: 200, budgetMs: 20000 }
 
 const settings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token' }
 
@@ -9,7 +13,11 @@ const settings = { subdomain: 'acme', email: 'agent@example.com', api_token: 'te
  * A fresh simulator, a destination instance sending to it (with caches the naive path can empty), and the
  * action's preset as the only subscription.
  */
-export async function benchEnvironment(action: string, options: SimulatorOptions) {
+export async function benchEnvironment(
+  action: string,
+  options: SimulatorOptions,
+  jobPolling: Partial<JobPolling> = FAST_JOB_POLLING
+) {
   // An account with bulk user import on (Zendesk enables it on request) and without endpoint limits: the figures
   // measure batching against the account-wide limit alone. A new account (bulk import off) is slower for identifies.
   const simulator: RunningSimulator = await startSimulator({
@@ -18,8 +26,6 @@ export async function benchEnvironment(action: string, options: SimulatorOptions
     ...options
   })
   const caches = new Caches()
-  // Zendesk jobs take seconds; the simulator finishes them in two polls, so polls can start soon.
-  const jobPolling = { firstWaitMs: 20, maxWaitMs: 200, budgetMs: 20000 }
   const definition = createDestination({ origin: simulator.url, jobPolling, caches, singleUserWriteIntervalMs: 0 })
   const preset = definition.presets!.find((p: any) => p.partnerAction === action) as any
   const subscribed = {

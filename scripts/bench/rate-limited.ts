@@ -1,6 +1,8 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { benchEnvironment, sendBatch, sendOne, type EventOutcome } from './environment'
-import type { Workload } from './workloads'
+import type { Scenario } from './scenario'
+import { SHORT_JOB_MS_PER_100_ITEMS } from './sequential'
+import { groupEvents, identifyEvents, trackEvents, type Workload } from './workloads'
 
 export interface RateLimitedFigures {
   action: string
@@ -28,7 +30,8 @@ export async function measureUnderLimit(
 ): Promise<RateLimitedFigures> {
   const perWindow = Math.round((options.limitPerMinute * options.windowMs) / 60000)
   const env = await benchEnvironment(workload.action, {
-    accountRateLimit: { requests: perWindow, windowMs: options.windowMs }
+    accountRateLimit: { requests: perWindow, windowMs: options.windowMs },
+    jobMsPer100Items: SHORT_JOB_MS_PER_100_ITEMS
   })
   workload.prepare(env.simulator)
   const queue: SegmentEvent[] = [...workload.events]
@@ -62,5 +65,58 @@ export async function measureUnderLimit(
     deliveredPerMinute: (delivered / seconds) * 60,
     requests: statuses.length,
     rateLimited: statuses.filter((s) => s === 429).length
+  }
+}
+
+const fixed = (value: number, digits: number) => value.toFixed(digits).padStart(9)
+const READERS = 200
+
+/** A host sending one call at a time while the simulator enforces the account limit with 429s. */
+export const underLimit: Scenario = {
+  name: 'under-limit',
+  about: (o) =>
+    `one call at a time for ${o.limitSeconds} s each under an enforced ${o.limitPerMinute} requests/minute, jobs of ${SHORT_JOB_MS_PER_100_ITEMS} ms per 100 items`,
+  async run(options, print) {
+    const workloads: Workload[] = [
+      { action: 'upsertUser', events: identifyEvents(20000, 'limited'), prepare: () => undefined },
+      { action: 'upsertOrganization', events: groupEvents(5000, 'limited'), prepare: () => undefined },
+      {
+        action: 'trackEvent',
+        events: trackEvents(20000, READERS),
+        prepare: (simulator) => {
+          for (let i = 0; i < READERS; i++) {
+            simulator.seed.user({ name: `Reader ${i}`, email: `reader-${i}@example.com`, external_id: `reader-${i}` })
+          }
+        }
+      }
+    ]
+    print('action                        path      delivered/min   requests   429s   vs naive')
+    const rows: RateLimitedFigures[] = []
+    for (const workload of workloads) {
+      for (const p of ['naive', 'onBatch'] as const) {
+        const row = await measureUnderLimit(workload, p, {
+          limitPerMinute: options.limitPerMinute,
+          windowMs: 6000,
+          seconds: options.limitSeconds
+        })
+        rows.push(row)
+        const naive = rows.find((r) => r.action === row.action && r.path === 'naive')!
+        print(
+          `${row.action.padEnd(30)}${row.path.padEnd(9)}${fixed(row.deliveredPerMinute, 0)}     ${String(row.requests).padStart(8)} ${String(row.rateLimited).padStart(6)}   ${row.path === 'naive' ? '' : `${(row.deliveredPerMinute / naive.deliveredPerMinute).toFixed(1)}x`}`
+        )
+      }
+    }
+    return {
+      scenario: 'under-limit',
+      figures: rows,
+      problems: [],
+      panels: [
+        {
+          title: `Events delivered per minute under an enforced ${options.limitPerMinute} requests/minute, one call at a time`,
+          unit: 'events/minute',
+          bars: rows.map((r) => ({ group: r.action, series: r.path, value: r.deliveredPerMinute }))
+        }
+      ]
+    }
   }
 }

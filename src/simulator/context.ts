@@ -1,5 +1,6 @@
 import type { ResolvedAccount } from './account'
 import type { FaultState } from './faults'
+import type { JobTiming } from './jobs'
 import type { Limits } from './limits'
 import type { Store } from './state'
 import type { Credentials, Variants } from './types'
@@ -10,7 +11,7 @@ export interface Settings {
   account: ResolvedAccount
   /** Zendesk's bulk user import switch (users/create_many, users/create_or_update_many) */
   bulkImport: boolean
-  jobPollsToComplete: number
+  jobTiming: JobTiming
   latencyMs: number
   /** SimulatorOptions.variants over the defaults */
   variants: Variants

@@ -1,6 +1,7 @@
 import { accountProfile, NEW_ACCOUNT, NO_ENDPOINT_LIMITS, seedAccount } from './account'
 import type { Settings, Sim } from './context'
 import { FaultState } from './faults'
+import { completeDueJobs, DEFAULT_JOB_MS_PER_100_ITEMS } from './jobs'
 import { Limits, REPORTED_ACCOUNT_LIMIT } from './limits'
 import { insertUser } from './model/users'
 import { createSeed } from './seed'
@@ -70,7 +71,10 @@ function settingsFrom(options: SimulatorOptions): Settings {
     credentials: options.credentials ?? { email: 'agent@example.com', apiToken: 'test-token' },
     account,
     bulkImport: options.bulkImport ?? accountProfile(account).bulkImport,
-    jobPollsToComplete: options.jobPollsToComplete ?? 2,
+    jobTiming:
+      options.jobPollsToComplete === undefined
+        ? { msPer100Items: options.jobMsPer100Items ?? DEFAULT_JOB_MS_PER_100_ITEMS }
+        : { pollsToComplete: options.jobPollsToComplete },
     latencyMs: options.latencyMs ?? 0,
     variants: { ...DEFAULT_VARIANTS, ...options.variants }
   }
@@ -104,7 +108,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   reset()
 
   const control = {
-    state: () => snapshot(sim.store),
+    state: () => {
+      completeDueJobs(sim)
+      return snapshot(sim.store)
+    },
     reset,
     setFaults: (faults: Faults) => sim.faults.set(faults),
     setBulkImport: (enabled: boolean) => {

@@ -55,6 +55,9 @@ export interface Job {
   record: JobStatusRecord
   spec: JobSpec
   polls: number
+  /** when it was queued (ms): with timed jobs it completes `durationMs` later */
+  queuedAt: number
+  durationMs: number
   /** failJobItems in force when the job was submitted */
   failIndexes: number[]
 }
@@ -62,9 +65,14 @@ export interface Job {
 /** Retry-After of a TooManyJobs answer: an assumption (Zendesk's answer beyond the job limit is undocumented). */
 const TOO_MANY_JOBS_RETRY_AFTER = 10
 
+/** How jobs advance: with time (`msPer100Items` of work per 100 items) or on their Nth status poll. */
+export type JobTiming = { msPer100Items: number } | { pollsToComplete: number }
+
+/** About what Zendesk takes: 1–2 s per 100 items. */
+export const DEFAULT_JOB_MS_PER_100_ITEMS = 1500
+
 function activeJobs(sim: Sim): number {
-  return [...sim.store.jobs.values()].filter((j) => j.record.status === 'queued' || j.record.status === 'working')
-    .length
+  return [...sim.store.jobs.values()].filter(isActive).length
 }
 
 /**
@@ -97,26 +105,60 @@ export function enqueueJob(sim: Sim, spec: JobSpec): JobStatusRecord {
     message: null,
     results: null
   }
-  sim.store.jobs.set(id, { record, spec, polls: 0, failIndexes: [...(sim.faults.current.failJobItems?.indexes ?? [])] })
+  const timing = sim.settings.jobTiming
+  sim.store.jobs.set(id, {
+    record,
+    spec,
+    polls: 0,
+    queuedAt: Date.now(),
+    durationMs: 'msPer100Items' in timing ? Math.round((timing.msPer100Items * spec.total) / 100) : 0,
+    failIndexes: [...(sim.faults.current.failJobItems?.indexes ?? [])]
+  })
   return record
 }
 
-/** One GET of the job: queued -> working -> completed over `jobPollsToComplete` polls. */
+/**
+ * Timed jobs: completes (and applies) every job whose time has come, so the account shows its effect whether or
+ * not anyone polls it. Called before each request is answered.
+ */
+export function completeDueJobs(sim: Sim): void {
+  if (!('msPer100Items' in sim.settings.jobTiming) || sim.faults.current.stuckJobs) return
+  const now = Date.now()
+  for (const job of sim.store.jobs.values()) {
+    if (isActive(job) && now >= job.queuedAt + job.durationMs) complete(job, variantsOf(sim))
+  }
+}
+
+function isActive(job: Job): boolean {
+  return job.record.status === 'queued' || job.record.status === 'working'
+}
+
+/**
+ * One GET of the job. Timed jobs report their progress so far (they complete in `completeDueJobs`); the others
+ * go queued -> working -> completed over `pollsToComplete` polls.
+ */
 export function pollJob(sim: Sim, id: string): JobStatusRecord | undefined {
   const job = sim.store.jobs.get(id)
   if (!job) return undefined
   const { record } = job
-  if (record.status === 'completed' || record.status === 'failed' || sim.faults.current.stuckJobs) return record
-  job.polls += 1
-  const pollsNeeded = Math.max(1, sim.settings.jobPollsToComplete)
-  if (job.polls >= pollsNeeded) {
-    complete(job, variantsOf(sim))
-  } else {
-    record.status = 'working'
-    record.progress = Math.floor((record.total * job.polls) / pollsNeeded)
-    record.message = `${job.spec.verb} #${record.progress}`
+  if (!isActive(job) || sim.faults.current.stuckJobs) return record
+  const timing = sim.settings.jobTiming
+  if ('msPer100Items' in timing) {
+    working(job, Math.min(1, (Date.now() - job.queuedAt) / Math.max(1, job.durationMs)))
+    return record
   }
+  job.polls += 1
+  const pollsNeeded = Math.max(1, timing.pollsToComplete)
+  if (job.polls >= pollsNeeded) complete(job, variantsOf(sim))
+  else working(job, job.polls / pollsNeeded)
   return record
+}
+
+function working(job: Job, done: number): void {
+  const { record } = job
+  record.status = 'working'
+  record.progress = Math.floor(record.total * done)
+  record.message = `${job.spec.verb} #${record.progress}`
 }
 
 function withIndex(index: number, result: JobResult, wanted: boolean): JobResult {

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'net'
 import { authenticate, unauthorized } from './auth'
 import type { Sim } from './context'
 import { ApiError, json, type Input, type Query, type Reply } from './http'
+import { completeDueJobs } from './jobs'
 import { RATE_LIMIT_MESSAGE } from './limits'
 import { matchRoute } from './router'
 import { catalogRoutes } from './routes/catalog'
@@ -145,6 +146,7 @@ function routeReply(sim: Sim, incoming: Incoming): Reply {
     idempotencyKey: incoming.idempotencyKey
   }
   try {
+    completeDueJobs(sim)
     return found.route.handler(req, sim)
   } catch (err) {
     if (err instanceof ApiError) return err.reply

@@ -351,7 +351,12 @@ export interface SimulatorOptions {
   variants?: Partial<Variants>
   /** milliseconds now, for every rate-limit window; default Date.now */
   clock?: () => number
-  /** GETs of a job status until it completes (earlier ones answer `working`); default 2 */
+  /**
+   * How long a job works: milliseconds per 100 items (default 1500, about what Zendesk takes); it completes that
+   * long after it was queued, polled or not. Ignored when `jobPollsToComplete` is given.
+   */
+  jobMsPer100Items?: number
+  /** Jobs advance on polls instead of with time: GETs of a job status until it completes (earlier ones answer `working`) */
   jobPollsToComplete?: number
   /** delay added to every /api answer (not to /__simulator routes); default 0 */
   latencyMs?: number

@@ -61,7 +61,6 @@ const DESTINATION_ROUTES = [
   'GET brands',
   'GET ticket_forms',
   'GET job_statuses/:id',
-  // not yet called: issue 12 polls many jobs at once with it
   'GET job_statuses/show_many'
 ]
 

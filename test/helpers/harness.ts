@@ -9,6 +9,7 @@ import {
 } from './destination-state'
 import type { JobPolling } from '../../src/destinations/zendesk/client/jobs'
 import { Caches } from '../../src/destinations/zendesk/lookups/caches'
+import { polledJobs } from '../simulator/helpers'
 import { startSimulator, type AccountKind, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
 /** Settings that authenticate against the simulator's default agent. */
@@ -44,7 +45,7 @@ export function resetDestinationState(): void {
 
 /** A simulator of the account kind the test names, and a destination instance sending to it. */
 export async function startHarness(options: SimulatorOptions & { account: AccountKind }): Promise<SimulatorHarness> {
-  const simulator = await startSimulator(options)
+  const simulator = await startSimulator(polledJobs(options))
   let caches = new Caches()
   let jobPolling: Partial<JobPolling> = TEST_JOB_POLLING
   const build = () => new Destination<Settings>(testDefinition({ origin: simulator.url, jobPolling, caches }))

@@ -4,6 +4,7 @@ import { Destination } from '@segment/actions-core'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { testDefinition } from '../helpers/destination-state'
+import { polledJobs } from '../simulator/helpers'
 import { ACTION_CASES, subscriptionOf } from './actions'
 import { sendMany, sendOne, type Outcome } from './outcomes'
 
@@ -94,7 +95,7 @@ let proxy: Proxy
 let destination: Destination<Settings>
 
 beforeAll(async () => {
-  simulator = await startSimulator({ account: 'bulk-import', endpointLimits: false })
+  simulator = await startSimulator(polledJobs({ account: 'bulk-import', endpointLimits: false }))
   proxy = await startProxy(simulator.url)
   elsewhere = createServer((req, res) => {
     elsewhereHits.push(`${req.method} ${req.url}`)

@@ -6,6 +6,7 @@ import { Destination, type SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { testDefinition } from '../helpers/destination-state'
+import { polledJobs } from '../simulator/helpers'
 import { startSimulator, type Faults, type RunningSimulator } from '../../src/simulator'
 import {
   AGENT_EMAIL,
@@ -166,11 +167,13 @@ describe('faults on the simulator, with distinctive credentials', () => {
   let destination: Destination<Settings>
 
   beforeAll(async () => {
-    simulator = await startSimulator({
-      account: 'bulk-import',
-      endpointLimits: false,
-      credentials: { email: AGENT_EMAIL, apiToken: API_TOKEN }
-    })
+    simulator = await startSimulator(
+      polledJobs({
+        account: 'bulk-import',
+        endpointLimits: false,
+        credentials: { email: AGENT_EMAIL, apiToken: API_TOKEN }
+      })
+    )
   })
   afterAll(() => simulator.close())
   beforeEach(() => {

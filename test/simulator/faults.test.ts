@@ -1,10 +1,10 @@
 import { startSimulator } from '../../src/simulator'
-import { client, useSimulator, type AccountOptions, type Api } from './helpers'
+import { client, polledJobs, useSimulator, type AccountOptions, type Api } from './helpers'
 
 const newUser = { user: { name: 'Ann', external_id: 'u1' } }
 
 async function withSimulator(options: AccountOptions, run: (api: Api) => Promise<void>) {
-  const sim = await startSimulator(options)
+  const sim = await startSimulator(polledJobs(options))
   try {
     await run(client(sim))
   } finally {

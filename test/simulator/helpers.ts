@@ -44,6 +44,15 @@ export const SYSTEM_TICKET_FIELD_TYPES = [
   'brand'
 ]
 
+/**
+ * The options with jobs that complete on their second status poll, unless the test chose a job timing: tests
+ * then wait for no job (the simulator's default is jobs that take 1.5 s per 100 items).
+ */
+export function polledJobs<T extends SimulatorOptions>(options: T): T {
+  const chosen = options.jobPollsToComplete !== undefined || options.jobMsPer100Items !== undefined
+  return chosen ? options : { ...options, jobPollsToComplete: 2 }
+}
+
 /** Simulator options that name the kind of account (every test says which one it uses). */
 export type AccountOptions = SimulatorOptions & { account: AccountKind }
 
@@ -57,7 +66,7 @@ export function useSimulator(
 ): { sim: RunningSimulator; api: Api } {
   const context = {} as { sim: RunningSimulator; api: Api }
   beforeAll(async () => {
-    context.sim = await startSimulator({ ...options, account })
+    context.sim = await startSimulator(polledJobs({ ...options, account }))
     context.api = client(context.sim)
   })
   beforeEach(() => context.sim.reset())

@@ -174,6 +174,44 @@ describe('simulator jobPollsToComplete', () => {
   })
 })
 
+describe('simulator timed jobs (jobMsPer100Items)', () => {
+  const ctx = useSimulator('bulk-import', { endpointLimits: false, jobMsPer100Items: 400 })
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  const createUsers = async (count: number) =>
+    (
+      await ctx.api('POST', 'users/create_many.json', {
+        users: Array.from({ length: count }, (_, i) => ({ name: `User ${i}`, external_id: `timed-${i}` }))
+      })
+    ).body.job_status
+
+  it('works for its time (per 100 items), polled or not, then completes and applies its items', async () => {
+    const job = await createUsers(50)
+    const early = await poll(ctx.api, job.id)
+    expect(early.status).toBe('working')
+    expect(early.progress).toBeLessThan(50)
+    expect(ctx.sim.state().users.filter((u) => u.external_id?.startsWith('timed-'))).toHaveLength(0)
+    await sleep(260)
+    // Nobody polled it: the account shows its effect anyway.
+    expect(ctx.sim.state().users.filter((u) => u.external_id?.startsWith('timed-'))).toHaveLength(50)
+    expect((await poll(ctx.api, job.id)).status).toBe('completed')
+  })
+
+  it('a job finished with time frees its slot under the 30-job limit', async () => {
+    const limited = await startSimulator({ account: 'bulk-import', jobMsPer100Items: 1000 })
+    try {
+      const api = client(limited)
+      const tickets = Array.from({ length: 100 }, () => ({ comment: { body: 'a' } }))
+      const submit = () => api('POST', 'tickets/create_many.json', { tickets })
+      for (let i = 0; i < 30; i++) expect((await submit()).status).toBe(200)
+      expect((await submit()).status).toBe(429)
+      await sleep(1050)
+      expect((await submit()).status).toBe(200)
+    } finally {
+      await limited.close()
+    }
+  })
+})
+
 describe('simulator job result shapes', () => {
   const ctx = useSimulator('bulk-import', { endpointLimits: false })
 

@@ -1,12 +1,12 @@
 import { startSimulator, type AccountKind, type SimulatorOptions } from '../../src/simulator'
-import { client, type Api } from './helpers'
+import { client, polledJobs, type Api } from './helpers'
 
 /** A simulator of the given kind of account whose rate-limit windows run on a clock the test moves. */
 function withClock(account: AccountKind, options: Omit<SimulatorOptions, 'account'> = {}) {
   const clock = { now: 1_000_000 }
   const context = {} as { api: Api; sim: Awaited<ReturnType<typeof startSimulator>>; clock: typeof clock }
   beforeAll(async () => {
-    context.sim = await startSimulator({ ...options, account, clock: () => clock.now })
+    context.sim = await startSimulator(polledJobs({ ...options, account, clock: () => clock.now }))
     context.api = client(context.sim)
     context.clock = clock
   })

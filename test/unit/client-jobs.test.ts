@@ -2,6 +2,7 @@ import nock from 'nock'
 import { APIError, createRequestClient, PayloadValidationError, RetryableError } from '@segment/actions-core'
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
+import { JobWatcher } from '../../src/destinations/zendesk/client/job-watcher'
 import { Jobs, type JobItemOutcome, type JobPolling } from '../../src/destinations/zendesk/client/jobs'
 import type { JobStatus } from '../../src/destinations/zendesk/client/schemas'
 import { TEST_JOB_POLLING } from '../helpers/destination-state'
@@ -27,7 +28,7 @@ function followJob(
   nock(BASE_URL)
     .post(SUBMIT_PATH)
     .reply(200, (options.submitted ?? job('queued')) as nock.Body)
-  const jobs = new Jobs(http, { ...TEST_JOB_POLLING, ...options.polling })
+  const jobs = new Jobs(http, new JobWatcher({ ...TEST_JOB_POLLING, ...options.polling }))
   const users = Array.from({ length: total }, (_, i) => ({ external_id: `u${i}` }))
   return jobs.bulk('POST', 'users/create_or_update_many', `bulk upsert of ${total} users`, { users })
 }
@@ -348,7 +349,7 @@ describe("the shapes of Zendesk's job results", () => {
         { id: 71, action: 'update', status: 'Updated', success: true }
       ])
     ])
-    const jobs = new Jobs(http, TEST_JOB_POLLING)
+    const jobs = new Jobs(http, new JobWatcher(TEST_JOB_POLLING))
     const [first, second] = await jobs.bulk('PUT', 'tickets/update_many', 'bulk update of 2 tickets', {
       tickets: [{ id: 71 }, { id: 72 }]
     })

@@ -1,4 +1,4 @@
-import { isBlank, RecordInvalid, sameText, toTags, type Details, type Input } from '../http'
+import { findByText, isBlank, RecordInvalid, toTags, type Details, type Input } from '../http'
 import { timestamp, type Store } from '../state'
 import type { OrganizationRecord } from '../types'
 import { mergeFieldValues, presentFieldValues } from './fields'
@@ -6,12 +6,12 @@ import { removeMembership } from './memberships'
 
 export function findOrganizationByExternalId(store: Store, externalId: unknown): OrganizationRecord | undefined {
   if (isBlank(externalId)) return undefined
-  return [...store.organizations.values()].find((o) => sameText(o.external_id, String(externalId)))
+  return findByText(store.organizations.values(), String(externalId), (o) => o.external_id)
 }
 
 export function findOrganizationByName(store: Store, name: unknown): OrganizationRecord | undefined {
   if (isBlank(name)) return undefined
-  return [...store.organizations.values()].find((o) => sameText(o.name, String(name).trim()))
+  return findByText(store.organizations.values(), String(name).trim(), (o) => o.name)
 }
 
 /** create_or_update matching: id, then external_id (case-insensitive); never by name. */

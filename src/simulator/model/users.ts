@@ -1,5 +1,5 @@
 import { omit } from 'lodash'
-import { isBlank, RecordInvalid, sameText, toTags, type Details, type Input } from '../http'
+import { findByText, isBlank, RecordInvalid, sameText, toTags, type Details, type Input } from '../http'
 import { timestamp, type Store } from '../state'
 import type { IdentityRecord, UserRecord, UserRole } from '../types'
 import { mergeFieldValues, presentFieldValues } from './fields'
@@ -45,13 +45,14 @@ export const isEmail = (value: string) => EMAIL_RULE.test(value)
 
 export function findUserByExternalId(store: Store, externalId: unknown): UserRecord | undefined {
   if (isBlank(externalId)) return undefined
-  return [...store.users.values()].find((u) => u.active && sameText(u.external_id, String(externalId)))
+  return findByText(store.users.values(), String(externalId), (u) => (u.active ? u.external_id : undefined))
 }
 
 export function findUserByEmail(store: Store, email: unknown): UserRecord | undefined {
   if (isBlank(email)) return undefined
+  const wanted = String(email).trim().toLowerCase()
   for (const identity of store.identities.values()) {
-    if (identity.type !== 'email' || !sameText(identity.value, String(email).trim())) continue
+    if (identity.type !== 'email' || identity.value.toLowerCase() !== wanted) continue
     const user = store.users.get(identity.user_id)
     if (user?.active) return user
   }
@@ -64,7 +65,9 @@ export function matchUser(store: Store, input: Input): UserRecord | undefined {
 }
 
 export function userIdentities(store: Store, userId: number): IdentityRecord[] {
-  return [...store.identities.values()].filter((i) => i.user_id === userId)
+  const identities: IdentityRecord[] = []
+  for (const identity of store.identities.values()) if (identity.user_id === userId) identities.push(identity)
+  return identities
 }
 
 /** The user as the simulator's state shows it: every defined user field listed. */

@@ -16,6 +16,8 @@ interface CachedFieldList {
 export class FieldListCache {
   readonly lists = new TtlCache<string, CachedFieldList>(500, FIELD_LIST_MAX_AGE_MS)
   readonly inFlight = new Map<string, Promise<CachedFieldList>>()
+  /** Field creations under way, by account, kind and field key: concurrent batches share one request. */
+  readonly creating = new Map<string, Promise<CustomField>>()
   /** Lists re-read (or tried) within the last minute, so a failing refresh is not retried per event. */
   readonly recentRefreshes = new TtlCache<string, true>(500, REFRESH_AT_MOST_EVERY_MS)
   /** Fields Zendesk refused to create (e.g. 403 for a non-admin token), with the reason, so no event asks again soon. */
@@ -24,6 +26,7 @@ export class FieldListCache {
   clear(): void {
     this.lists.clear()
     this.inFlight.clear()
+    this.creating.clear()
     this.recentRefreshes.clear()
     this.refusedCreations.clear()
   }
@@ -66,6 +69,20 @@ export class FieldListsApi {
     if (cached && !cached.fields.some((f) => f.key === field.key)) {
       this.cache.lists.set(key, { fields: [...cached.fields, field], loadedAt: cached.loadedAt })
     }
+  }
+
+  /**
+   * Creates a field through `create`, unless a creation of the same key on this account is under way: then its
+   * answer (or failure) is this caller's too.
+   */
+  createShared(kind: FieldKind, fieldKey: string, create: () => Promise<CustomField>): Promise<CustomField> {
+    const key = `${this.key(kind)}|${fieldKey}`
+    let pending = this.cache.creating.get(key)
+    if (!pending) {
+      pending = create().finally(() => this.cache.creating.delete(key))
+      this.cache.creating.set(key, pending)
+    }
+    return pending
   }
 
   /** Remembers for a few minutes that Zendesk refused to create this field, and why. */

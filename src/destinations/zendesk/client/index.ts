@@ -16,7 +16,7 @@ import { UsersApi } from './users'
 
 /**
  * One client per action call: the only door to Zendesk. Every endpoint is a method of the APIs behind it, whose
- * answers are parsed before anyone reads them; bulk methods follow their own jobs.
+ * answers are parsed before anyone reads them; bulk methods follow their jobs through the account's job watcher.
  */
 export class ZendeskClient {
   /** The account's origin: what the instance's caches are keyed by. */
@@ -34,8 +34,9 @@ export class ZendeskClient {
     this.account = zendeskOrigin(settings.subdomain, instance.simulator)
     this.caches = instance.caches
     this.grace = instance.grace
-    const http = new ZendeskHttp(request, this.account, credentialSecrets(settings))
-    const jobs = new Jobs(http, instance.jobPolling)
+    const secrets = credentialSecrets(settings)
+    const http = new ZendeskHttp(request, this.account, secrets)
+    const jobs = new Jobs(http, instance.jobWatchers.of(this.account, secrets))
     this.users = new UsersApi(http, jobs, instance.singleUserWrites)
     this.organizations = new OrganizationsApi(http, jobs)
     this.tickets = new TicketsApi(http, jobs, instance.ticketCreates)

@@ -2,33 +2,26 @@ import { APIError, PayloadValidationError } from '@segment/actions-core'
 import { statusOf } from '../batch/results'
 import { withRefusal, ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
+import type { JobEnd, JobWatcher } from './job-watcher'
 import { jobStatusAnswer, type JobResult, type JobStatus } from './schemas'
+
+export { PRODUCTION_JOB_POLLING, type JobPolling } from './job-watcher'
 
 /** What Zendesk did with one item of a bulk job. */
 export type JobItemOutcome = { ok: true; id?: number; status?: string } | { ok: false; error: Error }
 
-/** How a job is followed: the first wait, the longest wait between polls, and how long in all. */
-export interface JobPolling {
-  firstWaitMs: number
-  maxWaitMs: number
-  budgetMs: number
-}
-
-export const PRODUCTION_JOB_POLLING: JobPolling = { firstWaitMs: 250, maxWaitMs: 2000, budgetMs: 20000 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Follows the bulk jobs of one action call. */
+/** Follows the bulk jobs of one action call, through the account's watcher. */
 export class Jobs {
   constructor(
     private readonly http: ZendeskHttp,
-    private readonly polling: JobPolling
+    private readonly watcher: JobWatcher
   ) {}
 
   /**
    * Submits a bulk request whose body holds its items under one key, e.g. `{ users: [...] }` (a refused submission
    * throws: the caller decides what to do instead), then follows its job to the end and returns one outcome per
-   * item, in submission order.
+   * item, in submission order. It first waits for one of the account's job slots, which it holds until the job
+   * ends.
    */
   async bulk(
     method: 'POST' | 'PUT',
@@ -37,48 +30,27 @@ export class Jobs {
     json: Record<string, readonly object[]>
   ): Promise<JobItemOutcome[]> {
     const items = Object.values(json)[0] ?? []
-    const submitted =
-      method === 'POST'
-        ? await this.http.post(path, about, jobStatusAnswer, json)
-        : await this.http.put(path, about, jobStatusAnswer, json)
-    return this.follow(submitted.body.job_status, items)
-  }
-
-  /**
-   * Never throws, so a batch always gets a result per event. Waits start short and double up to a cap; a 429/503
-   * while polling waits for Retry-After. Items still unfinished when the time budget runs out are retryable;
-   * a polling failure that retrying cannot fix (e.g. 401) gives every item an error with that status.
-   */
-  private async follow(job: JobStatus, items: readonly object[]): Promise<JobItemOutcome[]> {
-    const total = items.length
-    const deadline = Date.now() + this.polling.budgetMs
-    let current = job
-    let wait = this.polling.firstWaitMs
-    // The last poll's failure, while no later poll succeeded: what the items are told when time runs out.
-    let lastFailure: ZendeskRetryableError | undefined
-    while (!isFinished(current)) {
-      const remaining = deadline - Date.now()
-      if (remaining <= 0) return unfinished(current, total, lastFailure)
-      await sleep(Math.min(wait, remaining))
-      wait = Math.min(wait * 2, this.polling.maxWaitMs)
-      try {
-        const { body } = await this.http.get(`job_statuses/${current.id}`, `job status ${current.id}`, jobStatusAnswer)
-        current = body.job_status
-        lastFailure = undefined
-      } catch (error) {
-        if (!(error instanceof ZendeskRetryableError)) return pollingFailed(current, total, error)
-        lastFailure = error
-        const askedMs = (error.retryAfterSeconds ?? 0) * 1000
-        if (Date.now() + askedMs >= deadline) return unfinished(current, total, lastFailure)
-        wait = Math.max(wait, askedMs)
-      }
+    await this.watcher.slots.take()
+    try {
+      const submitted =
+        method === 'POST'
+          ? await this.http.post(path, about, jobStatusAnswer, json)
+          : await this.http.put(path, about, jobStatusAnswer, json)
+      return outcomesOf(await this.watcher.follow(submitted.body.job_status, this.http), items)
+    } finally {
+      this.watcher.slots.release()
     }
-    return outcomes(current, items)
   }
 }
 
-function isFinished(job: JobStatus): boolean {
-  return job.status === 'completed' || job.status === 'failed' || job.status === 'killed'
+/**
+ * Never throws, so a batch always gets a result per event. Items still unfinished when the time budget ran out
+ * are retryable; a polling failure that retrying cannot fix (e.g. 401) gives every item an error with that status.
+ */
+function outcomesOf(end: JobEnd, items: readonly object[]): JobItemOutcome[] {
+  if (end.finished) return outcomes(end.job, items)
+  if ('pollingFailed' in end) return pollingFailed(end.job, items.length, end.pollingFailed)
+  return unfinished(end.job, items.length, end.lastFailure)
 }
 
 function pollingFailed(job: JobStatus, total: number, error: unknown): JobItemOutcome[] {

@@ -139,12 +139,17 @@ export type JobResult = z.infer<typeof jobResultSchema>
 export const jobStatusSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'a job id of letters, digits and hyphens'),
   status: z.enum(['queued', 'working', 'completed', 'failed', 'killed']),
+  /** Items in the job, and how many are done while it works (null while queued). */
+  total: z.number().int().nonnegative().nullish(),
+  progress: z.number().int().nonnegative().nullish(),
   message: optionalText,
   /** null until the job ends. */
   results: z.array(jobResultSchema).nullish()
 })
 export type JobStatus = z.infer<typeof jobStatusSchema>
 export const jobStatusAnswer = z.object({ job_status: jobStatusSchema })
+/** `job_statuses/show_many`: the jobs it still knows, in no promised order. */
+export const jobStatusesAnswer = z.object({ job_statuses: z.array(jobStatusSchema) })
 
 /** Cursor pagination: `meta.has_more` and `links.next`. */
 export const cursorPageSchema = z.object({

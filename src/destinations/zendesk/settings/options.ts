@@ -1,4 +1,4 @@
-import { PRODUCTION_JOB_POLLING, type JobPolling } from '../client/jobs'
+import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from '../client/job-watcher'
 import { Caches } from '../lookups/caches'
 import { Pacer, SINGLE_USER_WRITE_INTERVAL_MS } from '../client/pacing'
 import { simulatorOrigin } from './origin'
@@ -9,7 +9,7 @@ import type { TicketCreation } from '../client/tickets'
 export interface DestinationOptions {
   /** A loopback http address (the embedded simulator) that receives every request instead of Zendesk. */
   origin?: string
-  /** How bulk jobs are followed; the simulator's jobs end at once, so the tests and the local host wait less. */
+  /** How bulk jobs are followed; the tests' simulator jobs end within a poll or two, so they wait less. */
   jobPolling?: Partial<JobPolling>
   /** The caches to use, when the caller wants to look into or empty them (the bench's uncached path does). */
   caches?: Caches
@@ -25,7 +25,8 @@ export interface DestinationOptions {
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
 export interface Instance {
   simulator?: string
-  jobPolling: JobPolling
+  /** One per account and credential: polls all their jobs together and counts their job slots. */
+  jobWatchers: JobWatchers
   caches: Caches
   singleUserWrites: Pacer
   /** Whether a user or organization that is missing is still worth a retry, by the event's age. */
@@ -37,7 +38,7 @@ export interface Instance {
 export function instanceOf(options: DestinationOptions = {}): Instance {
   return {
     simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
-    jobPolling: { ...PRODUCTION_JOB_POLLING, ...options.jobPolling },
+    jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }),
     caches: options.caches ?? new Caches(),
     singleUserWrites: new Pacer(options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS),
     grace: new GraceWindow(options.clock ?? (() => Date.now())),

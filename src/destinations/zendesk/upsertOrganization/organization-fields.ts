@@ -136,7 +136,8 @@ async function knownFieldTypes(client: FieldsClient, candidates: Candidate[]): P
 }
 
 /**
- * Creates each missing field once (adding it to `fieldTypes`). A concurrent creation (Zendesk refuses the key as
+ * Creates each missing field once (adding it to `fieldTypes`); concurrent batches share a creation under way. A
+ * concurrent creation elsewhere (Zendesk refuses the key as
  * a DuplicateValue) counts as created. A field Zendesk refuses (403 or a validation error) is returned with the reason;
  * any other failure (rate limit, server error, credentials) is thrown, so the event is retried whole.
  */
@@ -160,12 +161,14 @@ async function createMissingFields(
       continue
     }
     try {
-      const field = await client.organizations.createField({
-        key,
-        title: titleFor(key),
-        type,
-        description: `Created by the Zendesk destination for the group trait "${trait}".`
-      })
+      const field = await client.fieldLists.createShared('organization_fields', key, () =>
+        client.organizations.createField({
+          key,
+          title: titleFor(key),
+          type,
+          description: `Created by the Zendesk destination for the group trait "${trait}".`
+        })
+      )
       client.fieldLists.remember('organization_fields', field)
       fieldTypes.set(key, field.type ?? type)
     } catch (error) {

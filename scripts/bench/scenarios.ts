@@ -1,0 +1,7 @@
+import { hostShaped } from './host-shaped'
+import { underLimit } from './rate-limited'
+import type { Scenario } from './scenario'
+import { sequential } from './sequential'
+
+/** Every scenario `npm run bench` runs, in order (`--only <name>` runs one). Add a scenario here to run it. */
+export const SCENARIOS: Scenario[] = [hostShaped, sequential, underLimit]
