@@ -36,7 +36,12 @@ function installedAt(lock: Lockfile, from: string, name: string): string | undef
 export function hostLockfile(repoLock: Lockfile, host: HostManifest, tarball: string): object {
   const own: LockEntry = JSON.parse(JSON.stringify(repoLock.packages['']))
   const packages: Record<string, object> = {
-    '': { name: host.name, version: host.version, dependencies: host.dependencies, devDependencies: host.devDependencies },
+    '': {
+      name: host.name,
+      version: host.version,
+      dependencies: host.dependencies,
+      devDependencies: host.devDependencies
+    },
     'node_modules/actions-zendesk': {
       version: own.version,
       resolved: `file:${tarball}`,
@@ -48,8 +53,7 @@ export function hostLockfile(repoLock: Lockfile, host: HostManifest, tarball: st
       const at = installedAt(repoLock, from, name)
       if (!at || at in packages) continue
       const entry = repoLock.packages[at]
-      const { dev: _dev, devOptional: _devOptional, ...kept } = entry
-      packages[at] = kept
+      packages[at] = Object.fromEntries(Object.entries(entry).filter(([key]) => key !== 'dev' && key !== 'devOptional'))
       visit(at, [...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.optionalDependencies ?? {})])
     }
   }

@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process'
+import { execFile, execFileSync } from 'child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os'
 import { join, resolve } from 'path'
@@ -42,7 +42,10 @@ describe('the packed package in an empty host project', () => {
     // No network: the lockfile pins what this repository's `npm ci` already put in the npm cache.
     const lock = hostLockfile(JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')), manifest, tarball)
     writeFileSync(join(host, 'package-lock.json'), JSON.stringify(lock))
-    execFileSync('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: host, stdio: 'ignore' })
+    execFileSync('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], {
+      cwd: host,
+      stdio: 'ignore'
+    })
   })
 
   afterAll(() => rmSync(work, { recursive: true, force: true }))
@@ -109,7 +112,9 @@ export const presets: number = definition.presets?.length ?? 0
       files: ['host.ts', 'host-esm.mts']
     }
     writeFileSync(join(host, 'tsconfig.json'), JSON.stringify(tsconfig))
-    expect(() => execFileSync(process.execPath, [typescript, '-p', host], { cwd: host, encoding: 'utf8' })).not.toThrow()
+    expect(() =>
+      execFileSync(process.execPath, [typescript, '-p', host], { cwd: host, encoding: 'utf8' })
+    ).not.toThrow()
   })
 
   describe('against the simulator', () => {
@@ -134,7 +139,7 @@ destination
 `
       writeFileSync(join(host, 'event.cjs'), script)
       const output = await new Promise<string>((resolveOutput, reject) =>
-        require('child_process').execFile(
+        execFile(
           process.execPath,
           ['event.cjs'],
           { cwd: host, env: { ...process.env, SIMULATOR: simulator.url } },
