@@ -10,6 +10,8 @@ const INPUT_ERRORS = [UsageError, MappingFileError, ReplayInputError, TargetErro
 
 /** Resolves to an exit code, or to undefined while the local host keeps running. */
 async function main(argv: string[]): Promise<number | undefined> {
+  // Read first, before anything could have killed them.
+  const ancestors = parentsOf()
   const command = parseArgs(argv, process.env, DEFAULT_PORT)
   if (command.kind === 'help') {
     console.log(USAGE)
@@ -19,7 +21,11 @@ async function main(argv: string[]): Promise<number | undefined> {
     await replayFile(command.file, { mappingFile: command.mappingFile })
     return 0
   }
-  const host = await startLocalHost({ port: command.port, mappingFile: command.mappingFile }).catch((error) => {
+  const host = await startLocalHost({
+    port: command.port,
+    mappingFile: command.mappingFile,
+    retry: { retryForMs: command.retryForMs }
+  }).catch((error) => {
     if (error?.code === 'EADDRINUSE') {
       throw new UsageError(`Port ${command.port} is in use: pass --port N (0 picks a free port).`)
     }
@@ -47,7 +53,6 @@ async function main(argv: string[]): Promise<number | undefined> {
   process.once('SIGTERM', () => stop('Terminated'))
   // `npm start` runs this process under a shell under npm. Killed, they never pass a signal on, and this process
   // would keep the port: when its parent or its parent's parent changes (it was re-parented), it stops instead.
-  const ancestors = parentsOf()
   setInterval(() => {
     if (parentsOf().some((pid, i) => pid !== ancestors[i])) stop('npm start is gone')
   }, 1000).unref()
