@@ -104,7 +104,7 @@ describe('local host deliveries (demo account)', () => {
     await post('/v1/track', { userId: 'nobody', event: 'Viewed Page' })
     expect(logged).toContainEqual(expect.stringMatching(/^POST \/v1\/track → 200/))
     expect(logged).toContainEqual(
-      expect.stringMatching(/^  d\d+ track "Viewed Page" userId=nobody → rejected \(trackEvent rejected 404/)
+      expect.stringMatching(/^ {2}d\d+ track "Viewed Page" userId=nobody → rejected \(trackEvent rejected 404/)
     )
   })
 
