@@ -105,6 +105,7 @@ export const presets: number = definition.presets?.length ?? 0
         module: 'node16',
         moduleResolution: 'node16',
         strict: true,
+        esModuleInterop: true,
         skipLibCheck: false,
         noEmit: true,
         types: ['node']
