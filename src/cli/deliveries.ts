@@ -42,7 +42,7 @@ interface Delivery {
   gaveUp: boolean
 }
 
-export const DEFAULT_RETRY_FOR_MS = 30 * 60 * 1000
+const DEFAULT_RETRY_FOR_MS = 30 * 60 * 1000
 /** Finished deliveries kept for the route and the page; the oldest go first. */
 const KEEP_FINISHED = 10_000
 
@@ -59,7 +59,7 @@ function stateOf(delivery: Delivery): DeliveryState {
 }
 
 /** An event's outcome in one word: rejected if any action was, else retryable if any is, else delivered. */
-export function eventOutcome(actions: ActionResult[]): Outcome | 'matched no subscription' {
+function eventOutcome(actions: ActionResult[]): Outcome | 'matched no subscription' {
   if (actions.length === 0) return 'matched no subscription'
   for (const outcome of ['rejected', 'retryable'] as const)
     if (actions.some((a) => a.result === outcome)) return outcome
@@ -67,7 +67,7 @@ export function eventOutcome(actions: ActionResult[]): Outcome | 'matched no sub
 }
 
 /** One line for the terminal: the event, its outcome, and each action that was not delivered. */
-export function outcomeLine(label: string, description: string, actions: ActionResult[], nextTryAt?: number): string {
+function outcomeLine(label: string, description: string, actions: ActionResult[], nextTryAt?: number): string {
   const failed = actions
     .filter((a) => a.result !== 'delivered')
     .map((a) => `${a.action} ${a.result} ${a.status}${a.message ? `: ${a.message}` : ''}`)
@@ -261,7 +261,7 @@ export class Deliveries {
   private forgetOldest(): void {
     for (const [id, delivery] of this.deliveries) {
       if (this.deliveries.size <= KEEP_FINISHED) return
-      if (delivery.nextTryAt === undefined) this.deliveries.delete(id)
+      if (!delivery.running && delivery.nextTryAt === undefined) this.deliveries.delete(id)
     }
   }
 }

@@ -74,6 +74,7 @@ export interface HostContext {
   deliveries: Deliveries
   /** false once the host is stopping: events are refused with 503 */
   accepting: boolean
+  /** how long /v1/* waits for the first attempt before answering 202 */
   answerWithinMs: number
   /** the file the subscriptions come from; undefined while the host runs the presets */
   mappingFile?: string
