@@ -1,6 +1,6 @@
 export const USAGE = `Usage:
   npm start                                   run the local host (embedded Zendesk simulator unless ZENDESK_* is set)
-  npm start -- [--port N] [--mapping FILE.json]
+  npm start -- [--port N] [--mapping FILE.json] [--retry-for MINUTES]
   npm start -- replay FILE.ndjson [--mapping FILE.json]
                                               send a file of events (one JSON event per line) through the same
                                               path, print the result per action and the simulator's records, exit
@@ -10,6 +10,7 @@ Options:
   --port N            port on 127.0.0.1 (default: $PORT, else 4000; 0 picks a free port)
   --mapping FILE      use these subscriptions instead of the presets: a JSON list of
                       { "partnerAction": "upsertUser", "subscribe": "type = \\"identify\\"", "mapping": { ... } }
+  --retry-for MINUTES how long an accepted event's retryable actions are retried in the background (default 30)
   -h, --help          show this text
 
 Environment (none set: the embedded Zendesk simulator on 127.0.0.1 is used):
@@ -19,7 +20,7 @@ Environment (none set: the embedded Zendesk simulator on 127.0.0.1 is used):
   PORT                                 port when --port is not given`
 
 export type Command =
-  | { kind: 'serve'; port: number; mappingFile?: string }
+  | { kind: 'serve'; port: number; mappingFile?: string; retryForMs?: number }
   | { kind: 'replay'; file: string; mappingFile?: string }
   | { kind: 'help' }
 
@@ -32,10 +33,18 @@ function parsePort(value: string | undefined, source: string): number {
   return Number(value)
 }
 
+function parseMinutes(value: string | undefined): number {
+  if (value === undefined || !/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) {
+    throw new UsageError(`--retry-for must be a number of minutes above 0 (got ${JSON.stringify(value ?? '')}).`)
+  }
+  return Number(value) * 60_000
+}
+
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: number): Command {
   const positional: string[] = []
   let port: number | undefined
   let mappingFile: string | undefined
+  let retryForMs: number | undefined
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const [flag, inline] =
@@ -45,6 +54,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
     const value = () => inline ?? argv[++i]
     if (flag === '-h' || flag === '--help') return { kind: 'help' }
     else if (flag === '--port') port = parsePort(value(), '--port')
+    else if (flag === '--retry-for') retryForMs = parseMinutes(value())
     else if (flag === '--mapping') {
       mappingFile = value()
       if (!mappingFile) throw new UsageError('--mapping needs a file: --mapping FILE.json')
@@ -54,9 +64,10 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
   if (positional[0] === 'replay') {
     if (positional.length !== 2) throw new UsageError('replay needs exactly one file: replay FILE.ndjson')
     if (port !== undefined) throw new UsageError('--port is for the local host; replay starts no server.')
+    if (retryForMs !== undefined) throw new UsageError('--retry-for is for the local host; replay does not retry.')
     return { kind: 'replay', file: positional[1], mappingFile }
   }
   if (positional.length > 0) throw new UsageError(`Unknown command ${positional[0]}.`)
   const envPort = env.PORT?.trim() ? parsePort(env.PORT.trim(), 'PORT') : undefined
-  return { kind: 'serve', port: port ?? envPort ?? defaultPort, mappingFile }
+  return { kind: 'serve', port: port ?? envPort ?? defaultPort, mappingFile, retryForMs }
 }

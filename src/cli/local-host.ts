@@ -3,14 +3,16 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http'
 import mappingDefinition from '../destinations/zendesk'
 import type { AddressInfo } from 'net'
 import type { Settings } from '../destinations/zendesk/generated-types'
-import type { DestinationDefinition } from '@segment/actions-core'
+import type { DestinationDefinition, SegmentEvent } from '@segment/actions-core'
 import type { RunningSimulator } from '../simulator'
 import { resolve } from 'path'
+import { Deliveries, type DeliveryView, type RetryOptions } from './deliveries'
+import { deliveriesPage } from './deliveries-page'
 import { mappingPageRoutes, MAPPING_FILE_NAME } from './mapping-page'
 import { presetSubscriptions, readMappingFile, type Subscription } from './mapping-file'
 import { redact, secretsOf } from './redact'
-import { EventRunner } from './run-events'
-import { EventInputError, normaliseBatch, normaliseEvent, type EventType } from './segment-events'
+import { EventRunner, type EventReport } from './run-events'
+import { describeEvent, EventInputError, normaliseBatch, normaliseEvent, type EventType } from './segment-events'
 import { startTarget, type Target } from './target'
 
 export interface LocalHostOptions {
@@ -24,6 +26,13 @@ export interface LocalHostOptions {
   env?: NodeJS.ProcessEnv
   /** one line per request and the start-up banner (default: console.log) */
   log?: (line: string) => void
+  /** how long and how often retryable results are tried again in the background */
+  retry?: RetryOptions
+  /**
+   * how long /v1/* waits for the events' first attempt before answering 202 with their delivery ids alone
+   * (default 5 s, within the 10 s an SDK waits for an answer); the attempt goes on and /deliveries shows it
+   */
+  answerWithinMs?: number
 }
 
 export interface LocalHost {
@@ -32,6 +41,9 @@ export interface LocalHost {
   /** the embedded simulator, when no ZENDESK_* credentials were given */
   simulator?: RunningSimulator
   runner: EventRunner
+  deliveries: Deliveries
+  /** Stops taking events and retrying; answers what is still pending (it is dropped). */
+  stopAccepting(): DeliveryView[]
   close(): Promise<void>
 }
 
@@ -49,6 +61,8 @@ export interface HostReply {
   body: unknown
   contentType?: string
   headers?: Record<string, string>
+  /** lines for the terminal under the request's line: each event's outcome */
+  log?: string[]
 }
 
 /** What a route can use; a page (e.g. a mapping UI) is added as more routes over the same context. */
@@ -56,6 +70,12 @@ export interface HostContext {
   definition: DestinationDefinition<Settings>
   target: Target
   runner: EventRunner
+  /** every event accepted on /v1/*, retried in the background until delivered, rejected or out of time */
+  deliveries: Deliveries
+  /** false once the host is stopping: events are refused with 503 */
+  accepting: boolean
+  /** how long /v1/* waits for the first attempt before answering 202 */
+  answerWithinMs: number
   /** the file the subscriptions come from; undefined while the host runs the presets */
   mappingFile?: string
   /** where the mapping page saves while the host runs the presets (the host then reads that file) */
@@ -73,6 +93,7 @@ export interface Route {
 }
 
 export const DEFAULT_PORT = 4000
+const DEFAULT_ANSWER_WITHIN_MS = 5000
 const MAX_BODY_BYTES = 5 * 1024 * 1024
 const LOOPBACK = '127.0.0.1'
 
@@ -90,13 +111,71 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 const ok = (body: unknown): HostReply => ({ status: 200, body })
 
+/** Events are refused while the host stops, so nothing is accepted that could not be retried. */
+function whileAccepting(handle: Route['handle']): Route['handle'] {
+  return (request, context) =>
+    context.accepting
+      ? handle(request, context)
+      : {
+          status: 503,
+          body: { error: 'The local host is stopping and takes no more events.' },
+          headers: { 'Retry-After': '10' }
+        }
+}
+
+/**
+ * Accepts events: their first attempt has started, and the answer carries its results with each event's delivery
+ * id; when the attempt takes longer than answerWithinMs, 202 with the delivery ids alone (the attempt goes on).
+ */
+async function deliver<T>(
+  events: SegmentEvent[],
+  attempt: Promise<T>,
+  reportsOf: (outcome: T) => EventReport[],
+  answer: (outcome: T, ids: string[]) => unknown,
+  { deliveries, answerWithinMs }: HostContext
+): Promise<HostReply> {
+  const { ids, settled } = deliveries.accept(events, describeEvent, attempt.then(reportsOf))
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), answerWithinMs)))
+  const outcome = await Promise.race([settled.then(() => attempt), late]).finally(() => clearTimeout(timer))
+  if (outcome !== 'late') return { ...ok(answer(outcome, ids)), log: ids.map((id) => deliveries.describe(id)) }
+  deliveries.logWhenSettled(ids, settled)
+  return {
+    status: 202,
+    body: {
+      running: `The first attempt takes longer than ${answerWithinMs} ms and goes on: GET /deliveries?id=<deliveryId> shows its results.`,
+      events: events.map((event, i) => ({ deliveryId: ids[i], messageId: String(event.messageId), type: event.type }))
+    },
+    log: [
+      `  ${ids.length > 1 ? `${ids[0]} to ${ids[ids.length - 1]}` : ids[0]}: first attempt still running; outcomes follow`
+    ]
+  }
+}
+
 function eventRoute(type: EventType): Route {
   return {
     method: 'POST',
     path: `/v1/${type}`,
-    about: `a Segment ${type} event, run through the matching subscriptions`,
-    handle: async (request, { runner }) => ok(await runner.runEvent(normaliseEvent(request.body, type)))
+    about: `a Segment ${type} event, run through the matching subscriptions (answers its delivery id)`,
+    handle: whileAccepting((request, context) => {
+      const event = normaliseEvent(request.body, type)
+      return deliver(
+        [event],
+        context.runner.runEvent(event),
+        (report) => [report],
+        (report, [deliveryId]) => ({ deliveryId, ...report }),
+        context
+      )
+    })
   }
+}
+
+/** The deliveries of a route's events, or one of them by `?id=`. */
+function deliveriesReply(request: HostRequest, deliveries: Deliveries): HostReply {
+  const id = request.query.get('id')
+  if (id === null) return ok({ pending: deliveries.pending().length, deliveries: deliveries.list() })
+  const delivery = deliveries.view(id)
+  return delivery ? ok(delivery) : { status: 404, body: { error: `No delivery ${id}.` } }
 }
 
 /** actions-core's definition as JSON, like Segment's `GET /manifest`; a dynamic field's loader shows as `dynamic: true`. */
@@ -126,8 +205,29 @@ export function hostRoutes(actionKeys: string[]): Route[] {
     {
       method: 'POST',
       path: '/v1/batch',
-      about: '{ batch: [events] }, each subscription in one onBatch call',
-      handle: async (request, { runner }) => ok(await runner.runBatch(normaliseBatch(request.body)))
+      about: '{ batch: [events] }, each subscription in one onBatch call (answers each event’s delivery id)',
+      handle: whileAccepting((request, context) => {
+        const events = normaliseBatch(request.body)
+        return deliver(
+          events,
+          context.runner.runBatch(events),
+          (report) => report.events,
+          (report, ids) => ({ ...report, events: report.events.map((event, i) => ({ deliveryId: ids[i], ...event })) }),
+          context
+        )
+      })
+    },
+    {
+      method: 'GET',
+      path: '/deliveries',
+      about: 'each accepted event’s delivery: state, attempts, last results, next try (?id= for one)',
+      handle: (request, { deliveries }) => deliveriesReply(request, deliveries)
+    },
+    {
+      method: 'GET',
+      path: '/deliveries/page',
+      about: 'the deliveries as a page that refreshes itself (open it in a browser)',
+      handle: (_request, { deliveries }) => deliveriesPage(deliveries.list())
     },
     ...actionKeys.map<Route>((key) => ({
       method: 'POST',
@@ -261,10 +361,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     : presetSubscriptions(mappingDefinition)
   const target = await startTarget(options.env ?? process.env)
   const runner = new EventRunner(target.definition, target.settings, subscriptions)
+  const deliveries = new Deliveries(runner, (line) => log(redact(line, secretsOf(target.settings))), options.retry)
   const context: HostContext = {
     definition: target.definition,
     target,
     runner,
+    deliveries,
+    accepting: true,
+    answerWithinMs: options.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS,
     mappingFile: options.mappingFile,
     newMappingFile: options.newMappingFile ?? resolve(MAPPING_FILE_NAME)
   }
@@ -297,8 +401,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         return { status: 500, body: { error: (error as Error)?.message ?? String(error) } }
       })
       .then((reply) => {
-        send(res, reply, secretsFor(context, body))
+        const secrets = secretsFor(context, body)
+        send(res, reply, secrets)
         log(`${req.method} ${req.url} → ${reply.status} (${Date.now() - started} ms)`)
+        reply.log?.forEach((line) => log(redact(line, secrets)))
       })
   })
 
@@ -320,7 +426,15 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     target,
     simulator: target.simulator,
     runner,
+    deliveries,
+    stopAccepting: () => {
+      context.accepting = false
+      return deliveries.stop()
+    },
     close: async () => {
+      context.accepting = false
+      deliveries.stop()
+      await deliveries.idle()
       const closed = new Promise<void>((resolve) => server.close(() => resolve()))
       server.closeAllConnections()
       await closed

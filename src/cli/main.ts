@@ -1,3 +1,4 @@
+import { readFileSync } from 'fs'
 import { parseArgs, UsageError, USAGE } from './args'
 import { DEFAULT_PORT, startLocalHost } from './local-host'
 import { MappingFileError } from './mapping-file'
@@ -9,6 +10,8 @@ const INPUT_ERRORS = [UsageError, MappingFileError, ReplayInputError, TargetErro
 
 /** Resolves to an exit code, or to undefined while the local host keeps running. */
 async function main(argv: string[]): Promise<number | undefined> {
+  // Read first, before anything could have killed them.
+  const ancestors = parentsOf()
   const command = parseArgs(argv, process.env, DEFAULT_PORT)
   if (command.kind === 'help') {
     console.log(USAGE)
@@ -18,18 +21,53 @@ async function main(argv: string[]): Promise<number | undefined> {
     await replayFile(command.file, { mappingFile: command.mappingFile })
     return 0
   }
-  const host = await startLocalHost({ port: command.port, mappingFile: command.mappingFile }).catch((error) => {
+  const host = await startLocalHost({
+    port: command.port,
+    mappingFile: command.mappingFile,
+    retry: { retryForMs: command.retryForMs }
+  }).catch((error) => {
     if (error?.code === 'EADDRINUSE') {
       throw new UsageError(`Port ${command.port} is in use: pass --port N (0 picks a free port).`)
     }
     throw error
   })
-  const stop = () => {
-    host.close().then(() => process.exit(0))
+  let stopping = false
+  const stop = async (why: string) => {
+    if (stopping) return
+    stopping = true
+    console.log(`\n${why}: taking no more events.`)
+    const pending = host.stopAccepting()
+    if (pending.length === 0) console.log('Nothing is pending: every accepted event was delivered or rejected.')
+    else {
+      console.log(`${pending.length} accepted event(s) still pending, dropped now (nothing is kept on disk):`)
+      for (const delivery of pending) {
+        const waiting = delivery.actions.filter((a) => a.result === 'retryable').map((a) => a.action)
+        console.log(
+          `  ${delivery.id} ${delivery.description}: ${waiting.join(', ')} after ${delivery.attempts} attempt(s)`
+        )
+      }
+    }
+    process.exit(0)
   }
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  process.once('SIGINT', () => stop('Interrupted'))
+  process.once('SIGTERM', () => stop('Terminated'))
+  // `npm start` runs this process under a shell under npm. Killed, they never pass a signal on, and this process
+  // would keep the port: when its parent or its parent's parent changes (it was re-parented), it stops instead.
+  setInterval(() => {
+    if (parentsOf().some((pid, i) => pid !== ancestors[i])) stop('npm start is gone')
+  }, 1000).unref()
   return undefined
+}
+
+/** This process's parent and, where /proc tells (Linux), that parent's parent. */
+function parentsOf(): number[] {
+  try {
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8')
+    // The fields after the command name, which is in parentheses and may contain spaces: state, then ppid.
+    return [process.ppid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])]
+  } catch {
+    return [process.ppid]
+  }
 }
 
 main(process.argv.slice(2)).then(

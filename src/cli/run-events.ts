@@ -32,8 +32,10 @@ export interface ActionResult {
   message?: string
   /** the event mapped to the action's fields (single events) */
   payload?: unknown
-  /** what the action logged, e.g. traits that have no Zendesk field */
+  /** what the action logged for this event, e.g. traits that have no Zendesk field */
   logs?: string[]
+  /** how long Zendesk (or the destination's pacing) asked to wait before a retry */
+  retryAfterSeconds?: number
   /** the requests this action sent for this event (single events; a batch lists them per subscription) */
   requests?: ZendeskExchange[]
 }
@@ -50,7 +52,12 @@ export interface BatchReport {
   events: EventReport[]
   /** the requests each subscription sent for the whole batch, by subscription name */
   requests: Record<string, ZendeskExchange[]>
+  /** what a subscription logged for several events at once (one event's lines go on its own result) */
+  logs: Record<string, string[]>
 }
+
+/** Which subscriptions to run for the event at an index of a batch (a retry runs only what is still pending). */
+export type SubscriptionFilter = (eventIndex: number, subscription: Subscription) => boolean
 
 export interface ActionRunInput {
   payload: unknown
@@ -58,7 +65,14 @@ export interface ActionRunInput {
   settings?: unknown
 }
 
-export type ActionRunReport = ActionResult | { action: string; results: ActionResult[]; requests: ZendeskExchange[] }
+export type ActionRunReport =
+  ActionResult | { action: string; results: ActionResult[]; requests: ZendeskExchange[]; logs?: string[] }
+
+/** Each event's result, and what the call logged for several events at once. */
+interface BatchOutcomes {
+  results: ActionResult[]
+  logs: string[]
+}
 
 /** 409 is retryable too: Zendesk answers it when two writes to one record race (the README's error table). */
 const RETRYABLE_STATUSES = new Set([408, 409, 423, 429])
@@ -72,6 +86,23 @@ export function outcomeOf(status: number, error?: unknown): Outcome {
   return status >= 500 || RETRYABLE_STATUSES.has(status) ? 'retryable' : 'rejected'
 }
 
+/** Actions that create what the others refer to: a membership, event or ticket needs its user or organization. */
+const CREATING_ACTIONS = ['upsertUser', 'upsertOrganization']
+
+/** Subscriptions in dependency order: those creating users and organizations first, otherwise as given. */
+export function inDependencyOrder(subscriptions: Subscription[]): Subscription[] {
+  const rank = (s: Subscription) => (CREATING_ACTIONS.includes(s.partnerAction) ? 0 : 1)
+  return [...subscriptions].sort((a, b) => rank(a) - rank(b))
+}
+
+/** The wait an error asks for: a ZendeskRetryableError carries it; a batch result only has its message's hint. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const carried = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds
+  if (typeof carried === 'number' && Number.isFinite(carried)) return carried
+  const hint = /Retry after (\d+(?:\.\d+)?) s\./.exec(messageOf(error))
+  return hint ? Number(hint[1]) : undefined
+}
+
 /** Which action and subscription a result belongs to. */
 type ResultLabel = Pick<ActionResult, 'action' | 'subscription'>
 
@@ -80,7 +111,8 @@ const labelOf = (subscription: Subscription): ResultLabel => ({
   subscription: subscription.name
 })
 
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : typeof error === 'string' ? error : String(error)
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value)
@@ -137,6 +169,12 @@ async function exchangeOf(response: DecoratedResponse): Promise<ZendeskExchange>
   }
 }
 
+/** A retryable result keeps the wait its error asked for. */
+function withRetryAfter(result: ActionResult, error: unknown): ActionResult {
+  const seconds = result.result === 'retryable' ? retryAfterOf(error) : undefined
+  return seconds === undefined ? result : { ...result, retryAfterSeconds: seconds }
+}
+
 function collectingLogger(lines: string[]): Logger {
   const push = (...message: string[]) => lines.push(message.join(' '))
   return {
@@ -173,20 +211,29 @@ export class EventRunner {
   runEvent(event: SegmentEvent): Promise<EventReport> {
     return this.exclusive(async () => {
       const actions: ActionResult[] = []
-      for (const subscription of this.subscriptions.filter((s) => matches(s, event))) {
+      for (const subscription of this.subscriptionsFor(event)) {
         actions.push(await this.deliverOne(subscription, event))
       }
       return { messageId: String(event.messageId), type: event.type, description: describeEvent(event), actions }
     })
   }
 
-  /** A batch: per subscription, its matching events in one `onBatch` call (`onEvent` each for an action without batching). */
-  runBatch(events: SegmentEvent[]): Promise<BatchReport> {
+  /** The subscriptions an event matches, in dependency order. */
+  subscriptionsFor(event: SegmentEvent): Subscription[] {
+    return inDependencyOrder(this.subscriptions).filter((subscription) => matches(subscription, event))
+  }
+
+  /**
+   * A batch: per subscription, in dependency order, its matching events in one `onBatch` call (`onEvent` each for
+   * an action without batching). `only` narrows which subscriptions run for which event.
+   */
+  runBatch(events: SegmentEvent[], only: SubscriptionFilter = () => true): Promise<BatchReport> {
     return this.exclusive(async () => {
       const results: ActionResult[][] = events.map(() => [])
       const requests: Record<string, ZendeskExchange[]> = {}
-      for (const subscription of this.subscriptions) {
-        const indexes = events.map((_, i) => i).filter((i) => matches(subscription, events[i]))
+      const logs: Record<string, string[]> = {}
+      for (const subscription of inDependencyOrder(this.subscriptions)) {
+        const indexes = events.map((_, i) => i).filter((i) => only(i, subscription) && matches(subscription, events[i]))
         if (indexes.length === 0) continue
         const matched = indexes.map((i) => events[i])
         this.takeExchanges()
@@ -194,7 +241,8 @@ export class EventRunner {
           ? await this.deliverBatch(subscription, matched)
           : await this.deliverEach(subscription, matched)
         requests[subscription.name] = [...(requests[subscription.name] ?? []), ...(await this.exchanges())]
-        indexes.forEach((eventIndex, k) => results[eventIndex].push(outcomes[k]))
+        if (outcomes.logs.length) logs[subscription.name] = [...(logs[subscription.name] ?? []), ...outcomes.logs]
+        indexes.forEach((eventIndex, k) => results[eventIndex].push(outcomes.results[k]))
       }
       return {
         events: events.map((event, i) => ({
@@ -203,7 +251,8 @@ export class EventRunner {
           description: describeEvent(event),
           actions: results[i]
         })),
-        requests
+        requests,
+        logs
       }
     })
   }
@@ -232,7 +281,7 @@ export class EventRunner {
         return { ...result, requests: await this.exchanges() }
       }
       const events = input.payload.map((item) => (isObject(item) ? item : {})) as JSONObject[]
-      const results = action.hasBatchSupport
+      const { results, logs } = action.hasBatchSupport
         ? await this.batchOutcomes(label, events.length, (logger) =>
             this.destination.executeBatch(actionKey, {
               events: events as unknown as SegmentEvent[],
@@ -242,7 +291,7 @@ export class EventRunner {
             })
           )
         : await this.inTurn(events, (event) => this.settle(label, executeOne(event)))
-      return { action: actionKey, results, requests: await this.exchanges() }
+      return { action: actionKey, results, requests: await this.exchanges(), ...(logs.length ? { logs } : {}) }
     })
   }
 
@@ -287,11 +336,11 @@ export class EventRunner {
     return { ...result, payload, requests: await this.exchanges() }
   }
 
-  private deliverEach(subscription: Subscription, events: SegmentEvent[]): Promise<ActionResult[]> {
+  private deliverEach(subscription: Subscription, events: SegmentEvent[]): Promise<BatchOutcomes> {
     return this.inTurn(events, (event) => this.settle(labelOf(subscription), this.onEventFor(subscription, event)))
   }
 
-  private deliverBatch(subscription: Subscription, events: SegmentEvent[]): Promise<ActionResult[]> {
+  private deliverBatch(subscription: Subscription, events: SegmentEvent[]): Promise<BatchOutcomes> {
     return this.batchOutcomes(labelOf(subscription), events.length, async (logger) => {
       const [first] = await this.destination.onBatch(events, this.hostSettings(subscription), { logger })
       return (first as { multistatus?: unknown[] })?.multistatus ?? []
@@ -302,35 +351,41 @@ export class EventRunner {
     return (logger: Logger) => this.destination.onEvent(event, this.hostSettings(subscription), { logger })
   }
 
-  private async inTurn<T>(items: T[], run: (item: T) => Promise<ActionResult>): Promise<ActionResult[]> {
+  /** Each item on its own (each result keeps its own log lines). */
+  private async inTurn<T>(items: T[], run: (item: T) => Promise<ActionResult>): Promise<BatchOutcomes> {
     const results: ActionResult[] = []
     for (const item of items) results.push(await run(item))
-    return results
+    return { results, logs: [] }
   }
 
-  /** One result per event from a batch call's multistatus; a batch call that throws fails each of its events. */
+  /**
+   * One result per event from a batch call's multistatus; a batch call that throws fails each of its events. What
+   * the call logged belongs to the event only when it was the call's one event; otherwise it is the batch's.
+   */
   private async batchOutcomes(
     label: ResultLabel,
     count: number,
     call: (logger: Logger) => Promise<unknown[]>
-  ): Promise<ActionResult[]> {
+  ): Promise<BatchOutcomes> {
     const logs: string[] = []
-    const withLogs = (result: ActionResult): ActionResult => (logs.length ? { ...result, logs } : result)
+    let results: ActionResult[]
     try {
       const multistatus = await call(collectingLogger(logs))
-      return Array.from({ length: count }, (_, i) => {
+      results = Array.from({ length: count }, (_, i) => {
         const entry = (multistatus[i] ?? {}) as { status?: number; errormessage?: string }
         const status = typeof entry.status === 'number' ? entry.status : 500
-        if (entry.errormessage === undefined && status < 300) return withLogs({ ...label, result: 'delivered', status })
+        if (entry.errormessage === undefined && status < 300) return { ...label, result: 'delivered', status }
         const message = entry.errormessage ?? `The action gave no result for this event (${status}).`
-        return withLogs({ ...label, result: outcomeOf(status, entry), status, message })
+        return withRetryAfter({ ...label, result: outcomeOf(status, entry), status, message }, message)
       })
     } catch (error) {
       const status = statusOf(error)
-      return Array.from({ length: count }, () =>
-        withLogs({ ...label, result: outcomeOf(status, error), status, message: messageOf(error) })
+      results = Array.from({ length: count }, () =>
+        withRetryAfter({ ...label, result: outcomeOf(status, error), status, message: messageOf(error) }, error)
       )
     }
+    if (count === 1 && logs.length) return { results: [{ ...results[0], logs }], logs: [] }
+    return { results, logs }
   }
 
   private async settle(label: ResultLabel, call: (logger: Logger) => Promise<unknown>): Promise<ActionResult> {
@@ -341,7 +396,7 @@ export class EventRunner {
       result = { ...label, result: 'delivered', status: 200 }
     } catch (error) {
       const status = statusOf(error)
-      result = { ...label, result: outcomeOf(status, error), status, message: messageOf(error) }
+      result = withRetryAfter({ ...label, result: outcomeOf(status, error), status, message: messageOf(error) }, error)
     }
     return logs.length ? { ...result, logs } : result
   }

@@ -102,6 +102,7 @@ describe('command line', () => {
     [[], { kind: 'serve', port: 4000 }],
     [['--port', '0'], { kind: 'serve', port: 0 }],
     [['--port=5001', '--mapping', 'm.json'], { kind: 'serve', port: 5001, mappingFile: 'm.json' }],
+    [['--retry-for', '90'], { kind: 'serve', port: 4000, retryForMs: 90 * 60_000 }],
     [['replay', 'events.ndjson'], { kind: 'replay', file: 'events.ndjson' }],
     [['--help'], { kind: 'help' }]
   ])('parses %j', (argv, command) => {
@@ -113,7 +114,14 @@ describe('command line', () => {
     expect(parseArgs(['--port', '4200'], { PORT: '4100' }, 4000)).toEqual({ kind: 'serve', port: 4200 })
   })
 
-  test.each([[['--port', 'abc']], [['replay']], [['serve']], [['--verbose']]])('refuses %j', (argv) => {
+  test.each([
+    [['--port', 'abc']],
+    [['replay']],
+    [['serve']],
+    [['--verbose']],
+    [['--retry-for', '0']],
+    [['--retry-for', 'soon']]
+  ])('refuses %j', (argv) => {
     expect(() => parseArgs(argv, {}, 4000)).toThrow(UsageError)
   })
 
