@@ -190,3 +190,29 @@ describe("Create Ticket's requester by external_id before the identify", () => {
     expect(dataOf(await send(ticket(at(T0 - minutes(2))), 'createTicket'))).toMatchObject({ created: true })
   })
 })
+
+describe('Upsert Organization with a userId before the identify that creates the user', () => {
+  const groupWithMember = (receivedAt: string) =>
+    ({
+      ...group('acme', 'Acme'),
+      userId: 'member-9',
+      receivedAt,
+      messageId: `group-${receivedAt}`
+    }) as Partial<SegmentEvent>
+
+  it('saves the organization; the membership is retryable while young, added once the user exists, final when old', async () => {
+    const young = await failureOf(send(groupWithMember(at(T0 - minutes(1))), 'upsertOrganization'))
+    expect(young).toBeInstanceOf(RetryableError)
+    expect(young.message).toContain('organization with external_id "acme" was created, but')
+    expect(harness.simulator.state().organizations.map((o) => o.external_id)).toEqual(['acme'])
+
+    const old = await failureOf(send(groupWithMember(at(T0 - minutes(20))), 'upsertOrganization'))
+    expect(old).not.toBeInstanceOf(RetryableError)
+    expect(old.message).toContain('No Zendesk user with external_id "member-9" exists 20 min after')
+
+    await send(identify('member-9', { name: 'Member Nine' }), 'upsertUser')
+    expect(dataOf(await send(groupWithMember(at(T0 - minutes(1))), 'upsertOrganization'))).toMatchObject({
+      membership: 'added'
+    })
+  })
+})

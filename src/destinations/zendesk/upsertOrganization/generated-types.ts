@@ -38,13 +38,17 @@ export interface Payload {
    */
   deleted?: boolean
   /**
-   * The external ID of a user to make a member of the organization. If Zendesk has no such user yet, the organization is still saved and the event fails as retryable, so the membership is made on the retry. Default: userId.
+   * The external ID of a user to make a member of the organization. If Zendesk has no such user yet, the organization is still saved and the event fails: retryable while it is less than 15 minutes old (Received At), so the membership is made on a retry, then final. Default: userId.
    */
   user_external_id?: string
   /**
    * The Zendesk id of the user to make a member; used instead of Member External ID when set. Default: context.zendesk_user_id.
    */
   zendesk_user_id?: string
+  /**
+   * When the CDP received the event. While the event is less than 15 minutes old, the member user that Zendesk does not have yet is retried (the identify or group that creates it may still be on its way); after that it is a final error. Default: receivedAt, else timestamp.
+   */
+  received_at?: string | number
   /**
    * Let the host deliver events in batches: one lookup, then create and update jobs of up to 100 organizations. Default: on.
    */

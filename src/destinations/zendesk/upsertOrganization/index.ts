@@ -4,6 +4,7 @@ import type { Payload } from './generated-types'
 import { batchSizeField, enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
 import { dynamicFieldsOf } from '../fields/dynamic-fields'
+import { receivedAtField } from '../fields/received-at'
 import type { Instance } from '../settings/options'
 import { upsertOrganizations } from './batch-upsert'
 
@@ -83,7 +84,7 @@ export default function upsertOrganization(instance: Instance): ActionDefinition
       user_external_id: {
         label: 'Member External ID',
         description:
-          'The external ID of a user to make a member of the organization. If Zendesk has no such user yet, the organization is still saved and the event fails as retryable, so the membership is made on the retry. Default: userId.',
+          'The external ID of a user to make a member of the organization. If Zendesk has no such user yet, the organization is still saved and the event fails: retryable while it is less than 15 minutes old (Received At), so the membership is made on a retry, then final. Default: userId.',
         type: 'string',
         default: { '@path': '$.userId' }
       },
@@ -94,6 +95,7 @@ export default function upsertOrganization(instance: Instance): ActionDefinition
         type: 'string',
         default: { '@path': '$.context.zendesk_user_id' }
       },
+      received_at: receivedAtField('the member user'),
       enable_batching: enableBatchingField('one lookup, then create and update jobs of up to 100 organizations.'),
       batch_size: batchSizeField('organizations')
     },

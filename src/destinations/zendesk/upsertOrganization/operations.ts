@@ -4,6 +4,7 @@ import type { ZendeskClient } from '../client'
 import { describeOrganization } from '../client/organizations'
 import { findUserIds, type UserReference } from '../lookups/users'
 import { forgetOrganization, rememberOrganization } from '../lookups/organizations'
+import { eventClockOf } from '../lookups/grace'
 import { addMemberships, type MembershipAdd } from '../memberships/memberships'
 import type { Payload } from './generated-types'
 import { memberOf } from './organization-input'
@@ -34,8 +35,8 @@ export async function deleteOrganization(client: ZendeskClient, externalId: stri
 
 /**
  * The results of events whose organization Zendesk saved: the users they name are looked up together and made
- * members in bulk first. A user that does not exist yet fails its event (retryable) although the organization
- * is saved, so the retry adds it.
+ * members in bulk first. A user that does not exist yet fails its event although the organization is saved:
+ * retryable while the event is young (the grace window), so the retry adds it, then final.
  */
 export async function completeUpserts(client: ZendeskClient, events: SavedEvent[]): Promise<Settled<JSONLikeObject>[]> {
   const settled: Settled<JSONLikeObject>[] = events.map((event) => ({ ok: true, value: savedResult(client, event) }))
@@ -57,7 +58,9 @@ export async function completeUpserts(client: ZendeskClient, events: SavedEvent[
       return
     }
     const organization = { externalId, id: saved.id }
-    adds.push({ position, add: { member: { ref: member, id: lookup.id }, organization } })
+    const { payload } = events[position]
+    const clock = eventClockOf('upsertOrganization', client.account, payload, payload.received_at)
+    adds.push({ position, add: { member: { ref: member, id: lookup.id }, organization, clock } })
   })
   const added = await addMemberships(
     client,
