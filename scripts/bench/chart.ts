@@ -7,7 +7,9 @@ const COLORS: Record<string, string> = {
   'at the limit': '#4f81bd',
   'by the clock here': '#8db3e2',
   ceiling: '#b0b0b0',
-  target: '#9bbb59'
+  target: '#9bbb59',
+  upsertUser: '#4f81bd',
+  upsertOrganization: '#8064a2'
 }
 
 const WIDTH = 960

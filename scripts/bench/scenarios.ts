@@ -1,7 +1,9 @@
+import { defaultAccount } from './default-account'
 import { hostShaped } from './host-shaped'
 import { underLimit } from './rate-limited'
 import type { Scenario } from './scenario'
 import { sequential } from './sequential'
+import { syncModes } from './sync-modes'
 
 /** Every scenario `npm run bench` runs, in order (`--only <name>` runs one). Add a scenario here to run it. */
-export const SCENARIOS: Scenario[] = [hostShaped, sequential, underLimit]
+export const SCENARIOS: Scenario[] = [hostShaped, sequential, underLimit, defaultAccount, syncModes]
