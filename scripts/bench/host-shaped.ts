@@ -93,13 +93,17 @@ function line(f: InFlightFigures): string {
   ].join('')
 }
 
-function problemsOf(f: InFlightFigures): string[] {
+/**
+ * The targets hold at the recorded size, two rounds of the batches in flight: a smaller run (`--scale` below 1)
+ * pays the cold start (field creations, first job reads) over fewer events, so only delivery and 429s are checked.
+ */
+function problemsOf(f: InFlightFigures, fullSize: boolean): string[] {
   const problems: string[] = []
   if (f.delivered !== f.events)
     problems.push(`${f.name}: ${f.events - f.delivered} events not delivered (${f.failures[0]})`)
   if (f.refused > 0) problems.push(`${f.name}: ${f.refused} requests refused with 429`)
   const target = TARGETS[f.name]
-  if (target && f.perMinuteUnderLimit < target) {
+  if (fullSize && target && f.perMinuteUnderLimit < target) {
     problems.push(`${f.name}: ${number(f.perMinuteUnderLimit)}/min at the limit < ${number(target)}`)
   }
   return problems
@@ -126,7 +130,7 @@ export const hostShaped: Scenario = {
     return {
       scenario: 'host-shaped',
       figures,
-      problems: figures.flatMap(problemsOf),
+      problems: figures.flatMap((f) => problemsOf(f, rounds(options) >= 2)),
       panels: [
         {
           title: `Events per minute under ${options.limitPerMinute} requests/minute, ${options.batchesInFlight} batches in flight, ${options.jobMsPer100Items} ms jobs (higher is better)`,
