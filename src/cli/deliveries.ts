@@ -229,6 +229,8 @@ export class Deliveries {
   private retryDue(): void {
     const now = Date.now()
     const due = [...this.deliveries.values()].filter((d) => d.nextTryAt !== undefined && d.nextTryAt <= now)
+    // A timer may fire a millisecond before Date.now() says the first delivery is due: wait for it then.
+    if (due.length === 0) return this.schedule()
     this.retrying = this.track(this.retry(due)).finally(() => {
       this.retrying = undefined
       this.schedule()
