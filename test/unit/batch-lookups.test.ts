@@ -1,5 +1,6 @@
 import { APIError, PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { BatchLookups, listsOf } from '../../src/destinations/zendesk/lookups/batch-lookups'
+import { BatchLookups } from '../../src/destinations/zendesk/lookups/batch-lookups'
+import { listsOf } from '../../src/destinations/zendesk/client/lists'
 
 describe('listsOf', () => {
   it('makes lists of at most `listSize` values, each value once whatever its case', () => {

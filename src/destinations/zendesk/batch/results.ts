@@ -4,12 +4,9 @@ import {
   RetryableError,
   type JSONLikeObject
 } from '@segment/actions-core'
+import { statusOf } from '../client/errors'
 
-/** The HTTP-like status an error stands for; errors without one are treated as server errors. */
-export function statusOf(error: unknown): number {
-  const status = (error as { status?: unknown })?.status
-  return typeof status === 'number' ? status : 500
-}
+export { statusOf }
 
 /** What one piece of work of a batch gave: its value, or the error that stopped it. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }

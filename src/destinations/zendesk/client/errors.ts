@@ -222,3 +222,9 @@ export function withoutCredentials<E extends Error>(error: E, secrets: readonly 
   for (const secret of secrets) error.message = error.message.split(secret).join('[redacted]')
   return error
 }
+
+/** The HTTP-like status an error stands for; errors without one are treated as server errors. */
+export function statusOf(error: unknown): number {
+  const status = (error as { status?: unknown })?.status
+  return typeof status === 'number' ? status : 500
+}

@@ -1,6 +1,5 @@
 import { APIError, PayloadValidationError } from '@segment/actions-core'
-import { statusOf } from '../batch/results'
-import { withRefusal, ZendeskRetryableError } from './errors'
+import { statusOf, withRefusal, ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
 import type { JobEnd, JobWatcher } from './job-watcher'
 import { jobStatusAnswer, type JobResult, type JobStatus } from './schemas'

@@ -1,4 +1,4 @@
-import { listsOf } from '../lookups/batch-lookups'
+import { listsOf } from './lists'
 import { quote } from '../fields/quote'
 import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'

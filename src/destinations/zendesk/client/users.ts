@@ -1,5 +1,5 @@
 import { PayloadValidationError } from '@segment/actions-core'
-import { listsOf } from '../lookups/batch-lookups'
+import { listsOf } from './lists'
 import { quote } from '../fields/quote'
 import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
