@@ -3,8 +3,8 @@ import { tmpdir } from 'os'
 import { join, resolve } from 'path'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
-import { resetDestinationState } from '../helpers/harness'
 import { chromiumLaunchOptions } from './chromium'
+import { openMappingPage, type MappingPageSession } from './mapping-page-session'
 
 /** Retries a jest assertion about the page until it holds (the page updates after its requests answer). */
 async function eventually(assertion: () => Promise<void>, timeoutMs = 5000): Promise<void> {
@@ -31,31 +31,19 @@ const AXE = process.env.AXE_CORE_PATH ?? resolve(__dirname, '../../node_modules/
  * the ticket. Each step writes a screenshot to artifacts/.
  */
 describe('mapping editor in a browser (demo account)', () => {
+  let session: MappingPageSession
   let host: LocalHost
-  let browser: Browser
   let page: Page
-  const problems: string[] = []
-  const newMappingFile = join(mkdtempSync(join(tmpdir(), 'mapping-editor-browser-')), 'zendesk-mapping.json')
+  let problems: string[]
+  let newMappingFile: string
 
   beforeAll(async () => {
-    const launchOptions = await chromiumLaunchOptions()
-    resetDestinationState()
-    host = await startLocalHost({ port: 0, env: {}, newMappingFile, log: () => undefined })
-    browser = await chromium.launch(launchOptions)
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-    page.setDefaultTimeout(5000)
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`)
-    })
+    session = await openMappingPage('mapping-editor-browser')
+    ;({ host, page, problems, newMappingFile } = session)
     mkdirSync(ARTIFACTS, { recursive: true })
-    await page.goto(`${host.url}/`)
   }, 60_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await host?.close()
-  })
+  afterAll(() => session?.close())
 
   const ticket = () => page.locator('#action-createTicket .subscription').first()
   const row = (field: string) => ticket().locator(`.field-row[data-field="${field}"]`)
@@ -239,7 +227,6 @@ describe('mapping page: builders, sync mode, long record lists', () => {
   let browser: Browser
 
   beforeAll(async () => {
-    resetDestinationState()
     const newMappingFile = join(mkdtempSync(join(tmpdir(), 'mapping-sync-mode-')), 'zendesk-mapping.json')
     host = await startLocalHost({ port: 0, env: {}, newMappingFile, log: () => undefined })
     browser = await chromium.launch(await chromiumLaunchOptions())

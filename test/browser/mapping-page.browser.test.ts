@@ -1,41 +1,28 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'fs'
-import { tmpdir } from 'os'
-import { join, resolve } from 'path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
-import { resetDestinationState } from '../helpers/harness'
-import { chromiumLaunchOptions } from './chromium'
+import { existsSync, mkdirSync, readFileSync } from 'fs'
+import { resolve } from 'path'
+import type { Page } from 'playwright-core'
+import type { LocalHost } from '../../src/cli/local-host'
+import { openMappingPage, type MappingPageSession } from './mapping-page-session'
 
 const SCREENSHOT = resolve(__dirname, '../../artifacts/mapping-page.png')
 
 /** Drives the mapping page in headless Chromium (see ./chromium.ts for which one) against the embedded simulator. */
 describe('mapping page in a browser', () => {
+  let session: MappingPageSession
   let host: LocalHost
-  let browser: Browser
   let page: Page
-  const problems: string[] = []
-  const newMappingFile = join(mkdtempSync(join(tmpdir(), 'mapping-page-browser-')), 'zendesk-mapping.json')
+  let problems: string[]
+  let newMappingFile: string
 
   beforeAll(async () => {
-    const launchOptions = await chromiumLaunchOptions()
-    resetDestinationState()
-    host = await startLocalHost({ port: 0, env: {}, newMappingFile, log: () => undefined })
-    browser = await chromium.launch(launchOptions)
-    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
-    page.setDefaultTimeout(5000)
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`))
-    page.on('console', (message) => {
-      // The page's own 400 answers (a save that does not check) are expected; anything else is not.
-      const expected = message.text().includes('the server responded with a status of 400')
-      if (message.type() === 'error' && !expected) problems.push(`console error: ${message.text()}`)
-    })
-    await page.goto(`${host.url}/`)
+    // The page's own 400 answers (a save that does not check) are expected; any other console error is not.
+    session = await openMappingPage('mapping-page-browser', (text) =>
+      text.includes('the server responded with a status of 400')
+    )
+    ;({ host, page, problems, newMappingFile } = session)
   }, 60_000) // the first run unpacks Chromium (about 3 s here)
 
-  afterAll(async () => {
-    await browser?.close()
-    await host?.close()
-  })
+  afterAll(() => session?.close())
 
   const upsertUserMapping = () => page.locator('textarea[data-action="upsertUser"]')
   const homerInState = () => host.simulator!.state().users.find((user) => user.external_id === '12345')

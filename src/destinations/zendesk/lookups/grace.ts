@@ -14,8 +14,11 @@ const FIRST_SEEN_MAX_AGE_MS = 24 * 60 * 60 * 1000
 /** When the CDP received one event (its mapped `received_at`), and what identifies the event if that is missing. */
 export interface EventClock {
   receivedAt?: string | number | null
-  /** Stable across deliveries of one event: the action, the account and the mapped payload. */
-  key: string
+  /**
+   * Stable across deliveries of one event (a hash of the action, the account and the mapped payload); computed
+   * only for an event without a usable time, so events that carry one pay nothing for it.
+   */
+  key(): string
 }
 
 /** A record an event needs and Zendesk does not have: its kind and a readable description, e.g. `user with email "a@b.c"`. */
@@ -34,9 +37,10 @@ export function eventClockOf(
   payload: object,
   receivedAt?: string | number | null
 ): EventClock {
-  const key = createHash('sha256')
-    .update(`${action}\n${account}\n${JSON.stringify(payload)}`)
-    .digest('hex')
+  const key = () =>
+    createHash('sha256')
+      .update(`${action}\n${account}\n${JSON.stringify(payload)}`)
+      .digest('hex')
   return { receivedAt, key }
 }
 
@@ -76,8 +80,9 @@ export class GraceWindow {
     const now = this.now()
     const received = event.receivedAt || event.receivedAt === 0 ? new Date(event.receivedAt).getTime() : NaN
     if (!Number.isNaN(received) && received <= now) return now - received
-    const seen = this.firstSeen.get(event.key)
-    if (seen === undefined) this.firstSeen.set(event.key, now)
+    const key = event.key()
+    const seen = this.firstSeen.get(key)
+    if (seen === undefined) this.firstSeen.set(key, now)
     if (!Number.isNaN(received)) return now - (seen ?? now)
     return seen === undefined ? 0 : undefined
   }

@@ -23,6 +23,25 @@ export function jobItemRefusedWithoutName(error: unknown, user: UserInput): bool
   return user.name === undefined && refusalOf(error)?.status === 422
 }
 
+/**
+ * A single-user write sent without a name when the identify had none, so an existing user's name is kept; a new
+ * user, which Zendesk refuses without a name, is sent once more with one made from its email or external_id.
+ * `alsoRefusedFor` names refusals that a name would not cure (the write then fails as it is).
+ */
+export async function writeNamingNew<T>(
+  user: UserInput,
+  write: (user: UserInput) => Promise<T>,
+  alsoRefusedFor: (error: unknown) => boolean = () => false
+): Promise<T> {
+  try {
+    return await write(user)
+  } catch (error) {
+    const named = refusedForMissingName(error, user) && !alsoRefusedFor(error) ? withFallbackName(user) : undefined
+    if (!named) throw error
+    return write(named)
+  }
+}
+
 /** The user with its fallback name, or undefined when it has no email or external_id to make one from. */
 export function withFallbackName(user: UserInput): UserInput | undefined {
   const name = fallbackName(user)

@@ -1,10 +1,11 @@
 import { APIError, PayloadValidationError, type Logger } from '@segment/actions-core'
 import type { Payload } from './generated-types'
-import { chunk, mapWithConcurrency, statusOf, type BatchResults } from '../batch/results'
+import { chunk, mapWithConcurrency, type BatchResults } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { describeUser, type UserInput, type ZendeskUser } from '../client/users'
 import { FEWEST_FOR_A_JOB } from '../client/constants'
-import { BULK_IMPORT_OFF, createFresh, rememberForbidden, updateReturning, withUser } from './without-bulk-import'
+import { upsertInJob } from './in-job'
+import { BULK_IMPORT_OFF, createFresh, rememberForbidden, updateReturning } from './without-bulk-import'
 
 /** The sync modes Upsert User offers; actions-core reads the chosen one from the mapping. */
 export const USER_SYNC_MODES = {
@@ -104,21 +105,8 @@ export async function addNew(
   const fresh = [...found].filter(([, user]) => !user).map(([index]) => index)
   for (const part of chunk(fresh, size)) {
     if (part.length >= FEWEST_FOR_A_JOB && !client.caches.bulkImportOff.get(client.account)) {
-      try {
-        const outcomes = await client.users.createOrUpdateMany(part.map((index) => inputs.get(index)!))
-        outcomes.forEach((outcome, position) => {
-          const index = part[position]
-          if (outcome.ok) results.succeed(index, { id: outcome.id ?? null, status: 'Created' })
-          else results.fail(index, withUser(outcome.error, inputs.get(index)!))
-        })
-        continue
-      } catch (error) {
-        if (statusOf(error) !== 403) {
-          part.forEach((index) => results.fail(index, error))
-          continue
-        }
-        rememberForbidden(client.caches.bulkImportOff, client.account, logger, BULK_IMPORT_OFF)
-      }
+      if ((await upsertInJob(client, part, inputs, results)) !== 'bulk import off') continue
+      rememberForbidden(client.caches.bulkImportOff, client.account, logger, BULK_IMPORT_OFF)
     }
     await createFresh(client, part, inputs, results, async (existing) => untouched(existing))
   }

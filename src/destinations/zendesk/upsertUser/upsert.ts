@@ -2,16 +2,16 @@ import { PayloadValidationError, removeUndefined, type Logger } from '@segment/a
 import type { Payload } from './generated-types'
 import { bulkSize } from '../batch/fields'
 import type { PipelineContext } from '../batch/pipeline'
-import { BatchResults, chunk, statusOf } from '../batch/results'
+import { BatchResults, chunk } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import type { UserInput } from '../client/users'
 import { text } from '../fields/text'
 import { customTraits, userFieldValues } from './user-fields'
 import { FEWEST_FOR_A_JOB } from '../client/constants'
 import { makeNewEmailsPrimary } from './email-change'
-import { jobItemRefusedWithoutName, withFallbackName } from './names'
 import { upsertOneByOne } from './single-writes'
-import { BULK_IMPORT_OFF, rememberForbidden, upsertWithoutBulkImport, withUser } from './without-bulk-import'
+import { upsertInJob } from './in-job'
+import { BULK_IMPORT_OFF, rememberForbidden, upsertWithoutBulkImport } from './without-bulk-import'
 import { addNew, deleteUsers, unsupportedSyncMode, updateExisting } from './sync-modes'
 
 function validate(payload: Payload): void {
@@ -154,38 +154,4 @@ async function writeUsers(
     }
     await upsertWithoutBulkImport(client, part, inputs, results, logger)
   }
-}
-
-async function upsertInJob(
-  client: ZendeskClient,
-  indexes: number[],
-  inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>
-): Promise<'bulk import off' | undefined> {
-  const users = indexes.map((i) => inputs.get(i) as UserInput)
-  let outcomes
-  try {
-    outcomes = await client.users.createOrUpdateMany(users)
-  } catch (error) {
-    if (statusOf(error) === 403) return 'bulk import off'
-    indexes.forEach((i) => results.fail(i, error))
-    return undefined
-  }
-  const again: number[] = []
-  outcomes.forEach((outcome, position) => {
-    const index = indexes[position]
-    const named =
-      !outcome.ok && jobItemRefusedWithoutName(outcome.error, users[position])
-        ? withFallbackName(users[position])
-        : undefined
-    if (named) {
-      inputs.set(index, named)
-      again.push(index)
-    } else if (outcome.ok) results.succeed(index, { id: outcome.id ?? null, status: outcome.status ?? null })
-    else results.fail(index, withUser(outcome.error, users[position]))
-  })
-  // Users refused for want of a name go once more, named: one more request for them only.
-  const retried = again.length >= FEWEST_FOR_A_JOB ? await upsertInJob(client, again, inputs, results) : 'alone'
-  if (retried) await upsertOneByOne(client, again, inputs, results)
-  return undefined
 }

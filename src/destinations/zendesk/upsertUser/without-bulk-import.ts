@@ -5,7 +5,7 @@ import type { ZendeskClient } from '../client'
 import { fieldRefused } from '../client/errors'
 import { describeUser, type UserInput, type ZendeskUser } from '../client/users'
 import type { TtlCache } from '../lookups/ttl-cache'
-import { refusedForMissingName, withFallbackName } from './names'
+import { writeNamingNew } from './names'
 import { upsertOneByOne } from './single-writes'
 
 export const BULK_IMPORT_OFF =
@@ -111,7 +111,11 @@ export async function createFresh(
   const existingElsewhere: number[] = []
   await mapWithConcurrency(indexes, CREATE_CONCURRENCY, async (index) => {
     try {
-      const user = await createNamingNew(client, inputs.get(index) as UserInput)
+      const user = await writeNamingNew(
+        inputs.get(index) as UserInput,
+        (input) => client.users.create(input),
+        alreadyExists
+      )
       results.succeed(index, { id: user.id, status: 'Created' })
     } catch (error) {
       if (alreadyExists(error)) existingElsewhere.push(index)
@@ -123,17 +127,6 @@ export async function createFresh(
 
 function alreadyExists(error: unknown): boolean {
   return fieldRefused(error, 'email', 'DuplicateValue') || fieldRefused(error, 'external_id', 'DuplicateValue')
-}
-
-/** `POST users`, sent once more with a fallback name when Zendesk refused only for want of a name. */
-async function createNamingNew(client: ZendeskClient, user: UserInput): Promise<ZendeskUser> {
-  try {
-    return await client.users.create(user)
-  } catch (error) {
-    const named = refusedForMissingName(error, user) && !alreadyExists(error) ? withFallbackName(user) : undefined
-    if (!named) throw error
-    return client.users.create(named)
-  }
 }
 
 export function withUser(error: Error, user: UserInput): Error {
