@@ -83,7 +83,7 @@ const usesDoubleEquals = (fql: string) => /==/.test(fql.replace(/"(?:[^"\\]|\\.)
  * but will not do what was meant: `==`, a trailing `and`/`or`, a path the example event does not have, matching none
  * of the shipped examples. Every message starts with the action's title.
  */
-export function checkFql(actionTitle: string, fql: string, event: unknown, examples: SegmentEvent[]): FqlCheck {
+function checkFql(actionTitle: string, fql: string, event: unknown, examples: SegmentEvent[]): FqlCheck {
   if (fql.trim() === '')
     return { error: `${actionTitle}: the subscription is empty, so no event runs this action.`, warnings: [] }
   const parsed = parseFql(fql)

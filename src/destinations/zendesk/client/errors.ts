@@ -109,7 +109,7 @@ export function withRefusal(error: Error, refusal: ZendeskRefusal): Error {
 }
 
 /** Zendesk's validation messages: `details.<field>[].description`, falling back to `description` / `error`. */
-export function zendeskMessages(body: unknown): string[] {
+function zendeskMessages(body: unknown): string[] {
   if (typeof body === 'string') return body.trim() ? [body.trim().slice(0, MAX_DETAIL_LENGTH)] : []
   if (!body || typeof body !== 'object') return []
   const record = body as Record<string, any>

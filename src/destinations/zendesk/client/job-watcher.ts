@@ -198,7 +198,7 @@ export class JobWatchers {
   }
 }
 
-export function isFinished(job: JobStatus): boolean {
+function isFinished(job: JobStatus): boolean {
   return job.status === 'completed' || job.status === 'failed' || job.status === 'killed'
 }
 

@@ -6,12 +6,12 @@ import { text } from '../fields/text'
  * The name a new user gets when its identify carried none (Zendesk needs one to create a user): the email's
  * local part, else the external_id.
  */
-export function fallbackName(user: UserInput): string | undefined {
+function fallbackName(user: UserInput): string | undefined {
   return text(user.email?.split('@')[0]) ?? text(user.external_id)
 }
 
 /** Zendesk refused a user sent without a name because it is new and needs one (`name` BlankValue). */
-export function refusedForMissingName(error: unknown, user: UserInput): boolean {
+function refusedForMissingName(error: unknown, user: UserInput): boolean {
   return user.name === undefined && fieldRefused(error, 'name', 'BlankValue')
 }
 
