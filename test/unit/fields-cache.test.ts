@@ -222,6 +222,15 @@ describe('custom traits → user fields', () => {
     expect(logger.lines.join('\n')).toContain('notes (not a single value)')
   })
 
+  it('two traits for one field: the first is sent, the other is logged, never silently overwritten', async () => {
+    const logger = capturingLogger()
+    userFieldsAnswer('plan_tier')
+    expect(await userFieldValues(fields, { planTier: 'gold', plan_tier: 'silver' }, logger)).toEqual({
+      plan_tier: 'gold'
+    })
+    expect(logger.lines.join('\n')).toContain('plan_tier (field "plan_tier" already takes the trait "planTier")')
+  })
+
   it('reads no field list when there are no custom traits', async () => {
     expect(await userFieldValues(fields, { email: 'a@example.com', name: 'A' })).toBeUndefined()
     expect(await userFieldValues(fields, undefined)).toBeUndefined()

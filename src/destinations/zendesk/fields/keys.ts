@@ -12,3 +12,7 @@ export const camelCase = (key: string): string =>
 export function matchFieldKey(traitKey: string, fieldKeys: Set<string>): string | undefined {
   return [traitKey, snakeCase(traitKey), camelCase(traitKey)].find((candidate) => fieldKeys.has(candidate))
 }
+
+/** Why a trait was not sent when an earlier trait of the same event already fills its field. */
+export const sameFieldAs = (fieldKey: string, earlierTrait: string): string =>
+  `field "${fieldKey}" already takes the trait "${earlierTrait}"`

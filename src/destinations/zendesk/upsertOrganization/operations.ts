@@ -8,7 +8,7 @@ import { eventClockOf } from '../lookups/grace'
 import { addMemberships, type MembershipAdd } from '../memberships/memberships'
 import type { Payload } from './generated-types'
 import { memberOf } from './organization-input'
-import type { OrganizationFieldPlan } from './organization-fields'
+import { describeNotSent, type OrganizationFieldPlan } from './organization-fields'
 
 export type UpsertStatus = 'Created' | 'Updated'
 
@@ -79,7 +79,7 @@ export async function completeUpserts(client: ZendeskClient, events: SavedEvent[
 function savedResult(client: ZendeskClient, { externalId, saved, fields }: SavedEvent): JSONLikeObject {
   if (saved.id !== undefined) rememberOrganization(client, externalId, saved.id)
   const body: JSONLikeObject = { id: saved.id ?? null, status: saved.status }
-  if (fields.notSent.length) body.traits_not_sent = fields.notSent
+  if (fields.notSent.length) body.traits_not_sent = fields.notSent.map(describeNotSent)
   return body
 }
 

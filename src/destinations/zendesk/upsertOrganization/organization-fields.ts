@@ -3,7 +3,7 @@ import { statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { fieldRefused } from '../client/errors'
 import type { OrganizationFieldValue } from '../client/organizations'
-import { matchFieldKey, snakeCase } from '../fields/keys'
+import { matchFieldKey, sameFieldAs, snakeCase } from '../fields/keys'
 
 /** Traits that Upsert Organization sends as standard attributes, or acts on, rather than as custom fields. */
 const STANDARD_TRAITS = new Set([
@@ -29,8 +29,16 @@ export interface OrganizationFieldPlan {
   /** organization_fields to send, by Zendesk field key */
   values: Record<string, OrganizationFieldValue>
   /** traits that were not sent, each with the reason */
-  notSent: string[]
+  notSent: TraitNotSent[]
 }
+
+export interface TraitNotSent {
+  trait: string
+  reason: string
+}
+
+/** A trait not sent, as results and logs show it: `trait (reason)`. */
+export const describeNotSent = ({ trait, reason }: TraitNotSent): string => `${trait} (${reason})`
 
 type Candidate = [trait: string, value: unknown]
 
@@ -99,17 +107,23 @@ export async function organizationFieldPlans(
 
   const fieldKeys = new Set(fieldTypes.keys())
   const plans = candidates.map((list) => {
-    const values: [string, OrganizationFieldValue][] = []
-    const notSent: string[] = []
+    const values = new Map<string, OrganizationFieldValue>()
+    const traitOf = new Map<string, string>()
+    const notSent: TraitNotSent[] = []
     for (const [trait, value] of list) {
       const key = matchFieldKey(trait, fieldKeys) ?? snakeCase(trait)
-      if (fieldTypes.has(key) && isFieldValue(value)) values.push([key, valueFor(fieldTypes.get(key), value)])
-      else if (value !== null) notSent.push(`${trait} (${reasonNotSent(key, value, refused)})`)
+      const earlier = traitOf.get(key)
+      if (earlier !== undefined && value !== null) notSent.push({ trait, reason: sameFieldAs(key, earlier) })
+      else if (earlier !== undefined) continue
+      else if (fieldTypes.has(key) && isFieldValue(value)) {
+        values.set(key, valueFor(fieldTypes.get(key), value))
+        traitOf.set(key, trait)
+      } else if (value !== null) notSent.push({ trait, reason: reasonNotSent(key, value, refused) })
     }
     // fromEntries defines own properties, so even a key like "__proto__" stays plain data.
     return { values: Object.fromEntries(values), notSent }
   })
-  const notSent = [...new Set(plans.flatMap((p) => p.notSent))]
+  const notSent = [...new Set(plans.flatMap((p) => p.notSent.map(describeNotSent)))]
   if (notSent.length) logger?.warn(`These organization traits were not sent to Zendesk: ${notSent.join(', ')}`)
   return plans
 }

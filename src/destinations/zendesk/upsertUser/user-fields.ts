@@ -1,6 +1,6 @@
 import type { Logger } from '@segment/actions-core'
 import type { FieldListsApi } from '../client/field-lists'
-import { matchFieldKey } from '../fields/keys'
+import { matchFieldKey, sameFieldAs } from '../fields/keys'
 
 /** Traits that other Upsert User fields already send as standard user attributes. */
 const STANDARD_TRAITS = new Set([
@@ -58,15 +58,23 @@ export async function userFieldValues(
     }
   }
 
-  const values: Record<string, FieldValue> = {}
+  const values = new Map<string, FieldValue>()
+  const traitOf = new Map<string, string>()
   const dropped: string[] = []
   for (const [trait, value] of candidates) {
     const fieldKey = matchFieldKey(trait, fieldKeys)
-    if (fieldKey && isFieldValue(value)) values[fieldKey] = value
-    else dropped.push(fieldKey ? `${trait} (not a single value)` : trait)
+    const earlier = fieldKey === undefined ? undefined : traitOf.get(fieldKey)
+    if (fieldKey === undefined) dropped.push(trait)
+    else if (earlier !== undefined) dropped.push(`${trait} (${sameFieldAs(fieldKey, earlier)})`)
+    else if (!isFieldValue(value)) dropped.push(`${trait} (not a single value)`)
+    else {
+      values.set(fieldKey, value)
+      traitOf.set(fieldKey, trait)
+    }
   }
   if (dropped.length) {
-    logger?.info(`Zendesk has no user field for these traits, so they were not sent: ${dropped.join(', ')}`)
+    logger?.info(`These traits were not sent to Zendesk as user fields: ${dropped.join(', ')}`)
   }
-  return Object.keys(values).length ? values : undefined
+  // fromEntries defines own properties, so even a key like "__proto__" stays plain data.
+  return values.size ? Object.fromEntries(values) : undefined
 }
