@@ -64,7 +64,7 @@ export async function userFieldValues(
   for (const [trait, value] of candidates) {
     const fieldKey = matchFieldKey(trait, fieldKeys)
     const earlier = fieldKey === undefined ? undefined : traitOf.get(fieldKey)
-    if (fieldKey === undefined) dropped.push(trait)
+    if (fieldKey === undefined) dropped.push(`${trait} (no user field)`)
     else if (earlier !== undefined) dropped.push(`${trait} (${sameFieldAs(fieldKey, earlier)})`)
     else if (!isFieldValue(value)) dropped.push(`${trait} (not a single value)`)
     else {
@@ -73,7 +73,7 @@ export async function userFieldValues(
     }
   }
   if (dropped.length) {
-    logger?.info(`These traits were not sent to Zendesk as user fields: ${dropped.join(', ')}`)
+    logger?.info(`User traits not sent: ${dropped.join(', ')}`)
   }
   // fromEntries defines own properties, so even a key like "__proto__" stays plain data.
   return values.size ? Object.fromEntries(values) : undefined
