@@ -10,10 +10,16 @@ export const TEST_JOB_POLLING = { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 }
 
 /**
  * A destination definition of its own (empty caches) with test job polling, against https://acme.zendesk.com.
- * Single-user writes are not paced unless asked: nock and a simulator without endpoint limits do not limit them.
+ * Single-record writes are neither paced nor counted unless asked: nock and a simulator without endpoint limits do
+ * not limit them, and a long-lived test instance writes the same user for many tests against a reset simulator.
  */
 export function testDefinition(options: DestinationOptions = {}) {
-  return createDestination({ jobPolling: TEST_JOB_POLLING, singleUserWriteIntervalMs: 0, ...options })
+  return createDestination({
+    jobPolling: TEST_JOB_POLLING,
+    singleUserWriteIntervalMs: 0,
+    writesPerRecordPerMinute: 0,
+    ...options
+  })
 }
 
 let current = new Destination<Settings>(testDefinition())

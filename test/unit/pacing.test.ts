@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { Destination } from '@segment/actions-core'
-import { Pacer } from '../../src/destinations/zendesk/client/pacing'
+import { Pacer, RecordWriteLimit } from '../../src/destinations/zendesk/client/pacing'
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { testDefinition } from '../helpers/destination-state'
 import { BASE_URL, presetSubscription, settings } from './support'
@@ -34,6 +34,59 @@ describe('Pacer', () => {
   it('an interval of 0 never waits', async () => {
     const pacer = new Pacer(0, 0)
     for (let i = 0; i < 5; i++) await pacer.slot('acme', 'a user')
+  })
+})
+
+describe('RecordWriteLimit', () => {
+  it('lets `limit` writes of a record through at once; the next waits until the oldest leaves the window', async () => {
+    const limit = new RecordWriteLimit(2, 300, 'user', 1000)
+    const started = Date.now()
+    await limit.turn('acme u1', 'user 1')
+    await limit.turn('acme u1', 'user 1')
+    expect(Date.now() - started).toBeLessThan(100)
+    await limit.turn('acme u1', 'user 1')
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290)
+  })
+
+  it('a write whose turn is further off than the longest wait is retryable at once, and takes no turn', async () => {
+    let now = Date.UTC(2026, 0, 1)
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now)
+    try {
+      const limit = new RecordWriteLimit(5, 60_000, 'organization', 5000)
+      for (let i = 0; i < 5; i++) await limit.turn('acme org', 'organization "org"')
+      now += 10_000
+      const refused = limit.turn('acme org', 'organization "org"')
+      await expect(refused).rejects.toBeInstanceOf(ZendeskRetryableError)
+      await expect(refused).rejects.toMatchObject({ status: 429, retryAfterSeconds: 50 })
+      await expect(refused).rejects.toThrow(
+        'Zendesk allows 5 writes a minute per organization, and organization "org" has had them; it will be retried. Retry after 50 s.'
+      )
+      // Other records have their own turns; once the first writes leave the window, this one has turns again.
+      await limit.turn('acme other', 'organization "other"')
+      now += 50_000
+      await limit.turn('acme org', 'organization "org"')
+    } finally {
+      clock.mockRestore()
+    }
+  })
+
+  it('forgets records with no write in the window once it remembers many', async () => {
+    let now = Date.UTC(2026, 0, 1)
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now)
+    try {
+      const limit = new RecordWriteLimit(1, 1000, 'user', 0)
+      for (let i = 0; i <= 10_000; i++) await limit.turn(`acme u${i}`, 'a user')
+      now += 2000
+      await limit.turn('acme last', 'a user')
+      expect((limit as unknown as { writes: Map<string, number[]> }).writes.size).toBe(1)
+    } finally {
+      clock.mockRestore()
+    }
+  })
+
+  it('a limit of 0 never waits', async () => {
+    const limit = new RecordWriteLimit(0, 60_000, 'user', 0)
+    for (let i = 0; i < 10; i++) await limit.turn('acme u1', 'a user')
   })
 })
 

@@ -3,6 +3,7 @@ import { quote } from '../fields/quote'
 import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'
+import type { RecordWriteLimit } from './pacing'
 import {
   membershipAnswer,
   membershipSchema,
@@ -46,13 +47,19 @@ export const externalIdKey = (externalId: string): string => externalId.toLowerC
 export class OrganizationsApi {
   constructor(
     private readonly http: ZendeskHttp,
-    private readonly jobs: Jobs
+    private readonly jobs: Jobs,
+    private readonly writesPerOrganization: RecordWriteLimit
   ) {}
 
-  /** `POST organizations/create_or_update`, matched on external_id; 201 means created. */
+  /**
+   * `POST organizations/create_or_update`, matched on external_id; 201 means created. Kept under Zendesk's limit
+   * of 5 updates a minute per organization.
+   */
   async createOrUpdate(
     organization: OrganizationInput & { external_id: string }
   ): Promise<{ organization: ZendeskOrganization; created: boolean }> {
+    const about = describeOrganization(organization.external_id)
+    await this.writesPerOrganization.turn(`${this.http.origin} ${organization.external_id.toLowerCase()}`, about)
     const { status, body } = await this.http.post(
       'organizations/create_or_update',
       describeOrganization(organization.external_id),

@@ -40,3 +40,68 @@ export class Pacer {
     if (wait > 0) await sleep(wait)
   }
 }
+
+/** Zendesk's limit on updates of one user (`create_or_update`, `PUT users/{id}`) or one organization: 5 a minute. */
+export const WRITES_PER_RECORD = { limit: 5, windowMs: 60_000 }
+/** Records whose writes are remembered before the ones with no write in the window are forgotten. */
+const RECORDS_BEFORE_PRUNING = 10_000
+
+/**
+ * Keeps the writes of one record (a user, an organization) under Zendesk's per-record limit: at most `limit` in
+ * any `windowMs`. A write whose turn comes within the longest wait waits for it; a later one is retryable at once,
+ * with the time its turn comes, and costs Zendesk nothing.
+ */
+export class RecordWriteLimit {
+  /** The start times of the writes in the window, by record. */
+  private readonly writes = new Map<string, number[]>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly what: string,
+    private readonly maxWaitMs = MAX_WAIT_MS
+  ) {}
+
+  async turn(record: string, about: string): Promise<void> {
+    if (this.limit <= 0) return
+    const now = Date.now()
+    if (this.writes.size > RECORDS_BEFORE_PRUNING) this.prune(now)
+    const recent = (this.writes.get(record) ?? []).filter((at) => at > now - this.windowMs)
+    const at = recent.length < this.limit ? now : recent[recent.length - this.limit] + this.windowMs
+    const wait = at - now
+    if (wait > this.maxWaitMs) {
+      const seconds = Math.ceil(wait / 1000)
+      throw new ZendeskRetryableError(
+        `Zendesk allows ${this.limit} writes a minute per ${this.what}, and ${about} has had them; it will be retried. Retry after ${seconds} s.`,
+        429,
+        seconds
+      )
+    }
+    this.writes.set(record, [...recent, at])
+    if (wait > 0) await sleep(wait)
+  }
+
+  private prune(now: number): void {
+    for (const [record, times] of this.writes) {
+      if (times.every((at) => at <= now - this.windowMs)) this.writes.delete(record)
+    }
+  }
+}
+
+/** The endpoint limits on single-record writes, kept for one destination instance. */
+export interface WriteLimits {
+  /** `users/create_or_update` and `PUT users/{id}`: one a second per account. */
+  userWritesPerAccount: Pacer
+  /** The same writes, per user. */
+  writesPerUser: RecordWriteLimit
+  /** `organizations/create_or_update` (an update of an existing organization counts), per organization. */
+  writesPerOrganization: RecordWriteLimit
+}
+
+export function writeLimits(userWriteIntervalMs: number, writesPerRecord: number): WriteLimits {
+  return {
+    userWritesPerAccount: new Pacer(userWriteIntervalMs),
+    writesPerUser: new RecordWriteLimit(writesPerRecord, WRITES_PER_RECORD.windowMs, 'user'),
+    writesPerOrganization: new RecordWriteLimit(writesPerRecord, WRITES_PER_RECORD.windowMs, 'organization')
+  }
+}

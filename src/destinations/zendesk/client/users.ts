@@ -4,7 +4,7 @@ import { quote } from '../fields/quote'
 import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'
-import type { Pacer } from './pacing'
+import type { WriteLimits } from './pacing'
 import {
   meSchema,
   userAnswer,
@@ -52,7 +52,7 @@ export class UsersApi {
   constructor(
     private readonly http: ZendeskHttp,
     private readonly jobs: Jobs,
-    private readonly singleWrites: Pacer
+    private readonly limits: WriteLimits
   ) {}
 
   /** The user's primary email as the last answer of this call that showed the user had it (undefined: not seen). */
@@ -73,10 +73,12 @@ export class UsersApi {
 
   /**
    * `POST users/create_or_update`: Zendesk matches on external_id or email; 201 means created. Paced under
-   * Zendesk's limit of one such write a second per account.
+   * Zendesk's limits on such writes: 5 a minute per user, one a second per account.
    */
   async createOrUpdate(user: UserInput): Promise<{ user: ZendeskUser; created: boolean }> {
-    await this.singleWrites.slot(this.http.origin, describeUser(user))
+    const record = `${this.http.origin} ${(user.external_id ?? user.email ?? '').toLowerCase()}`
+    await this.limits.writesPerUser.turn(record, describeUser(user))
+    await this.limits.userWritesPerAccount.slot(this.http.origin, describeUser(user))
     const { status, body } = await this.http.post('users/create_or_update', describeUser(user), userAnswer, { user })
     return { user: this.seen(body.user), created: status === 201 }
   }

@@ -1,6 +1,6 @@
 import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from '../client/job-watcher'
 import { Caches } from '../lookups/caches'
-import { Pacer, SINGLE_USER_WRITE_INTERVAL_MS } from '../client/pacing'
+import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type WriteLimits } from '../client/pacing'
 import { simulatorOrigin } from './origin'
 import { GraceWindow } from '../lookups/grace'
 import type { TicketCreation } from '../client/tickets'
@@ -18,6 +18,8 @@ export interface DestinationOptions {
    * against a simulator without endpoint limits pass 0.
    */
   singleUserWriteIntervalMs?: number
+  /** Writes a minute per user and per organization: Zendesk's limit is 5 (the default); 0 turns the limit off. */
+  writesPerRecordPerMinute?: number
   /** Milliseconds since the epoch, for deciding how old an event is (tests pass a clock they move). */
   clock?: () => number
 }
@@ -28,7 +30,8 @@ export interface Instance {
   /** One per account and credential: polls all their jobs together and counts their job slots. */
   jobWatchers: JobWatchers
   caches: Caches
-  singleUserWrites: Pacer
+  /** Zendesk's endpoint limits on writing one user or organization, met by waiting a moment or retrying later. */
+  writeLimits: WriteLimits
   /** Whether a user or organization that is missing is still worth a retry, by the event's age. */
   grace: GraceWindow
   /** Ticket creates under way, by Idempotency-Key: a concurrent create of the same ticket waits for this one. */
@@ -40,7 +43,10 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
     simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
     jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }),
     caches: options.caches ?? new Caches(),
-    singleUserWrites: new Pacer(options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS),
+    writeLimits: writeLimits(
+      options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
+      options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit
+    ),
     grace: new GraceWindow(options.clock ?? (() => Date.now())),
     ticketCreates: new Map()
   }
