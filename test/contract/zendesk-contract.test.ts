@@ -22,6 +22,7 @@ const DESTINATION_ROUTES = [
   'POST users/create_or_update',
   'POST users/create_or_update_many',
   'POST users',
+  'PUT users/:id',
   'PUT users/update_many',
   'GET users/:id/identities',
   'PUT users/:id/identities/:id/make_primary',
@@ -35,7 +36,6 @@ const DESTINATION_ROUTES = [
   'GET users',
   'GET users/:id/organization_memberships',
   'GET users/:id/identities',
-  // called by the destination once issue 11 is merged (membershipsOfOrganization)
   'GET organizations/:id/organization_memberships',
   'POST organizations/create_or_update',
   'GET organizations/search',

@@ -1,4 +1,5 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
+import { basicCredential } from '../helpers/credentials'
 import { testDefinition } from '../helpers/destination-state'
 import {
   presetSubscriptions,
@@ -7,6 +8,8 @@ import {
   startHarness,
   type SimulatorHarness
 } from '../helpers/harness'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 const upsertUserOnly = presetSubscriptions.filter((s) => s.partnerAction === 'upsertUser')
 
@@ -347,15 +350,70 @@ describe('sync modes (mapping.__segment_internal_sync_mode)', () => {
       expect(user('ghost')).toBeUndefined()
     })
 
-    it('batch: one show_many and one update_many job; new users are skipped', async () => {
+    it('batch with one existing user: one show_many and one PUT users/{id}; new users are skipped', async () => {
       const statuses = await batch('update', oldAndNew)
       expect(statuses.map((s) => s.status)).toEqual([200, 404, 404])
       expect(statuses[1].errormessage).toContain('Update mode creates nothing')
       expect(user('old')!.name).toBe('Old Renamed')
       expect(user('new1')).toBeUndefined()
+      expect(requestLines(h)).toEqual(['GET /api/v2/users/show_many 200', `PUT /api/v2/users/${user('old')!.id} 200`])
+    })
+
+    it('batch with three existing users: one show_many and one update_many job', async () => {
+      h.simulator.seed.user({ name: 'Old 2', email: 'old2@example.com', external_id: 'old2' })
+      h.simulator.seed.user({ name: 'Old 3', email: 'old3@example.com', external_id: 'old3' })
+      const events = [...oldAndNew, identify('old2', { name: 'Old 2 Renamed' }), identify('old3', { name: 'Renamed' })]
+      const statuses = await batch('update', events)
+      expect(statuses.map((s) => s.status)).toEqual([200, 404, 404, 200, 200])
+      expect([user('old')!.name, user('old2')!.name, user('old3')!.name]).toEqual([
+        'Old Renamed',
+        'Old 2 Renamed',
+        'Renamed'
+      ])
       expect(requestLines(h).filter((l) => !l.startsWith('GET /api/v2/job_statuses'))).toEqual([
         'GET /api/v2/users/show_many 200',
         'PUT /api/v2/users/update_many 200'
+      ])
+    })
+
+    it('where users/update_many answers 403: one PUT users/{id} each, never a create', async () => {
+      h.simulator.seed.user({ name: 'Old 2', email: 'old2@example.com', external_id: 'old2' })
+      h.simulator.seed.user({ name: 'Old 3', email: 'old3@example.com', external_id: 'old3' })
+      h.simulator.setFaults({ userUpdateManyForbidden: true })
+      const events = [...oldAndNew, identify('old2', { name: 'Old 2 Renamed' }), identify('old3', { name: 'Renamed' })]
+      const statuses = await batch('update', events)
+      expect(statuses.map((s) => s.status)).toEqual([200, 404, 404, 200, 200])
+      expect(user('old3')!.name).toBe('Renamed')
+      expect(requestLines(h).map((line) => line.replace(/\/\d+ /, '/{id} '))).toEqual([
+        'GET /api/v2/users/show_many 200',
+        'PUT /api/v2/users/update_many 403',
+        ...Array(3).fill('PUT /api/v2/users/{id} 200')
+      ])
+    })
+
+    it('a user deleted between the lookup and the update is skipped, never created afresh', async () => {
+      const old = user('old')!
+      for (const externalId of ['old2', 'old3']) {
+        h.simulator.seed.user({ name: externalId, email: `${externalId}@example.com`, external_id: externalId })
+      }
+      // The lookup sees all three; the user is deleted while the update job waits in Zendesk's queue.
+      h.simulator.setFaults({ stuckJobs: true })
+      const sent = batch('update', [
+        identify('old', { name: 'Back?' }),
+        identify('old2', { name: 'A' }),
+        identify('old3', { name: 'B' })
+      ])
+      while (!h.simulator.requests.some((r) => r.path.includes('users/update_many'))) await sleep(5)
+      await fetch(`${h.simulator.url}/api/v2/users/${old.id}.json`, {
+        method: 'DELETE',
+        headers: { authorization: `Basic ${basicCredential(simulatorSettings.api_token)}` }
+      })
+      h.simulator.setFaults({})
+      const statuses = await sent
+      expect(statuses.map((s) => s.status)).toEqual([404, 200, 200])
+      expect(statuses[0].errormessage).toContain('Update mode creates nothing')
+      expect(h.simulator.state().users.filter((u) => u.external_id === 'old')).toEqual([
+        expect.objectContaining({ id: old.id, active: false, name: 'Old' })
       ])
     })
   })

@@ -194,6 +194,24 @@ export const userContracts: Contract[] = [
     body: offsetPage('users', USER, 1)
   },
   {
+    route: 'PUT users/:id',
+    answer: 'Update User: 200 with the user, and the per-user write limit',
+    source: 'documented',
+    given: async ({ sim }) => ({ id: sim.seed.user(ann).id }),
+    request: { method: 'PUT', path: 'users/{id}', body: { user: { name: 'Ann Renamed' } } },
+    status: 200,
+    body: { user: USER },
+    headers: { 'zendesk-ratelimit-create-update-user': ENDPOINT_LIMIT }
+  },
+  {
+    route: 'PUT users/:id',
+    answer: 'no such user: 404 RecordNotFound',
+    source: 'documented',
+    request: { method: 'PUT', path: 'users/9223372036854775807', body: { user: { name: 'x' } } },
+    status: 404,
+    body: NOT_FOUND
+  },
+  {
     route: 'DELETE users/:id',
     answer: 'soft delete: 200 with the user, active false',
     source: 'documented',

@@ -76,11 +76,24 @@ export class UsersApi {
    * Zendesk's limits on such writes: 5 a minute per user, one a second per account.
    */
   async createOrUpdate(user: UserInput): Promise<{ user: ZendeskUser; created: boolean }> {
+    await this.singleWriteTurn(user)
+    const { status, body } = await this.http.post('users/create_or_update', describeUser(user), userAnswer, { user })
+    return { user: this.seen(body.user), created: status === 201 }
+  }
+
+  /** `PUT users/{id}` (Update User), under the same limits as create_or_update. A deleted user answers 404. */
+  async update(userId: number, user: UserInput): Promise<ZendeskUser> {
+    const id = idSegment(userId, 'user id')
+    await this.singleWriteTurn(user)
+    const { body } = await this.http.put(`users/${id}`, describeUser(user), userAnswer, { user })
+    return this.seen(body.user)
+  }
+
+  /** Waits for the user's turn under Zendesk's single-user write limits: 5 a minute per user, one a second per account. */
+  private async singleWriteTurn(user: UserInput): Promise<void> {
     const record = `${this.http.origin} ${(user.external_id ?? user.email ?? '').toLowerCase()}`
     await this.limits.writesPerUser.turn(record, describeUser(user))
     await this.limits.userWritesPerAccount.slot(this.http.origin, describeUser(user))
-    const { status, body } = await this.http.post('users/create_or_update', describeUser(user), userAnswer, { user })
-    return { user: this.seen(body.user), created: status === 201 }
   }
 
   /** `POST users/create_or_update_many` (up to 100), followed to one outcome per user. A refused submission throws. */

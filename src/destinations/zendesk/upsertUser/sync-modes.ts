@@ -1,6 +1,6 @@
 import { APIError, PayloadValidationError, type Logger } from '@segment/actions-core'
 import type { Payload } from './generated-types'
-import { chunk, mapWithConcurrency, type BatchResults } from '../batch/results'
+import { chunk, mapWithConcurrency, statusOf, type BatchResults } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { describeUser, type UserInput, type ZendeskUser } from '../client/users'
 import { FEWEST_FOR_A_JOB } from '../client/constants'
@@ -70,20 +70,49 @@ function leftUntouched(user: UserInput): Error {
   )
 }
 
-/** Update mode: existing users are updated in `users/update_many` jobs; the others are skipped. */
+/**
+ * Update mode: existing users are updated in `users/update_many` jobs (one `PUT users/{id}` each when too few to
+ * pay for a job, or where the account refuses it); the others are skipped, and so is a user deleted between the
+ * lookup and its update.
+ */
 export async function updateExisting(
   client: ZendeskClient,
   indexes: number[],
   inputs: Map<number, UserInput>,
   results: BatchResults<Payload>,
-  size: number
+  size: number,
+  logger?: Logger
 ): Promise<void> {
   const found = await findExisting(client, indexes, inputs, results)
   const existing = [...found].filter(([, user]) => user).map(([index]) => index)
   for (const [index, user] of found) if (!user) results.fail(index, skippedMissing(inputs.get(index)!))
+  const idOf = (index: number) => found.get(index)!.id
+  const writeAlone = (alone: number[]) => updateOneByOne(client, alone, idOf, inputs, results)
+  const whenGone = async (gone: number[]) =>
+    gone.forEach((index) => results.fail(index, skippedMissing(inputs.get(index)!)))
+  if (existing.length < FEWEST_FOR_A_JOB) return writeAlone(existing)
   for (const part of chunk(existing, size)) {
-    await updateReturning(client, part, (index) => found.get(index)!.id, inputs, results)
+    await updateReturning(client, part, idOf, inputs, results, { logger, writeAlone, whenGone })
   }
+}
+
+/** `PUT users/{id}` for each user, one at a time (the client paces them); a user Zendesk no longer has is skipped. */
+async function updateOneByOne(
+  client: ZendeskClient,
+  indexes: number[],
+  idOf: (index: number) => number,
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>
+): Promise<void> {
+  await mapWithConcurrency(indexes, 1, async (index) => {
+    const input = inputs.get(index)!
+    try {
+      const user = await client.users.update(idOf(index), input)
+      results.succeed(index, { id: user.id, status: 'Updated' })
+    } catch (error) {
+      results.fail(index, statusOf(error) === 404 ? skippedMissing(input) : error)
+    }
+  })
 }
 
 /**

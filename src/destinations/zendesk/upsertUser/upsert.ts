@@ -132,7 +132,7 @@ async function writeRound(
   logger?: Logger
 ): Promise<void> {
   if (mode === 'upsert') return writeUsers(client, indexes, inputs, results, size, logger)
-  if (mode === 'update') return updateExisting(client, indexes, inputs, results, size)
+  if (mode === 'update') return updateExisting(client, indexes, inputs, results, size, logger)
   if (mode === 'add') return addNew(client, indexes, inputs, results, size, logger)
   if (mode === 'delete') return deleteUsers(client, indexes, inputs, results)
   indexes.forEach((index) => results.fail(index, unsupportedSyncMode(mode)))

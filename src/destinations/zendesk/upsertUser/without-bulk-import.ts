@@ -43,7 +43,12 @@ export async function upsertWithoutBulkImport(
   const fresh = byExternalId.filter((index) => !existing(index))
   // Independent users: creates and single writes go on while the update job runs.
   await Promise.all([
-    updateReturning(client, returning, (index) => existing(index)!.id, inputs, results, logger),
+    updateReturning(client, returning, (index) => existing(index)!.id, inputs, results, {
+      logger,
+      writeAlone: (alone) => upsertOneByOne(client, alone, inputs, results),
+      // create_or_update decides afresh for a user deleted since the lookup.
+      whenGone: (gone) => upsertOneByOne(client, gone, inputs, results)
+    }),
     createFresh(client, fresh, inputs, results),
     upsertOneByOne(client, emailOnly, inputs, results)
   ])
@@ -61,17 +66,21 @@ export function rememberForbidden(
   logger?.warn(message)
 }
 
-/** Updates users known by id in one `users/update_many` job (per 100 at most, the caller's part). */
+/**
+ * Updates users known by id in one `users/update_many` job (per 100 at most, the caller's part). Where the account
+ * refuses `update_many`, they go to `writeAlone`; users deleted since the lookup go to `whenGone`: the sync mode
+ * decides whether such a user may be created afresh.
+ */
 export async function updateReturning(
   client: ZendeskClient,
   indexes: number[],
   idOf: (index: number) => number,
   inputs: Map<number, UserInput>,
   results: BatchResults<Payload>,
-  logger?: Logger
+  { logger, writeAlone, whenGone }: { logger?: Logger; writeAlone: WriteAlone; whenGone: WriteAlone }
 ): Promise<void> {
   if (indexes.length === 0) return
-  if (client.caches.userUpdateManyOff.get(client.account)) return upsertOneByOne(client, indexes, inputs, results)
+  if (client.caches.userUpdateManyOff.get(client.account)) return writeAlone(indexes)
   const users = indexes.map((index) => ({ id: idOf(index), ...(inputs.get(index) as UserInput) }))
   let outcomes
   try {
@@ -82,20 +91,21 @@ export async function updateReturning(
       client.caches.userUpdateManyOff,
       client.account,
       logger,
-      'Zendesk refused users/update_many (403) on this account too, so returning users are written one by one with users/create_or_update (one a second).'
+      'Zendesk refused users/update_many (403) on this account too, so returning users are written one by one (one a second).'
     )
-    return upsertOneByOne(client, indexes, inputs, results)
+    return writeAlone(indexes)
   }
   const gone: number[] = []
   outcomes.forEach((outcome, position) => {
     const index = indexes[position]
     if (outcome.ok) results.succeed(index, { id: outcome.id ?? users[position].id, status: 'Updated' })
-    // Deleted since the lookup: create_or_update decides afresh.
     else if (statusOf(outcome.error) === 404) gone.push(index)
     else results.fail(index, withUser(outcome.error, users[position]))
   })
-  await upsertOneByOne(client, gone, inputs, results)
+  if (gone.length) await whenGone(gone)
 }
+
+type WriteAlone = (indexes: number[]) => Promise<void>
 
 /**
  * Creates users known to be new with `POST users`. One that exists after all (its email belongs to another user,
