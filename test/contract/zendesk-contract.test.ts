@@ -37,6 +37,8 @@ const DESTINATION_ROUTES = [
   'GET users/:id/organization_memberships',
   'GET users/:id/identities',
   'GET organizations/:id/organization_memberships',
+  'POST organizations',
+  'PUT organizations/:id',
   'POST organizations/create_or_update',
   'GET organizations/search',
   'GET organizations/show_many',

@@ -51,6 +51,44 @@ export const organizationContracts: Contract[] = [
     body: recordInvalid('name', 'DuplicateValue')
   },
   {
+    route: 'POST organizations',
+    answer: 'Create Organization: 201 with the organization',
+    source: 'documented',
+    request: { method: 'POST', path: 'organizations', body: { organization: acme } },
+    status: 201,
+    body: { organization: ORGANIZATION }
+  },
+  {
+    route: 'POST organizations',
+    answer: 'an external_id another organization has: 422 DuplicateValue on external_id',
+    source: 'assumed',
+    given: async ({ sim }) => void sim.seed.organization(acme),
+    request: {
+      method: 'POST',
+      path: 'organizations',
+      body: { organization: { name: 'Other', external_id: 'ACME-1' } }
+    },
+    status: 422,
+    body: recordInvalid('external_id', 'DuplicateValue')
+  },
+  {
+    route: 'PUT organizations/:id',
+    answer: 'Update Organization: 200 with the organization',
+    source: 'documented',
+    given: async ({ sim }) => ({ id: sim.seed.organization(acme).id }),
+    request: { method: 'PUT', path: 'organizations/{id}', body: { organization: { notes: 'key account' } } },
+    status: 200,
+    body: { organization: ORGANIZATION }
+  },
+  {
+    route: 'PUT organizations/:id',
+    answer: 'no such organization: 404 RecordNotFound',
+    source: 'documented',
+    request: { method: 'PUT', path: 'organizations/9223372036854775807', body: { organization: { notes: 'x' } } },
+    status: 404,
+    body: NOT_FOUND
+  },
+  {
     route: 'GET organizations/search',
     answer: '?external_id=: offset page',
     source: 'documented',

@@ -59,7 +59,7 @@ export class OrganizationsApi {
     organization: OrganizationInput & { external_id: string }
   ): Promise<{ organization: ZendeskOrganization; created: boolean }> {
     const about = describeOrganization(organization.external_id)
-    await this.writesPerOrganization.turn(`${this.http.origin} ${organization.external_id.toLowerCase()}`, about)
+    await this.writesPerOrganization.turn(`${this.http.origin} ${externalIdKey(organization.external_id)}`, about)
     const { status, body } = await this.http.post(
       'organizations/create_or_update',
       describeOrganization(organization.external_id),
@@ -67,6 +67,25 @@ export class OrganizationsApi {
       { organization }
     )
     return { organization: body.organization, created: status === 201 }
+  }
+
+  /** `POST organizations` (Create Organization): a new organization, nothing matched. */
+  async create(organization: OrganizationInput & { external_id: string }): Promise<ZendeskOrganization> {
+    const about = describeOrganization(organization.external_id)
+    const { body } = await this.http.post('organizations', about, organizationAnswer, { organization })
+    return body.organization
+  }
+
+  /** `PUT organizations/{id}`, kept under the limit of 5 updates a minute per organization; a deleted one answers 404. */
+  async update(
+    organizationId: number,
+    organization: OrganizationInput & { external_id: string }
+  ): Promise<ZendeskOrganization> {
+    const id = idSegment(organizationId, 'organization id')
+    const about = describeOrganization(organization.external_id)
+    await this.writesPerOrganization.turn(`${this.http.origin} ${externalIdKey(organization.external_id)}`, about)
+    const { body } = await this.http.put(`organizations/${id}`, about, organizationAnswer, { organization })
+    return body.organization
   }
 
   /** Exact (case-insensitive) external_id lookup. */

@@ -5,7 +5,7 @@ import type { PipelineContext } from '../batch/pipeline'
 import { BatchResults, chunk, mapWithConcurrency, statusOf, type Settled } from '../batch/results'
 import { BatchLookups } from '../lookups/batch-lookups'
 import type { ZendeskClient } from '../client'
-import { refusalOf } from '../client/errors'
+import { fieldRefused, refusalOf } from '../client/errors'
 import type { JobItemOutcome } from '../client/jobs'
 import { externalIdKey, type OrganizationInput } from '../client/organizations'
 import { BULK_LIMIT, FEWEST_FOR_A_JOB } from '../client/constants'
@@ -15,10 +15,7 @@ import { mergeInputs, organizationInput, validate } from './organization-input'
 import { completeUpserts, deleteOrganization, type UpsertStatus } from './operations'
 
 const CONCURRENCY = 4
-/**
- * A round written with jobs costs a lookup, a submission and at least one status poll, so a round with fewer
- * organizations than this sends one create_or_update each.
- */
+
 /** One organization's consecutive upserts within a round, sent to Zendesk as one item. */
 interface Run {
   externalId: string
@@ -135,8 +132,9 @@ class OrganizationBatch {
     const inputOf = (run: Run) => inputs.get(run)!
     const saved: SavedRuns = new Map()
     // Update and add modes must know what exists first, so even a few organizations are looked up.
-    if (allRuns.length < FEWEST_FOR_A_JOB && this.mode === 'upsert') await this.oneByOne(allRuns, saved, inputOf)
-    else await this.inJobs(allRuns, saved, inputOf)
+    if (allRuns.length < FEWEST_FOR_A_JOB && this.mode === 'upsert') {
+      await this.oneByOne(allRuns, saved, (run) => this.writeAlone(run, inputOf(run), undefined))
+    } else await this.inJobs(allRuns, saved, inputOf)
 
     const done: { index: number; saved: Saved }[] = []
     for (const run of allRuns) {
@@ -189,36 +187,35 @@ class OrganizationBatch {
       existingRuns.forEach((run) => saved.set(run, { ok: false, error: leftUntouched(run.externalId) }))
       existingRuns = []
     }
+    const alone = (run: Run) => this.writeAlone(run, inputOf(run), idOf(run))
     for (const group of chunk(newRuns, this.bulkSize)) {
-      await this.submit(group, saved, 'Created', inputOf, () =>
-        this.client.organizations.createMany(group.map(inputOf))
-      )
+      await this.submit(group, saved, 'Created', alone, () => this.client.organizations.createMany(group.map(inputOf)))
     }
     for (const group of chunk(existingRuns, this.bulkSize)) {
-      await this.submit(group, saved, 'Updated', inputOf, () =>
+      await this.submit(group, saved, 'Updated', alone, () =>
         this.client.organizations.updateMany(group.map((run) => ({ id: idOf(run)!, ...inputOf(run) })))
       )
     }
   }
 
   /**
-   * Submits one bulk job and records each run's outcome. An account without bulk access (403) gets one
-   * create_or_update per organization. So does an item the job refused: a job item's error code does not say
-   * which field was refused (its external_id may have been taken meanwhile, or, on update, the organization
-   * deleted meanwhile), and create_or_update answers for that organization alone.
+   * Submits one bulk job and records each run's outcome. An account
+   * without bulk access (403) writes each organization alone. So does an item the job refused: a job item's error
+   * code does not say which field was refused (its external_id may have been taken meanwhile, or, on update, the
+   * organization deleted meanwhile), and a single write answers for that organization alone.
    */
   private async submit(
     group: Run[],
     saved: SavedRuns,
     status: UpsertStatus,
-    inputOf: (run: Run) => Input,
+    alone: (run: Run) => Promise<Saved>,
     send: () => Promise<JobItemOutcome[]>
   ): Promise<void> {
     let outcomes: JobItemOutcome[]
     try {
       outcomes = await send()
     } catch (error) {
-      if (statusOf(error) === 403) return this.oneByOne(group, saved, inputOf)
+      if (statusOf(error) === 403) return this.oneByOne(group, saved, alone)
       return group.forEach((run) => saved.set(run, { ok: false, error }))
     }
     const again: Run[] = []
@@ -228,19 +225,43 @@ class OrganizationBatch {
       else if (worthSendingAlone(outcome.error)) again.push(run)
       else saved.set(run, outcome)
     })
-    await this.oneByOne(again, saved, inputOf)
+    await this.oneByOne(again, saved, alone)
   }
 
-  /** One create_or_update per organization, one at a time. */
-  private async oneByOne(runs: Run[], saved: SavedRuns, inputOf: (run: Run) => Input): Promise<void> {
+  /** One write per organization, one at a time. */
+  private async oneByOne(runs: Run[], saved: SavedRuns, alone: (run: Run) => Promise<Saved>): Promise<void> {
     await mapWithConcurrency(runs, 1, async (run) => {
       try {
-        const { organization, created } = await this.client.organizations.createOrUpdate(inputOf(run))
-        saved.set(run, { ok: true, value: { id: organization.id, status: created ? 'Created' : 'Updated' } })
+        saved.set(run, { ok: true, value: await alone(run) })
       } catch (error) {
         saved.set(run, { ok: false, error })
       }
     })
+  }
+
+  /**
+   * One organization's write as the sync mode allows: upsert is create_or_update; update changes the organization
+   * found (one deleted meanwhile is skipped, never created again); add creates it (one whose external_id is taken
+   * meanwhile is left untouched, never updated).
+   */
+  private async writeAlone(run: Run, input: Input, id: number | undefined): Promise<Saved> {
+    const { organizations } = this.client
+    if (this.mode === 'update' && id !== undefined) {
+      try {
+        return { id: (await organizations.update(id, input)).id, status: 'Updated' }
+      } catch (error) {
+        throw statusOf(error) === 404 ? skippedMissing(run.externalId) : error
+      }
+    }
+    if (this.mode === 'add') {
+      try {
+        return { id: (await organizations.create(input)).id, status: 'Created' }
+      } catch (error) {
+        throw fieldRefused(error, 'external_id', 'DuplicateValue') ? leftUntouched(run.externalId) : error
+      }
+    }
+    const { organization, created } = await organizations.createOrUpdate(input)
+    return { id: organization.id, status: created ? 'Created' : 'Updated' }
   }
 }
 
