@@ -20,6 +20,7 @@ const contracts: Contract[] = [...userContracts, ...organizationContracts, ...ti
 const DESTINATION_ROUTES = [
   'GET users/me',
   'POST users/create_or_update',
+  'POST users/create_many',
   'POST users/create_or_update_many',
   'POST users',
   'PUT users/:id',

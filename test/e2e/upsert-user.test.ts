@@ -428,11 +428,52 @@ describe('sync modes (mapping.__segment_internal_sync_mode)', () => {
       expect(user('old')!.name).toBe('Old')
     })
 
-    it('batch: one show_many and one bulk job creating the new users; the existing one untouched', async () => {
+    it('batch with two new users: one show_many, then one POST users each; the existing one untouched', async () => {
       const statuses = await batch('add', oldAndNew)
       expect(statuses.map((s) => s.status)).toEqual([409, 200, 200])
       expect(user('old')!.name).toBe('Old')
       expect([user('new1')?.name, user('new2')?.name]).toEqual(['New 1', 'New 2'])
+      expect(requestLines(h).filter((l) => !l.startsWith('GET /api/v2/job_statuses'))).toEqual([
+        'GET /api/v2/users/show_many 200',
+        'POST /api/v2/users 201',
+        'POST /api/v2/users 201'
+      ])
+    })
+
+    it('batch with three new users: one show_many and one create_many job', async () => {
+      const events = [...oldAndNew, identify('new3', { name: 'New 3' })]
+      const statuses = await batch('add', events)
+      expect(statuses.map((s) => s.status)).toEqual([409, 200, 200, 200])
+      expect(user('new3')?.name).toBe('New 3')
+      expect(requestLines(h).filter((l) => !l.startsWith('GET /api/v2/job_statuses'))).toEqual([
+        'GET /api/v2/users/show_many 200',
+        'POST /api/v2/users/create_many 200'
+      ])
+    })
+
+    it('a user created elsewhere while the create job waits is left untouched, never updated', async () => {
+      h.simulator.setFaults({ stuckJobs: true })
+      const sent = batch('add', [
+        identify('raced', { name: 'Ours', email: 'raced@example.com' }),
+        identify('new1', { name: 'New 1' }),
+        identify('new2', { name: 'New 2' })
+      ])
+      while (!h.simulator.requests.some((r) => r.path.includes('users/create_many'))) await sleep(5)
+      await fetch(`${h.simulator.url}/api/v2/users.json`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${basicCredential(simulatorSettings.api_token)}`,
+          'content-type': 'application/json'
+        },
+        body: JSON.stringify({ user: { name: 'Theirs', external_id: 'raced' } })
+      })
+      h.simulator.setFaults({})
+      const statuses = await sent
+      expect(statuses.map((s) => s.status)).toEqual([409, 200, 200])
+      expect(statuses[0].errormessage).toMatch(/Left untouched.*Add mode changes no existing user/)
+      expect(h.simulator.state().users.filter((u) => u.external_id === 'raced')).toEqual([
+        expect.objectContaining({ name: 'Theirs', email: null })
+      ])
     })
   })
 

@@ -85,6 +85,35 @@ export const userContracts: Contract[] = [
     headers: { 'retry-after': RETRY_AFTER }
   },
   {
+    route: 'POST users/create_many',
+    answer: 'bulk import enabled: a queued job',
+    source: 'recorded',
+    request: { method: 'POST', path: 'users/create_many', body: { users: [ann] } },
+    status: 200,
+    body: { job_status: JOB_QUEUED }
+  },
+  {
+    route: 'POST users/create_many',
+    answer: 'a new account, bulk import off: 403',
+    source: 'documented',
+    simulator: { account: 'default' },
+    request: { method: 'POST', path: 'users/create_many', body: { users: [ann] } },
+    status: 403,
+    body: { error: { title: is('Forbidden'), message: 'string' } }
+  },
+  {
+    route: 'POST users/create_many',
+    answer: 'more than 100 users: 400 TooManyValues, in its own words',
+    source: 'recorded',
+    request: {
+      method: 'POST',
+      path: 'users/create_many',
+      body: { users: Array.from({ length: 101 }, (_, i) => ({ name: `u${i}`, external_id: `u${i}` })) }
+    },
+    status: 400,
+    body: { error: is('TooManyValues'), description: is('Maximum 100 users may be created per call') }
+  },
+  {
     route: 'POST users/create_or_update_many',
     answer: 'bulk import enabled: a queued job',
     source: 'recorded',

@@ -103,6 +103,12 @@ export class UsersApi {
     return this.jobs.bulk('POST', 'users/create_or_update_many', about, { users })
   }
 
+  /** `POST users/create_many` (up to 100; bulk import must be on): creates only, an existing user's item is refused. */
+  async createMany(users: UserInput[]): Promise<JobItemOutcome[]> {
+    if (users.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} users per create_many call`)
+    return this.jobs.bulk('POST', 'users/create_many', `bulk creation of ${users.length} users`, { users })
+  }
+
   /**
    * `POST users` (Create User): Zendesk documents no endpoint limit for it beyond the account's, so it is not
    * paced. An email or external_id another user has is refused (422 DuplicateValue on that field).

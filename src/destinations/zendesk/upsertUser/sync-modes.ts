@@ -4,8 +4,8 @@ import { chunk, mapWithConcurrency, statusOf, type BatchResults } from '../batch
 import type { ZendeskClient } from '../client'
 import { describeUser, type UserInput, type ZendeskUser } from '../client/users'
 import { FEWEST_FOR_A_JOB } from '../client/constants'
-import { upsertInJob } from './in-job'
-import { BULK_IMPORT_OFF, createFresh, rememberForbidden, updateReturning } from './without-bulk-import'
+import { refusalOf } from '../client/errors'
+import { BULK_IMPORT_OFF, createFresh, rememberForbidden, updateReturning, withUser } from './without-bulk-import'
 
 /** The sync modes Upsert User offers; actions-core reads the chosen one from the mapping. */
 export const USER_SYNC_MODES = {
@@ -116,8 +116,8 @@ async function updateOneByOne(
 }
 
 /**
- * Add mode: new users are created, in `create_or_update_many` jobs while the account has bulk import (they
- * were just found new), else with `POST users`; existing users are left untouched.
+ * Add mode: new users are created, in `create_many` jobs while the account has bulk import, else with `POST users`;
+ * existing users are left untouched, and so is one created elsewhere since the lookup: neither path ever updates.
  */
 export async function addNew(
   client: ZendeskClient,
@@ -132,13 +132,49 @@ export async function addNew(
     existing.forEach((index) => results.fail(index, leftUntouched(inputs.get(index)!)))
   untouched([...found].filter(([, user]) => user).map(([index]) => index))
   const fresh = [...found].filter(([, user]) => !user).map(([index]) => index)
+  const createAlone = (alone: number[]) =>
+    createFresh(client, alone, inputs, results, async (existing) => untouched(existing))
   for (const part of chunk(fresh, size)) {
     if (part.length >= FEWEST_FOR_A_JOB && !client.caches.bulkImportOff.get(client.account)) {
-      if ((await upsertInJob(client, part, inputs, results)) !== 'bulk import off') continue
+      const refused = await createInJob(client, part, inputs, results)
+      if (refused !== 'bulk import off') {
+        await createAlone(refused)
+        continue
+      }
       rememberForbidden(client.caches.bulkImportOff, client.account, logger, BULK_IMPORT_OFF)
     }
-    await createFresh(client, part, inputs, results, async (existing) => untouched(existing))
+    await createAlone(part)
   }
+}
+
+/**
+ * New users in one `users/create_many` job. Returns the users whose item Zendesk refused (taken meanwhile, or
+ * wanting a name) for `POST users` to answer for alone, or 'bulk import off' (its 403).
+ */
+async function createInJob(
+  client: ZendeskClient,
+  indexes: number[],
+  inputs: Map<number, UserInput>,
+  results: BatchResults<Payload>
+): Promise<number[] | 'bulk import off'> {
+  const users = indexes.map((index) => inputs.get(index)!)
+  let outcomes
+  try {
+    outcomes = await client.users.createMany(users)
+  } catch (error) {
+    if (statusOf(error) === 403) return 'bulk import off'
+    indexes.forEach((index) => results.fail(index, error))
+    return []
+  }
+  const refused: number[] = []
+  outcomes.forEach((outcome, position) => {
+    const index = indexes[position]
+    if (outcome.ok) results.succeed(index, { id: outcome.id ?? null, status: 'Created' })
+    else if (refusalOf(outcome.error)) refused.push(index)
+    // A job still running or not followed may yet create the user: retried later, never raced by a create alone.
+    else results.fail(index, withUser(outcome.error, users[position]))
+  })
+  return refused
 }
 
 /** Delete mode: each user found is soft-deleted; a user Zendesk does not have is already as asked. */
