@@ -9,6 +9,7 @@ import { CatalogApi } from './catalog'
 import { EventsApi } from './events'
 import { FieldListsApi } from './field-lists'
 import { ZendeskHttp } from './http'
+import { callerKey } from './job-watcher'
 import { Jobs } from './jobs'
 import { OrganizationsApi } from './organizations'
 import { TicketsApi } from './tickets'
@@ -21,6 +22,8 @@ import { UsersApi } from './users'
 export class ZendeskClient {
   /** The account's origin: what the instance's caches are keyed by. */
   readonly account: string
+  /** The account and a digest of the credentials: what lookups under way are shared by. */
+  readonly caller: string
   readonly caches: Caches
   readonly grace: GraceWindow
   readonly users: UsersApi
@@ -35,6 +38,7 @@ export class ZendeskClient {
     this.caches = instance.caches
     this.grace = instance.grace
     const secrets = credentialSecrets(settings)
+    this.caller = callerKey(this.account, secrets)
     const http = new ZendeskHttp(request, this.account, secrets)
     const jobs = new Jobs(http, instance.jobWatchers.of(this.account, secrets))
     this.users = new UsersApi(http, jobs, instance.writeLimits)

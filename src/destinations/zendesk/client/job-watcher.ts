@@ -181,14 +181,18 @@ export class JobWatcher {
  * The job watchers of one destination instance, one per account and credential: jobs submitted with one
  * credential are only ever read with that credential.
  */
+/** The account and a digest of the credentials (so no map holds a credential): what one caller may share. */
+export function callerKey(origin: string, credentialSecrets: readonly string[]): string {
+  return `${origin} ${createHash('sha256').update(credentialSecrets.join('\n')).digest('hex')}`
+}
+
 export class JobWatchers {
   private readonly watchers = new Map<string, JobWatcher>()
 
   constructor(readonly timings: JobPolling) {}
 
   of(origin: string, credentialSecrets: readonly string[]): JobWatcher {
-    // A digest, so the map holds no credential.
-    const key = `${origin} ${createHash('sha256').update(credentialSecrets.join('\n')).digest('hex')}`
+    const key = callerKey(origin, credentialSecrets)
     let watcher = this.watchers.get(key)
     if (!watcher) {
       watcher = new JobWatcher(this.timings)

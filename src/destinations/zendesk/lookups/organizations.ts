@@ -1,7 +1,7 @@
 import type { Settled } from '../batch/results'
 import { BatchLookups } from './batch-lookups'
 import type { ZendeskClient } from '../client'
-import { externalIdKey } from '../client/organizations'
+import { externalIdKey, type ZendeskOrganization } from '../client/organizations'
 import { BULK_LIMIT } from '../client/constants'
 
 /**
@@ -55,12 +55,7 @@ export async function findOrganizations(
       value: cached === undefined ? { externalId } : { externalId, id: cached, cached: true }
     })
   }
-  const found = await new BatchLookups().listed(
-    missing,
-    BULK_LIMIT,
-    (list) => client.organizations.findManyByExternalIds(list),
-    (externalId) => client.organizations.findByExternalId(externalId)
-  )
+  const found = await lookUpShared(client, missing)
   for (const externalId of missing) {
     const outcome = found.get(externalIdKey(externalId))!
     if (!outcome.ok) targets.set(externalIdKey(externalId), outcome)
@@ -70,4 +65,26 @@ export async function findOrganizations(
     }
   }
   return targets
+}
+
+/**
+ * Organizations by external_id, keyed by `externalIdKey`: one `show_many` per 100, the lookups that concurrent
+ * batches of the same caller have under way shared rather than repeated.
+ */
+async function lookUpShared(
+  client: ZendeskClient,
+  externalIds: string[]
+): Promise<Map<string, Settled<ZendeskOrganization | undefined>>> {
+  const sharedKey = (externalId: string) => `${client.caller}|${externalIdKey(externalId)}`
+  const externalIdOf = new Map(externalIds.map((externalId) => [sharedKey(externalId), externalId]))
+  const answers = await client.caches.organizationLookups.get([...externalIdOf.keys()], async (keys) => {
+    const found = await new BatchLookups().listed(
+      keys.map((key) => externalIdOf.get(key)!),
+      BULK_LIMIT,
+      (list) => client.organizations.findManyByExternalIds(list),
+      (externalId) => client.organizations.findByExternalId(externalId)
+    )
+    return new Map(keys.map((key) => [key, found.get(externalIdKey(externalIdOf.get(key)!))!]))
+  })
+  return new Map(externalIds.map((externalId) => [externalIdKey(externalId), answers.get(sharedKey(externalId))!]))
 }
