@@ -95,8 +95,9 @@ function unfinished(job: JobStatus, total: number, lastFailure?: ZendeskRetryabl
 
 /**
  * One outcome per submitted item. A result carrying `index` is matched by it, one carrying the id of an updated or
- * deleted record by that id. Zendesk sends the others (recorded creates carry no index) in submission order, so they fill
- * the items still open in order — which holds only when the job reports every item; otherwise they stay open.
+ * deleted record by that id. Zendesk sends the others (recorded creates carry no index) in submission order, so
+ * they fill the items still open in order — which holds only when the job reports every item; otherwise they stay
+ * open.
  */
 function outcomes(job: JobStatus, items: readonly object[]): JobItemOutcome[] {
   const results = job.results ?? []
