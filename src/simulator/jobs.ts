@@ -27,8 +27,9 @@ export function asItem<T>(code: string, process: () => T): T {
 
 /**
  * The shape of one endpoint's result items, as recorded from Zendesk: whether a processed item carries its
- * `index` (ticket create_many does; user and organization create_many and every update_many do not), and
- * whether a failed one does (failed creations do; failed updates carry the record's id instead).
+ * `index` (ticket create_many does; user and organization create_many, every update_many and every destroy_many do
+ * not), and whether a failed one does (failed creations do; failed updates and deletes carry the record's id
+ * instead).
  */
 export interface ResultShape {
   indexOnSuccess: boolean

@@ -177,7 +177,7 @@ describe('group → Upsert Organization', () => {
     await h.send(group('acme', { deleted: true }))
     expect(accountState()).toMatchObject({ organizations: [], memberships: [] })
     const repeat = await repeatLeavesSameState(() => h.send(group('acme', { deleted: true })))
-    expect(repeat).toEqual(['GET /api/v2/organizations/search 200'])
+    expect(repeat).toEqual(['GET /api/v2/organizations/show_many 200'])
   })
 })
 
@@ -276,7 +276,7 @@ describe('batches', () => {
     })
     const writes = requestLines().filter((line) => !line.startsWith('GET /api/v2/job_statuses'))
     expect(writes).toEqual([
-      'GET /api/v2/organizations/search 200',
+      'GET /api/v2/organizations/show_many 200',
       'DELETE /api/v2/organizations/' + multistatus[3].body.id + ' 204',
       'GET /api/v2/organization_fields 200',
       'POST /api/v2/organization_fields 201',
@@ -287,8 +287,8 @@ describe('batches', () => {
       'GET /api/v2/users/show_many 200',
       'POST /api/v2/organization_memberships 201'
     ])
-    const showMany = h.simulator.requests.find((r) => r.path.includes('show_many'))!
-    expect(showMany.query).toEqual({ external_ids: 'new-1,existing,new-2' })
+    const lookups = h.simulator.requests.filter((r) => r.path.includes('organizations/show_many'))
+    expect(lookups.map((r) => r.query)).toEqual([{ external_ids: 'doomed' }, { external_ids: 'new-1,existing,new-2' }])
 
     const repeat = await repeatLeavesSameState(() => h.sendBatch(events))
     expect(repeat.filter((line) => /create_many|update_many|organization_fields|DELETE/.test(line))).toEqual([

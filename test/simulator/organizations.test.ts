@@ -70,6 +70,41 @@ describe('simulator organizations', () => {
   })
 })
 
+describe('simulator organizations/destroy_many', () => {
+  const ctx = useSimulator('bulk-import', { endpointLimits: { activeJobs: 1 } })
+  const poll = async (id: string) => (await ctx.api('GET', `job_statuses/${id}.json`)).body.job_status
+
+  it('a job that deletes the organizations (and their memberships) when it completes, counted as an active job', async () => {
+    const acme = ctx.sim.seed.organization({ name: 'Acme', external_id: 'acme' })
+    const beta = ctx.sim.seed.organization({ name: 'Beta', external_id: 'beta' })
+    ctx.sim.seed.user({ name: 'Ann', organization_id: acme.id })
+    const submitted = await ctx.api('DELETE', `organizations/destroy_many.json?ids=${acme.id},424242`)
+    expect(submitted.body.job_status).toMatchObject({ status: 'queued', total: 2, results: null })
+    expect((await ctx.api('DELETE', 'organizations/destroy_many.json?external_ids=beta')).status).toBe(429)
+    expect(ctx.sim.state().organizations).toHaveLength(2)
+
+    await poll(submitted.body.job_status.id)
+    expect((await poll(submitted.body.job_status.id)).results).toEqual([
+      { id: acme.id, action: 'delete', status: 'Deleted', success: true },
+      { id: 424242, action: 'delete', success: false, error: 'RecordNotFound', details: 'Organization not found' }
+    ])
+    expect(ctx.sim.state().organizations.map((o) => o.id)).toEqual([beta.id])
+    expect(ctx.sim.state().memberships).toEqual([])
+
+    const byExternalId = await ctx.api('DELETE', 'organizations/destroy_many.json?external_ids=BETA')
+    await poll(byExternalId.body.job_status.id)
+    expect((await poll(byExternalId.body.job_status.id)).results).toEqual([
+      { id: beta.id, action: 'delete', status: 'Deleted', success: true }
+    ])
+    expect(ctx.sim.state().organizations).toEqual([])
+  })
+
+  it('more than 100 ids: 400 TooManyValues', async () => {
+    const tooMany = Array.from({ length: 101 }, (_, i) => i + 1).join(',')
+    expect((await ctx.api('DELETE', `organizations/destroy_many.json?ids=${tooMany}`)).status).toBe(400)
+  })
+})
+
 describe('simulator organization memberships', () => {
   const ctx = useSimulator('bulk-import', { endpointLimits: false })
   const add = (user_id: number, organization_id: number) =>

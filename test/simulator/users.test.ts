@@ -207,6 +207,59 @@ describe('simulator users', () => {
   })
 })
 
+describe('simulator users/destroy_many', () => {
+  const ctx = useSimulator('default', { endpointLimits: false })
+  const poll = async (id: string) => (await ctx.api('GET', `job_statuses/${id}.json`)).body.job_status
+
+  it('a job that soft-deletes the users named by id when it completes, even without bulk import; an unknown id fails its item', async () => {
+    const org = ctx.sim.seed.organization({ name: 'Acme' })
+    const ann = ctx.sim.seed.user({
+      name: 'Ann',
+      email: 'ann@example.com',
+      external_id: 'ann',
+      organization_id: org.id
+    })
+    const bob = ctx.sim.seed.user({ name: 'Bob', external_id: 'bob' })
+    const submitted = await ctx.api('DELETE', `users/destroy_many.json?ids=${ann.id},424242,${bob.id}`)
+    expect(submitted.status).toBe(200)
+    expect(submitted.body.job_status).toMatchObject({ status: 'queued', total: 3, results: null })
+    expect(ctx.sim.state().users.find((u) => u.id === ann.id)?.active).toBe(true)
+
+    await poll(submitted.body.job_status.id)
+    const done = await poll(submitted.body.job_status.id)
+    expect(done.status).toBe('completed')
+    expect(done.results).toEqual([
+      { id: ann.id, action: 'delete', status: 'Deleted', success: true },
+      { id: 424242, action: 'delete', success: false, error: 'RecordNotFound', details: 'User not found' },
+      { id: bob.id, action: 'delete', status: 'Deleted', success: true }
+    ])
+    const state = ctx.sim.state()
+    expect(state.users.filter((u) => [ann.id, bob.id].includes(u.id)).map((u) => u.active)).toEqual([false, false])
+    // As DELETE users/{id}: identities and memberships are kept.
+    expect(state.identities.some((i) => i.user_id === ann.id)).toBe(true)
+    expect(state.memberships.some((m) => m.user_id === ann.id)).toBe(true)
+  })
+
+  it('names users by external_id too; without any, or with more than 100, it answers 400', async () => {
+    const ann = ctx.sim.seed.user({ name: 'Ann', external_id: 'Ann-1' })
+    const submitted = await ctx.api('DELETE', 'users/destroy_many.json?external_ids=ann-1,ghost')
+    await poll(submitted.body.job_status.id)
+    expect((await poll(submitted.body.job_status.id)).results).toEqual([
+      { id: ann.id, action: 'delete', status: 'Deleted', success: true },
+      { id: null, action: 'delete', success: false, error: 'RecordNotFound', details: 'User not found' }
+    ])
+    expect((await ctx.api('DELETE', 'users/destroy_many.json')).body).toEqual({
+      error: 'ParameterMissing',
+      description: 'param is missing or the value is empty: ids'
+    })
+    const tooMany = Array.from({ length: 101 }, (_, i) => i + 1).join(',')
+    expect((await ctx.api('DELETE', `users/destroy_many.json?ids=${tooMany}`)).body).toMatchObject({
+      error: 'TooManyValues',
+      max_count: 100
+    })
+  })
+})
+
 describe('simulator per-user write limit (the former perUserWriteLimit option)', () => {
   // The per-account second is off so that only the per-user window answers; Zendesk's other limits stay.
   const ctx = useSimulator('default', {

@@ -22,6 +22,7 @@ import {
   updateOrganization
 } from '../model/organizations'
 import { paginate } from '../pagination'
+import { destroyMany } from './destroy-many'
 import { route } from '../router'
 import type { OrganizationRecord } from '../types'
 
@@ -134,6 +135,18 @@ function updateMany(req: ApiRequest, sim: Sim): Reply {
   return json(200, { job_status: jobStatus })
 }
 
+/** `DELETE organizations/destroy_many`: a job deleting each organization as `DELETE organizations/{id}` does. */
+function removeMany(req: ApiRequest, sim: Sim): Reply {
+  return destroyMany(req, sim, {
+    type: 'bulk_delete_organizations',
+    verb: 'Deleting organization',
+    notFound: 'Organization not found',
+    byId: (id) => sim.store.organizations.get(id),
+    byExternalId: (externalId) => findOrganizationByExternalId(sim.store, externalId),
+    remove: (org) => deleteOrganization(sim.store, org)
+  })
+}
+
 export const organizationRoutes = [
   route('POST', 'organizations', create),
   route('POST', 'organizations/create_or_update', createOrUpdate),
@@ -141,6 +154,7 @@ export const organizationRoutes = [
   route('GET', 'organizations/show_many', showMany),
   route('POST', 'organizations/create_many', createMany),
   route('PUT', 'organizations/update_many', updateMany),
+  route('DELETE', 'organizations/destroy_many', removeMany),
   route('GET', 'organizations/:id', (req, sim) => orgReply(sim, 200, findOrganization(sim, req))),
   route('PUT', 'organizations/:id', (req, sim) => {
     const org = findOrganization(sim, req)

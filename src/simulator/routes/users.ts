@@ -29,6 +29,7 @@ import {
   verifyIdentity
 } from '../model/users'
 import { paginate } from '../pagination'
+import { destroyMany } from './destroy-many'
 import { route } from '../router'
 import type { UserRecord } from '../types'
 
@@ -266,10 +267,29 @@ function update(req: ApiRequest, sim: Sim): Reply {
 }
 
 /** Soft delete: the user stays readable with active:false but no longer matches searches or upserts. */
+function softDelete(user: UserRecord): void {
+  user.active = false
+}
+
 function remove(req: ApiRequest, sim: Sim): Reply {
   const user = findUser(sim, req)
-  user.active = false
+  softDelete(user)
   return userReply(sim, 200, user)
+}
+
+/**
+ * `DELETE users/destroy_many`: a job soft-deleting each user as `DELETE users/{id}` does. Zendesk documents no
+ * bulk-import gate on it, so it stays open without bulk import (an assumption).
+ */
+function removeMany(req: ApiRequest, sim: Sim): Reply {
+  return destroyMany(req, sim, {
+    type: 'bulk_delete_users',
+    verb: 'Deleting user',
+    notFound: 'User not found',
+    byId: (id) => sim.store.users.get(id),
+    byExternalId: (externalId) => findUserByExternalId(sim.store, externalId),
+    remove: softDelete
+  })
 }
 
 /** Permanent deletion of a soft-deleted user: the user, its identities, memberships and events are gone. */
@@ -339,6 +359,7 @@ export const userRoutes = [
   route('PUT', 'users/update_many', updateMany),
   route('GET', 'users/:id', (req, sim) => userReply(sim, 200, findUser(sim, req))),
   route('PUT', 'users/:id', update),
+  route('DELETE', 'users/destroy_many', removeMany),
   route('DELETE', 'users/:id', remove),
   route('GET', 'users/:id/identities', identities),
   route('PUT', 'users/:id/identities/:identity_id/make_primary', makePrimary),

@@ -4,6 +4,7 @@ import {
   CREATED_ITEM,
   CUSTOM_FIELD,
   cursorPage,
+  DELETED_ITEM,
   FAILED_UPDATE_ITEM,
   JOB_QUEUED,
   jobDone,
@@ -180,6 +181,62 @@ export const organizationContracts: Contract[] = [
     request: { method: 'DELETE', path: 'organizations/424242' },
     status: 404,
     body: NOT_FOUND
+  },
+  {
+    route: 'DELETE organizations/destroy_many',
+    answer: '?ids=: a queued job',
+    source: 'documented',
+    given: async ({ sim }) => ({
+      a: sim.seed.organization(acme).id,
+      b: sim.seed.organization({ name: 'Beta', external_id: 'beta-1' }).id
+    }),
+    request: { method: 'DELETE', path: 'organizations/destroy_many?ids={a},{b}' },
+    status: 200,
+    body: { job_status: { ...(JOB_QUEUED as object), total: 2 } }
+  },
+  {
+    route: 'DELETE organizations/destroy_many',
+    answer: 'more than 100 ids: 400 TooManyValues with max_count',
+    source: 'assumed',
+    request: {
+      method: 'DELETE',
+      path: `organizations/destroy_many?ids=${Array.from({ length: 101 }, (_, i) => i + 1).join(',')}`
+    },
+    status: 400,
+    body: { ...(TOO_MANY_VALUES as object), max_count: 100 }
+  },
+  {
+    route: 'GET job_statuses/:id',
+    answer: 'organizations/destroy_many done: items are {id, action delete, status Deleted, success}',
+    source: 'documented',
+    given: async ({ sim, job }) => {
+      const ids = [sim.seed.organization(acme).id, sim.seed.organization({ name: 'Beta', external_id: 'beta-1' }).id]
+      return { job: await job('DELETE', `organizations/destroy_many?ids=${ids.join(',')}`, undefined) }
+    },
+    request: { method: 'GET', path: 'job_statuses/{job}' },
+    status: 200,
+    body: { job_status: { ...(jobDone('object') as object), results: [DELETED_ITEM, DELETED_ITEM] } }
+  },
+  {
+    route: 'GET job_statuses/:id',
+    answer:
+      'organizations/destroy_many of an id that names no organization: that item fails RecordNotFound, with its id',
+    source: 'assumed',
+    given: async ({ sim, job }) => {
+      const { id } = sim.seed.organization(acme)
+      return { job: await job('DELETE', `organizations/destroy_many?ids=${id},424242`, undefined) }
+    },
+    request: { method: 'GET', path: 'job_statuses/{job}' },
+    status: 200,
+    body: {
+      job_status: {
+        ...(jobDone('object') as object),
+        results: [
+          DELETED_ITEM,
+          { ...(FAILED_UPDATE_ITEM as object), action: is('delete'), error: is('RecordNotFound') }
+        ]
+      }
+    }
   },
   {
     route: 'POST organization_fields',

@@ -201,6 +201,14 @@ export const UPDATED_ITEM: Shape = {
   success: true,
   $absent: ['index', 'error']
 }
+/** A bulk delete item (documented: the OpenAPI example of users and organizations destroy_many), no index. */
+export const DELETED_ITEM: Shape = {
+  id: 'integer',
+  action: is('delete'),
+  status: is('Deleted'),
+  success: true,
+  $absent: ['index', 'error']
+}
 /** A failed item (recorded for ticket create_many): its index, an error code and the message. */
 export const FAILED_CREATE_ITEM: Shape = { index: 'integer', error: 'string', details: 'string' }
 /** A failed update item (documented FailedResult: id, action, success false, error, details). */

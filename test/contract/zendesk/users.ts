@@ -2,7 +2,9 @@ import { is, list } from '../shape'
 import { ENDPOINT_LIMIT, RETRY_AFTER, type Contract } from './contract'
 import {
   CREATED_ITEM,
+  DELETED_ITEM,
   FAILED_CREATE_ITEM,
+  FAILED_UPDATE_ITEM,
   JOB_QUEUED,
   jobDone,
   NOT_FOUND,
@@ -256,6 +258,68 @@ export const userContracts: Contract[] = [
     request: { method: 'DELETE', path: 'users/9223372036854775807' },
     status: 404,
     body: NOT_FOUND
+  },
+  {
+    route: 'DELETE users/destroy_many',
+    answer: '?ids=: a queued job',
+    source: 'documented',
+    given: async ({ sim }) => ({ a: sim.seed.user(ann).id, b: sim.seed.user({ name: 'Bo' }).id }),
+    request: { method: 'DELETE', path: 'users/destroy_many?ids={a},{b}' },
+    status: 200,
+    body: { job_status: { ...(JOB_QUEUED as object), total: 2 } }
+  },
+  {
+    route: 'DELETE users/destroy_many',
+    answer: 'without bulk import: a queued job (no gate is documented on destroy_many)',
+    source: 'assumed',
+    simulator: { account: 'default' },
+    given: async ({ sim }) => ({ id: sim.seed.user(ann).id }),
+    request: { method: 'DELETE', path: 'users/destroy_many?ids={id}' },
+    status: 200,
+    body: { job_status: JOB_QUEUED }
+  },
+  {
+    route: 'DELETE users/destroy_many',
+    answer: 'more than 100 ids: 400 TooManyValues',
+    source: 'assumed',
+    request: {
+      method: 'DELETE',
+      path: `users/destroy_many?ids=${Array.from({ length: 101 }, (_, i) => i + 1).join(',')}`
+    },
+    status: 400,
+    body: { ...(TOO_MANY_VALUES as object), max_count: 100 }
+  },
+  {
+    route: 'GET job_statuses/:id',
+    answer: 'users/destroy_many done: items are {id, action delete, status Deleted, success}',
+    source: 'documented',
+    given: async ({ sim, job }) => {
+      const ids = [sim.seed.user(ann).id, sim.seed.user({ name: 'Bo' }).id]
+      return { job: await job('DELETE', `users/destroy_many?ids=${ids.join(',')}`, undefined) }
+    },
+    request: { method: 'GET', path: 'job_statuses/{job}' },
+    status: 200,
+    body: { job_status: { ...(jobDone('object') as object), results: [DELETED_ITEM, DELETED_ITEM] } }
+  },
+  {
+    route: 'GET job_statuses/:id',
+    answer: 'users/destroy_many of an id that names no user: that item fails RecordNotFound, with its id',
+    source: 'assumed',
+    given: async ({ sim, job }) => {
+      const { id } = sim.seed.user(ann)
+      return { job: await job('DELETE', `users/destroy_many?ids=${id},424242`, undefined) }
+    },
+    request: { method: 'GET', path: 'job_statuses/{job}' },
+    status: 200,
+    body: {
+      job_status: {
+        ...(jobDone('object') as object),
+        results: [
+          DELETED_ITEM,
+          { ...(FAILED_UPDATE_ITEM as object), action: is('delete'), error: is('RecordNotFound') }
+        ]
+      }
+    }
   },
   {
     route: 'DELETE deleted_users/:id',

@@ -179,11 +179,8 @@ describe('organization ids are cached by external_id', () => {
     await membership(identify({ id: 'acme' }))
     expect(requestLines().filter((line) => line.includes('organizations/s'))).toEqual([])
 
-    // Deleting looks the organization up by itself (a search), whatever the cache holds.
-    zendesk()
-      .get('/api/v2/organizations/search')
-      .query({ external_id: 'acme' })
-      .reply(200, searchResult(organization(7001, 'acme')))
+    // Deleting looks the organization up again, whatever the cache holds.
+    findOrganizationBy('acme', organization(7001, 'acme'))
     zendesk().delete('/api/v2/organizations/7001').reply(204)
     await sendEvent('upsertOrganization', { type: 'group', groupId: 'acme', traits: { deleted: true } })
     findOrganizationBy('acme')

@@ -205,42 +205,36 @@ describe('custom traits → organization_fields', () => {
 })
 
 describe('traits.deleted: true', () => {
-  it('finds the organization by external_id and deletes it', async () => {
+  const findOrganization = (...found: unknown[]) =>
     zendesk()
-      .get('/api/v2/organizations/search')
-      .query({ external_id: 'xyz999' })
-      .reply(200, searchResult(organization(7001, 'XYZ999')))
+      .get('/api/v2/organizations/show_many')
+      .query({ external_ids: 'xyz999' })
+      .reply(200, searchResult(...found))
+
+  it('finds the organization by external_id (show_many, one request as a search) and deletes it', async () => {
+    findOrganization(organization(7001, 'XYZ999'))
     zendesk().delete('/api/v2/organizations/7001').reply(204)
     expect(await upsert(group({ deleted: true }))).toEqual({ id: 7001, status: 'Deleted' })
     expect(requestLines()).toEqual([
-      'GET /api/v2/organizations/search?external_id=xyz999',
+      'GET /api/v2/organizations/show_many?external_ids=xyz999',
       'DELETE /api/v2/organizations/7001'
     ])
   })
 
   it('no such organization is success, and nothing is deleted', async () => {
-    zendesk()
-      .get('/api/v2/organizations/search')
-      .query(true)
-      .reply(200, searchResult(organization(7002, 'other')))
+    findOrganization(organization(7002, 'other'))
     expect(await upsert(group({ deleted: 'true' }))).toEqual({ id: null, status: 'Not found, nothing to delete' })
-    expect(requestLines()).toEqual(['GET /api/v2/organizations/search?external_id=xyz999'])
+    expect(requestLines()).toEqual(['GET /api/v2/organizations/show_many?external_ids=xyz999'])
   })
 
   it('an organization already gone when deleting (404) is success', async () => {
-    zendesk()
-      .get('/api/v2/organizations/search')
-      .query(true)
-      .reply(200, searchResult(organization(7001, 'xyz999')))
+    findOrganization(organization(7001, 'xyz999'))
     zendesk().delete('/api/v2/organizations/7001').reply(404, { error: 'RecordNotFound', description: 'Not found' })
     expect(await upsert(group({ deleted: true }))).toEqual({ id: 7001, status: 'Deleted' })
   })
 
   it('a failing delete surfaces its error', async () => {
-    zendesk()
-      .get('/api/v2/organizations/search')
-      .query(true)
-      .reply(200, searchResult(organization(7001, 'xyz999')))
+    findOrganization(organization(7001, 'xyz999'))
     zendesk().delete('/api/v2/organizations/7001').reply(500, { error: 'Oops' })
     await expect(upsert(group({ deleted: true }))).rejects.toBeInstanceOf(RetryableError)
   })
@@ -302,9 +296,9 @@ describe('group with userId: the user becomes a member', () => {
   })
 
   it('a deleting group with userId only deletes', async () => {
-    zendesk().get('/api/v2/organizations/search').query(true).reply(200, searchResult())
+    zendesk().get('/api/v2/organizations/show_many').query(true).reply(200, searchResult())
     await upsert(group({ deleted: true }, { userId: '1234' }))
-    expect(requestLines()).toEqual(['GET /api/v2/organizations/search?external_id=xyz999'])
+    expect(requestLines()).toEqual(['GET /api/v2/organizations/show_many?external_ids=xyz999'])
   })
 })
 

@@ -75,6 +75,16 @@ export class ZendeskHttp {
     await this.send('DELETE', this.url(path), about, undefined, {})
   }
 
+  /** A DELETE whose answer is read, e.g. a bulk delete naming its records in the query and answering a job. */
+  deleteAnswered<S extends z.ZodTypeAny>(
+    path: string,
+    about: RecordDescription,
+    schema: S,
+    searchParams: SearchParams
+  ): Promise<ZendeskResponse<z.infer<S>>> {
+    return this.send('DELETE', this.url(path), about, schema, { searchParams })
+  }
+
   /**
    * The items of a cursor-paginated list: `page[size]=100`, following `links.next` while `meta.has_more`, for at
    * most `maxPages` pages.

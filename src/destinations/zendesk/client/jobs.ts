@@ -16,12 +16,7 @@ export class Jobs {
     private readonly watcher: JobWatcher
   ) {}
 
-  /**
-   * Submits a bulk request whose body holds its items under one key, e.g. `{ users: [...] }` (a refused submission
-   * throws: the caller decides what to do instead), then follows its job to the end and returns one outcome per
-   * item, in submission order. It first waits for one of the account's job slots, which it holds until the job
-   * ends.
-   */
+  /** A bulk request whose body holds its items under one key, e.g. `{ users: [...] }`: one outcome per item. */
   async bulk(
     method: 'POST' | 'PUT',
     path: string,
@@ -29,12 +24,35 @@ export class Jobs {
     json: Record<string, readonly object[]>
   ): Promise<JobItemOutcome[]> {
     const items = Object.values(json)[0] ?? []
+    return this.followed(items, () =>
+      method === 'POST'
+        ? this.http.post(path, about, jobStatusAnswer, json)
+        : this.http.put(path, about, jobStatusAnswer, json)
+    )
+  }
+
+  /**
+   * `DELETE {path}?ids=…`: a bulk delete naming its records' ids (checked path segments, at most 100) in the
+   * query, followed to one outcome per id, in the order given; each result is matched to its record by id.
+   */
+  async bulkDelete(path: string, about: string, ids: readonly string[]): Promise<JobItemOutcome[]> {
+    return this.followed(
+      ids.map((id) => ({ id: Number(id) })),
+      () => this.http.deleteAnswered(path, about, jobStatusAnswer, { ids: ids.join(',') })
+    )
+  }
+
+  /**
+   * Submits a bulk request once one of the account's job slots is free (a refused submission throws: the caller
+   * decides what to do instead), holding the slot until its job ends, and follows the job to one outcome per item.
+   */
+  private async followed(
+    items: readonly object[],
+    submit: () => Promise<{ body: { job_status: JobStatus } }>
+  ): Promise<JobItemOutcome[]> {
     await this.watcher.slots.take()
     try {
-      const submitted =
-        method === 'POST'
-          ? await this.http.post(path, about, jobStatusAnswer, json)
-          : await this.http.put(path, about, jobStatusAnswer, json)
+      const submitted = await submit()
       return outcomesOf(await this.watcher.follow(submitted.body.job_status, this.http), items)
     } finally {
       this.watcher.slots.release()
@@ -76,15 +94,16 @@ function unfinished(job: JobStatus, total: number, lastFailure?: ZendeskRetryabl
 }
 
 /**
- * One outcome per submitted item. A result carrying `index` is matched by it, one carrying the id of an updated
- * record by that id. Zendesk sends the others (recorded creates carry no index) in submission order, so they fill
- * the items still open in order — which holds only when the job reports every item; otherwise they stay open.
+ * One outcome per submitted item. A result carrying `index` is matched by it, one carrying the id of an updated or
+ * deleted record by that id. Zendesk sends the others (recorded creates carry no index) in submission order, so
+ * they fill the items still open in order — which holds only when the job reports every item; otherwise they stay
+ * open.
  */
 function outcomes(job: JobStatus, items: readonly object[]): JobItemOutcome[] {
   const results = job.results ?? []
   const positionOfId = new Map<number, number>()
   items.forEach((item, position) => {
-    // Updates carry the id of the record they change.
+    // Updates and deletes carry the id of the record they change.
     const id = (item as { id?: unknown }).id
     if (typeof id === 'number') positionOfId.set(id, position)
   })

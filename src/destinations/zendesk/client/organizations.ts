@@ -150,6 +150,18 @@ export class OrganizationsApi {
     await this.http.delete(`organizations/${id}`, `organization ${id}`)
   }
 
+  /**
+   * `DELETE organizations/destroy_many?ids=` (up to 100 distinct ids), in one job, followed to one outcome per id,
+   * in the order given. A refused submission throws.
+   */
+  async destroyMany(organizationIds: readonly number[]): Promise<JobItemOutcome[]> {
+    if (organizationIds.length > BULK_LIMIT) {
+      throw new Error(`At most ${BULK_LIMIT} organizations per destroy_many call`)
+    }
+    const ids = organizationIds.map((id) => idSegment(id, 'organization id'))
+    return this.jobs.bulkDelete('organizations/destroy_many', `bulk delete of ${ids.length} organizations`, ids)
+  }
+
   async createField(field: NewOrganizationField): Promise<CustomField> {
     const { body } = await this.http.post(
       'organization_fields',

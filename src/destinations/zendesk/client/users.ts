@@ -251,6 +251,16 @@ export class UsersApi {
     await this.http.delete(`users/${id}`, `user ${id}`)
   }
 
+  /**
+   * `DELETE users/destroy_many?ids=` (up to 100 distinct ids): soft-deletes the users as `softDelete` does, in one
+   * job, followed to one outcome per id, in the order given. A refused submission throws.
+   */
+  async destroyMany(userIds: readonly number[]): Promise<JobItemOutcome[]> {
+    if (userIds.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} users per destroy_many call`)
+    const ids = userIds.map((id) => idSegment(id, 'user id'))
+    return this.jobs.bulkDelete('users/destroy_many', `bulk delete of ${ids.length} users`, ids)
+  }
+
   /** Soft-deletes the user, then removes it permanently, as a data deletion request expects. */
   async deletePermanently(userId: number): Promise<void> {
     const id = idSegment(userId, 'user id')

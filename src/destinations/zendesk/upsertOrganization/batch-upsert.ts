@@ -12,9 +12,7 @@ import { BULK_LIMIT, FEWEST_FOR_A_JOB } from '../client/constants'
 import type { Payload } from './generated-types'
 import { customFieldTraits, organizationFieldPlans, type OrganizationFieldPlan } from './organization-fields'
 import { mergeInputs, organizationInput, validate } from './organization-input'
-import { completeUpserts, deleteOrganization, type UpsertStatus } from './operations'
-
-const CONCURRENCY = 4
+import { completeUpserts, deleteOrganizations, type UpsertStatus } from './operations'
 
 /** One organization's consecutive upserts within a round, sent to Zendesk as one item. */
 interface Run {
@@ -22,8 +20,9 @@ interface Run {
   indexes: number[]
 }
 
-/** Work that can go to Zendesk at once: no organization appears twice in a round. */
+/** Work that can go to Zendesk at once: no organization appears twice in a round, but for repeated deletes. */
 interface Round {
+  /** The events of each organization's consecutive deletes, deleted together. */
   deletes: number[]
   runs: Run[]
 }
@@ -39,12 +38,13 @@ interface Saved {
 type SavedRuns = Map<Run, Settled<Saved>>
 
 /**
- * Upsert Organization for a batch (perform runs it on one payload). Per round: each delete on its own; then, for
- * three organizations or more, one show_many lookup of the external_ids (per 100), create_many for new
- * organizations and update_many for existing ones, each job followed to a result per item, and for fewer one
- * create_or_update each; then memberships, in bulk. Events for the same organization are merged while they
- * are upserts, and a delete between them starts a new round, so the outcome is that of sending the events one
- * by one in order.
+ * Upsert Organization for a batch (perform runs it on one payload). Per round: the deletes, looked up together
+ * and sent in destroy_many jobs (one DELETE each when fewer than three); then, for three organizations or more,
+ * one show_many lookup of the external_ids (per 100), create_many for new organizations and update_many for
+ * existing ones, each job followed to a result per item, and for fewer one create_or_update each; then
+ * memberships, in bulk. Events for the same organization are merged while they are upserts, or while they are
+ * deletes (each gets the result of deleting it once), and a change from one to the other starts a new round, so
+ * the outcome is that of sending the events one by one in order.
  */
 export async function upsertOrganizations(
   client: ZendeskClient,
@@ -68,7 +68,7 @@ function planRounds(payloads: Payload[], externalIds: Map<number, string>, mode:
     const segments = segmentsByOrganization.get(externalIdKey(externalId)) ?? []
     const last = segments[segments.length - 1]
     const deleted = mode === 'delete' || payloads[index].deleted === true
-    if (last && !last.deleted && !deleted) last.indexes.push(index)
+    if (last && last.deleted === deleted) last.indexes.push(index)
     else segments.push({ externalId, indexes: [index], deleted })
     segmentsByOrganization.set(externalIdKey(externalId), segments)
   }
@@ -95,14 +95,20 @@ class OrganizationBatch {
   ) {}
 
   async run(round: Round): Promise<void> {
-    await mapWithConcurrency(round.deletes, CONCURRENCY, async (index) => {
-      try {
-        this.results.succeed(index, await deleteOrganization(this.client, this.externalId(index)))
-      } catch (error) {
-        this.results.fail(index, error)
-      }
-    })
+    if (round.deletes.length) await this.delete(round.deletes)
     if (round.runs.length) await this.upsert(round.runs)
+  }
+
+  private async delete(indexes: number[]): Promise<void> {
+    const deleted = await deleteOrganizations(
+      this.client,
+      indexes.map((index) => this.externalId(index)),
+      this.bulkSize
+    )
+    deleted.forEach((outcome, position) => {
+      if (outcome.ok) this.results.succeed(indexes[position], outcome.value)
+      else this.results.fail(indexes[position], outcome.error)
+    })
   }
 
   private externalId(index: number): string {

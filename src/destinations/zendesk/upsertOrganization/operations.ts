@@ -1,7 +1,10 @@
 import type { JSONLikeObject } from '@segment/actions-core'
-import { statusOf, type Settled } from '../batch/results'
+import { deleteByIds } from '../batch/deletes'
+import type { Settled } from '../batch/results'
 import type { ZendeskClient } from '../client'
-import { describeOrganization } from '../client/organizations'
+import { BULK_LIMIT } from '../client/constants'
+import { describeOrganization, externalIdKey } from '../client/organizations'
+import { BatchLookups } from '../lookups/batch-lookups'
 import { findUserIds, type UserReference } from '../lookups/users'
 import { forgetOrganization, rememberOrganization } from '../lookups/organizations'
 import { eventClockOf } from '../lookups/grace'
@@ -20,17 +23,41 @@ export interface SavedEvent {
   fields: OrganizationFieldPlan
 }
 
-/** Deletes the organization with this external_id; none (or already gone) is success. */
-export async function deleteOrganization(client: ZendeskClient, externalId: string): Promise<JSONLikeObject> {
-  const organization = await client.organizations.findByExternalId(externalId)
-  forgetOrganization(client, externalId)
-  if (!organization) return { id: null, status: 'Not found, nothing to delete' }
-  try {
-    await client.organizations.delete(organization.id)
-  } catch (error) {
-    if (statusOf(error) !== 404) throw error
-  }
-  return { id: organization.id, status: 'Deleted' }
+/**
+ * Deletes the organizations with these external_ids, one result per external_id in order: they are looked up
+ * together (`show_many`, 100 per request), and the ones found deleted in `destroy_many` jobs of up to `size` (one
+ * DELETE each when too few to pay for a job). One that does not exist, or no longer does, is already as asked.
+ * Each is forgotten from the id cache once Zendesk said where it stands.
+ */
+export async function deleteOrganizations(
+  client: ZendeskClient,
+  externalIds: readonly string[],
+  size: number
+): Promise<Settled<JSONLikeObject>[]> {
+  const found = await new BatchLookups().listed(
+    externalIds,
+    BULK_LIMIT,
+    (list) => client.organizations.findManyByExternalIds(list),
+    (externalId) => client.organizations.findByExternalId(externalId)
+  )
+  const lookupOf = (externalId: string) => found.get(externalIdKey(externalId))!
+  const ids = externalIds.flatMap((externalId) => {
+    const lookup = lookupOf(externalId)
+    return lookup.ok && lookup.value ? [lookup.value.id] : []
+  })
+  const deleted = await deleteByIds(ids, size, {
+    one: (id) => client.organizations.delete(id),
+    many: (part) => client.organizations.destroyMany(part)
+  })
+  return externalIds.map((externalId) => {
+    const lookup = lookupOf(externalId)
+    if (!lookup.ok) return lookup
+    forgetOrganization(client, externalId)
+    if (!lookup.value) return { ok: true, value: { id: null, status: 'Not found, nothing to delete' } }
+    const { id } = lookup.value
+    const outcome = deleted.get(id)!
+    return outcome.ok ? { ok: true, value: { id, status: 'Deleted' } } : outcome
+  })
 }
 
 /**

@@ -1,10 +1,12 @@
 import { APIError, PayloadValidationError, type Logger } from '@segment/actions-core'
 import type { Payload } from './generated-types'
+import { deleteByIds } from '../batch/deletes'
 import { chunk, mapWithConcurrency, statusOf, type BatchResults } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { describeUser, type UserInput, type ZendeskUser } from '../client/users'
 import { FEWEST_FOR_A_JOB } from '../client/constants'
 import { refusalOf } from '../client/errors'
+import { forgetUser } from '../lookups/users'
 import { BULK_IMPORT_OFF, createFresh, rememberForbidden, updateReturning, withUser } from './without-bulk-import'
 
 /** The sync modes Upsert User offers; actions-core reads the chosen one from the mapping. */
@@ -20,8 +22,6 @@ export const USER_SYNC_MODES = {
     { label: 'Delete users (soft delete)', value: 'delete' as const }
   ]
 }
-
-const DELETE_CONCURRENCY = 4
 
 type Found = Map<number, ZendeskUser | undefined>
 
@@ -177,23 +177,33 @@ async function createInJob(
   return refused
 }
 
-/** Delete mode: each user found is soft-deleted; a user Zendesk does not have is already as asked. */
+/**
+ * Delete mode: the users found are soft-deleted, in `users/destroy_many` jobs of up to `size` (one DELETE each
+ * when too few to pay for a job); a user Zendesk does not have, or no longer has, is already as asked. A user
+ * gone is forgotten from the id cache.
+ */
 export async function deleteUsers(
   client: ZendeskClient,
   indexes: number[],
   inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>
+  results: BatchResults<Payload>,
+  size: number
 ): Promise<void> {
   const found = await findExisting(client, indexes, inputs, results)
-  await mapWithConcurrency([...found], DELETE_CONCURRENCY, async ([index, user]) => {
-    if (!user) return results.succeed(index, { id: null, deleted: false })
-    try {
-      await client.users.softDelete(user.id)
-      results.succeed(index, { id: user.id, deleted: true })
-    } catch (error) {
-      results.fail(index, error)
-    }
+  const ids = [...found.values()].flatMap((user) => (user ? [user.id] : []))
+  const deleted = await deleteByIds(ids, size, {
+    one: (id) => client.users.softDelete(id),
+    many: (part) => client.users.destroyMany(part)
   })
+  for (const [index, user] of found) {
+    const outcome = user ? deleted.get(user.id)! : undefined
+    if (outcome && !outcome.ok) {
+      results.fail(index, outcome.error)
+      continue
+    }
+    forgetUser(client, inputs.get(index)!)
+    results.succeed(index, user ? { id: user.id, deleted: true } : { id: null, deleted: false })
+  }
 }
 
 /** `mirror`, which actions-core knows but this action does not offer. */

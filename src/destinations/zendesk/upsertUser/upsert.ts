@@ -72,8 +72,8 @@ export async function upsertUsers(
       results.fail(index, error)
     }
   }
-  const { rounds, repeats } = planRounds(inputs)
   const mode = context.syncMode ?? 'upsert'
+  const { rounds, repeats } = planRounds(inputs, mode)
   for (const round of rounds) await writeRound(client, mode, round, inputs, results, bulkSize(payloads), context.logger)
   if (mode === 'upsert' || mode === 'update') {
     await makeNewEmailsPrimary(client, payloads, rounds.flat(), inputs, results)
@@ -82,6 +82,8 @@ export async function upsertUsers(
   return results
 }
 
+type SyncMode = NonNullable<PipelineContext['syncMode']>
+
 /** Identifies of one user within a batch: same external_id, or same email without one. */
 function userKey(user: UserInput): string {
   return user.external_id ? `external_id:${user.external_id.toLowerCase()}` : `email:${user.email?.toLowerCase()}`
@@ -89,18 +91,23 @@ function userKey(user: UserInput): string {
 
 /**
  * Plans the writes of a batch. An identify that repeats the one before it for the same user (same input, the
- * busy user identifying on every page load) is not written again: it gets that write's result, so the
- * 5-a-minute per-user limit is not spent on it. A user's differing identifies go in successive rounds, written
- * in order, so each event gets its own result and the last one wins, as if they were sent one by one.
+ * busy user identifying on every page load; in delete mode any identify of that user) is not written again: it
+ * gets that write's result, so the 5-a-minute per-user limit is not spent on it. A user's differing identifies go
+ * in successive rounds, written in order, so each event gets its own result and the last one wins, as if they
+ * were sent one by one.
  */
-function planRounds(inputs: Map<number, UserInput>): { rounds: number[][]; repeats: Map<number, number[]> } {
+function planRounds(
+  inputs: Map<number, UserInput>,
+  mode: SyncMode
+): { rounds: number[][]; repeats: Map<number, number[]> } {
   const runs = new Map<string, { index: number; input: string }[]>()
   const repeats = new Map<number, number[]>()
   const rounds: number[][] = []
   for (const [index, user] of inputs) {
     const userRuns = runs.get(userKey(user)) ?? []
     const last = userRuns[userRuns.length - 1]
-    const input = JSON.stringify(user)
+    // Deleting a user reads nothing of the event but who the user is.
+    const input = mode === 'delete' ? userKey(user) : JSON.stringify(user)
     if (last?.input === input) {
       repeats.set(last.index, [...(repeats.get(last.index) ?? []), index])
       continue
@@ -124,7 +131,7 @@ function settleLike(results: BatchResults<Payload>, index: number, first: number
 /** One round's writes as the sync mode asks: upsert (a missing mode too), update, add or delete. */
 async function writeRound(
   client: ZendeskClient,
-  mode: NonNullable<PipelineContext['syncMode']>,
+  mode: SyncMode,
   indexes: number[],
   inputs: Map<number, UserInput>,
   results: BatchResults<Payload>,
@@ -134,7 +141,7 @@ async function writeRound(
   if (mode === 'upsert') return writeUsers(client, indexes, inputs, results, size, logger)
   if (mode === 'update') return updateExisting(client, indexes, inputs, results, size, logger)
   if (mode === 'add') return addNew(client, indexes, inputs, results, size, logger)
-  if (mode === 'delete') return deleteUsers(client, indexes, inputs, results)
+  if (mode === 'delete') return deleteUsers(client, indexes, inputs, results, size)
   indexes.forEach((index) => results.fail(index, unsupportedSyncMode(mode)))
 }
 
