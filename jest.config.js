@@ -4,7 +4,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  setupFilesAfterEnv: ['<rootDir>/test/setup/credential-guard.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/setup/credential-guard.ts', '<rootDir>/test/setup/property-seed.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', {}] },
   testTimeout: 20000,
   maxWorkers: 2
