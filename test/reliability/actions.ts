@@ -21,6 +21,20 @@ export interface ActionCase {
 
 export const subscriptionOf = (key: string) => presetSubscriptions.filter((s) => s.partnerAction === key)
 
+/** An action driven through its preset on another path than the presets' usual one: a sync mode, a removal. */
+export interface OtherPathCase extends ActionCase {
+  partnerAction: string
+  syncMode?: 'update' | 'add' | 'delete'
+}
+
+/** The preset subscriptions of a case, with its sync mode when it has one. */
+export function subscriptionsOf(action: ActionCase | OtherPathCase) {
+  if (!('partnerAction' in action)) return subscriptionOf(action.key)
+  return subscriptionOf(action.partnerAction).map((s) =>
+    action.syncMode ? { ...s, mapping: { ...s.mapping, __segment_internal_sync_mode: action.syncMode } } : s
+  )
+}
+
 const REQUESTER_EMAIL = 'requester@example.com'
 const userWith = (state: SimulatorState, externalId: string) => state.users.find((u) => u.external_id === externalId)
 /** Seeded tickets get these external_ids; Update Ticket's event n changes ticket n. */
@@ -106,5 +120,94 @@ export const ACTION_CASES: ActionCase[] = [
       state.tickets.filter((t) => t.external_id === seededTicket(n) && t.tags.includes(`update-${n}`)).length,
     idempotent: true,
     usesJobs: true
+  }
+]
+
+const existingUser = (n: number) => ({ name: `U ${n}`, external_id: `user-${n}`, email: `user-${n}@example.com` })
+const existingOrganization = (n: number) => ({ name: `Org ${n}`, external_id: `org-${n}` })
+
+/** Upsert User and Upsert Organization in their other sync modes, and a membership removal. */
+export const OTHER_PATH_CASES: OtherPathCase[] = [
+  {
+    key: 'upsertUser (update)',
+    partnerAction: 'upsertUser',
+    syncMode: 'update',
+    seed: (simulator) => [0, 1, 2, 3].forEach((n) => simulator.seed.user(existingUser(n))),
+    event: (n) => ({ type: 'identify', userId: `user-${n}`, traits: { name: `U ${n} renamed` } }),
+    held: (state, n) => state.users.filter((u) => u.external_id === `user-${n}` && u.name === `U ${n} renamed`).length,
+    idempotent: true,
+    usesJobs: true
+  },
+  {
+    key: 'upsertUser (add)',
+    partnerAction: 'upsertUser',
+    syncMode: 'add',
+    seed: () => undefined,
+    event: (n) => ({
+      type: 'identify',
+      userId: `user-${n}`,
+      traits: { name: `U ${n}`, email: `user-${n}@example.com` }
+    }),
+    held: (state, n) => state.users.filter((u) => u.external_id === `user-${n}`).length,
+    idempotent: false,
+    usesJobs: true
+  },
+  {
+    key: 'upsertUser (delete)',
+    partnerAction: 'upsertUser',
+    syncMode: 'delete',
+    seed: (simulator) => [0, 1, 2, 3].forEach((n) => simulator.seed.user(existingUser(n))),
+    event: (n) => ({ type: 'identify', userId: `user-${n}`, traits: {} }),
+    held: (state, n) => state.users.filter((u) => u.external_id === `user-${n}` && !u.active).length,
+    idempotent: true,
+    usesJobs: true
+  },
+  {
+    key: 'upsertOrganization (update)',
+    partnerAction: 'upsertOrganization',
+    syncMode: 'update',
+    seed: (simulator) => [0, 1, 2, 3].forEach((n) => simulator.seed.organization(existingOrganization(n))),
+    event: (n) => ({ type: 'group', groupId: `org-${n}`, traits: { name: `Org ${n} renamed` } }),
+    held: (state, n) =>
+      state.organizations.filter((o) => o.external_id === `org-${n}` && o.name === `Org ${n} renamed`).length,
+    idempotent: true,
+    usesJobs: true
+  },
+  {
+    key: 'upsertOrganization (add)',
+    partnerAction: 'upsertOrganization',
+    syncMode: 'add',
+    seed: () => undefined,
+    event: (n) => ({ type: 'group', groupId: `org-${n}`, traits: { name: `Org ${n}` } }),
+    held: (state, n) => state.organizations.filter((o) => o.external_id === `org-${n}`).length,
+    idempotent: false,
+    usesJobs: true
+  },
+  {
+    key: 'upsertOrganization (delete)',
+    partnerAction: 'upsertOrganization',
+    syncMode: 'delete',
+    seed: (simulator) => [0, 1, 2, 3].forEach((n) => simulator.seed.organization(existingOrganization(n))),
+    event: (n) => ({ type: 'group', groupId: `org-${n}`, traits: {} }),
+    held: (state, n) => (state.organizations.some((o) => o.external_id === `org-${n}`) ? 0 : 1),
+    idempotent: true,
+    usesJobs: true
+  },
+  {
+    key: 'updateOrganizationMembership (remove)',
+    partnerAction: 'updateOrganizationMembership',
+    seed: (simulator) => {
+      const organization = simulator.seed.organization({ name: 'Members Inc', external_id: 'org-m' })
+      for (let n = 0; n < 4; n++) {
+        simulator.seed.user({ name: `M ${n}`, external_id: `member-${n}`, organization_id: organization.id })
+      }
+    },
+    event: (n) => ({ type: 'identify', userId: `member-${n}`, traits: { company: { id: 'org-m', remove: true } } }),
+    held: (state, n) => {
+      const user = userWith(state, `member-${n}`)
+      return state.memberships.some((m) => m.user_id === user?.id) ? 0 : 1
+    },
+    idempotent: true,
+    usesJobs: false
   }
 ]

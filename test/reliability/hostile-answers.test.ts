@@ -5,7 +5,7 @@ import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { testDefinition } from '../helpers/destination-state'
 import { polledJobs } from '../simulator/helpers'
-import { ACTION_CASES, subscriptionOf } from './actions'
+import { ACTION_CASES, OTHER_PATH_CASES, subscriptionsOf } from './actions'
 import { sendMany, sendOne, type Outcome } from './outcomes'
 
 /**
@@ -119,7 +119,9 @@ beforeEach(() => {
 
 const cases = TAMPERS.flatMap(([tamperName, tamper]) =>
   SCOPES.flatMap(([scopeName, applies]) =>
-    ACTION_CASES.map((action) => [action.key, tamperName, scopeName, tamper, applies, action] as const)
+    [...ACTION_CASES, ...OTHER_PATH_CASES].map(
+      (action) => [action.key, tamperName, scopeName, tamper, applies, action] as const
+    )
   )
 )
 
@@ -127,7 +129,7 @@ describe.each(cases)('%s, %s on %s', (_, __, ___, tamper, applies, action) => {
   it('gives each event, alone and in a batch, a retryable result and sends nothing elsewhere', async () => {
     action.seed(simulator)
     proxy.tamper = { with: tamper, applies }
-    const subscriptions = subscriptionOf(action.key)
+    const subscriptions = subscriptionsOf(action)
     const outcomes: Outcome[] = [
       await sendOne(destination, action.event(0), subscriptions),
       ...(await sendMany(destination, [action.event(1), action.event(2), action.event(3)], subscriptions))
@@ -142,18 +144,19 @@ describe.each(cases)('%s, %s on %s', (_, __, ___, tamper, applies, action) => {
 })
 
 describe('after the hostile answers stop', () => {
-  it.each(ACTION_CASES.filter((action) => action.idempotent).map((action) => [action.key, action] as const))(
-    '%s: a redelivery is delivered once, as Zendesk holds it',
-    async (_, action) => {
-      action.seed(simulator)
-      proxy.tamper = { with: TAMPERS[3][1], applies: SCOPES[1][1] }
-      const subscriptions = subscriptionOf(action.key)
-      const events = [action.event(1), action.event(2), action.event(3)]
-      await sendMany(destination, events, subscriptions)
-      proxy.tamper = undefined
-      const again = await sendMany(destination, events, subscriptions)
-      expect(again.map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered'])
-      for (const n of [1, 2, 3]) expect(action.held(simulator.state(), n)).toBe(1)
-    }
-  )
+  it.each(
+    [...ACTION_CASES, ...OTHER_PATH_CASES]
+      .filter((action) => action.idempotent)
+      .map((action) => [action.key, action] as const)
+  )('%s: a redelivery is delivered once, as Zendesk holds it', async (_, action) => {
+    action.seed(simulator)
+    proxy.tamper = { with: TAMPERS[3][1], applies: SCOPES[1][1] }
+    const subscriptions = subscriptionsOf(action)
+    const events = [action.event(1), action.event(2), action.event(3)]
+    await sendMany(destination, events, subscriptions)
+    proxy.tamper = undefined
+    const again = await sendMany(destination, events, subscriptions)
+    expect(again.map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered'])
+    for (const n of [1, 2, 3]) expect(action.held(simulator.state(), n)).toBe(1)
+  })
 })

@@ -342,14 +342,33 @@ describe('answers that are not what Zendesk sends (2xx)', () => {
     expect(error.message).toContain('…')
   })
 
-  it('a 204 on DELETE is fine, and so is a 200 with a body nobody reads', async () => {
+  it('a 204 on DELETE is fine; any other answer but the body Zendesk sends is retryable', async () => {
+    const answer = z.object({ user: z.object({ id: z.number() }) })
     const scope = nock(BASE_URL)
       .delete('/api/v2/users/5')
       .reply(204)
       .delete('/api/v2/users/6')
       .reply(200, '<html>ok</html>')
+      .delete('/api/v2/users/7')
+      .reply(200, { user: { id: 7 } })
+      .delete('/api/v2/users/8')
+      .reply(200, '<html>ok</html>')
+      .delete('/api/v2/users/9')
+      .reply(200, '')
     await expect(http.delete('users/5', ABOUT)).resolves.toBeUndefined()
-    await expect(http.delete('users/6', ABOUT)).resolves.toBeUndefined()
+    await expect(http.delete('users/6', ABOUT)).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringContaining('(Zendesk answers 204 No Content); got "<html>ok</html>"')
+    })
+    await expect(http.delete('users/7', ABOUT, answer)).resolves.toBeUndefined()
+    await expect(http.delete('users/8', ABOUT, answer)).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringContaining('(not JSON); got "<html>ok</html>"')
+    })
+    await expect(http.delete('users/9', ABOUT)).rejects.toMatchObject({
+      status: 502,
+      message: expect.stringContaining('(Zendesk answers 204 No Content); got an empty body')
+    })
     expect(scope.isDone()).toBe(true)
   })
 

@@ -70,12 +70,15 @@ export class ZendeskHttp {
     return this.send('PUT', this.url(path), about, schema, { json })
   }
 
-  /** A DELETE, whose answer (204, or a 200 with a body nobody reads) carries nothing to check. */
-  async delete(path: string, about: RecordDescription): Promise<void> {
-    await this.send('DELETE', this.url(path), about, undefined, {})
+  /**
+   * A DELETE: answered 204 No Content, or, where Zendesk sends the deleted record, with a body that `answer`
+   * checks. Any other answer, even an empty 200, is not Zendesk's.
+   */
+  async delete(path: string, about: RecordDescription, answer?: z.ZodTypeAny): Promise<void> {
+    await this.send('DELETE', this.url(path), about, answer, { noContentAllowed: true })
   }
 
-  /** A DELETE whose answer is read, e.g. a bulk delete naming its records in the query and answering a job. */
+  /** A DELETE whose answer is read: the job of a bulk delete naming its records in the query. */
   deleteAnswered<S extends z.ZodTypeAny>(
     path: string,
     about: RecordDescription,
@@ -164,7 +167,12 @@ export class ZendeskHttp {
     url: string,
     about: RecordDescription,
     schema: S | undefined,
-    options: { json?: unknown; searchParams?: SearchParams; headers?: Record<string, string> }
+    options: {
+      json?: unknown
+      searchParams?: SearchParams
+      headers?: Record<string, string>
+      noContentAllowed?: boolean
+    }
   ): Promise<ZendeskResponse<z.infer<S>>> {
     let response: RawResponse
     try {
@@ -186,7 +194,10 @@ export class ZendeskHttp {
     const content = response.content ?? ''
     if (status >= 300 && status < 400) throw redirectRefused(status, headers.get('location'), about)
     if (status < 200 || status >= 300) throw withoutCredentials(errorFromResponse(response, about), this.secrets)
-    if (schema === undefined) return { status, headers, body: undefined }
+    if (status === 204 && options.noContentAllowed && content.trim() === '') return { status, headers, body: undefined }
+    if (schema === undefined) {
+      throw withoutCredentials(unexpectedAnswer(about, status, 'Zendesk answers 204 No Content', content), this.secrets)
+    }
     const parsed = parseAnswer(schema, content)
     if (!parsed.ok) throw withoutCredentials(unexpectedAnswer(about, status, parsed.problem, content), this.secrets)
     return { status, headers, body: parsed.value }

@@ -28,6 +28,7 @@ export type ZendeskUser = z.infer<typeof userSchema>
 /** `users/me` answers wrong credentials with an anonymous user whose id is null. */
 export const meSchema = z.object({ user: z.object({ id: zendeskId.nullable() }) })
 export const userAnswer = z.object({ user: userSchema })
+export const deletedUserAnswer = z.object({ deleted_user: z.object({ id: zendeskId }) })
 export const usersAnswer = z.object({ users: z.array(userSchema) })
 
 /** A user's identity (`GET users/{id}/identities`, Make Identity Primary). */

@@ -6,6 +6,7 @@ import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'
 import type { WriteLimits } from './pacing'
 import {
+  deletedUserAnswer,
   meSchema,
   userAnswer,
   userIdentitiesAnswer,
@@ -248,7 +249,7 @@ export class UsersApi {
   /** Soft-deletes the user (`DELETE users/{id}`): it stays readable with active false and matches nothing. */
   async softDelete(userId: number): Promise<void> {
     const id = idSegment(userId, 'user id')
-    await this.http.delete(`users/${id}`, `user ${id}`)
+    await this.http.delete(`users/${id}`, `user ${id}`, userAnswer)
   }
 
   /**
@@ -264,7 +265,7 @@ export class UsersApi {
   /** Soft-deletes the user, then removes it permanently, as a data deletion request expects. */
   async deletePermanently(userId: number): Promise<void> {
     const id = idSegment(userId, 'user id')
-    await this.http.delete(`users/${id}`, `user ${id}`)
-    await this.http.delete(`deleted_users/${id}`, `deleted user ${id}`)
+    await this.http.delete(`users/${id}`, `user ${id}`, userAnswer)
+    await this.http.delete(`deleted_users/${id}`, `deleted user ${id}`, deletedUserAnswer)
   }
 }
