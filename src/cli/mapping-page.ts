@@ -51,6 +51,16 @@ function pageFile(path: string, file: string, contentType: string, about: string
   }
 }
 
+/**
+ * Which parts of an object field the page can list from the account: its keys (`<field>.__keys__`) and a key's
+ * values (`<field>.__values__`, e.g. a drop-down ticket field's options). Undefined for other fields.
+ */
+function objectChoicesOf(dynamicFields: unknown, fieldKey: string): { keys: boolean; values: boolean } | undefined {
+  const handlers = isObject(dynamicFields) ? dynamicFields[fieldKey] : undefined
+  if (!isObject(handlers)) return undefined
+  return { keys: typeof handlers.__keys__ === 'function', values: typeof handlers.__values__ === 'function' }
+}
+
 /** Everything the page shows about the destination: actions, their presets and fields, the subscriptions in use. */
 function pageModel(context: HostContext): unknown {
   const presets = presetSubscriptions(context.definition)
@@ -74,6 +84,7 @@ function pageModel(context: HostContext): unknown {
         multiple: field.multiple === true,
         /** a mapping UI can list this field's choices from the Zendesk account (the action's dynamicFields) */
         dynamic: field.dynamic === true,
+        objectChoices: objectChoicesOf(action.dynamicFields, fieldKey),
         choices: field.choices,
         default: field.default
       }))

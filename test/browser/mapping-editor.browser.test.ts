@@ -4,22 +4,7 @@ import { join, resolve } from 'path'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { chromiumLaunchOptions } from './chromium'
-import { openMappingPage, type MappingPageSession } from './mapping-page-session'
-
-/** Retries a jest assertion about the page until it holds (the page updates after its requests answer). */
-async function eventually(assertion: () => Promise<void>, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await assertion()
-    } catch (error) {
-      if (Date.now() > end) throw error
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
-}
-
-const textOf = async (locator: Locator) => (await locator.allTextContents()).join('\n')
+import { eventually, openMappingPage, textOf, type MappingPageSession } from './mapping-page-session'
 
 const ARTIFACTS = resolve(__dirname, '../../artifacts')
 /** axe-core from node_modules when it is installed (a dev dependency), or from AXE_CORE_PATH. */

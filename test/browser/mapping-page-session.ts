@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'fs'
 import { tmpdir } from 'os'
 import { join } from 'path'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { chromiumLaunchOptions } from './chromium'
 
@@ -51,3 +51,18 @@ export async function openMappingPage(
     }
   }
 }
+
+/** Retries a jest assertion about the page until it holds (the page updates after its requests answer). */
+export async function eventually(assertion: () => Promise<void>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs
+  for (;;) {
+    try {
+      return await assertion()
+    } catch (error) {
+      if (Date.now() > end) throw error
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+}
+
+export const textOf = async (locator: Locator) => (await locator.allTextContents()).join('\n')

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'fs'
 import { resolve } from 'path'
 import type { Page } from 'playwright-core'
 import type { LocalHost } from '../../src/cli/local-host'
-import { openMappingPage, type MappingPageSession } from './mapping-page-session'
+import { eventually, openMappingPage, textOf, type MappingPageSession } from './mapping-page-session'
 
 const SCREENSHOT = resolve(__dirname, '../../artifacts/mapping-page.png')
 
@@ -65,8 +65,11 @@ describe('mapping page in a browser', () => {
     await subscribe.fill('type = "identify')
     await expect(page.locator('#save-status').textContent()).resolves.toBe('Unsaved changes')
     await page.click('#save')
-    await expect(page.locator('#save-problems').textContent()).resolves.toMatch(
-      /Upsert User \(subscription 1\): subscribe must be a valid subscription/
+    // The problems show once the host has answered the save.
+    await eventually(async () =>
+      expect(await textOf(page.locator('#save-problems'))).toMatch(
+        /Upsert User \(subscription 1\): subscribe must be a valid subscription/
+      )
     )
     expect(existsSync(newMappingFile)).toBe(false)
 

@@ -82,6 +82,14 @@ describe('mapping page routes', () => {
       dynamic: false,
       default: { '@path': '$.traits.email' }
     })
+    // Object fields whose keys (and, for ticket fields, each key's values) are listed from the account.
+    const field = (action: string, key: string) =>
+      body.actions.find((a: any) => a.key === action).fields.find((f: any) => f.key === key)
+    expect(field('upsertUser', 'user_fields').objectChoices).toEqual({ keys: true, values: false })
+    expect(field('upsertOrganization', 'organization_fields').objectChoices).toEqual({ keys: true, values: false })
+    expect(field('createTicket', 'custom_fields').objectChoices).toEqual({ keys: true, values: true })
+    expect(field('updateTicket', 'custom_fields').objectChoices).toEqual({ keys: true, values: true })
+    expect(field('trackEvent', 'properties').objectChoices).toBeUndefined()
     expect(body.subscriptions).toEqual(presetSubscriptions(definition))
     expect(text).not.toContain(host.target.settings.api_token)
   })
@@ -178,6 +186,9 @@ describe('mapping page routes', () => {
     expect(groups.body.choices.map((choice: any) => choice.label)).toEqual(['Support', 'Billing', 'Tier 2'])
     const keys = await post('/mapping/choices', { action: 'upsertUser', field: 'user_fields.__keys__' })
     expect(keys.body.choices.map((choice: any) => choice.value)).toContain('plan')
+    const product = host.simulator!.state().ticketFields.find((f) => f.title === 'Product')!
+    const options = await post('/mapping/choices', { action: 'createTicket', field: `custom_fields.${product.id}` })
+    expect(options.body.choices.map((choice: any) => choice.value)).toEqual(['mobile_app', 'web_app', 'api'])
 
     host.simulator!.setFaults({ serverError: { count: 5, status: 503, path: '/api/v2/brands' } })
     const brands = await post('/mapping/choices', { action: 'createTicket', field: 'brand_id' })

@@ -205,7 +205,7 @@ function describeDefault(value) {
 function fieldKind(field) {
   const notes = [field.multiple ? `${field.type} list` : field.type]
   if (field.required) notes.push('required')
-  if (field.dynamic) notes.push('choices from your Zendesk account')
+  if (field.dynamic) notes.push(`${field.objectChoices?.keys ? 'keys' : 'choices'} from your Zendesk account`)
   return notes.join(', ')
 }
 
@@ -225,15 +225,16 @@ function currentEvent() {
   }
 }
 
+/** `$.traits` and `plan` → `$.traits.plan`; a key that is not a name is quoted: `$.properties["360000000021"]`. */
+const childPath = (path, key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${compact(key)}]`)
+
 /** Every path of the event with its value there: `$.traits.email` → "homer@…" (objects and lists too). */
 function eventPaths(event) {
   const paths = []
   const walk = (value, path, depth) => {
     if (path !== '$') paths.push({ path, value })
     if (depth < 6 && isPlainObject(value)) {
-      for (const [key, inner] of Object.entries(value)) {
-        walk(inner, /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${compact(key)}]`, depth + 1)
-      }
+      for (const [key, inner] of Object.entries(value)) walk(inner, childPath(path, key), depth + 1)
     }
   }
   walk(event ?? {}, '$', 0)
@@ -262,8 +263,18 @@ function modeOf(field, value) {
   ) {
     return 'if'
   }
+  if (field.type === 'object' && isKeysObject(value)) return 'keys'
   if (!isPlainObject(value) && !(Array.isArray(value) && value.some(isPlainObject))) return 'literal'
   return 'json'
+}
+
+/** An object that is not a directive: each of its keys is a key of the mapped object. */
+const isKeysObject = (value) => isPlainObject(value) && Object.keys(value).every((key) => !key.startsWith('@'))
+
+/** The form shown: the one picked stays, even when its value reads as another (a path equal to the default). */
+function shownMode(editor, field, value) {
+  const picked = editor.modes[field.key]
+  return picked && (picked === 'json' || modeOf(field, value) === 'default') ? picked : modeOf(field, value)
 }
 
 const MODES = [
@@ -271,10 +282,35 @@ const MODES = [
   ['default', 'Default'],
   ['path', 'Event path'],
   ['literal', 'Fixed value'],
+  ['keys', 'Key by key'],
   ['if', 'Path if it exists, else…'],
   ['template', 'Template'],
   ['json', 'JSON (any directive)']
 ]
+
+/** The forms a field's value can take: key by key only for an object, a fixed value only for anything else. */
+function modesFor(field, mode) {
+  const offered = {
+    default: field.default !== undefined,
+    keys: field.type === 'object',
+    literal: field.type !== 'object'
+  }
+  return MODES.filter(([key]) => key === mode || (offered[key] ?? true))
+}
+
+/** The forms the value of one key of an object field can take. */
+const KEY_MODES = MODES.filter(([key]) => ['path', 'literal', 'if', 'template', 'json'].includes(key))
+
+function modeSelect(attributes, modes, mode, onChange) {
+  const select = el(
+    'select',
+    attributes,
+    modes.map(([key, text]) => el('option', { value: key, text }))
+  )
+  select.value = mode
+  select.addEventListener('change', () => onChange(select.value))
+  return select
+}
 
 /** A fixed value typed as text, turned into the field's type where it reads as one. */
 function literalFrom(field, text) {
@@ -312,6 +348,8 @@ function startValue(mode, field, current, paths) {
       return { '@if': { exists: { '@path': currentPath }, then: { '@path': currentPath }, else: '' } }
     case 'template':
       return { '@template': `{{${currentPath.replace(/^\$\./, '')}}}` }
+    case 'keys':
+      return isKeysObject(current) ? current : {}
     case 'json':
       return current ?? {}
     default:
@@ -342,23 +380,48 @@ function pathSelect(id, label, current, paths, onChange) {
   return select
 }
 
-/** The account's choices for a dynamic field: search what is loaded, load the next page, pick one. */
-function choicesPicker(editor, action, field, onPick) {
-  const key = `${action.key}:${field.key}`
-  const state = page.choices.get(key) ?? { choices: [], loaded: false }
-  page.choices.set(key, state)
-  const listId = `choices-${editor.id}-${field.key}`
+/** The account's choices loaded so far for a field (`group_id`) or a part of an object field (`user_fields.__keys__`). */
+function choicesState(actionKey, dynamicKey) {
+  const key = `${actionKey}:${dynamicKey}`
+  if (!page.choices.has(key)) page.choices.set(key, { choices: [], loaded: false })
+  return page.choices.get(key)
+}
+
+/** Loads the next page of choices (the first while none is loaded); a load under way is shared, not repeated. */
+function loadChoices(actionKey, dynamicKey) {
+  const state = choicesState(actionKey, dynamicKey)
+  state.loading ??= postJson('/mapping/choices', { action: actionKey, field: dynamicKey, page: state.nextPage })
+    .then(({ body }) => {
+      state.choices = [...state.choices, ...(body.choices ?? [])]
+      state.nextPage = body.nextPage
+      state.error = body.error?.message ?? body.error
+      state.loaded = true
+    })
+    .finally(() => {
+      state.loading = undefined
+    })
+  return state.loading
+}
+
+/**
+ * The account's choices for `dynamicKey`: search what is loaded, load the next page, pick one. Hidden when the account
+ * has nothing to choose from (a text ticket field has no options).
+ */
+function choicesPicker({ id, actionKey, dynamicKey, label, noun = 'choices', isChosen, onPick }) {
+  const state = choicesState(actionKey, dynamicKey)
+  const listId = `${id}-choices`
   const search = el('input', {
     type: 'search',
     class: 'choices-search',
-    placeholder: 'Search the loaded choices',
-    'aria-label': `Search the account's choices for ${field.label}`,
+    placeholder: `Search the loaded ${noun}`,
+    'aria-label': `Search the account's ${noun} for ${label}`,
     'aria-controls': listId
   })
-  const list = el('ul', { id: listId, class: 'choices', 'aria-label': `${field.label} choices` })
+  const list = el('ul', { id: listId, class: 'choices', 'aria-label': `${label}: the account's ${noun}` })
   const more = el('button', { type: 'button', class: 'quiet', text: 'Load more' })
   const error = el('p', { class: 'problem small', role: 'alert', hidden: true })
   const status = el('span', { class: 'status muted', role: 'status' })
+  const wrapper = el('div', { class: 'picker' }, el('div', { class: 'row' }, search, status), list, more, error)
   const render = () => {
     const query = search.value.trim().toLowerCase()
     const shown = state.choices.filter((choice) =>
@@ -366,7 +429,7 @@ function choicesPicker(editor, action, field, onPick) {
     )
     list.replaceChildren(
       ...shown.map((choice) => {
-        const chosen = String(choice.value) === literalText(editor.mapping?.[field.key])
+        const chosen = isChosen(choice)
         const button = el(
           'button',
           {
@@ -382,33 +445,30 @@ function choicesPicker(editor, action, field, onPick) {
         return el('li', {}, button)
       })
     )
+    show(wrapper, !(state.loaded && !state.error && !state.nextPage && state.choices.length === 0))
+    show(list, shown.length > 0)
     show(more, Boolean(state.nextPage))
     status.textContent = state.loaded ? `${shown.length} of ${state.choices.length} loaded` : ''
     show(error, Boolean(state.error))
-    error.textContent = state.error ? `${field.label}: ${state.error}` : ''
+    error.textContent = state.error ? `${label}: ${state.error}` : ''
   }
-  const load = async () => {
+  const load = () => {
     status.textContent = 'Loading…'
-    const { body } = await postJson('/mapping/choices', { action: action.key, field: field.key, page: state.nextPage })
-    state.choices = [...state.choices, ...(body.choices ?? [])]
-    state.nextPage = body.nextPage
-    state.error = body.error?.message ?? body.error
-    state.loaded = true
-    render()
+    return loadChoices(actionKey, dynamicKey).then(render)
   }
   search.addEventListener('input', render)
   more.addEventListener('click', () => load().catch(reportFailure))
-  const wrapper = el('div', { class: 'picker' }, el('div', { class: 'row' }, search, status), list, more, error)
   if (state.loaded) render()
   else load().catch(reportFailure)
   return wrapper
 }
 
-/** The controls of one field's value in its current form. */
-function valueControls(editor, action, field, mode, value, paths, rerender) {
-  const id = `value-${editor.id}-${field.key}`
-  const label = `${action.title}: ${field.label}`
-  const set = (next) => setFieldValue(editor, field.key, next)
+/**
+ * The controls of one value in its current form. `target` says whose value it is: `{ editor, action, field, id, label,
+ * set, rerender }`, a field of the action or one key of an object field.
+ */
+function valueControls(target, mode, value, paths) {
+  const { action, field, id, label, set, rerender } = target
   switch (mode) {
     case 'default':
       return el('code', { class: 'default-value', text: describeDefault(field.default) })
@@ -447,9 +507,16 @@ function valueControls(editor, action, field, mode, value, paths, rerender) {
       }
       if (field.dynamic && field.type !== 'object') {
         controls.push(
-          choicesPicker(editor, action, field, (choice) => {
-            set(literalFrom(field, String(choice.value)))
-            rerender()
+          choicesPicker({
+            id,
+            actionKey: action.key,
+            dynamicKey: field.key,
+            label: field.label,
+            isChosen: (choice) => String(choice.value) === literalText(value),
+            onPick: (choice) => {
+              set(literalFrom(field, String(choice.value)))
+              rerender()
+            }
           })
         )
       }
@@ -491,6 +558,8 @@ function valueControls(editor, action, field, mode, value, paths, rerender) {
       insert.value = ''
       return [input, insert]
     }
+    case 'keys':
+      return keysEditor(target, value, paths)
     case 'json': {
       const input = el('input', {
         id,
@@ -516,27 +585,171 @@ function valueControls(editor, action, field, mode, value, paths, rerender) {
   }
 }
 
+/**
+ * An object field edited key by key, as on Segment's mapping screen: a row per key of the mapping's object, and a
+ * key to add, typed or picked from the account's keys (user field keys, ticket field ids).
+ */
+function keysEditor(target, value, paths) {
+  const { editor, action, field, id, set, rerender } = target
+  const keysKey = `${field.key}.__keys__`
+  const keys = field.objectChoices?.keys ? choicesState(action.key, keysKey) : undefined
+  // The rows show the keys' labels and value types from the account: drawn again once those are loaded.
+  if (keys && !keys.loaded) loadChoices(action.key, keysKey).then(rerender).catch(reportFailure)
+  const object = () => editor.mapping?.[field.key] ?? {}
+  const setKey = (key, next) => set({ ...object(), [key]: next })
+  const removeKey = (key) => {
+    const rest = { ...object() }
+    delete rest[key]
+    set(rest)
+    rerender()
+    $(`${id}-new-key`)?.focus()
+  }
+  const addKey = (key) => {
+    // A new key maps the value of the same name where the default looks (`$.traits.plan`): nothing when absent.
+    if (!Object.hasOwn(object(), key)) setKey(key, { '@path': childPath(pathOf(field.default) ?? '$', key) })
+    rerender()
+    $(`${id}-key-${Object.keys(object()).indexOf(key)}-mode`)?.focus()
+  }
+  return el(
+    'div',
+    { class: 'key-editor' },
+    el(
+      'ul',
+      { class: 'key-rows', 'aria-label': `${field.label}: keys` },
+      Object.entries(value).map(([key, keyValue], index) =>
+        keyRow(target, keys, key, keyValue, index, paths, { setKey, removeKey })
+      )
+    ),
+    keyAdder(target, keys, addKey)
+  )
+}
+
+/** One key of an object field: its name (the account's label for it), how its value is mapped, and Remove. */
+function keyRow(target, keys, key, value, index, paths, { setKey, removeKey }) {
+  const { editor, action, field, id, label, rerender } = target
+  const choice = keys?.choices.find((candidate) => String(candidate.value) === key)
+  const name = choice?.label ?? key
+  const keyField = {
+    key: `${field.key}.${key}`,
+    label: `${field.label}: ${name}`,
+    type: choice?.type ?? 'string',
+    // A drop-down ticket field's options (a checkbox's true and false are already a select).
+    dynamic: Boolean(field.objectChoices?.values) && choice?.type !== 'boolean'
+  }
+  const rowId = `${id}-key-${index}`
+  const keyTarget = {
+    ...target,
+    field: keyField,
+    id: rowId,
+    label: `${label}: ${name}`,
+    set: (next) => setKey(key, next)
+  }
+  const mode = shownMode(editor, keyField, value)
+  const modes = modeSelect(
+    { id: `${rowId}-mode`, class: 'key-mode', 'aria-label': `${action.title}: how ${keyField.label} is mapped` },
+    KEY_MODES,
+    mode,
+    (next) => {
+      editor.modes[keyField.key] = next
+      setKey(key, startValue(next, keyField, value, paths))
+      rerender()
+      $(`${rowId}-mode`)?.focus()
+    }
+  )
+  const remove = el('button', {
+    type: 'button',
+    class: 'quiet danger',
+    text: 'Remove',
+    'aria-label': `Remove ${name} from ${field.label}`
+  })
+  remove.addEventListener('click', () => removeKey(key))
+  return el(
+    'li',
+    { class: 'key-row', 'data-key': key, 'data-mode': mode },
+    el(
+      'div',
+      { class: 'key-head' },
+      el('span', { class: 'key-label', text: name }),
+      name === key ? null : el('code', { class: 'key', text: key }),
+      choice?.description ? el('span', { class: 'key-about muted', text: choice.description }) : null,
+      el('span', { class: 'spacer' }),
+      remove
+    ),
+    el('div', { class: 'value-controls' }, modes, valueControls(keyTarget, mode, value, paths)),
+    el('p', { class: 'key-mapped' })
+  )
+}
+
+/** A key to add to an object field: typed, or picked from the account's keys. */
+function keyAdder(target, keys, addKey) {
+  const { editor, action, field, id, label } = target
+  const input = el('input', {
+    id: `${id}-new-key`,
+    type: 'text',
+    class: 'mono new-key',
+    'aria-label': `${label}: a key to add`,
+    placeholder: 'Type a key'
+  })
+  const add = el('button', { type: 'button', class: 'quiet', text: 'Add key' })
+  const addTyped = () => {
+    if (input.value.trim() !== '') addKey(input.value.trim())
+  }
+  add.addEventListener('click', addTyped)
+  input.addEventListener('keydown', (keyEvent) => {
+    if (keyEvent.key === 'Enter') addTyped()
+  })
+  return el(
+    'div',
+    { class: 'key-add' },
+    el('p', {
+      class: 'key-add-hint muted',
+      text: keys ? 'Add a key: type it, or pick one of the account’s keys.' : 'Add a key:'
+    }),
+    el('div', { class: 'row' }, input, add),
+    keys
+      ? choicesPicker({
+          id: `${id}-keys`,
+          actionKey: action.key,
+          dynamicKey: `${field.key}.__keys__`,
+          label: field.label,
+          noun: 'keys',
+          isChosen: (choice) => Object.hasOwn(editor.mapping?.[field.key] ?? {}, String(choice.value)),
+          onPick: (choice) => addKey(String(choice.value))
+        })
+      : null
+  )
+}
+
 function fieldRow(editor, action, field, paths) {
   const value = editor.mapping?.[field.key]
-  // The form picked stays, even when its value reads as another (a path equal to the default).
-  const picked = editor.modes[field.key]
-  const mode = picked && (picked === 'json' || modeOf(field, value) === 'default') ? picked : modeOf(field, value)
-  const rowId = `field-${editor.id}-${field.key}`
-  const modeSelect = el(
-    'select',
+  const mode = shownMode(editor, field, value)
+  const target = {
+    editor,
+    action,
+    field,
+    id: `value-${editor.id}-${field.key}`,
+    label: `${action.title}: ${field.label}`,
+    set: (next) => setFieldValue(editor, field.key, next),
+    rerender
+  }
+  const modes = modeSelect(
     {
       id: `mode-${editor.id}-${field.key}`,
       class: 'mode',
       'aria-label': `${action.title}: how ${field.label} is mapped`
     },
-    MODES.filter(([key]) => key !== 'default' || field.default !== undefined || mode === 'default').map(([key, text]) =>
-      el('option', { value: key, text })
-    )
+    modesFor(field, mode),
+    mode,
+    (next) => {
+      editor.modes[field.key] = next
+      setFieldValue(editor, field.key, startValue(next, field, value, paths))
+      rerender()
+      $(`mode-${editor.id}-${field.key}`)?.focus()
+    }
   )
-  modeSelect.value = mode
   const row = el(
     'li',
-    { class: 'field-row', id: rowId, 'data-field': field.key, 'data-mode': mode },
+    { class: 'field-row', id: `field-${editor.id}-${field.key}`, 'data-field': field.key, 'data-mode': mode },
     el(
       'div',
       { class: 'field-about' },
@@ -556,23 +769,16 @@ function fieldRow(editor, action, field, paths) {
     el(
       'div',
       { class: 'field-value' },
-      modeSelect,
-      el('div', { class: 'value-controls' }, valueControls(editor, action, field, mode, value, paths, rerender)),
+      modes,
+      el('div', { class: 'value-controls' }, valueControls(target, mode, value, paths)),
       el('p', { class: 'mapped' }),
       el('ul', { class: 'field-problems' })
     )
   )
   function rerender() {
-    const fresh = fieldRow(editor, action, field, eventPaths(currentEvent()))
-    row.replaceWith(fresh)
+    row.replaceWith(fieldRow(editor, action, field, eventPaths(currentEvent())))
     renderPreviewOf(editor)
   }
-  modeSelect.addEventListener('change', () => {
-    editor.modes[field.key] = modeSelect.value
-    setFieldValue(editor, field.key, startValue(modeSelect.value, field, value, paths))
-    rerender()
-    row.ownerDocument.getElementById(`mode-${editor.id}-${field.key}`)?.focus()
-  })
   return row
 }
 
@@ -803,26 +1009,23 @@ function choiceProblem(editor, field) {
   return `${field.label}: ${literalText(value)} is not one of the account’s ${state.choices.length} choices.`
 }
 
-/** The account's choices for one key of an object field (a drop-down ticket field's options), loaded once. */
-function keyChoices(editor, field, key) {
-  const cacheKey = `${editor.partnerAction}:${field.key}.${key}`
-  const state = page.choices.get(cacheKey)
-  if (state) return state
-  page.choices.set(cacheKey, { choices: [], loaded: false })
-  postJson('/mapping/choices', { action: editor.partnerAction, field: `${field.key}.${key}` })
-    .then(({ body }) => {
-      page.choices.set(cacheKey, { choices: body.choices ?? [], error: body.error, loaded: true })
-      renderPreviewOf(editor)
-    })
-    .catch(reportFailure)
-  return page.choices.get(cacheKey)
+/** The values the account lists for one key of an object field (a drop-down ticket field's options). */
+function keyValueChoices(editor, field, key) {
+  const dynamicKey = `${field.key}.${key}`
+  const state = choicesState(editor.partnerAction, dynamicKey)
+  if (!state.loaded && !state.loading) {
+    loadChoices(editor.partnerAction, dynamicKey)
+      .then(() => renderPreviewOf(editor))
+      .catch(reportFailure)
+  }
+  return state
 }
 
 /** Mapped values of an object field with account choices (custom_fields) that are not among that key's options. */
 function keyValueProblems(editor, field, mapped) {
-  if (!field.dynamic || field.type !== 'object' || !isPlainObject(mapped)) return []
+  if (!field.objectChoices?.values || !isPlainObject(mapped)) return []
   return Object.entries(mapped).flatMap(([key, value]) => {
-    const state = keyChoices(editor, field, key)
+    const state = keyValueChoices(editor, field, key)
     if (!state.loaded || state.error || state.choices.length === 0) return []
     const options = state.choices.map((choice) => String(choice.value))
     const outside = (Array.isArray(value) ? value : [value]).filter((item) => !options.includes(String(item)))
@@ -831,6 +1034,22 @@ function keyValueProblems(editor, field, mapped) {
     )
   })
 }
+
+/** `companyRole`, `company_role` and `Company role` name the same field: the action matches keys that way. */
+const looseKey = (key) => key.replace(/[\s_-]/g, '').toLowerCase()
+
+/** Keys of an object field edited key by key that the account does not have (when all its keys are loaded). */
+function unknownKeyProblems(editor, field) {
+  const value = editor.mapping?.[field.key]
+  const state = page.choices.get(`${editor.partnerAction}:${field.key}.__keys__`)
+  if (modeOf(field, value) !== 'keys' || !state?.loaded || state.nextPage || state.error) return []
+  const known = new Set(state.choices.map((choice) => looseKey(String(choice.value))))
+  return Object.keys(value)
+    .filter((key) => !known.has(looseKey(key)))
+    .map((key) => `${field.label}: ${key} is not one of the account’s ${state.choices.length} keys.`)
+}
+
+const mappedText = (value) => (value === undefined ? '→ nothing for this event' : `→ ${shortValue(value)}`)
 
 function renderPreviewOf(editor) {
   const box = $(`subscription-${editor.id}`)
@@ -854,11 +1073,16 @@ function renderPreviewOf(editor) {
     const row = box.querySelector(`.field-row[data-field="${field.key}"]`)
     if (!row) continue
     const mapped = preview.payload?.[field.key]
-    row.querySelector('.mapped').textContent =
-      mapped === undefined ? '→ nothing for this event' : `→ ${shortValue(mapped)}`
+    row.querySelector('.mapped').textContent = mappedText(mapped)
+    for (const keyRow of row.querySelectorAll('.key-row')) {
+      keyRow.querySelector('.key-mapped').textContent = mappedText(
+        isPlainObject(mapped) ? mapped[keyRow.dataset.key] : undefined
+      )
+    }
     const problems = [
       ...preview.fields.filter((problem) => problem.field === field.key).map((problem) => problem.message),
       choiceProblem(editor, field),
+      ...unknownKeyProblems(editor, field),
       ...keyValueProblems(editor, field, mapped)
     ].filter(Boolean)
     row.querySelector('.field-problems').replaceChildren(...problems.map((text) => el('li', { text })))
