@@ -1038,8 +1038,12 @@ function keyValueProblems(editor, field, mapped) {
 /** `companyRole`, `company_role` and `Company role` name the same field: the action matches keys that way. */
 const looseKey = (key) => key.replace(/[\s_-]/g, '').toLowerCase()
 
+/** Actions that create a field the account does not have yet: a new key is no problem for them. */
+const CREATES_MISSING_KEYS = new Set(['upsertOrganization:organization_fields'])
+
 /** Keys of an object field edited key by key that the account does not have (when all its keys are loaded). */
 function unknownKeyProblems(editor, field) {
+  if (CREATES_MISSING_KEYS.has(`${editor.partnerAction}:${field.key}`)) return []
   const value = editor.mapping?.[field.key]
   const state = page.choices.get(`${editor.partnerAction}:${field.key}.__keys__`)
   if (modeOf(field, value) !== 'keys' || !state?.loaded || state.nextPage || state.error) return []
