@@ -205,10 +205,10 @@ class OrganizationBatch {
   }
 
   /**
-   * Submits one bulk job and records each run's outcome. An account
-   * without bulk access (403) writes each organization alone. So does an item the job refused: a job item's error
-   * code does not say which field was refused (its external_id may have been taken meanwhile, or, on update, the
-   * organization deleted meanwhile), and a single write answers for that organization alone.
+   * Submits one bulk job and records each run's outcome. An account without bulk access (403) writes each
+   * organization alone. So does an item the job refused: a job item's error code does not say which field was
+   * refused (its external_id may have been taken meanwhile, or, on update, the organization deleted meanwhile),
+   * and a single write answers for that organization alone.
    */
   private async submit(
     group: Run[],
@@ -252,7 +252,8 @@ class OrganizationBatch {
    */
   private async writeAlone(run: Run, input: Input, id: number | undefined): Promise<Saved> {
     const { organizations } = this.client
-    if (this.mode === 'update' && id !== undefined) {
+    if (this.mode === 'update') {
+      if (id === undefined) throw skippedMissing(run.externalId)
       try {
         return { id: (await organizations.update(id, input)).id, status: 'Updated' }
       } catch (error) {
