@@ -1,5 +1,12 @@
 import { RetryableError, type SegmentEvent } from '@segment/actions-core'
-import { presetSubscriptions, resetDestinationState, startHarness, type SimulatorHarness } from '../helpers/harness'
+import { basicCredential } from '../helpers/credentials'
+import {
+  presetSubscriptions,
+  resetDestinationState,
+  simulatorSettings,
+  startHarness,
+  type SimulatorHarness
+} from '../helpers/harness'
 
 let h: SimulatorHarness
 beforeAll(async () => {
@@ -214,6 +221,26 @@ describe('identify with traits.company → Update Organization Membership', () =
     expect(again.find((r) => r.data)?.data).toEqual({ organization_id: orgId, membership: 'not a member' })
     expect(h.simulator.state().memberships).toEqual([])
     expect(requestLines()).toContain(`DELETE /api/v2/users/${userId}/organizations/${orgId} 404`)
+  })
+
+  it('a user deleted and made again under a new id since its id was cached: the removal reaches the current user', async () => {
+    await h.send(identify('12345', { company: { id: '6789' } }), membershipOnly)
+    // Elsewhere, Homer leaves and is deleted, and a new Homer, with the same external_id, joins the organization.
+    const authorization = `Basic ${basicCredential(simulatorSettings.api_token)}`
+    for (const path of [`users/${userId}/organizations/${orgId}`, `users/${userId}`]) {
+      await fetch(`${h.simulator.url}/api/v2/${path}.json`, { method: 'DELETE', headers: { authorization } })
+    }
+    const current = h.simulator.seed.user({ name: 'Homer', external_id: '12345', organization_id: orgId })
+    expect(current.id).not.toBe(userId)
+    h.simulator.requests.length = 0
+    const results = await h.send(identify('12345', { company: { id: '6789', remove: true } }), membershipOnly)
+    expect(results.find((r) => r.data)?.data).toEqual({ organization_id: orgId, membership: 'removed' })
+    expect(h.simulator.state().memberships).toEqual([])
+    expect(requestLines()).toEqual([
+      `DELETE /api/v2/users/${userId}/organizations/${orgId} 404`,
+      'GET /api/v2/users/show_many 200',
+      `DELETE /api/v2/users/${current.id}/organizations/${orgId} 204`
+    ])
   })
 
   it('an organization that does not exist yet → retryable naming it; after the group, the retry adds the membership', async () => {

@@ -4,7 +4,7 @@ import type { Faults, RunningSimulator } from '../../src/simulator'
 import { basicCredential } from '../helpers/credentials'
 import { resetDestinationState, simulatorSettings, startHarness, type SimulatorHarness } from '../helpers/harness'
 import { testDefinition } from '../helpers/destination-state'
-import { ACTION_CASES, subscriptionOf, type ActionCase } from './actions'
+import { ACTION_CASES, OTHER_PATH_CASES, subscriptionsOf, type ActionCase } from './actions'
 import { sendMany, sendOne, type Outcome } from './outcomes'
 
 /** actions-core waits 10 s for an answer; a host-configured timeout of 100 ms lets a slow answer time out quickly. */
@@ -21,20 +21,25 @@ let harness: SimulatorHarness
 let impatient: Destination<Settings>
 const sim = () => harness.simulator
 
-beforeAll(async () => {
-  harness = await startHarness({ account: 'bulk-import', endpointLimits: false })
+/** A destination instance of its own (fresh caches, as the simulator is reset) whose requests time out sooner. */
+function impatientDestination(): Destination<Settings> {
   const definition = testDefinition({ origin: harness.simulator.url, jobPolling: POLLING })
   const withTimeout: DestinationDefinition<Settings> = {
     ...definition,
     extendRequest: (context) => ({ ...definition.extendRequest!(context), timeout: REQUEST_TIMEOUT_MS })
   }
-  impatient = new Destination(withTimeout)
+  return new Destination(withTimeout)
+}
+
+beforeAll(async () => {
+  harness = await startHarness({ account: 'bulk-import', endpointLimits: false })
 })
 afterAll(() => harness.close())
 beforeEach(() => {
   sim().reset()
   resetDestinationState()
   harness.usePolling(POLLING)
+  impatient = impatientDestination()
 })
 afterEach(() => stopInjecting(sim()))
 
@@ -188,15 +193,21 @@ const FAULTS: FaultCase[] = [
   }
 ]
 
+/**
+ * Add mode is left out: a create Zendesk applied without answering makes the redelivery find the record, which
+ * Add mode then leaves untouched (a 409), as it does for any record that exists.
+ */
+const FAULT_CASES = [...ACTION_CASES, ...OTHER_PATH_CASES.filter((action) => action.syncMode !== 'add')]
+
 const cases = FAULTS.flatMap((fault) =>
-  fault.modes.flatMap((mode) => ACTION_CASES.map((action) => [fault.name, mode, action.key, fault, action] as const))
+  fault.modes.flatMap((mode) => FAULT_CASES.map((action) => [fault.name, mode, action.key, fault, action] as const))
 )
 
 describe.each(cases)('%s, %s, %s', (_, mode, __, fault, action) => {
   const send = async (destination: Destination<Settings>, numbers: number[]): Promise<Outcome[]> => {
     if (numbers.length === 0) return []
     const events = numbers.map(action.event)
-    const subscriptions = subscriptionOf(action.key)
+    const subscriptions = subscriptionsOf(action)
     if (mode === 'batch') return sendMany(destination, events, subscriptions)
     return Promise.all(events.map((event) => sendOne(destination, event, subscriptions)))
   }

@@ -105,7 +105,7 @@ describe('findUserIds', () => {
     showMany({ a: 1, b: 2 })
     await findUserIds(client(), [{ external_id: 'a' }, { external_id: 'b' }])
     expect(ids(await findUserIds(client(), [{ external_id: 'B' }, { external_id: 'a' }]))).toEqual([2, 1])
-    expect(await findUserIds(client(), [{ external_id: 'A' }])).toEqual([{ ok: true, id: 1 }])
+    expect(await findUserIds(client(), [{ external_id: 'A' }])).toEqual([{ ok: true, id: 1, cached: true }])
     expect(requests).toHaveLength(1)
   })
 

@@ -136,6 +136,8 @@ describe('organization ids are cached by external_id', () => {
     zendesk()
       .delete('/api/v2/users/55/organizations/7001')
       .reply(404, { error: 'RecordNotFound', description: 'Not found' })
+    // The user's id was cached too: it is asked for again, and is still current.
+    findUser('12345', 55)
     findOrganizationBy('acme', organization(7002, 'acme'))
     zendesk().delete('/api/v2/users/55/organizations/7002').reply(204)
     expect(await membership(identify({ id: 'acme', remove: true }))).toEqual({
@@ -152,8 +154,26 @@ describe('organization ids are cached by external_id', () => {
     zendesk()
       .delete('/api/v2/users/55/organizations/7001')
       .reply(404, { error: 'RecordNotFound', description: 'Not found' })
+    findUser('12345', 55)
     findOrganizationBy('acme', organization(7001, 'acme'))
     expect((await membership(identify({ id: 'acme', remove: true }))).membership).toBe('not a member')
+  })
+
+  it('remove: a 404 for a cached user id asks Zendesk which user is current, and removes that one', async () => {
+    findOrganizationBy('acme', organization(7001, 'acme'))
+    findUser('12345', 55)
+    acceptMembership(55, 7001)
+    await membership(identify({ id: 'acme' }))
+    // The user was deleted and made again under a new id since.
+    zendesk()
+      .delete('/api/v2/users/55/organizations/7001')
+      .reply(404, { error: 'RecordNotFound', description: 'Not found' })
+    findUser('12345', 56)
+    zendesk().delete('/api/v2/users/56/organizations/7001').reply(204)
+    expect(await membership(identify({ id: 'acme', remove: true }))).toEqual({
+      organization_id: 7001,
+      membership: 'removed'
+    })
   })
 
   it('add: a cached id Zendesk calls blank is looked up again and the membership added to the current organization', async () => {

@@ -14,8 +14,12 @@ export interface UserReference {
   email?: string | null
 }
 
-/** What looking one reference up gave: the user's id (undefined: no such user), or the error that stopped it. */
-export type UserLookup = { ok: true; id: number | undefined } | { ok: false; error: unknown }
+/**
+ * What looking one reference up gave: the user's id (undefined: no such user), or the error that stopped it.
+ * `cached`: the id came from the cache, so Zendesk not knowing it may only mean the user was deleted (and perhaps
+ * made again) since.
+ */
+export type UserLookup = { ok: true; id: number | undefined; cached?: boolean } | { ok: false; error: unknown }
 
 /** A readable name for the reference, for error messages. */
 export function describeReference(ref: UserReference): string {
@@ -118,7 +122,7 @@ function known(client: ZendeskClient, ref: UserReference): UserLookup | undefine
   const id =
     (bothKey === undefined ? undefined : client.caches.userIds.get(bothKey)) ??
     client.caches.userIds.get(externalId ? externalIdKey(client, externalId) : emailKey(client, text(ref.email)!))
-  return id === undefined ? undefined : { ok: true, id }
+  return id === undefined ? undefined : { ok: true, id, cached: true }
 }
 
 /** A lookup's outcome as a user id, remembered under `cacheKey` when found. */

@@ -74,8 +74,10 @@ export async function updateMemberships(client: ZendeskClient, payloads: Payload
   const memberships: Membership[] = []
   for (const { index, remove, user, organization, clock } of found) {
     const lookup = userOf.get(index) ?? { ok: true, id: undefined }
-    if (lookup.ok) memberships.push({ index, remove, member: { ref: user, id: lookup.id }, organization, clock })
-    else results.fail(index, lookup.error)
+    if (lookup.ok) {
+      const member = { ref: user, id: lookup.id, cached: lookup.cached }
+      memberships.push({ index, remove, member, organization, clock })
+    } else results.fail(index, lookup.error)
   }
   await apply(client, memberships, results)
   return results
