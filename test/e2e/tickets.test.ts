@@ -5,7 +5,14 @@ import {
   type JSONObject,
   type SegmentEvent
 } from '@segment/actions-core'
-import { presetSubscriptions, resetDestinationState, startHarness, type SimulatorHarness } from '../helpers/harness'
+import { basicCredential } from '../helpers/credentials'
+import {
+  presetSubscriptions,
+  resetDestinationState,
+  simulatorSettings,
+  startHarness,
+  type SimulatorHarness
+} from '../helpers/harness'
 
 let harness: SimulatorHarness
 
@@ -113,6 +120,27 @@ describe('Create Ticket through the preset', () => {
     const user = harness.simulator.seed.user({ name: 'Grace', email: 'grace@example.com', external_id: 'u1' })
     await harness.send(ticketCreated('msg-u1', {}, { context: {} }))
     expect(tickets()[0].requester_id).toBe(user.id)
+  })
+
+  it('a requester deleted and made again under a new id since its id was cached: the ticket goes to the current one', async () => {
+    const old = harness.simulator.seed.user({ name: 'Grace', email: 'grace@example.com', external_id: 'u1' })
+    await harness.send(ticketCreated('msg-first', {}, { context: {} }))
+    // Elsewhere, Grace is deleted and made again with the same external_id.
+    await fetch(`${harness.simulator.url}/api/v2/users/${old.id}.json`, {
+      method: 'DELETE',
+      headers: { authorization: `Basic ${basicCredential(simulatorSettings.api_token)}` }
+    })
+    const current = harness.simulator.seed.user({ name: 'Grace', email: 'grace.new@example.com', external_id: 'u1' })
+    harness.simulator.requests.length = 0
+    const results = await harness.send(ticketCreated('msg-second', {}, { context: {} }))
+    expect(dataOf(results)).toMatchObject({ external_id: 'msg-second', created: true })
+    expect(tickets().map((t) => t.requester_id)).toEqual([old.id, current.id])
+    expect(harness.simulator.requests.map((r) => `${r.method} ${r.path.replace(/\.json$/, '')} ${r.status}`)).toEqual([
+      'GET /api/v2/tickets 200',
+      'POST /api/v2/tickets 422',
+      'GET /api/v2/users/show_many 200',
+      'POST /api/v2/tickets 201'
+    ])
   })
 
   it('context.zendesk_user_id is the requester, without any user lookup', async () => {

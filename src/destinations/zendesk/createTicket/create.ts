@@ -37,12 +37,38 @@ export async function createTickets(client: ZendeskClient, payloads: Payload[]):
   const results = new BatchResults(payloads)
   const groups = draftGroups(client, results)
   const fresh = await withoutDuplicates(client, groups, results)
-  const toCreate = await withRequesters(client, fresh, results)
+  const requesters = new Requesters(client)
+  const toCreate = await withRequesters(requesters, fresh, results)
   await mapWithConcurrency(toCreate, CONCURRENCY, async ({ group, ticket }) => {
-    settle(results, group, await createOnce(client, ticket))
+    settle(results, group, await createForCurrentRequester(client, requesters, group, ticket))
   })
   return results
 }
+
+/**
+ * Creates the ticket; where Zendesk refuses its requester and the requester's id came from the cache (the user
+ * may have been deleted, and perhaps made again, since), the requester is looked up afresh and the ticket sent
+ * once more.
+ */
+async function createForCurrentRequester(
+  client: ZendeskClient,
+  requesters: Requesters,
+  { draft }: Group,
+  ticket: NewTicket
+): Promise<Creation> {
+  const creation = await createOnce(client, ticket)
+  if (creation.ok || !requesterRefused(creation.error) || !(await requesters.cachedId(draft.requester))) {
+    return creation
+  }
+  try {
+    return await createOnce(client, { ...ticket, ...(await requesters.refreshed(draft.requester, draft.clock)) })
+  } catch (error) {
+    return { ok: false, error }
+  }
+}
+
+const requesterRefused = (error: unknown): boolean =>
+  Object.keys(refusalOf(error)?.fields ?? {}).some((field) => field === 'requester' || field === 'requester_id')
 
 /** Checks every payload (failures settle at once) and groups the valid ones by external_id, in batch order. */
 function draftGroups(client: ZendeskClient, results: BatchResults<Payload>): Group[] {
@@ -73,8 +99,7 @@ async function withoutDuplicates(client: ZendeskClient, groups: Group[], results
 }
 
 /** The tickets to create, with their requesters; a requester that cannot be resolved fails its group. */
-async function withRequesters(client: ZendeskClient, groups: Group[], results: BatchResults<Payload>) {
-  const requesters = new Requesters(client)
+async function withRequesters(requesters: Requesters, groups: Group[], results: BatchResults<Payload>) {
   await requesters.resolveAll(groups.map(({ draft }) => draft.requester))
   const toCreate: ToCreate[] = []
   for (const group of groups) {

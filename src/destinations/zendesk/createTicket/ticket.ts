@@ -3,7 +3,7 @@ import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import type { NewTicket, ZendeskTicket } from '../client/tickets'
 import { eventClockOf, type EventClock } from '../lookups/grace'
-import { findUserIds, type UserLookup } from '../lookups/users'
+import { findUserIds, forgetUser, type UserLookup } from '../lookups/users'
 import { newestTicket, severalNote, ticketChanges } from '../fields/ticket-fields'
 import { text } from '../fields/text'
 import type { Payload } from './generated-types'
@@ -90,6 +90,22 @@ export class Requesters {
       )
     }
     return { requester_id: found.id }
+  }
+
+  /** Whether the requester's id came from the instance's cache: Zendesk may have deleted that user since. */
+  async cachedId(ref: RequesterReference): Promise<boolean> {
+    if (ref.kind !== 'external_id') return false
+    const found = await this.lookups.get(ref.externalId)
+    return found?.ok === true && found.cached === true
+  }
+
+  /** The requester's fields with its id looked up afresh, without the cache. */
+  async refreshed(ref: RequesterReference, clock: EventClock): Promise<Pick<NewTicket, 'requester_id' | 'requester'>> {
+    if (ref.kind === 'external_id') {
+      forgetUser(this.client, { external_id: ref.externalId })
+      this.lookups.delete(ref.externalId)
+    }
+    return this.fields(ref, clock)
   }
 
   /** One findUserIds call for the external_ids not asked for yet; never throws (a failure is each lookup's result). */
