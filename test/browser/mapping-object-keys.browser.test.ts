@@ -61,7 +61,8 @@ describe('object fields key by key in a browser (demo account)', () => {
     )
     await userFields.locator('.key-add input.choices-search').fill('role')
     await eventually(async () => expect(await keys.count()).toBe(1))
-    await keys.first().click()
+    // By its name: the list may be drawn again (a page of keys arriving) between the count and the click.
+    await keys.filter({ hasText: 'company role' }).click()
 
     const companyRole = keyRow(userFields, 'company_role')
     await eventually(async () => expect(await textOf(companyRole.locator('.key-label'))).toBe('company role'))
