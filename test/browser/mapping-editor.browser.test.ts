@@ -66,7 +66,8 @@ describe('mapping editor in a browser (demo account)', () => {
     )
     await row('group_id').locator('input.choices-search').fill('bill')
     await eventually(async () => expect(await choices.count()).toBe(1))
-    await choices.first().click()
+    // By its name: the list may be drawn again between the count and the click.
+    await choices.filter({ hasText: 'Billing' }).click()
     const billing = host.simulator!.state().groups.find((group) => group.name === 'Billing')!
     await eventually(async () =>
       expect(await row('group_id').locator('input.literal').inputValue()).toBe(String(billing.id))
