@@ -1,9 +1,8 @@
 import type { SegmentEvent } from '@segment/actions-core'
-import { basicCredential } from '../helpers/credentials'
 import {
+  anotherWriter,
   presetSubscriptions,
   resetDestinationState,
-  simulatorSettings,
   startHarness,
   type SimulatorHarness
 } from '../helpers/harness'
@@ -28,17 +27,6 @@ const inMode = (mode: string) =>
 const organizations = (externalId: string) =>
   h.simulator.state().organizations.filter((o) => o.external_id === externalId)
 
-/** Zendesk's API as another writer uses it. */
-const anotherWriter = (method: string, path: string, body?: unknown) =>
-  fetch(`${h.simulator.url}/api/v2/${path}.json`, {
-    method,
-    headers: {
-      authorization: `Basic ${basicCredential(simulatorSettings.api_token)}`,
-      'content-type': 'application/json'
-    },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-
 /** Sends the batch with its jobs held in Zendesk's queue until `meanwhile` has run. */
 async function batchWhileQueued(mode: string, events: Partial<SegmentEvent>[], meanwhile: () => Promise<unknown>) {
   h.simulator.setFaults({ stuckJobs: true })
@@ -56,7 +44,7 @@ it('update mode: an organization deleted while its update job waits is skipped, 
   const statuses = await batchWhileQueued(
     'update',
     [group('gone', 'Gone Renamed'), group('stays1', 'One'), group('stays2', 'Two')],
-    () => anotherWriter('DELETE', `organizations/${gone.id}`)
+    () => anotherWriter(h.simulator, 'DELETE', `organizations/${gone.id}`)
   )
   expect(statuses.map((s) => s.status)).toEqual([404, 200, 200])
   expect(statuses[0].errormessage).toMatch(/Skipped.*Update mode creates nothing/)
@@ -68,7 +56,8 @@ it('add mode: an organization created elsewhere while the create job waits is le
   const statuses = await batchWhileQueued(
     'add',
     [group('raced', 'Ours'), group('new1', 'New 1'), group('new2', 'New 2')],
-    () => anotherWriter('POST', 'organizations', { organization: { name: 'Theirs', external_id: 'raced' } })
+    () =>
+      anotherWriter(h.simulator, 'POST', 'organizations', { organization: { name: 'Theirs', external_id: 'raced' } })
   )
   expect(statuses.map((s) => s.status)).toEqual([409, 200, 200])
   expect(statuses[0].errormessage).toMatch(/Left untouched.*Add mode changes no existing organization/)

@@ -1,9 +1,8 @@
 import { RetryableError, type SegmentEvent } from '@segment/actions-core'
-import { basicCredential } from '../helpers/credentials'
 import {
+  anotherWriter,
   presetSubscriptions,
   resetDestinationState,
-  simulatorSettings,
   startHarness,
   type SimulatorHarness
 } from '../helpers/harness'
@@ -226,10 +225,8 @@ describe('identify with traits.company → Update Organization Membership', () =
   it('a user deleted and made again under a new id since its id was cached: the removal reaches the current user', async () => {
     await h.send(identify('12345', { company: { id: '6789' } }), membershipOnly)
     // Elsewhere, Homer leaves and is deleted, and a new Homer, with the same external_id, joins the organization.
-    const authorization = `Basic ${basicCredential(simulatorSettings.api_token)}`
-    for (const path of [`users/${userId}/organizations/${orgId}`, `users/${userId}`]) {
-      await fetch(`${h.simulator.url}/api/v2/${path}.json`, { method: 'DELETE', headers: { authorization } })
-    }
+    await anotherWriter(h.simulator, 'DELETE', `users/${userId}/organizations/${orgId}`)
+    await anotherWriter(h.simulator, 'DELETE', `users/${userId}`)
     const current = h.simulator.seed.user({ name: 'Homer', external_id: '12345', organization_id: orgId })
     expect(current.id).not.toBe(userId)
     h.simulator.requests.length = 0

@@ -5,11 +5,10 @@ import {
   type JSONObject,
   type SegmentEvent
 } from '@segment/actions-core'
-import { basicCredential } from '../helpers/credentials'
 import {
+  anotherWriter,
   presetSubscriptions,
   resetDestinationState,
-  simulatorSettings,
   startHarness,
   type SimulatorHarness
 } from '../helpers/harness'
@@ -126,10 +125,7 @@ describe('Create Ticket through the preset', () => {
     const old = harness.simulator.seed.user({ name: 'Grace', email: 'grace@example.com', external_id: 'u1' })
     await harness.send(ticketCreated('msg-first', {}, { context: {} }))
     // Elsewhere, Grace is deleted and made again with the same external_id.
-    await fetch(`${harness.simulator.url}/api/v2/users/${old.id}.json`, {
-      method: 'DELETE',
-      headers: { authorization: `Basic ${basicCredential(simulatorSettings.api_token)}` }
-    })
+    await anotherWriter(harness.simulator, 'DELETE', `users/${old.id}`)
     const current = harness.simulator.seed.user({ name: 'Grace', email: 'grace.new@example.com', external_id: 'u1' })
     harness.simulator.requests.length = 0
     const results = await harness.send(ticketCreated('msg-second', {}, { context: {} }))

@@ -1,7 +1,7 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
-import { basicCredential } from '../helpers/credentials'
 import { testDefinition } from '../helpers/destination-state'
 import {
+  anotherWriter,
   presetSubscriptions,
   resetDestinationState,
   simulatorSettings,
@@ -404,10 +404,7 @@ describe('sync modes (mapping.__segment_internal_sync_mode)', () => {
         identify('old3', { name: 'B' })
       ])
       while (!h.simulator.requests.some((r) => r.path.includes('users/update_many'))) await sleep(5)
-      await fetch(`${h.simulator.url}/api/v2/users/${old.id}.json`, {
-        method: 'DELETE',
-        headers: { authorization: `Basic ${basicCredential(simulatorSettings.api_token)}` }
-      })
+      await anotherWriter(h.simulator, 'DELETE', `users/${old.id}`)
       h.simulator.setFaults({})
       const statuses = await sent
       expect(statuses.map((s) => s.status)).toEqual([404, 200, 200])
@@ -459,14 +456,7 @@ describe('sync modes (mapping.__segment_internal_sync_mode)', () => {
         identify('new2', { name: 'New 2' })
       ])
       while (!h.simulator.requests.some((r) => r.path.includes('users/create_many'))) await sleep(5)
-      await fetch(`${h.simulator.url}/api/v2/users.json`, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${basicCredential(simulatorSettings.api_token)}`,
-          'content-type': 'application/json'
-        },
-        body: JSON.stringify({ user: { name: 'Theirs', external_id: 'raced' } })
-      })
+      await anotherWriter(h.simulator, 'POST', 'users', { user: { name: 'Theirs', external_id: 'raced' } })
       h.simulator.setFaults({})
       const statuses = await sent
       expect(statuses.map((s) => s.status)).toEqual([409, 200, 200])

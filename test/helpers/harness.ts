@@ -10,6 +10,7 @@ import {
 import type { JobPolling } from '../../src/destinations/zendesk/client/jobs'
 import { Caches } from '../../src/destinations/zendesk/lookups/caches'
 import { polledJobs } from '../simulator/helpers'
+import { basicCredential } from './credentials'
 import { startSimulator, type AccountKind, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
 /** Settings that authenticate against the simulator's default agent. */
@@ -78,4 +79,16 @@ export async function startHarness(options: SimulatorOptions & { account: Accoun
       await simulator.close()
     }
   }
+}
+
+/** A request to the simulator's API as another writer on the account makes it, not through the destination. */
+export function anotherWriter(simulator: RunningSimulator, method: string, path: string, body?: unknown) {
+  return fetch(`${simulator.url}/api/v2/${path}.json`, {
+    method,
+    headers: {
+      authorization: `Basic ${basicCredential(simulatorSettings.api_token)}`,
+      'content-type': 'application/json'
+    },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
 }
