@@ -51,11 +51,17 @@ describe('mapping page in a browser', () => {
     expect(await page.content()).not.toContain(host.target.settings.api_token)
     mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true })
     // The event, its result, the records and the first action's mapping: the whole page is several screens long.
-    const end = (await page.locator('#action-upsertUser').boundingBox())!
+    // The action's section is drawn again as results arrive: wait until it has a box.
+    let end: { y: number; height: number } | null = null
+    await eventually(async () => {
+      end = await page.locator('#action-upsertUser').boundingBox()
+      expect(end).not.toBeNull()
+    })
+    const { y, height } = end!
     await page.screenshot({
       path: SCREENSHOT,
       fullPage: true,
-      clip: { x: 0, y: 0, width: 1400, height: end.y + end.height }
+      clip: { x: 0, y: 0, width: 1400, height: y + height }
     })
   })
 

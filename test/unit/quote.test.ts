@@ -1,5 +1,5 @@
 import nock from 'nock'
-import { quote } from '../../src/destinations/zendesk/fields/quote'
+import { quote } from '../../src/destinations/zendesk/client/quote'
 import { destination, presetSubscription, resetState, settings } from './support'
 
 describe('quote', () => {

@@ -1,4 +1,4 @@
-import { TtlCache } from '../../src/destinations/zendesk/lookups/ttl-cache'
+import { TtlCache } from '../../src/destinations/zendesk/client/ttl-cache'
 
 describe('TtlCache', () => {
   let clock = 0

@@ -413,6 +413,7 @@ function choicesPicker({ id, actionKey, dynamicKey, label, noun = 'choices', isC
   const search = el('input', {
     type: 'search',
     class: 'choices-search',
+    value: state.search ?? '',
     placeholder: `Search the loaded ${noun}`,
     'aria-label': `Search the account's ${noun} for ${label}`,
     'aria-controls': listId
@@ -456,7 +457,11 @@ function choicesPicker({ id, actionKey, dynamicKey, label, noun = 'choices', isC
     status.textContent = 'Loading…'
     return loadChoices(actionKey, dynamicKey).then(render)
   }
-  search.addEventListener('input', render)
+  // Kept with the choices: the field is drawn again when the example event or the mapping changes.
+  search.addEventListener('input', () => {
+    state.search = search.value
+    render()
+  })
   more.addEventListener('click', () => load().catch(reportFailure))
   if (state.loaded) render()
   else load().catch(reportFailure)

@@ -1,4 +1,4 @@
-import { TtlCache } from '../lookups/ttl-cache'
+import { TtlCache } from './ttl-cache'
 import type { ZendeskHttp } from './http'
 import { customFieldSchema, type CustomField } from './schemas'
 

@@ -9,7 +9,7 @@ import {
   type RecordDescription
 } from './errors'
 import { cursorPageSchema } from './schemas'
-import { quote } from '../fields/quote'
+import { quote } from './quote'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 type SearchParams = Record<string, string | number | boolean>

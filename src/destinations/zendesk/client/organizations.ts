@@ -1,5 +1,5 @@
 import { listsOf } from './lists'
-import { quote } from '../fields/quote'
+import { quote } from './quote'
 import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'

@@ -1,6 +1,6 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import { listsOf } from './lists'
-import { quote } from '../fields/quote'
+import { quote } from './quote'
 import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'

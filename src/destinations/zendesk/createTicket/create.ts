@@ -2,7 +2,7 @@ import { BatchResults, mapWithConcurrency, statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { refusalOf } from '../client/errors'
 import type { NewTicket, TicketCreation } from '../client/tickets'
-import { quote } from '../fields/quote'
+import { quote } from '../client/quote'
 import type { Payload } from './generated-types'
 import { createdResult, draftOf, existingResult, replayedResult, Requesters, type TicketDraft } from './ticket'
 

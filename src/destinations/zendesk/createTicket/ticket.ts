@@ -7,7 +7,7 @@ import { findUserIds, forgetUser, type UserLookup } from '../lookups/users'
 import { newestTicket, severalNote, ticketChanges } from '../fields/ticket-fields'
 import { text } from '../fields/text'
 import type { Payload } from './generated-types'
-import { quote } from '../fields/quote'
+import { quote } from '../client/quote'
 
 /** Who asked: a Zendesk user id, an email (Zendesk finds or creates the user) or an external_id to look up. */
 export type RequesterReference =

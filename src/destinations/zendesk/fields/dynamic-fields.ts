@@ -13,7 +13,7 @@ import { ZendeskClient } from '../client'
 import type { AccountField, CatalogApi, CatalogPage, FieldOption, TicketField } from '../client/catalog'
 import type { Settings } from '../generated-types'
 import type { Instance } from '../settings/options'
-import { quote } from './quote'
+import { quote } from '../client/quote'
 
 type DynamicField = RequestFn<Settings, unknown, DynamicFieldResponse>
 type Input = ExecuteInput<Settings, unknown>

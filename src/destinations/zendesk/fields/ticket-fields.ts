@@ -1,6 +1,6 @@
 import { PayloadValidationError, removeUndefined, type InputField } from '@segment/actions-core'
 import type { TicketChanges, TicketComment, TicketCustomField, ZendeskTicket } from '../client/tickets'
-import { quote } from './quote'
+import { quote } from '../client/quote'
 import { text } from './text'
 
 export const TICKET_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const

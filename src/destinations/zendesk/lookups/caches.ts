@@ -2,7 +2,7 @@ import type { Settled } from '../batch/results'
 import { FieldListCache } from '../client/field-lists'
 import type { ZendeskOrganization } from '../client/organizations'
 import { SharedLookups } from './shared-lookups'
-import { TtlCache } from './ttl-cache'
+import { TtlCache } from '../client/ttl-cache'
 
 const USER_ID_CACHE_SIZE = 10000
 const ORGANIZATION_ID_CACHE_SIZE = 5000

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto'
 import { IntegrationError, RetryableError } from '@segment/actions-core'
-import { TtlCache } from './ttl-cache'
+import { TtlCache } from '../client/ttl-cache'
 
 /**
  * How long after the CDP received an event a user or organization it needs may still be missing: hosts run

@@ -4,7 +4,7 @@ import { BatchLookups } from './batch-lookups'
 import type { ZendeskClient } from '../client'
 import { BULK_LIMIT } from '../client/constants'
 import type { ZendeskUser } from '../client/users'
-import { quote } from '../fields/quote'
+import { quote } from '../client/quote'
 import { text } from '../fields/text'
 
 /** How an event points at a Zendesk user: a Zendesk id, else an external_id, else an email. */

@@ -2,7 +2,7 @@ import { PayloadValidationError } from '@segment/actions-core'
 import type { ZendeskEvent } from '../client/events'
 import { hasReference, type UserReference } from '../lookups/users'
 import type { Payload } from './generated-types'
-import { quote } from '../fields/quote'
+import { quote } from '../client/quote'
 import { text } from '../fields/text'
 
 /** Zendesk reserves this event source for its own events. */

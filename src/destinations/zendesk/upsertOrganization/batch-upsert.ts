@@ -1,5 +1,5 @@
 import { APIError, PayloadValidationError } from '@segment/actions-core'
-import { quote } from '../fields/quote'
+import { quote } from '../client/quote'
 import { bulkSize } from '../batch/fields'
 import type { PipelineContext } from '../batch/pipeline'
 import { BatchResults, chunk, mapWithConcurrency, statusOf, type Settled } from '../batch/results'

@@ -3,7 +3,7 @@ import type { Payload } from './generated-types'
 import type { BatchResults } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import type { UserInput } from '../client/users'
-import { quote } from '../fields/quote'
+import { quote } from '../client/quote'
 
 /** "When the Email Changes": the new email becomes the primary one (the default), or Zendesk adds it as a secondary. */
 export const EMAIL_CHANGE_CHOICES = [

@@ -4,7 +4,7 @@ import { mapWithConcurrency, statusOf, type BatchResults } from '../batch/result
 import type { ZendeskClient } from '../client'
 import { fieldRefused } from '../client/errors'
 import { describeUser, type UserInput, type ZendeskUser } from '../client/users'
-import type { TtlCache } from '../lookups/ttl-cache'
+import type { TtlCache } from '../client/ttl-cache'
 import { writeNamingNew } from './names'
 import { upsertOneByOne } from './single-writes'
 
