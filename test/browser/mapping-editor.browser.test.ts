@@ -64,8 +64,11 @@ describe('mapping editor in a browser (demo account)', () => {
         expect.stringContaining('Tier 2')
       ])
     )
-    await row('group_id').locator('input.choices-search').fill('bill')
-    await eventually(async () => expect(await choices.count()).toBe(1))
+    // Typed again until it filters: the field may be drawn again as the preview arrives.
+    await eventually(async () => {
+      await row('group_id').locator('input.choices-search').fill('bill')
+      expect(await choices.count()).toBe(1)
+    })
     // By its name: the list may be drawn again between the count and the click.
     await choices.filter({ hasText: 'Billing' }).click()
     const billing = host.simulator!.state().groups.find((group) => group.name === 'Billing')!

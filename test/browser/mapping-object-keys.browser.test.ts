@@ -43,6 +43,7 @@ describe('object fields key by key in a browser (demo account)', () => {
 
   test('1. Upsert User: picks a user field from the account’s keys and maps it to a path of the example identify', async () => {
     await pickExample('Homer Simpson')
+    await eventually(async () => expect((await previewOf('upsertUser'))?.name).toBe('Homer Simpson'))
     const userFields = row('upsertUser', 'user_fields')
     // The whole-object default still shows as it is; building key by key is one of its forms.
     await eventually(async () => expect(await userFields.locator('select.mode').inputValue()).toBe('default'))
@@ -59,8 +60,11 @@ describe('object fields key by key in a browser (demo account)', () => {
         'company role'
       ])
     )
-    await userFields.locator('.key-add input.choices-search').fill('role')
-    await eventually(async () => expect(await keys.count()).toBe(1))
+    // Typed again until it filters: the field is drawn again once the example event's preview arrives.
+    await eventually(async () => {
+      await userFields.locator('.key-add input.choices-search').fill('role')
+      expect(await keys.count()).toBe(1)
+    })
     // By its name: the list may be drawn again (a page of keys arriving) between the count and the click.
     await keys.filter({ hasText: 'company role' }).click()
 
