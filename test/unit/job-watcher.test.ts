@@ -2,7 +2,7 @@ import nock from 'nock'
 import { createRequestClient } from '@segment/actions-core'
 import { ACTIVE_JOB_LIMIT } from '../../src/destinations/zendesk/client/constants'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
-import { JobWatcher, JobWatchers, type JobPolling } from '../../src/destinations/zendesk/client/job-watcher'
+import { callerKey, JobWatcher, JobWatchers, type JobPolling } from '../../src/destinations/zendesk/client/job-watcher'
 import { Jobs } from '../../src/destinations/zendesk/client/jobs'
 import { BASE_URL } from './support'
 
@@ -249,17 +249,18 @@ describe('the job watcher of an account', () => {
 describe('job watchers of a destination instance', () => {
   it('are one per account and credential', () => {
     const watchers = new JobWatchers(POLLING)
-    const acme = watchers.of('https://acme.zendesk.com', ['token-one'])
-    expect(watchers.of('https://acme.zendesk.com', ['token-one'])).toBe(acme)
-    expect(watchers.of('https://acme.zendesk.com', ['token-two'])).not.toBe(acme)
-    expect(watchers.of('https://other.zendesk.com', ['token-one'])).not.toBe(acme)
+    const watcherOf = (origin: string, secrets: string[]) => watchers.of(callerKey(origin, secrets))
+    const acme = watcherOf('https://acme.zendesk.com', ['token-one'])
+    expect(watcherOf('https://acme.zendesk.com', ['token-one'])).toBe(acme)
+    expect(watcherOf('https://acme.zendesk.com', ['token-two'])).not.toBe(acme)
+    expect(watcherOf('https://other.zendesk.com', ['token-one'])).not.toBe(acme)
   })
 
   it('jobs submitted with one credential are never read with another', async () => {
     const zendesk = fakeZendesk()
     const watchers = new JobWatchers(POLLING)
     const withCredential = (caller: string) =>
-      new Jobs(callerHttp(caller), watchers.of(BASE_URL, [`secret-of-${caller}`]))
+      new Jobs(callerHttp(caller), watchers.of(callerKey(BASE_URL, [`secret-of-${caller}`])))
     const calls = [bulkOfOne(withCredential('one')), bulkOfOne(withCredential('two'))]
     await until(() => zendesk.polls.length >= 4)
     zendesk.finish('V3-job0', 'V3-job1')

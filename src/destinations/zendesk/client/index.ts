@@ -40,7 +40,7 @@ export class ZendeskClient {
     const secrets = credentialSecrets(settings)
     this.caller = callerKey(this.account, secrets)
     const http = new ZendeskHttp(request, this.account, secrets)
-    const jobs = new Jobs(http, instance.jobWatchers.of(this.account, secrets))
+    const jobs = new Jobs(http, instance.jobWatchers.of(this.caller))
     this.users = new UsersApi(http, jobs, instance.writeLimits)
     this.organizations = new OrganizationsApi(http, jobs, instance.writeLimits.writesPerOrganization)
     this.tickets = new TicketsApi(http, jobs, instance.ticketCreates)

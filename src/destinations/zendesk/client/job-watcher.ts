@@ -191,12 +191,12 @@ export class JobWatchers {
 
   constructor(readonly timings: JobPolling) {}
 
-  of(origin: string, credentialSecrets: readonly string[]): JobWatcher {
-    const key = callerKey(origin, credentialSecrets)
-    let watcher = this.watchers.get(key)
+  /** The watcher of one caller: `callerKey` of its account and credentials. */
+  of(caller: string): JobWatcher {
+    let watcher = this.watchers.get(caller)
     if (!watcher) {
       watcher = new JobWatcher(this.timings)
-      this.watchers.set(key, watcher)
+      this.watchers.set(caller, watcher)
     }
     return watcher
   }

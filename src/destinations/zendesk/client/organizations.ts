@@ -58,14 +58,10 @@ export class OrganizationsApi {
   async createOrUpdate(
     organization: OrganizationInput & { external_id: string }
   ): Promise<{ organization: ZendeskOrganization; created: boolean }> {
-    const about = describeOrganization(organization.external_id)
-    await this.writesPerOrganization.turn(`${this.http.origin} ${externalIdKey(organization.external_id)}`, about)
-    const { status, body } = await this.http.post(
-      'organizations/create_or_update',
-      describeOrganization(organization.external_id),
-      organizationAnswer,
-      { organization }
-    )
+    const about = await this.writeTurn(organization.external_id)
+    const { status, body } = await this.http.post('organizations/create_or_update', about, organizationAnswer, {
+      organization
+    })
     return { organization: body.organization, created: status === 201 }
   }
 
@@ -82,10 +78,16 @@ export class OrganizationsApi {
     organization: OrganizationInput & { external_id: string }
   ): Promise<ZendeskOrganization> {
     const id = idSegment(organizationId, 'organization id')
-    const about = describeOrganization(organization.external_id)
-    await this.writesPerOrganization.turn(`${this.http.origin} ${externalIdKey(organization.external_id)}`, about)
+    const about = await this.writeTurn(organization.external_id)
     const { body } = await this.http.put(`organizations/${id}`, about, organizationAnswer, { organization })
     return body.organization
+  }
+
+  /** Waits for the organization's turn under Zendesk's 5 updates a minute per organization; its description. */
+  private async writeTurn(externalId: string): Promise<string> {
+    const about = describeOrganization(externalId)
+    await this.writesPerOrganization.turn(`${this.http.origin} ${externalIdKey(externalId)}`, about)
+    return about
   }
 
   /** Exact (case-insensitive) external_id lookup. */

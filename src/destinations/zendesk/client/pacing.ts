@@ -54,6 +54,7 @@ const RECORDS_BEFORE_PRUNING = 10_000
 export class RecordWriteLimit {
   /** The start times of the writes in the window, by record. */
   private readonly writes = new Map<string, number[]>()
+  private prunedAt = 0
 
   constructor(
     private readonly limit: number,
@@ -65,7 +66,8 @@ export class RecordWriteLimit {
   async turn(record: string, about: string): Promise<void> {
     if (this.limit <= 0) return
     const now = Date.now()
-    if (this.writes.size > RECORDS_BEFORE_PRUNING) this.prune(now)
+    // At most once a window, so a busy account does not walk every record on every write.
+    if (this.writes.size > RECORDS_BEFORE_PRUNING && now - this.prunedAt > this.windowMs) this.prune(now)
     const recent = (this.writes.get(record) ?? []).filter((at) => at > now - this.windowMs)
     const at = recent.length < this.limit ? now : recent[recent.length - this.limit] + this.windowMs
     const wait = at - now
@@ -82,6 +84,7 @@ export class RecordWriteLimit {
   }
 
   private prune(now: number): void {
+    this.prunedAt = now
     for (const [record, times] of this.writes) {
       if (times.every((at) => at <= now - this.windowMs)) this.writes.delete(record)
     }

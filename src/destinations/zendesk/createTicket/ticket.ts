@@ -3,7 +3,7 @@ import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import type { NewTicket, ZendeskTicket } from '../client/tickets'
 import { eventClockOf, type EventClock } from '../lookups/grace'
-import { findUserIds, forgetUser, type UserLookup } from '../lookups/users'
+import { findUserIdAfresh, findUserIds, type UserLookup } from '../lookups/users'
 import { newestTicket, severalNote, ticketChanges } from '../fields/ticket-fields'
 import { text } from '../fields/text'
 import type { Payload } from './generated-types'
@@ -102,8 +102,7 @@ export class Requesters {
   /** The requester's fields with its id looked up afresh, without the cache. */
   async refreshed(ref: RequesterReference, clock: EventClock): Promise<Pick<NewTicket, 'requester_id' | 'requester'>> {
     if (ref.kind === 'external_id') {
-      forgetUser(this.client, { external_id: ref.externalId })
-      this.lookups.delete(ref.externalId)
+      this.lookups.set(ref.externalId, findUserIdAfresh(this.client, { external_id: ref.externalId }))
     }
     return this.fields(ref, clock)
   }

@@ -130,6 +130,13 @@ function settledId(client: ZendeskClient, outcome: Settled<ZendeskUser | undefin
   return outcome.ok ? { ok: true, id: remember(client, cacheKey, outcome.value?.id) } : outcome
 }
 
+/** The reference looked up again without the cache: for a cached id that Zendesk answered it does not know. */
+export async function findUserIdAfresh(client: ZendeskClient, ref: UserReference): Promise<UserLookup> {
+  forgetUser(client, ref)
+  const [fresh] = await findUserIds(client, [ref])
+  return fresh
+}
+
 /** Forgets a cached id, e.g. after Zendesk answered 404 for it (the user was deleted). */
 export function forgetUser(client: ZendeskClient, ref: UserReference): void {
   const externalId = text(ref.external_id)

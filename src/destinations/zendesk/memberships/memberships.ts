@@ -6,7 +6,7 @@ import type { JobItemOutcome } from '../client/jobs'
 import { describeOrganization } from '../client/organizations'
 import { BULK_LIMIT, FEWEST_FOR_A_JOB, MEMBERSHIP_PAGES_TO_CHECK } from '../client/constants'
 import type { EventClock, MissingRecord } from '../lookups/grace'
-import { describeReference, findUserIds, forgetUser, type UserReference } from '../lookups/users'
+import { describeReference, findUserIdAfresh, forgetUser, type UserReference } from '../lookups/users'
 import { forgetOrganization, refreshOrganization, type OrganizationTarget } from '../lookups/organizations'
 
 export type AddOutcome = 'added' | 'already a member'
@@ -65,8 +65,7 @@ export async function removeMembership(
     if (statusOf(error) !== 404) throw error
     if (member.cached) {
       // The cached user may have been deleted and made again under a new id: ask which one is current.
-      forgetUser(client, member.ref)
-      const [fresh] = await findUserIds(client, [member.ref])
+      const fresh = await findUserIdAfresh(client, member.ref)
       if (!fresh.ok) throw fresh.error
       if (fresh.id !== member.id) return removeMembership(client, { ref: member.ref, id: fresh.id }, organization)
     }
