@@ -2,7 +2,7 @@ import nock from 'nock'
 import { createRequestClient, PayloadValidationError, RetryableError } from '@segment/actions-core'
 import { ZendeskClient } from '../../src/destinations/zendesk/client'
 import { findUserIds, type UserLookup } from '../../src/destinations/zendesk/lookups/users'
-import { instanceOf, type Instance } from '../../src/destinations/zendesk/settings/options'
+import { instanceOf, type Instance } from '../../src/destinations/zendesk/instance'
 import { BASE_URL, resetState } from './support'
 
 /** One destination instance per test: its clients share its caches. */

@@ -1,7 +1,7 @@
 import { defaultValues, InvalidAuthenticationError, type DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
 import { authorizationHeader, normaliseSubdomain } from './settings/settings'
-import { instanceOf, type DestinationOptions } from './settings/options'
+import { instanceOf, type DestinationOptions } from './instance'
 import { ZendeskClient } from './client'
 import upsertUser from './upsertUser'
 import updateOrganizationMembership from './updateOrganizationMembership'

@@ -6,7 +6,7 @@ import {
   rememberOrganization,
   type OrganizationTarget
 } from '../../../src/destinations/zendesk/lookups/organizations'
-import { instanceOf, type Instance } from '../../../src/destinations/zendesk/settings/options'
+import { instanceOf, type Instance } from '../../../src/destinations/zendesk/instance'
 import {
   organization,
   recordInvalid,

@@ -1,7 +1,7 @@
 import type { ActionDefinition, ExecuteInput, Logger, RequestClient } from '@segment/actions-core'
 import { ZendeskClient } from '../client'
 import type { Settings } from '../generated-types'
-import type { Instance } from '../settings/options'
+import type { Instance } from '../instance'
 import { performOne, type BatchResults } from './results'
 
 /** What a pipeline gets besides the client and the payloads. */

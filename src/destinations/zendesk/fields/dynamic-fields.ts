@@ -12,7 +12,7 @@ import { statusOf } from '../batch/results'
 import { ZendeskClient } from '../client'
 import type { AccountField, CatalogApi, CatalogPage, FieldOption, TicketField } from '../client/catalog'
 import type { Settings } from '../generated-types'
-import type { Instance } from '../settings/options'
+import type { Instance } from '../instance'
 import { quote } from '../client/quote'
 
 type DynamicField = RequestFn<Settings, unknown, DynamicFieldResponse>

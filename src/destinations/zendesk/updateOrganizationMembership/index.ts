@@ -4,7 +4,7 @@ import type { Payload } from './generated-types'
 import { enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
 import { receivedAtField } from '../fields/received-at'
-import type { Instance } from '../settings/options'
+import type { Instance } from '../instance'
 import { updateMemberships } from './update'
 
 export default function updateOrganizationMembership(instance: Instance): ActionDefinition<Settings, Payload> {

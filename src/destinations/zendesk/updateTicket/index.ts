@@ -3,7 +3,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { runsPipeline } from '../batch/pipeline'
 import { dynamicFieldsOf } from '../fields/dynamic-fields'
-import type { Instance } from '../settings/options'
+import type { Instance } from '../instance'
 import { fields } from './fields'
 import { updateTickets } from './update'
 

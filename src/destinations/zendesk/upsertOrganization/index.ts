@@ -5,7 +5,7 @@ import { batchSizeField, enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
 import { dynamicFieldsOf } from '../fields/dynamic-fields'
 import { receivedAtField } from '../fields/received-at'
-import type { Instance } from '../settings/options'
+import type { Instance } from '../instance'
 import { upsertOrganizations } from './batch-upsert'
 
 export default function upsertOrganization(instance: Instance): ActionDefinition<Settings, Payload> {

@@ -1,9 +1,9 @@
-import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from '../client/job-watcher'
-import { Caches } from '../lookups/caches'
-import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type WriteLimits } from '../client/pacing'
-import { simulatorOrigin } from './origin'
-import { GraceWindow } from '../lookups/grace'
-import type { TicketCreation } from '../client/tickets'
+import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from './client/job-watcher'
+import { Caches } from './lookups/caches'
+import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type WriteLimits } from './client/pacing'
+import { simulatorOrigin } from './settings/origin'
+import { GraceWindow } from './lookups/grace'
+import type { TicketCreation } from './client/tickets'
 
 /** What `createDestination` binds a destination definition to. Production needs none of it. */
 export interface DestinationOptions {
