@@ -14,7 +14,18 @@ export const FAKE_API_TOKENS = [
   'leak-api-8w'
 ] as const
 
-export const FAKE_OAUTH_TOKENS = ['sekrit-oauth-2', 'oauth-tok', 'oauth-abc', 'leak-oauth-9z'] as const
+export const FAKE_OAUTH_TOKENS = [
+  'sekrit-oauth-2',
+  'oauth-tok',
+  'oauth-abc',
+  'leak-oauth-9z',
+  'token-before',
+  'token-after'
+] as const
+
+/** Refresh tokens and OAuth client secrets of the tests' connections: as secret as the tokens. */
+export const FAKE_REFRESH_TOKENS = ['refresh-tok-1', 'leak-refresh-4k'] as const
+export const FAKE_CLIENT_SECRETS = ['client-secret-1', 'leak-secret-5m'] as const
 
 /** The agent email every fake API token is paired with. */
 export const AGENT_EMAIL = 'agent@example.com'
@@ -27,6 +38,8 @@ export const basicCredential = (apiToken: string, email = AGENT_EMAIL): string =
 export const FAKE_CREDENTIALS: readonly string[] = [
   ...FAKE_API_TOKENS,
   ...FAKE_OAUTH_TOKENS,
+  ...FAKE_REFRESH_TOKENS,
+  ...FAKE_CLIENT_SECRETS,
   ...FAKE_API_TOKENS.map((token) => basicCredential(token))
 ]
 

@@ -15,6 +15,8 @@ import {
   FAKE_API_TOKENS,
   FAKE_CREDENTIALS,
   FAKE_OAUTH_TOKENS,
+  FAKE_REFRESH_TOKENS,
+  FAKE_CLIENT_SECRETS,
   redactCredentials
 } from '../helpers/credentials'
 import { LEAKS } from '../setup/credential-guard'
@@ -51,14 +53,20 @@ function filesUnder(directory: string, keep: (path: string) => boolean): string[
 }
 
 describe('the list of fake credentials', () => {
-  const tokenLiteral = /(?:api_?token|oauth_?token|\btoken)\s*[:=]\s*['"`]([\w.-]+)['"`]|\/token:([\w.-]+)['"`]/gi
+  const tokenLiteral =
+    /(?:api_?token|oauth_?token|access_?token|refresh_?token|client_?secret|clientSecret|\btoken)\s*[:=]\s*['"`]([\w.-]+)['"`]|\/token:([\w.-]+)['"`]/gi
   const sources = [
     ...filesUnder(join(ROOT, 'test'), (p) => p.endsWith('.ts')),
     ...filesUnder(join(ROOT, 'scripts'), (p) => p.endsWith('.ts'))
   ]
 
   it('holds every token literal the tests and scripts use', () => {
-    const known = new Set<string>([...FAKE_API_TOKENS, ...FAKE_OAUTH_TOKENS])
+    const known = new Set<string>([
+      ...FAKE_API_TOKENS,
+      ...FAKE_OAUTH_TOKENS,
+      ...FAKE_REFRESH_TOKENS,
+      ...FAKE_CLIENT_SECRETS
+    ])
     const unknown = sources.flatMap((path) =>
       [...readFileSync(path, 'utf8').matchAll(tokenLiteral)]
         .map((match) => match[1] ?? match[2])

@@ -159,7 +159,7 @@ function errorForStatus(response: ResponseLike, about: RecordDescription, messag
   }
   if (status === 401) {
     return new InvalidAuthenticationError(
-      `Zendesk rejected the credentials (401)${said}. Check Email and API Token, or OAuth Token.`
+      `Zendesk rejected the credentials (401)${said.replace(/\.$/, '')}. Reconnect the Zendesk account, or check the legacy Email and API Token, or OAuth Token.`
     )
   }
   if (status === 403) {

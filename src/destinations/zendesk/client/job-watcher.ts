@@ -1,4 +1,3 @@
-import { createHash } from 'crypto'
 import { APIError } from '@segment/actions-core'
 import { ACTIVE_JOB_LIMIT } from './constants'
 import { ZendeskRetryableError } from './errors'
@@ -38,7 +37,7 @@ interface Followed {
 }
 
 /**
- * Every in-flight job of one account (one origin and credential) of one destination instance: one status request
+ * Every in-flight job of one account of one destination instance: one status request
  * per tick reads all of them (`job_statuses/show_many`). Each job keeps its own backoff (short first, doubling to
  * a cap) unless Zendesk's progress, or the time the account's last job took, says when it ends; a tick comes when
  * the earliest job is due, reads the others too, and counts as their poll for those due soon. A 429/503 answer
@@ -178,25 +177,19 @@ export class JobWatcher {
 }
 
 /**
- * The job watchers of one destination instance, one per account and credential: jobs submitted with one
- * credential are only ever read with that credential.
+ * The job watchers of one destination instance, one per account (its origin), whatever credential submitted the
+ * jobs: Zendesk's 30 job slots are the account's, and a connection's token rotates while its jobs run.
  */
-/** The account and a digest of the credentials (so no map holds a credential): what one caller may share. */
-export function callerKey(origin: string, credentialSecrets: readonly string[]): string {
-  return `${origin} ${createHash('sha256').update(credentialSecrets.join('\n')).digest('hex')}`
-}
-
 export class JobWatchers {
   private readonly watchers = new Map<string, JobWatcher>()
 
   constructor(readonly timings: JobPolling) {}
 
-  /** The watcher of one caller: `callerKey` of its account and credentials. */
-  of(caller: string): JobWatcher {
-    let watcher = this.watchers.get(caller)
+  of(account: string): JobWatcher {
+    let watcher = this.watchers.get(account)
     if (!watcher) {
       watcher = new JobWatcher(this.timings)
-      this.watchers.set(caller, watcher)
+      this.watchers.set(account, watcher)
     }
     return watcher
   }

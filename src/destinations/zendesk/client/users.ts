@@ -68,8 +68,15 @@ export class UsersApi {
 
   /** The authenticated user's id; null when Zendesk answered as an anonymous user (wrong credentials). */
   async myId(): Promise<number | null> {
+    return (await this.me())?.id ?? null
+  }
+
+  /** The agent the credential acts as; undefined when Zendesk answers as an anonymous user (`id: null`). */
+  async me(): Promise<{ id: number; name?: string; email?: string } | undefined> {
     const { body } = await this.http.get('users/me', 'the authenticated user', meSchema)
-    return body.user.id
+    const { id, name, email } = body.user
+    if (id === null) return undefined
+    return { id, ...(name && { name }), ...(email && { email }) }
   }
 
   /**
