@@ -1,5 +1,4 @@
-import type { Sim } from '../context'
-import { variantsOf } from '../context'
+import { variantsOf, type Sim } from '../context'
 import { json, type Reply } from '../http'
 import {
   AUTHORIZATION_FIELDS,
@@ -54,7 +53,8 @@ export function readOAuthRequest(
 const htmlPage = (status: number, html: string): Reply => ({ status, html })
 const redirect = (location: string): Reply => ({ status: 302, headers: { Location: location } })
 
-function stringParams(params: TokenParams): AuthorizationParams {
+/** The authorization request's fields among the parameters (those that are strings). */
+function authorizationParams(params: TokenParams): AuthorizationParams {
   return Object.fromEntries(
     AUTHORIZATION_FIELDS.map((name) => [name, params[name]]).filter(([, v]) => typeof v === 'string')
   )
@@ -118,10 +118,11 @@ export function oauthReply(
   params: TokenParams | undefined
 ): Reply | undefined {
   const path = pathname.replace(/\.json$/, '').replace(/\/$/, '')
-  if (method === 'GET' && path === '/oauth/authorizations/new') return askConsent(sim, stringParams(params ?? {}))
+  if (method === 'GET' && path === '/oauth/authorizations/new')
+    return askConsent(sim, authorizationParams(params ?? {}))
   if (method === 'POST' && path === '/oauth/authorizations') {
     const decision = typeof params?.decision === 'string' ? params.decision : undefined
-    return decide(sim, { ...stringParams(params ?? {}), decision })
+    return decide(sim, { ...authorizationParams(params ?? {}), decision })
   }
   if (method === 'POST' && path === '/oauth/tokens') return token(sim, params)
   return undefined
