@@ -1,3 +1,5 @@
+import { issuedCredentialsIn } from '../../src/simulator/oauth/credentials'
+
 /**
  * Every fake credential the test suite uses (all short, none real), and the forms they travel in. No console
  * line, error, result, snapshot or local-host answer may contain any of them; the credential guard
@@ -25,7 +27,14 @@ export const FAKE_OAUTH_TOKENS = [
 
 /** Refresh tokens and OAuth client secrets of the tests' connections: as secret as the tokens. */
 export const FAKE_REFRESH_TOKENS = ['refresh-tok-1', 'leak-refresh-4k'] as const
-export const FAKE_CLIENT_SECRETS = ['client-secret-1', 'leak-secret-5m'] as const
+/** OAuth client secrets: the tests' own, and those of the simulated account's confidential clients. */
+export const FAKE_CLIENT_SECRETS = [
+  'client-secret-1',
+  'leak-secret-5m',
+  'sim-client-secret-1',
+  'sim-client-secret-2',
+  'sim-client-secret-wrong'
+] as const
 
 /** The agent email every fake API token is paired with. */
 export const AGENT_EMAIL = 'agent@example.com'
@@ -34,7 +43,7 @@ export const AGENT_EMAIL = 'agent@example.com'
 export const basicCredential = (apiToken: string, email = AGENT_EMAIL): string =>
   Buffer.from(`${email}/token:${apiToken}`).toString('base64')
 
-/** The values that must never be shown: each token, and each API token's Basic form. */
+/** The values that must never be shown: each token and secret, and each API token's Basic form. */
 export const FAKE_CREDENTIALS: readonly string[] = [
   ...FAKE_API_TOKENS,
   ...FAKE_OAUTH_TOKENS,
@@ -43,12 +52,18 @@ export const FAKE_CREDENTIALS: readonly string[] = [
   ...FAKE_API_TOKENS.map((token) => basicCredential(token))
 ]
 
-/** The credentials that occur in `text`. */
+/**
+ * The credentials that occur in `text`: the listed ones, and any access token, refresh token or authorization
+ * code a simulator issued (they are random, but shaped so that they can be found).
+ */
 export function credentialsIn(text: string, credentials: readonly string[] = FAKE_CREDENTIALS): string[] {
-  return credentials.filter((credential) => text.includes(credential))
+  return [...credentials.filter((credential) => text.includes(credential)), ...issuedCredentialsIn(text)]
 }
 
 /** `text` with every credential replaced, so a leak can be reported without repeating it. */
 export function redactCredentials(text: string, credentials: readonly string[] = FAKE_CREDENTIALS): string {
-  return credentials.reduce((result, credential) => result.split(credential).join('[credential]'), text)
+  return credentialsIn(text, credentials).reduce(
+    (result, credential) => result.split(credential).join('[credential]'),
+    text
+  )
 }
