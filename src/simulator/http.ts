@@ -21,6 +21,8 @@ export interface Reply {
   body?: unknown
   /** plain-text body (sent as text/plain) instead of JSON */
   text?: string
+  /** an HTML page (sent as text/html) instead of JSON */
+  html?: string
   headers?: Record<string, string>
 }
 

@@ -53,7 +53,9 @@ export type {
 export const DEFAULT_VARIANTS: Variants = {
   jobResultIndex: 'recorded',
   duplicateMembership: 'user-taken',
-  organizationFieldValues: 'every-key'
+  organizationFieldValues: 'every-key',
+  softDeletedUsers: 'left-out',
+  deletedUserExternalId: 'absent'
 }
 
 function endpointLimitsFrom(options: SimulatorOptions, account: AccountKind): EndpointLimits {

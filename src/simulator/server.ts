@@ -8,6 +8,7 @@ import { RATE_LIMIT_MESSAGE } from './limits'
 import { matchRoute } from './router'
 import { catalogRoutes } from './routes/catalog'
 import { eventRoutes } from './routes/events'
+import { deletedUserRoutes } from './routes/deleted-users'
 import { customFieldRoutes } from './routes/fields'
 import { jobRoutes } from './routes/jobs'
 import { membershipRoutes } from './routes/memberships'
@@ -18,6 +19,7 @@ import type { Faults, RecordedRequest, SimulatorState } from './types'
 
 const routes = [
   ...userRoutes,
+  ...deletedUserRoutes,
   ...customFieldRoutes,
   ...organizationRoutes,
   ...membershipRoutes,
@@ -28,6 +30,11 @@ const routes = [
 ]
 
 const INVALID_ENDPOINT = json(404, { error: 'InvalidEndpoint', description: 'Not found' })
+/** What a proxy in front of Zendesk may answer during maintenance: a 200 that is not Zendesk's. */
+const MAINTENANCE_PAGE: Reply = {
+  status: 200,
+  html: '<!DOCTYPE html><html><body><h1>Down for maintenance</h1></body></html>'
+}
 
 /** What the /__simulator/* routes act on. */
 export interface Control {
@@ -70,6 +77,9 @@ function send(res: ServerResponse, reply: Reply): void {
   if (reply.text !== undefined) {
     headers['Content-Type'] = 'text/plain; charset=utf-8'
     payload = reply.text
+  } else if (reply.html !== undefined) {
+    headers['Content-Type'] = 'text/html; charset=utf-8'
+    payload = reply.html
   } else if (reply.body !== undefined) {
     headers['Content-Type'] = 'application/json; charset=utf-8'
     payload = JSON.stringify(reply.body)
@@ -105,8 +115,11 @@ function controlReply(control: Control, method: string, path: string, body: unkn
 function injectedFault(sim: Sim, path: string): Reply | undefined {
   const rateLimit = sim.faults.take('rateLimit', path)
   if (rateLimit) {
-    return { status: 429, text: RATE_LIMIT_MESSAGE, headers: { 'Retry-After': String(rateLimit.retryAfter) } }
+    const headers: Record<string, string> =
+      rateLimit.retryAfter === undefined ? {} : { 'Retry-After': String(rateLimit.retryAfter) }
+    return { status: 429, text: RATE_LIMIT_MESSAGE, headers }
   }
+  if (sim.faults.take('htmlPage', path)) return MAINTENANCE_PAGE
   const serverError = sim.faults.take('serverError', path)
   if (!serverError) return undefined
   const status = serverError.status ?? 500

@@ -42,6 +42,30 @@ export interface UserRecord {
   verification_email_sent: boolean
 }
 
+/**
+ * A user as `deleted_users` shows it: the keys Zendesk's OpenAPI file requires, and `external_id`, which only the
+ * `deletedUserExternalId: 'shown'` variant sends.
+ */
+export type DeletedUserRecord = Pick<
+  UserRecord,
+  | 'id'
+  | 'url'
+  | 'name'
+  | 'email'
+  | 'created_at'
+  | 'updated_at'
+  | 'time_zone'
+  | 'phone'
+  | 'shared_phone_number'
+  | 'photo'
+  | 'locale_id'
+  | 'locale'
+  | 'organization_id'
+  | 'role'
+  | 'active'
+  | 'external_id'
+>
+
 export interface IdentityRecord {
   id: number
   url: string
@@ -295,6 +319,8 @@ export interface EndpointLimits {
   ticketsIndex: ReportedLimit | false
   /** queued or working jobs at once: 30; one more bulk request answers 429 TooManyJobs */
   activeJobs: number | false
+  /** DELETE deleted_users/{id} for the whole account: 700 per 10 minutes */
+  permanentUserDeletions: RateLimitOption | false
 }
 
 /** The kinds of account the simulator starts as (see account.ts). */
@@ -322,6 +348,13 @@ export interface Variants {
   duplicateMembership: DuplicateMembershipAnswer
   /** organization_fields in answers: every defined key (null when unset, false for an unset checkbox), or only the keys that have a value */
   organizationFieldValues: 'every-key' | 'set-only'
+  /**
+   * Soft-deleted users in `users/search?external_id=` and `users/show_many?external_ids=`: left out (active users
+   * only), or listed with `active: false`.
+   */
+  softDeletedUsers: 'left-out' | 'listed'
+  /** `external_id` on the users of `deleted_users` (list and show): absent, as the reference documents them, or shown */
+  deletedUserExternalId: 'absent' | 'shown'
 }
 
 export type Credentials = { email: string; apiToken: string } | { oauthToken: string }
@@ -364,14 +397,16 @@ export interface SimulatorOptions {
 
 /** Injected failures. Counted ones apply to the next `count` requests whose path contains `path` (any if unset). */
 export interface Faults {
-  /** 429 text/plain with Retry-After */
-  rateLimit?: { count: number; retryAfter: number; path?: string }
+  /** 429 text/plain, with Retry-After unless `retryAfter` is left out */
+  rateLimit?: { count: number; retryAfter?: number; path?: string }
   /** 5xx (500 unless given), text/plain, optionally with Retry-After */
   serverError?: { count: number; status?: 500 | 502 | 503 | 504; path?: string; retryAfter?: number }
   /** processed at once, answered after the delay */
   slow?: { count: number; delayMs: number; path?: string }
   /** socket destroyed without an answer; the request is not processed */
   connectionReset?: { count: number; path?: string }
+  /** 200 with an HTML page (a proxy's maintenance page) instead of Zendesk's answer; the request is not processed */
+  htmlPage?: { count: number; path?: string }
   /** items at these indexes of jobs submitted while set fail with an error and details */
   failJobItems?: { indexes: number[] }
   /** jobs stay queued (and unapplied) while set */
