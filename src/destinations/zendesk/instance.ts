@@ -3,6 +3,7 @@ import { Caches } from './lookups/caches'
 import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type WriteLimits } from './client/pacing'
 import { simulatorOrigin } from './settings/origin'
 import { GraceWindow } from './lookups/grace'
+import { SoftDeletedUsers } from './lookups/soft-deleted-users'
 import type { TicketCreation } from './client/tickets'
 
 /** What `createDestination` binds a destination definition to. Production needs none of it. */
@@ -20,7 +21,10 @@ export interface DestinationOptions {
   singleUserWriteIntervalMs?: number
   /** Writes a minute per user and per organization: Zendesk's limit is 5 (the default); 0 turns the limit off. */
   writesPerRecordPerMinute?: number
-  /** Milliseconds since the epoch, for deciding how old an event is (tests pass a clock they move). */
+  /**
+   * Milliseconds since the epoch, for deciding how old an event is and for counting permanent deletions in
+   * Zendesk's 10-minute window (tests pass a clock they move).
+   */
   clock?: () => number
 }
 
@@ -30,24 +34,32 @@ export interface Instance {
   /** One per account and credential: polls all their jobs together and counts their job slots. */
   jobWatchers: JobWatchers
   caches: Caches
-  /** Zendesk's endpoint limits on writing one user or organization, met by waiting a moment or retrying later. */
+  /**
+   * Zendesk's endpoint limits on writing one user or organization, and on permanent user deletions, met by waiting
+   * a moment or retrying later.
+   */
   writeLimits: WriteLimits
   /** Whether a user or organization that is missing is still worth a retry, by the event's age. */
   grace: GraceWindow
   /** Ticket creates under way, by Idempotency-Key: a concurrent create of the same ticket waits for this one. */
   ticketCreates: Map<string, Promise<TicketCreation>>
+  /** Users soft-deleted and not yet seen deleted for good: a retried deletion request finishes them. */
+  softDeletedUsers: SoftDeletedUsers
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
+  const clock = options.clock ?? (() => Date.now())
   return {
     simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
     jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }),
     caches: options.caches ?? new Caches(),
     writeLimits: writeLimits(
       options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
-      options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit
+      options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit,
+      clock
     ),
-    grace: new GraceWindow(options.clock ?? (() => Date.now())),
-    ticketCreates: new Map()
+    grace: new GraceWindow(clock),
+    ticketCreates: new Map(),
+    softDeletedUsers: new SoftDeletedUsers(clock)
   }
 }

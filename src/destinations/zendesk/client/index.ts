@@ -26,6 +26,8 @@ export class ZendeskClient {
   readonly caller: string
   readonly caches: Caches
   readonly grace: GraceWindow
+  /** Users soft-deleted and not yet seen deleted for good, by account and external_id. */
+  readonly softDeletedUsers: Instance['softDeletedUsers']
   readonly users: UsersApi
   readonly organizations: OrganizationsApi
   readonly tickets: TicketsApi
@@ -37,6 +39,7 @@ export class ZendeskClient {
     this.account = zendeskOrigin(settings.subdomain, instance.simulator)
     this.caches = instance.caches
     this.grace = instance.grace
+    this.softDeletedUsers = instance.softDeletedUsers
     const secrets = credentialSecrets(settings)
     this.caller = callerKey(this.account, secrets)
     const http = new ZendeskHttp(request, this.account, secrets)
