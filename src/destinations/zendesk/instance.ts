@@ -3,6 +3,7 @@ import { Caches } from './lookups/caches'
 import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type WriteLimits } from './client/pacing'
 import { simulatorOrigin } from './settings/origin'
 import { GraceWindow } from './lookups/grace'
+import { SoftDeletedUsers } from './lookups/soft-deleted-users'
 import type { TicketCreation } from './client/tickets'
 import { TokenRenewals } from './client/token-renewals'
 import { DeliveredWrites } from './client/delivered-writes'
@@ -23,8 +24,8 @@ export interface DestinationOptions {
   /** Writes a minute per user and per organization: Zendesk's limit is 5 (the default); 0 turns the limit off. */
   writesPerRecordPerMinute?: number
   /**
-   * Milliseconds since the epoch, for deciding how old an event is, when a token expires and how long a write is
-   * remembered (tests pass a clock they move).
+   * Milliseconds since the epoch, for deciding how old an event is, when a token expires, how long a write is
+   * remembered and for counting permanent deletions in Zendesk's 10-minute window (tests pass a clock they move).
    */
   clock?: () => number
 }
@@ -36,7 +37,10 @@ export interface Instance {
   /** One per account: polls all its jobs together and counts its job slots. */
   jobWatchers: JobWatchers
   caches: Caches
-  /** Zendesk's endpoint limits on writing one user or organization, met by waiting a moment or retrying later. */
+  /**
+   * Zendesk's endpoint limits on writing one user or organization, and on permanent user deletions, met by waiting
+   * a moment or retrying later.
+   */
   writeLimits: WriteLimits
   /** Whether a user or organization that is missing is still worth a retry, by the event's age. */
   grace: GraceWindow
@@ -46,6 +50,8 @@ export interface Instance {
   tokenRenewals: TokenRenewals
   /** Events and ticket updates Zendesk accepted lately, so that running an event again does not write them twice. */
   deliveredWrites: DeliveredWrites
+  /** Users soft-deleted and not yet seen deleted for good: a retried deletion request finishes them. */
+  softDeletedUsers: SoftDeletedUsers
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
@@ -57,11 +63,13 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
     caches: options.caches ?? new Caches(),
     writeLimits: writeLimits(
       options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
-      options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit
+      options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit,
+      clock
     ),
     grace: new GraceWindow(clock),
     ticketCreates: new Map(),
     tokenRenewals: new TokenRenewals(clock),
-    deliveredWrites: new DeliveredWrites(clock)
+    deliveredWrites: new DeliveredWrites(clock),
+    softDeletedUsers: new SoftDeletedUsers(clock)
   }
 }

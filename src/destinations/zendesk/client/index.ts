@@ -27,6 +27,8 @@ export class ZendeskClient {
   readonly account: string
   readonly caches: Caches
   readonly grace: GraceWindow
+  /** Users soft-deleted and not yet seen deleted for good, by account and external_id. */
+  readonly softDeletedUsers: Instance['softDeletedUsers']
   readonly users: UsersApi
   readonly organizations: OrganizationsApi
   readonly tickets: TicketsApi
@@ -50,6 +52,7 @@ export class ZendeskClient {
     this.account = zendeskOrigin(settings.subdomain, instance.simulator)
     this.caches = instance.caches
     this.grace = instance.grace
+    this.softDeletedUsers = instance.softDeletedUsers
     const header = authorizationHeader(settings, connection)
     const bearer = header.startsWith('Bearer ') && connection?.accessToken ? header.slice('Bearer '.length) : undefined
     const account = this.account
