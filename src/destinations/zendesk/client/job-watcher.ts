@@ -3,6 +3,7 @@ import { ACTIVE_JOB_LIMIT } from './constants'
 import { ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
 import { JobSlots } from './job-slots'
+import { TtlCache } from './ttl-cache'
 import { jobStatusAnswer, jobStatusesAnswer, type JobStatus } from './schemas'
 
 /** How a job is followed: the first wait, the longest wait between polls, and how long in all. */
@@ -45,6 +46,7 @@ interface Followed {
  */
 export class JobWatcher {
   readonly slots = new JobSlots(ACTIVE_JOB_LIMIT)
+  readonly unfollowed = new UnfollowedJobs()
   private readonly followed = new Map<string, Followed>()
   private timer: ReturnType<typeof setTimeout> | undefined
   private polling = false
@@ -173,6 +175,29 @@ export class JobWatcher {
 
   private end(f: Followed, end: JobEnd): void {
     if (this.followed.delete(f.job.id)) f.end(end)
+  }
+}
+
+const UNFOLLOWED_JOBS = 1000
+/** Longer than actions-core takes to renew a connection and run the batch again. */
+const UNFOLLOWED_FOR_MS = 10 * 60 * 1000
+
+/**
+ * Jobs Zendesk accepted but this instance could not follow to their end because their polls were refused with a
+ * 401 (the token expired while they ran), by a digest of the request that submitted them.
+ */
+export class UnfollowedJobs {
+  private readonly jobs = new TtlCache<string, JobStatus>(UNFOLLOWED_JOBS, UNFOLLOWED_FOR_MS)
+
+  keep(submission: string, job: JobStatus): void {
+    this.jobs.set(submission, job)
+  }
+
+  /** The job the same submission started, once: whoever takes it follows it. */
+  take(submission: string): JobStatus | undefined {
+    const job = this.jobs.get(submission)
+    this.jobs.delete(submission)
+    return job
   }
 }
 
