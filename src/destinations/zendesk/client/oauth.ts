@@ -65,8 +65,12 @@ export class OAuthApi {
     } catch (error) {
       if (!REFUSED_GRANT_STATUSES.has(statusOf(error))) throw error
       const reason = refusalOf(error)?.error
+      const refused =
+        grant.grant_type === 'authorization_code'
+          ? 'Zendesk refused to connect the account'
+          : 'Zendesk refused to renew the connection: its refresh token or client is no longer valid'
       throw new InvalidAuthenticationError(
-        `Zendesk refused to renew the connection${reason ? ` (${reason})` : ''}: its refresh token or client is no longer valid. ${RECONNECT_HINT}`,
+        `${refused}${reason ? ` (${reason})` : ''}. ${RECONNECT_HINT}`,
         ErrorCodes.OAUTH_REFRESH_FAILED
       )
     }
