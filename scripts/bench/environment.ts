@@ -26,7 +26,14 @@ export async function benchEnvironment(
     ...options
   })
   const caches = new Caches()
-  const definition = createDestination({ origin: simulator.url, jobPolling, caches, singleUserWriteIntervalMs: 0 })
+  const definition = createDestination({
+    origin: simulator.url,
+    jobPolling,
+    caches,
+    singleUserWriteIntervalMs: 0,
+    // The account's requests are spread over the simulator's window, shorter than Zendesk's minute.
+    requestWindowMs: options.accountRateLimit?.windowMs
+  })
   const preset = definition.presets!.find((p: any) => p.partnerAction === action) as any
   const subscribed = {
     ...settings,

@@ -12,12 +12,14 @@ export const TEST_JOB_POLLING = { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 }
  * A destination definition of its own (empty caches) with test job polling, against https://acme.zendesk.com.
  * Single-record writes are neither paced nor counted unless asked: nock and a simulator without endpoint limits do
  * not limit them, and a long-lived test instance writes the same user for many tests against a reset simulator.
+ * Nor are requests counted against the account's limit unless asked: nock and the simulator enforce none.
  */
 export function testDefinition(options: DestinationOptions = {}) {
   return createDestination({
     jobPolling: TEST_JOB_POLLING,
     singleUserWriteIntervalMs: 0,
     writesPerRecordPerMinute: 0,
+    requestWindowMs: false,
     ...options
   })
 }

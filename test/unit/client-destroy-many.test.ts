@@ -3,7 +3,10 @@ import { APIError, createRequestClient, PayloadValidationError } from '@segment/
 import { BULK_LIMIT } from '../../src/destinations/zendesk/client/constants'
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
-import { JobWatcher } from '../../src/destinations/zendesk/client/job-watcher'
+import { JobWatcher, slotTimings } from '../../src/destinations/zendesk/client/job-watcher'
+import { MemoryJobSlots } from '../../src/destinations/zendesk/client/job-slots'
+import { ACTIVE_JOB_LIMIT } from '../../src/destinations/zendesk/client/constants'
+import { realClock, realTimers } from '../../src/destinations/zendesk/client/time'
 import { Jobs, type JobItemOutcome } from '../../src/destinations/zendesk/client/jobs'
 import { OrganizationsApi } from '../../src/destinations/zendesk/client/organizations'
 import { writeLimits } from '../../src/destinations/zendesk/client/pacing'
@@ -12,7 +15,8 @@ import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
 
 const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
-const watcher = new JobWatcher(TEST_JOB_POLLING)
+const slots = new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(TEST_JOB_POLLING), realClock, realTimers)
+const watcher = new JobWatcher(TEST_JOB_POLLING, slots)
 const jobs = new Jobs(http, watcher)
 const limits = writeLimits(0, 0)
 const users = new UsersApi(http, jobs, limits)
@@ -49,7 +53,7 @@ describe.each([
       { ok: true, id: 13, status: 'Deleted' }
     ])
     expect(scope.isDone()).toBe(true)
-    expect(watcher.slots.inUse).toBe(0)
+    expect(slots.inUse(BASE_URL)).toBe(0)
   })
 
   it("a failed item gets that item's error: RecordNotFound a 404, PermissionDenied a 403", async () => {
@@ -76,7 +80,7 @@ describe.each([
       const error = await destroyMany([11, 12, 13]).catch((e) => e)
       expect(error).toBeInstanceOf(ZendeskRetryableError)
       expect(error).toMatchObject({ status, retryAfterSeconds: wait })
-      expect(watcher.slots.inUse).toBe(0)
+      expect(slots.inUse(BASE_URL)).toBe(0)
     }
   )
 

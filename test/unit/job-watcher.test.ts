@@ -2,12 +2,15 @@ import nock from 'nock'
 import { createRequestClient } from '@segment/actions-core'
 import { ACTIVE_JOB_LIMIT } from '../../src/destinations/zendesk/client/constants'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
-import { JobWatcher, JobWatchers, type JobPolling } from '../../src/destinations/zendesk/client/job-watcher'
+import { JobWatcher, JobWatchers, slotTimings, type JobPolling } from '../../src/destinations/zendesk/client/job-watcher'
+import { MemoryJobSlots } from '../../src/destinations/zendesk/client/job-slots'
+import { realClock, realTimers } from '../../src/destinations/zendesk/client/time'
 import { Jobs } from '../../src/destinations/zendesk/client/jobs'
 import { BASE_URL } from './support'
 
 const POLLING: JobPolling = { firstWaitMs: 20, maxWaitMs: 80, budgetMs: 3000 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const jobSlots = () => new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(POLLING), realClock, realTimers)
 
 interface Poll {
   ids: string[]
@@ -164,11 +167,12 @@ describe('the job watcher of an account', () => {
 
   it(`holds at most ${ACTIVE_JOB_LIMIT} jobs queued or running: the next submission waits for a slot`, async () => {
     const zendesk = fakeZendesk()
-    const watcher = new JobWatcher(POLLING)
+    const slots = jobSlots()
+    const watcher = new JobWatcher(POLLING, slots)
     const calls = Array.from({ length: ACTIVE_JOB_LIMIT + 2 }, () => bulkOfOne(new Jobs(callerHttp('a'), watcher)))
     await until(() => zendesk.polls.length >= 2)
     expect(zendesk.submitted()).toBe(ACTIVE_JOB_LIMIT)
-    expect(watcher.slots.inUse).toBe(ACTIVE_JOB_LIMIT)
+    expect(slots.inUse(BASE_URL)).toBe(ACTIVE_JOB_LIMIT)
     zendesk.finish('V3-job0')
     await until(() => zendesk.submitted() === ACTIVE_JOB_LIMIT + 1)
     await sleep(100)
@@ -176,14 +180,15 @@ describe('the job watcher of an account', () => {
     zendesk.finish(...Array.from({ length: ACTIVE_JOB_LIMIT + 2 }, (_, i) => `V3-job${i}`))
     const outcomes = await Promise.all(calls)
     expect(outcomes.every(([one]) => one.ok)).toBe(true)
-    expect(watcher.slots.inUse).toBe(0)
+    expect(slots.inUse(BASE_URL)).toBe(0)
   })
 
   it('gives the slot back when the submission is refused', async () => {
     nock(BASE_URL).post('/api/v2/users/create_or_update_many').reply(422, { error: 'RecordInvalid' })
-    const watcher = new JobWatcher(POLLING)
+    const slots = jobSlots()
+    const watcher = new JobWatcher(POLLING, slots)
     await expect(bulkOfOne(new Jobs(callerHttp('a'), watcher))).rejects.toThrow()
-    expect(watcher.slots.inUse).toBe(0)
+    expect(slots.inUse(BASE_URL)).toBe(0)
   })
 
   it('never polls with the client of a call that has ended: it uses one that is still waiting', async () => {

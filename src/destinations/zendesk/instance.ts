@@ -1,12 +1,22 @@
-import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from './client/job-watcher'
+import { JobWatchers, PRODUCTION_JOB_POLLING, slotTimings, type JobPolling } from './client/job-watcher'
 import { Caches } from './lookups/caches'
-import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type WriteLimits } from './client/pacing'
+import {
+  AccountWindowLimit,
+  PERMANENT_USER_DELETIONS,
+  SINGLE_USER_WRITE_INTERVAL_MS,
+  WRITES_PER_RECORD,
+  type WriteLimits
+} from './client/pacing'
 import { simulatorOrigin } from './settings/origin'
 import { GraceWindow } from './lookups/grace'
 import { SoftDeletedUsers } from './lookups/soft-deleted-users'
 import type { TicketCreation } from './client/tickets'
 import { TokenRenewals } from './client/token-renewals'
 import { DeliveredWrites } from './client/delivered-writes'
+import { memoryCoordination, type Coordination, type CoordinationSettings } from './client/coordination'
+import { postgresCoordination } from './client/postgres'
+import { REQUEST_WINDOW_MS } from './client/request-budget'
+import { realClock, realTimers, type Clock, type Timers } from './client/time'
 
 /** What `createDestination` binds a destination definition to. Production needs none of it. */
 export interface DestinationOptions {
@@ -27,15 +37,32 @@ export interface DestinationOptions {
    * Milliseconds since the epoch, for deciding how old an event is, when a token expires, how long a write is
    * remembered and for counting permanent deletions in Zendesk's 10-minute window (tests pass a clock they move).
    */
-  clock?: () => number
+  clock?: Clock
+  /** What the destination waits with (request budgets, write turns, job slots): tests pass timers on their clock. */
+  timers?: Timers
+  /**
+   * Zendesk's window of an account's requests: a minute (the default), over which the limit its answers report is
+   * spread. Tests against a simulator with a shorter window pass that one; `false` counts no requests (a simulator
+   * that enforces no account limit).
+   */
+  requestWindowMs?: number | false
+  /**
+   * Where the account's limits are shared with the other processes sending to it: `{ postgres: url }` keeps them in
+   * that PostgreSQL database (the `pg` package must be installed), for every process naming it. Unset: in this
+   * process alone. `leaseMs` is how long a job slot stays its holder's without word from it (30 s): a holder gone
+   * longer has its slot checked against its job.
+   */
+  coordination?: { postgres: string; leaseMs?: number }
 }
 
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
 export interface Instance {
   simulator?: string
   clock: () => number
-  /** One per account: polls all its jobs together and counts its job slots. */
+  /** One per account: polls all its jobs together, each in one of the account's job slots. */
   jobWatchers: JobWatchers
+  /** Each account's limits, kept here or shared with other processes: what a request waits for before it is sent. */
+  coordination: Coordination
   caches: Caches
   /**
    * Zendesk's endpoint limits on writing one user or organization, and on permanent user deletions, met by waiting
@@ -55,17 +82,32 @@ export interface Instance {
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
-  const clock = options.clock ?? (() => Date.now())
+  const clock = options.clock ?? realClock
+  const jobPolling = { ...PRODUCTION_JOB_POLLING, ...options.jobPolling }
+  const settings: CoordinationSettings = {
+    requestWindowMs: options.requestWindowMs ?? REQUEST_WINDOW_MS,
+    userWriteIntervalMs: options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
+    writesPerRecord: options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit,
+    jobSlots: slotTimings(jobPolling),
+    clock,
+    timers: options.timers ?? realTimers
+  }
+  const coordination = options.coordination
+    ? postgresCoordination(options.coordination.postgres, settings, options.coordination.leaseMs)
+    : memoryCoordination(settings)
+  const { limit, windowMs } = PERMANENT_USER_DELETIONS
   return {
     simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
     clock,
-    jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }),
+    jobWatchers: new JobWatchers(jobPolling, coordination.jobSlots),
+    coordination,
     caches: options.caches ?? new Caches(),
-    writeLimits: writeLimits(
-      options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
-      options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit,
-      clock
-    ),
+    writeLimits: {
+      userWritesPerAccount: coordination.userWritesPerAccount,
+      writesPerUser: coordination.writesPerUser,
+      writesPerOrganization: coordination.writesPerOrganization,
+      permanentUserDeletions: new AccountWindowLimit(limit, windowMs, 'permanent user deletions', clock)
+    },
     grace: new GraceWindow(clock),
     ticketCreates: new Map(),
     tokenRenewals: new TokenRenewals(clock),

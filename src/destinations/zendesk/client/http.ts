@@ -4,12 +4,15 @@ import {
   errorFromResponse,
   redirectRefused,
   requestFailure,
+  retryAfterSeconds,
   unexpectedAnswer,
   withoutCredentials,
   type RecordDescription
 } from './errors'
 import { cursorPageSchema } from './schemas'
 import { quote } from './quote'
+import { rateLimitReport } from './rate-limit-report'
+import { UNCOUNTED_REQUESTS, type RequestBudget } from './request-budget'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 type SearchParams = Record<string, string | number | boolean>
@@ -33,7 +36,8 @@ const MAX_PAGES = 200
  * The only place that calls actions-core's `request`. It builds URLs on the account's origin, never follows a
  * redirect, maps every failure to an actions-core error with a status, and parses every answer against the
  * schema of what the caller reads: a 2xx that is not JSON, or not of that shape, is a retryable error. It sets
- * each request's Authorization itself, so a request to the token endpoint carries none.
+ * each request's Authorization itself, so a request to the token endpoint carries none. Each request is spent
+ * from the account's request budget before it is sent, and each answer tells the budget what Zendesk reports.
  */
 export class ZendeskHttp {
   constructor(
@@ -41,7 +45,8 @@ export class ZendeskHttp {
     readonly origin: string,
     private readonly secrets: readonly string[],
     /** The Authorization header of each request, asked anew every time (a rotated token takes over at once). */
-    private readonly authorization: () => string | undefined = () => undefined
+    private readonly authorization: () => string | undefined = () => undefined,
+    private readonly budget: RequestBudget = UNCOUNTED_REQUESTS
   ) {}
 
   get<S extends z.ZodTypeAny>(
@@ -181,6 +186,7 @@ export class ZendeskHttp {
     let response: RawResponse
     const authorization = this.authorization()
     const requestHeaders = { ...(authorization && { Authorization: authorization }), ...options.headers }
+    await this.budget.spend(this.origin, about)
     try {
       response = (await this.request(url, {
         method,
@@ -197,6 +203,7 @@ export class ZendeskHttp {
       throw requestFailure(error, about)
     }
     const { status, headers } = response
+    await this.budget.observe(this.origin, rateLimitReport(headers), status === 429 ? retryAfterSeconds(headers) : undefined)
     const content = response.content ?? ''
     const secrets = authorization ? [...this.secrets, authorization.replace(/^\w+ /, '')] : this.secrets
     if (status >= 300 && status < 400) throw redirectRefused(status, headers.get('location'), about)

@@ -58,7 +58,9 @@ export class ZendeskClient {
     const account = this.account
     const authorization =
       bearer && !asGiven ? () => `Bearer ${instance.tokenRenewals.current(account, bearer)}` : () => header
-    const http = new ZendeskHttp(request, this.account, credentialSecrets(settings, connection), authorization)
+    const { coordination } = instance
+    const secrets = credentialSecrets(settings, connection)
+    const http = new ZendeskHttp(request, this.account, secrets, authorization, coordination.requests)
     const jobs = new Jobs(http, instance.jobWatchers.of(this.account))
     this.users = new UsersApi(http, jobs, instance.writeLimits)
     this.organizations = new OrganizationsApi(http, jobs, instance.writeLimits.writesPerOrganization)

@@ -1,30 +1,172 @@
+import { ZendeskRetryableError } from './errors'
+import type { Clock, Timers } from './time'
+
+/** Of the jobs given, the ones Zendesk says have ended (completed, failed, killed, or no longer listed). */
+export type EndedJobs = (jobIds: string[]) => Promise<string[]>
+
+/** One of an account's job slots, taken for one bulk request. */
+export interface JobSlot {
+  /** The job Zendesk started for the request: the slot is its until the job ends. */
+  submitted(jobId: string): Promise<void>
+  /** The job ended, or none was started: the slot is free. */
+  release(): Promise<void>
+  /** Following the job stopped before it ended: the slot stays the job's until Zendesk says it has ended. */
+  leave(): Promise<void>
+}
+
 /**
- * The account's job slots, counted on this side: Zendesk refuses a bulk request beyond its limit of queued or
- * running jobs (429 TooManyJobs), so a caller waits here for a free slot instead. Waiters are served in order.
+ * The job slots of the accounts sent to: Zendesk refuses a bulk request beyond its limit of queued or running jobs
+ * (429 TooManyJobs), so a request waits here for a free slot instead.
  */
-export class JobSlots {
-  private taken = 0
-  private readonly waiting: (() => void)[] = []
+export interface JobSlots {
+  /**
+   * A free slot of the account, once there is one. While none is, slots left to jobs are freed as `ended` finds
+   * their jobs over. A wait longer than the longest is retryable, with the time after which a slot is looked for again.
+   */
+  take(account: string, about: string, ended: EndedJobs): Promise<JobSlot>
+}
 
-  constructor(readonly limit: number) {}
+export interface JobSlotTimings {
+  /** How long a request waits for a slot before it is retryable instead. */
+  maxWaitMs: number
+  /** How long after a job was last found running it is asked about again, when a slot is wanted. */
+  recheckMs: number
+}
 
-  get inUse(): number {
-    return this.taken
+/** The retryable error of a request that found no free slot within the longest wait. */
+export function noFreeSlot(limit: number, about: string, retryAfterMs: number): ZendeskRetryableError {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000))
+  return new ZendeskRetryableError(
+    `All ${limit} of this Zendesk account's job slots are held by jobs still running: ${about} will be retried. Retry after ${seconds} s.`,
+    429,
+    seconds
+  )
+}
+
+interface Waiter {
+  give(): void
+}
+
+/** One account's slots in this process: taken ones (held by a request or left to its job) and the waiting line. */
+interface AccountSlots {
+  taken: number
+  /** Jobs whose slots were left to them, by id: when each is next asked about. */
+  left: Map<string, number>
+  waiting: Waiter[]
+  /** The newest waiter's way to ask Zendesk about jobs (an older one's request may have ended). */
+  ended?: EndedJobs
+  cancelCheck?: () => void
+  checking: boolean
+}
+
+/**
+ * The job slots of the accounts this process sends to, when no other process sends to them. Waiters are served in
+ * order; the jobs left running are asked about only while someone waits for a slot.
+ */
+export class MemoryJobSlots implements JobSlots {
+  private readonly accounts = new Map<string, AccountSlots>()
+
+  constructor(
+    readonly limit: number,
+    private readonly timings: JobSlotTimings,
+    private readonly clock: Clock,
+    private readonly timers: Timers
+  ) {}
+
+  /** Slots taken of the account: held by a request, or left to a job not known to have ended. */
+  inUse(account: string): number {
+    return this.accounts.get(account)?.taken ?? 0
   }
 
-  /** Resolves once the caller holds a slot; it must `release` it when its job has ended or was never submitted. */
-  take(): Promise<void> {
-    if (this.taken < this.limit) {
-      this.taken += 1
-      return Promise.resolve()
+  take(account: string, about: string, ended: EndedJobs): Promise<JobSlot> {
+    const slots = this.slotsOf(account)
+    slots.ended = ended
+    if (slots.taken < this.limit) {
+      slots.taken += 1
+      return Promise.resolve(this.slot(slots))
     }
-    return new Promise((resolve) => this.waiting.push(resolve))
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter = {
+        give: () => {
+          cancelTimeout()
+          resolve(this.slot(slots))
+        }
+      }
+      const cancelTimeout = this.timers.after(this.timings.maxWaitMs, () => {
+        slots.waiting.splice(slots.waiting.indexOf(waiter), 1)
+        reject(noFreeSlot(this.limit, about, this.timings.recheckMs))
+      })
+      slots.waiting.push(waiter)
+      this.scheduleCheck(slots)
+    })
   }
 
-  /** Hands the slot to the longest waiter, if any. */
-  release(): void {
-    const next = this.waiting.shift()
-    if (next) next()
-    else this.taken -= 1
+  private slotsOf(account: string): AccountSlots {
+    let slots = this.accounts.get(account)
+    if (!slots) {
+      slots = { taken: 0, left: new Map(), waiting: [], checking: false }
+      this.accounts.set(account, slots)
+    }
+    return slots
+  }
+
+  private slot(slots: AccountSlots): JobSlot {
+    let jobId: string | undefined
+    let done = false
+    const finish = (then: () => void) => async () => {
+      if (done) return
+      done = true
+      then()
+    }
+    return {
+      submitted: async (id) => {
+        jobId = id
+      },
+      release: finish(() => this.free(slots)),
+      leave: finish(() => {
+        if (jobId === undefined) return this.free(slots)
+        slots.left.set(jobId, this.clock() + this.timings.recheckMs)
+        this.scheduleCheck(slots)
+      })
+    }
+  }
+
+  /** A slot is free: the longest waiter takes it. */
+  private free(slots: AccountSlots): void {
+    const next = slots.waiting.shift()
+    if (next) next.give()
+    else slots.taken -= 1
+  }
+
+  /** While someone waits and jobs hold slots nobody follows, asks about them when the earliest is due. */
+  private scheduleCheck(slots: AccountSlots): void {
+    if (slots.checking || slots.cancelCheck || slots.waiting.length === 0 || slots.left.size === 0) return
+    const earliest = Math.min(...slots.left.values())
+    slots.cancelCheck = this.timers.after(Math.max(0, earliest - this.clock()), () => {
+      slots.cancelCheck = undefined
+      void this.check(slots)
+    })
+  }
+
+  private async check(slots: AccountSlots): Promise<void> {
+    slots.checking = true
+    const now = this.clock()
+    const due = [...slots.left].filter(([, at]) => at <= now).map(([id]) => id)
+    let ended: string[] = []
+    try {
+      ended = slots.ended && due.length ? await slots.ended(due) : []
+    } catch {
+      // Asked again at the next check.
+    }
+    for (const id of due) {
+      if (ended.includes(id)) {
+        slots.left.delete(id)
+        this.free(slots)
+      } else {
+        slots.left.set(id, this.clock() + this.timings.recheckMs)
+      }
+    }
+    slots.checking = false
+    this.scheduleCheck(slots)
   }
 }

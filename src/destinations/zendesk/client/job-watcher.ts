@@ -1,10 +1,19 @@
 import { APIError } from '@segment/actions-core'
-import { ACTIVE_JOB_LIMIT } from './constants'
 import { ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
-import { JobSlots } from './job-slots'
+import { ACTIVE_JOB_LIMIT } from './constants'
+import { MemoryJobSlots, type JobSlots, type JobSlotTimings } from './job-slots'
+import { realClock, realTimers } from './time'
 import { TtlCache } from './ttl-cache'
 import { jobStatusAnswer, jobStatusesAnswer, type JobStatus } from './schemas'
+
+/**
+ * A request waits for a job slot as long as it would follow its job; a job left running is asked about as often as
+ * it would be polled.
+ */
+export function slotTimings({ budgetMs, maxWaitMs }: JobPolling): JobSlotTimings {
+  return { maxWaitMs: budgetMs, recheckMs: maxWaitMs }
+}
 
 /** How a job is followed: the first wait, the longest wait between polls, and how long in all. */
 export interface JobPolling {
@@ -42,10 +51,9 @@ interface Followed {
  * per tick reads all of them (`job_statuses/show_many`). Each job keeps its own backoff (short first, doubling to
  * a cap) unless Zendesk's progress, or the time the account's last job took, says when it ends; a tick comes when
  * the earliest job is due, reads the others too, and counts as their poll for those due soon. A 429/503 answer
- * pauses the ticks for its Retry-After. The account's job slots are counted here too (`slots`).
+ * pauses the ticks for its Retry-After. The account's job slots are taken through it too (`slots`).
  */
 export class JobWatcher {
-  readonly slots = new JobSlots(ACTIVE_JOB_LIMIT)
   readonly unfollowed = new UnfollowedJobs()
   private readonly followed = new Map<string, Followed>()
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -53,7 +61,11 @@ export class JobWatcher {
   /** How long the account's last finished job took per item, as seen from here: when to read the next one first. */
   private msPerItem: number | undefined
 
-  constructor(private readonly timings: JobPolling) {}
+  constructor(
+    private readonly timings: JobPolling,
+    /** The account's job slots: a job is submitted in one of them. */
+    readonly slots: JobSlots = new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(timings), realClock, realTimers)
+  ) {}
 
   /** Follows a submitted job until it ends or the time budget runs out; never rejects. */
   follow(job: JobStatus, http: ZendeskHttp): Promise<JobEnd> {
@@ -208,16 +220,28 @@ export class UnfollowedJobs {
 export class JobWatchers {
   private readonly watchers = new Map<string, JobWatcher>()
 
-  constructor(readonly timings: JobPolling) {}
+  constructor(
+    readonly timings: JobPolling,
+    private readonly slots: JobSlots = new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(timings), realClock, realTimers)
+  ) {}
 
   of(account: string): JobWatcher {
     let watcher = this.watchers.get(account)
     if (!watcher) {
-      watcher = new JobWatcher(this.timings)
+      watcher = new JobWatcher(this.timings, this.slots)
       this.watchers.set(account, watcher)
     }
     return watcher
   }
+}
+
+/** Of the jobs given, the ones Zendesk reports ended or no longer lists: their job slots are free. */
+export async function endedJobs(http: ZendeskHttp, ids: string[]): Promise<string[]> {
+  const { body } = await http.get('job_statuses/show_many', `status of ${ids.length} jobs`, jobStatusesAnswer, {
+    ids: ids.join(',')
+  })
+  const running = new Set(body.job_statuses.filter((job) => !isFinished(job)).map((job) => job.id))
+  return ids.filter((id) => !running.has(id))
 }
 
 function isFinished(job: JobStatus): boolean {

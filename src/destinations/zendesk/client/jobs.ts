@@ -2,7 +2,7 @@ import { createHash } from 'crypto'
 import { APIError, PayloadValidationError } from '@segment/actions-core'
 import { statusOf, withRefusal, ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
-import type { JobEnd, JobWatcher } from './job-watcher'
+import { endedJobs, type JobEnd, type JobWatcher } from './job-watcher'
 import { jobStatusAnswer, type JobResult, type JobStatus } from './schemas'
 
 export { PRODUCTION_JOB_POLLING, type JobPolling } from './job-watcher'
@@ -25,7 +25,7 @@ export class Jobs {
     json: Record<string, readonly object[]>
   ): Promise<JobItemOutcome[]> {
     const items = Object.values(json)[0] ?? []
-    return this.followed(items, { method, path, json }, () =>
+    return this.followed(items, about, { method, path, json }, () =>
       method === 'POST'
         ? this.http.post(path, about, jobStatusAnswer, json)
         : this.http.put(path, about, jobStatusAnswer, json)
@@ -39,6 +39,7 @@ export class Jobs {
   async bulkDelete(path: string, about: string, ids: readonly string[]): Promise<JobItemOutcome[]> {
     return this.followed(
       ids.map((id) => ({ id: Number(id) })),
+      about,
       { method: 'DELETE', path, ids },
       () => this.http.deleteAnswered(path, about, jobStatusAnswer, { ids: ids.join(',') })
     )
@@ -46,25 +47,32 @@ export class Jobs {
 
   /**
    * Submits a bulk request once one of the account's job slots is free (a refused submission throws: the caller
-   * decides what to do instead), holding the slot until its job ends, and follows the job to one outcome per item.
-   * A job whose polls were refused with a 401 (its token expired meanwhile) is kept by its `submission`: the same
-   * request made again after the connection is renewed follows that job instead of submitting another.
+   * decides what to do instead), and follows the job to one outcome per item. The slot is the job's until Zendesk
+   * says it has ended: a job still running when following stops keeps it. A job whose polls were refused with a
+   * 401 (its token expired meanwhile) is kept by its `submission`: the same request made again after the
+   * connection is renewed follows that job instead of submitting another.
    */
   private async followed(
     items: readonly object[],
+    about: string,
     submission: object,
     submit: () => Promise<{ body: { job_status: JobStatus } }>
   ): Promise<JobItemOutcome[]> {
     const key = submissionKey(submission)
-    await this.watcher.slots.take()
+    const slot = await this.watcher.slots.take(this.http.origin, about, (ids) => endedJobs(this.http, ids))
+    let end: JobEnd
     try {
       const job = this.watcher.unfollowed.take(key) ?? (await submit()).body.job_status
-      const end = await this.watcher.follow(job, this.http)
-      if ('pollingFailed' in end && statusOf(end.pollingFailed) === 401) this.watcher.unfollowed.keep(key, end.job)
-      return outcomesOf(end, items)
-    } finally {
-      this.watcher.slots.release()
+      await slot.submitted(job.id)
+      end = await this.watcher.follow(job, this.http)
+    } catch (error) {
+      await slot.release()
+      throw error
     }
+    if (end.finished) await slot.release()
+    else await slot.leave()
+    if ('pollingFailed' in end && statusOf(end.pollingFailed) === 401) this.watcher.unfollowed.keep(key, end.job)
+    return outcomesOf(end, items)
   }
 }
 

@@ -3,7 +3,7 @@ import { quote } from './quote'
 import { BULK_LIMIT } from './constants'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'
-import type { RecordWriteLimit } from './pacing'
+import type { RecordWriteTurns } from './pacing'
 import {
   membershipAnswer,
   membershipSchema,
@@ -48,7 +48,7 @@ export class OrganizationsApi {
   constructor(
     private readonly http: ZendeskHttp,
     private readonly jobs: Jobs,
-    private readonly writesPerOrganization: RecordWriteLimit
+    private readonly writesPerOrganization: RecordWriteTurns
   ) {}
 
   /**

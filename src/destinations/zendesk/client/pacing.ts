@@ -6,16 +6,60 @@ import { ZendeskRetryableError } from './errors'
  */
 export const SINGLE_USER_WRITE_INTERVAL_MS = 1100
 /** Longer than this in the queue, a write is not worth holding the event for: it is retried later instead. */
-const MAX_WAIT_MS = 5000
+export const MAX_WAIT_MS = 5000
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Single-user writes, one a second per account: `slot` resolves when the caller may send its write. */
+export interface AccountWritePacing {
+  slot(account: string, about: string): Promise<void>
+}
+
+/** Writes of one record, 5 a minute: `turn` resolves when the caller may send its write of `record`. */
+export interface RecordWriteTurns {
+  turn(record: string, about: string): Promise<void>
+}
+
+/**
+ * When a record's next write may go: now while fewer than `limit` of its writes (`times`) are in the window, else
+ * when the oldest of the last `limit` leaves it; and the writes still in the window.
+ */
+export function recordWriteTurn(
+  times: readonly number[],
+  now: number,
+  limit: number,
+  windowMs: number
+): { at: number; recent: number[] } {
+  const recent = times.filter((at) => at > now - windowMs)
+  return { at: recent.length < limit ? now : recent[recent.length - limit] + windowMs, recent }
+}
+
+/** The retryable error of a write whose turn is further off than the longest wait. */
+export function recordWritesSpent(limit: number, what: string, about: string, waitMs: number): ZendeskRetryableError {
+  const seconds = Math.ceil(waitMs / 1000)
+  return new ZendeskRetryableError(
+    `Zendesk allows ${limit} writes a minute per ${what}, and ${about} has had them; it will be retried. Retry after ${seconds} s.`,
+    429,
+    seconds
+  )
+}
+
+/** The retryable error of a single-user write whose turn is further off than the longest wait. */
+export function userWriteTurnTooFar(about: string, waitMs: number): ZendeskRetryableError {
+  const seconds = Math.ceil(waitMs / 1000)
+  return new ZendeskRetryableError(
+    `Zendesk allows one single-user write a second per account, and ${about} would wait ${seconds} s for its turn; it will be retried. Retry after ${seconds} s.`,
+    429,
+    seconds
+  )
+}
 
 /**
  * Spreads one kind of request under a per-account rate, so an account's documented endpoint limit is met by
  * waiting a moment rather than answered with a burst of 429s. A write that would wait too long is retryable at
  * once, with the time after which its slot is free.
  */
-export class Pacer {
+export class Pacer implements AccountWritePacing {
   private readonly nextSlot = new Map<string, number>()
 
   constructor(
@@ -28,14 +72,7 @@ export class Pacer {
     const now = Date.now()
     const at = Math.max(now, this.nextSlot.get(account) ?? 0)
     const wait = at - now
-    if (wait > this.maxWaitMs) {
-      const seconds = Math.ceil(wait / 1000)
-      throw new ZendeskRetryableError(
-        `Zendesk allows one single-user write a second per account, and ${about} would wait ${seconds} s for its turn; it will be retried. Retry after ${seconds} s.`,
-        429,
-        seconds
-      )
-    }
+    if (wait > this.maxWaitMs) throw userWriteTurnTooFar(about, wait)
     this.nextSlot.set(account, at + this.intervalMs)
     if (wait > 0) await sleep(wait)
   }
@@ -51,7 +88,7 @@ const RECORDS_BEFORE_PRUNING = 10_000
  * any `windowMs`. A write whose turn comes within the longest wait waits for it; a later one is retryable at once,
  * with the time its turn comes, and costs Zendesk nothing.
  */
-export class RecordWriteLimit {
+export class RecordWriteLimit implements RecordWriteTurns {
   /** The start times of the writes in the window, by record. */
   private readonly writes = new Map<string, number[]>()
   private prunedAt = 0
@@ -68,17 +105,9 @@ export class RecordWriteLimit {
     const now = Date.now()
     // At most once a window, so a busy account does not walk every record on every write.
     if (this.writes.size > RECORDS_BEFORE_PRUNING && now - this.prunedAt > this.windowMs) this.prune(now)
-    const recent = (this.writes.get(record) ?? []).filter((at) => at > now - this.windowMs)
-    const at = recent.length < this.limit ? now : recent[recent.length - this.limit] + this.windowMs
+    const { at, recent } = recordWriteTurn(this.writes.get(record) ?? [], now, this.limit, this.windowMs)
     const wait = at - now
-    if (wait > this.maxWaitMs) {
-      const seconds = Math.ceil(wait / 1000)
-      throw new ZendeskRetryableError(
-        `Zendesk allows ${this.limit} writes a minute per ${this.what}, and ${about} has had them; it will be retried. Retry after ${seconds} s.`,
-        429,
-        seconds
-      )
-    }
+    if (wait > this.maxWaitMs) throw recordWritesSpent(this.limit, this.what, about, wait)
     this.writes.set(record, [...recent, at])
     if (wait > 0) await sleep(wait)
   }
@@ -132,11 +161,11 @@ export class AccountWindowLimit {
 /** The endpoint limits on writes of single records, kept for one destination instance. */
 export interface WriteLimits {
   /** `users/create_or_update` and `PUT users/{id}`: one a second per account. */
-  userWritesPerAccount: Pacer
+  userWritesPerAccount: AccountWritePacing
   /** The same writes, per user. */
-  writesPerUser: RecordWriteLimit
+  writesPerUser: RecordWriteTurns
   /** `organizations/create_or_update` (an update of an existing organization counts), per organization. */
-  writesPerOrganization: RecordWriteLimit
+  writesPerOrganization: RecordWriteTurns
   /** `DELETE deleted_users/{id}`, per account, counted on the clock given (milliseconds since the epoch). */
   permanentUserDeletions: AccountWindowLimit
 }

@@ -1,0 +1,50 @@
+import { ACTIVE_JOB_LIMIT } from './constants'
+import { MemoryJobSlots, type JobSlots, type JobSlotTimings } from './job-slots'
+import { Pacer, RecordWriteLimit, WRITES_PER_RECORD, type AccountWritePacing, type RecordWriteTurns } from './pacing'
+import { MemoryRequestBudget, UNCOUNTED_REQUESTS, type RequestBudget } from './request-budget'
+import type { Clock, Timers } from './time'
+
+/**
+ * Zendesk's limits of each account, which every process sending to the account shares: its requests a minute, its
+ * 30 job slots, its single-user writes one a second and its 5 writes a minute per user and per organization. Each
+ * is keyed by the account (its origin), never by a credential: tokens rotate, the account's limits stay.
+ */
+export interface Coordination {
+  requests: RequestBudget
+  jobSlots: JobSlots
+  /** `users/create_or_update` and `PUT users/{id}`: one a second per account. */
+  userWritesPerAccount: AccountWritePacing
+  /** The same writes, per user. */
+  writesPerUser: RecordWriteTurns
+  /** `organizations/create_or_update` (an update of an existing organization counts), per organization. */
+  writesPerOrganization: RecordWriteTurns
+}
+
+/** How a coordination counts, whichever keeps the counts. */
+export interface CoordinationSettings {
+  /** Zendesk's window of an account's requests (a minute); false counts no requests. */
+  requestWindowMs: number | false
+  /** Milliseconds between single-user writes of an account; 0 paces none. */
+  userWriteIntervalMs: number
+  /** Writes a minute per user and per organization; 0 counts none. */
+  writesPerRecord: number
+  jobSlots: JobSlotTimings
+  clock: Clock
+  timers: Timers
+}
+
+/** The limits kept in this process: what one process sending to an account alone needs. */
+export function memoryCoordination(settings: CoordinationSettings): Coordination {
+  const { clock, timers, writesPerRecord } = settings
+  const { windowMs } = WRITES_PER_RECORD
+  return {
+    requests:
+      settings.requestWindowMs === false
+        ? UNCOUNTED_REQUESTS
+        : new MemoryRequestBudget(settings.requestWindowMs, clock, timers),
+    jobSlots: new MemoryJobSlots(ACTIVE_JOB_LIMIT, settings.jobSlots, clock, timers),
+    userWritesPerAccount: new Pacer(settings.userWriteIntervalMs),
+    writesPerUser: new RecordWriteLimit(writesPerRecord, windowMs, 'user'),
+    writesPerOrganization: new RecordWriteLimit(writesPerRecord, windowMs, 'organization')
+  }
+}

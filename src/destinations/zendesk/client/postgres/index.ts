@@ -1,0 +1,36 @@
+import { ACTIVE_JOB_LIMIT } from '../constants'
+import type { Coordination, CoordinationSettings } from '../coordination'
+import { WRITES_PER_RECORD } from '../pacing'
+import { UNCOUNTED_REQUESTS } from '../request-budget'
+import { Database } from './database'
+import { PostgresJobSlots } from './job-slots'
+import { PostgresRequestBudget } from './request-budget'
+import { PostgresRecordWrites, PostgresWritePacing } from './write-turns'
+
+/** How long a job slot stays its holder's without word from it: then it is checked against its job. */
+export const SLOT_LEASE_MS = 30_000
+
+/**
+ * The limits shared by every process whose destination names the PostgreSQL database at `url` (the tables are made
+ * on first use). Each account's limits are rows of their own, so processes wait side by side, never one behind
+ * another's lock.
+ */
+export function postgresCoordination(
+  url: string,
+  settings: CoordinationSettings,
+  leaseMs = SLOT_LEASE_MS
+): Coordination {
+  const db = new Database(url)
+  const { clock, timers, writesPerRecord } = settings
+  const { windowMs } = WRITES_PER_RECORD
+  return {
+    requests:
+      settings.requestWindowMs === false
+        ? UNCOUNTED_REQUESTS
+        : new PostgresRequestBudget(db, settings.requestWindowMs, timers),
+    jobSlots: new PostgresJobSlots(db, ACTIVE_JOB_LIMIT, settings.jobSlots, leaseMs, clock, timers),
+    userWritesPerAccount: new PostgresWritePacing(db, settings.userWriteIntervalMs, timers),
+    writesPerUser: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'user', clock, timers),
+    writesPerOrganization: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'organization', clock, timers)
+  }
+}
