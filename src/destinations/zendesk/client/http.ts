@@ -200,10 +200,12 @@ export class ZendeskHttp {
         skipResponseCloning: true
       })) as unknown as RawResponse
     } catch (error) {
+      await this.budget.answered(this.origin, {})
       throw requestFailure(error, about)
     }
     const { status, headers } = response
-    await this.budget.observe(this.origin, rateLimitReport(headers), status === 429 ? retryAfterSeconds(headers) : undefined)
+    const waitAsked = status === 429 ? retryAfterSeconds(headers) : undefined
+    await this.budget.answered(this.origin, rateLimitReport(headers), waitAsked)
     const content = response.content ?? ''
     const secrets = authorization ? [...this.secrets, authorization.replace(/^\w+ /, '')] : this.secrets
     if (status >= 300 && status < 400) throw redirectRefused(status, headers.get('location'), about)

@@ -26,8 +26,9 @@ export interface Spacing {
 
 export function spacingFor(limit: number, windowMs: number): Spacing {
   const burst = Math.max(1, Math.floor(limit * BURST_SHARE))
-  const spacingMs = windowMs / Math.max(1, limit - burst)
-  return { spacingMs, toleranceMs: (burst - 1) * spacingMs }
+  // Whole microseconds (PostgreSQL's unit), rounded up: never closer than the limit allows.
+  const spacingUs = Math.ceil((windowMs * 1000) / Math.max(1, limit - burst))
+  return { spacingMs: spacingUs / 1000, toleranceMs: ((burst - 1) * spacingUs) / 1000 }
 }
 
 /**
@@ -37,22 +38,34 @@ export function spacingFor(limit: number, windowMs: number): Spacing {
  * floor((windowMs + toleranceMs) / spacingMs) + 1 = limit requests.
  */
 export function book(due: number, now: number, { spacingMs, toleranceMs }: Spacing): { sendAt: number; due: number } {
-  return { sendAt: Math.max(now, due - toleranceMs), due: Math.max(due, now) + spacingMs }
+  // Counted in whole microseconds, so that a minute of spacings adds up exactly.
+  const [dueUs, nowUs, spacingUs, toleranceUs] = [due, now, spacingMs, toleranceMs].map((ms) => Math.round(ms * 1000))
+  return { sendAt: Math.max(nowUs, dueUs - toleranceUs) / 1000, due: (Math.max(dueUs, nowUs) + spacingUs) / 1000 }
 }
 
 /**
- * How long the account's window is spent for, by an answer: none is left until it resets (the reset the headers
- * give, else a 429's Retry-After). A 429 that leaves requests in the window is an endpoint's limit, not the account's.
+ * The earliest the account's next request may be due after an answer: before the window resets, no more requests
+ * go than the answer says are left in it, less the `outstanding` ones spent and not yet answered (Zendesk has not
+ * counted them yet, or counts them in its next window). The reset is the headers', else a 429's Retry-After.
+ * Undefined unless that holds the budget back: a 429 that leaves requests in the window is an endpoint's limit.
  */
-export function spentForMs(report: RateLimitReport, retryAfterSeconds?: number): number | undefined {
-  if (report.remaining !== 0) return undefined
-  const seconds = report.resetSeconds ?? retryAfterSeconds
-  return seconds === undefined ? undefined : seconds * 1000
+export function dueByReport(
+  report: RateLimitReport,
+  retryAfterSeconds: number | undefined,
+  outstanding: number,
+  now: number,
+  { spacingMs, toleranceMs }: Spacing
+): number | undefined {
+  const resetSeconds = report.resetSeconds ?? retryAfterSeconds
+  if (report.remaining === undefined || resetSeconds === undefined) return undefined
+  const due = now + resetSeconds * 1000 - (report.remaining - outstanding) * spacingMs + toleranceMs
+  return due - toleranceMs > now ? due : undefined
 }
 
 /**
  * An account's request budget: its requests a minute, spent before each request is sent. The limit is the one
- * Zendesk's answers report; one that says the window is spent holds every request until it resets.
+ * Zendesk's answers report; one that says fewer are left in the window than the pace would send holds requests
+ * back until it resets.
  */
 export interface RequestBudget {
   /**
@@ -60,8 +73,11 @@ export interface RequestBudget {
    * the longest is retryable at once, with that wait, and spends nothing.
    */
   spend(account: string, about: string): Promise<void>
-  /** What an answer said of the account's limit; `retryAfterSeconds` is a 429's. */
-  observe(account: string, report: RateLimitReport, retryAfterSeconds?: number): Promise<void>
+  /**
+   * A request spent is over: what its answer said of the account's limit (nothing, when no answer came);
+   * `retryAfterSeconds` is a 429's.
+   */
+  answered(account: string, report: RateLimitReport, retryAfterSeconds?: number): Promise<void>
 }
 
 /** The retryable error of a request the budget does not let go within the longest wait. */
@@ -77,13 +93,15 @@ export function budgetSpent(limit: number, about: string, waitMs: number): Zende
 /** A budget that counts nothing: for a simulator that enforces no account limit. */
 export const UNCOUNTED_REQUESTS: RequestBudget = {
   spend: async () => undefined,
-  observe: async () => undefined
+  answered: async () => undefined
 }
 
 interface AccountBudget {
   limit: number
   spacing: Spacing
   due: number
+  /** Requests spent and not yet answered. */
+  outstanding: number
 }
 
 /** The request budgets of the accounts this process sends to, when no other process sends to them. */
@@ -104,24 +122,26 @@ export class MemoryRequestBudget implements RequestBudget {
     const wait = turn.sendAt - now
     if (wait > this.maxWaitMs) throw budgetSpent(budget.limit, about, wait)
     budget.due = turn.due
+    budget.outstanding += 1
     if (wait > 0) await sleep(this.timers, wait)
   }
 
-  async observe(account: string, report: RateLimitReport, retryAfterSeconds?: number): Promise<void> {
+  async answered(account: string, report: RateLimitReport, retryAfterSeconds?: number): Promise<void> {
     const budget = this.budgetOf(account)
+    budget.outstanding = Math.max(0, budget.outstanding - 1)
     if (report.limit !== undefined && report.limit !== budget.limit) {
       budget.limit = report.limit
       budget.spacing = spacingFor(report.limit, this.windowMs)
     }
-    const spentMs = spentForMs(report, retryAfterSeconds)
-    // Nothing goes before the window resets, and then at the steady pace.
-    if (spentMs !== undefined) budget.due = Math.max(budget.due, this.clock() + spentMs + budget.spacing.toleranceMs)
+    const due = dueByReport(report, retryAfterSeconds, budget.outstanding, this.clock(), budget.spacing)
+    if (due !== undefined) budget.due = Math.max(budget.due, due)
   }
 
   private budgetOf(account: string): AccountBudget {
     let budget = this.accounts.get(account)
     if (!budget) {
-      budget = { limit: ASSUMED_REQUEST_LIMIT, spacing: spacingFor(ASSUMED_REQUEST_LIMIT, this.windowMs), due: 0 }
+      const limit = ASSUMED_REQUEST_LIMIT
+      budget = { limit, spacing: spacingFor(limit, this.windowMs), due: 0, outstanding: 0 }
       this.accounts.set(account, budget)
     }
     return budget

@@ -126,7 +126,8 @@ export class PostgresJobSlots implements JobSlots {
   private async firstFree(account: string, about: string, ended: EndedJobs, deadline: number): Promise<JobSlot> {
     await this.makeRows(account)
     for (;;) {
-      const slot = (await this.takeFree(account)) ?? ((await this.freeEnded(account, ended)) && (await this.takeFree(account)))
+      const slot =
+        (await this.takeFree(account)) ?? ((await this.freeEnded(account, ended)) && (await this.takeFree(account)))
       if (typeof slot === 'number') return this.slot(account, slot)
       const left = deadline - this.clock()
       if (left <= 0) throw noFreeSlot(this.limit, about, this.timings.recheckMs)

@@ -2,9 +2,9 @@ import type { RateLimitReport } from '../rate-limit-report'
 import {
   ASSUMED_REQUEST_LIMIT,
   budgetSpent,
+  dueByReport,
   MAX_BUDGET_WAIT_MS,
   spacingFor,
-  spentForMs,
   type RequestBudget
 } from '../request-budget'
 import { sleep, type Timers } from '../time'
@@ -27,6 +27,14 @@ SELECT request_limit, greatest(0, extract(epoch FROM due - tolerance_ms ${MS} - 
 FROM zendesk_request_budgets WHERE account = $1`
 
 /**
+ * Holds the account's next request back as an answer asks (request-budget.ts's `dueByReport`): $2 ms until the
+ * window resets, $3 requests left in it that this process has not spent yet.
+ */
+const HOLD_BACK = `
+UPDATE zendesk_request_budgets SET due = greatest(due, now() + ($2::float8 - $3::float8 * spacing_ms + tolerance_ms) ${MS})
+WHERE account = $1`
+
+/**
  * The request budgets of the accounts sent to, shared by every process using the database: one row per account
  * holds its limit (as Zendesk's answers report it) and when its next request is due. Spending one is one atomic
  * update of that row: processes wait for their turns side by side, none holds a lock while it waits or sends.
@@ -34,6 +42,8 @@ FROM zendesk_request_budgets WHERE account = $1`
 export class PostgresRequestBudget implements RequestBudget {
   /** Each account's limit as this process last wrote or read it: the row is written only when it changes. */
   private readonly limits = new Map<string, number>()
+  /** Requests this process spent and has not had answered, by account. */
+  private readonly outstanding = new Map<string, number>()
 
   constructor(
     private readonly db: Database,
@@ -49,10 +59,13 @@ export class PostgresRequestBudget implements RequestBudget {
       const [row] = await this.db.query<{ request_limit: number; wait_ms: number }>(WAIT, [account])
       throw budgetSpent(row.request_limit, about, row.wait_ms)
     }
+    this.outstanding.set(account, (this.outstanding.get(account) ?? 0) + 1)
     if (turn.wait_ms > 0) await sleep(this.timers, turn.wait_ms)
   }
 
-  async observe(account: string, report: RateLimitReport, retryAfterSeconds?: number): Promise<void> {
+  async answered(account: string, report: RateLimitReport, retryAfterSeconds?: number): Promise<void> {
+    const outstanding = Math.max(0, (this.outstanding.get(account) ?? 0) - 1)
+    this.outstanding.set(account, outstanding)
     try {
       if (report.limit !== undefined && report.limit !== this.limits.get(account)) {
         const { spacingMs, toleranceMs } = spacingFor(report.limit, this.windowMs)
@@ -62,12 +75,12 @@ export class PostgresRequestBudget implements RequestBudget {
         )
         this.limits.set(account, report.limit)
       }
-      const spentMs = spentForMs(report, retryAfterSeconds)
-      if (spentMs !== undefined) {
-        await this.db.query(
-          `UPDATE zendesk_request_budgets SET due = greatest(due, now() + ($2 + tolerance_ms) ${MS}) WHERE account = $1`,
-          [account, spentMs]
-        )
+      // Whether the answer holds the budget back is judged here, on the limit known here (the row is written only
+      // then); by how much, on the row.
+      const limit = this.limits.get(account) ?? ASSUMED_REQUEST_LIMIT
+      if (dueByReport(report, retryAfterSeconds, outstanding, 0, spacingFor(limit, this.windowMs)) !== undefined) {
+        const resetMs = (report.resetSeconds ?? retryAfterSeconds ?? 0) * 1000
+        await this.db.query(HOLD_BACK, [account, resetMs, (report.remaining ?? 0) - outstanding])
       }
     } catch {
       // What an answer reports is said again by the next one: a failure to note it here is not the request's.

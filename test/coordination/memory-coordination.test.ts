@@ -1,0 +1,224 @@
+import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
+import { MemoryJobSlots, type JobSlot } from '../../src/destinations/zendesk/client/job-slots'
+import { rateLimitReport } from '../../src/destinations/zendesk/client/rate-limit-report'
+import {
+  ASSUMED_REQUEST_LIMIT,
+  MAX_BUDGET_WAIT_MS,
+  MemoryRequestBudget
+} from '../../src/destinations/zendesk/client/request-budget'
+import { TestClock, turn } from '../helpers/test-clock'
+
+const ACME = 'https://acme.zendesk.com'
+const MINUTE = 60_000
+
+/** The most requests any stretch of `windowMs` holds, of these send times (in order). */
+function busiestWindow(times: number[], windowMs: number): number {
+  let most = 0
+  for (let first = 0, last = 0; last < times.length; last++) {
+    while (times[last] - times[first] >= windowMs) first++
+    most = Math.max(most, last - first + 1)
+  }
+  return most
+}
+
+describe("Zendesk's rate-limit headers", () => {
+  const headers = (values: Record<string, string>) => ({ get: (name: string) => values[name.toLowerCase()] ?? null })
+
+  it('are read in every spelling Zendesk sends: ratelimit-*, rate-limit-*, X-Rate-Limit', () => {
+    expect(
+      rateLimitReport(headers({ 'ratelimit-limit': '700', 'ratelimit-remaining': '12', 'ratelimit-reset': '41' }))
+    ).toEqual({ limit: 700, remaining: 12, resetSeconds: 41 })
+    expect(
+      rateLimitReport(headers({ 'rate-limit': '2500', 'rate-limit-remaining': '0', 'rate-limit-reset': '3' }))
+    ).toEqual({
+      limit: 2500,
+      remaining: 0,
+      resetSeconds: 3
+    })
+    expect(rateLimitReport(headers({ 'x-rate-limit': '200', 'x-rate-limit-remaining': '199' }))).toEqual({
+      limit: 200,
+      remaining: 199
+    })
+  })
+
+  it('say nothing when absent or not whole numbers; an endpoint limit header is not the account limit', () => {
+    expect(rateLimitReport(headers({}))).toEqual({})
+    expect(
+      rateLimitReport(headers({ 'x-rate-limit': 'lots', 'ratelimit-remaining': '-1', 'ratelimit-limit': '0' }))
+    ).toEqual({})
+    expect(
+      rateLimitReport(headers({ 'zendesk-ratelimit-tickets-index': 'total=100; remaining=99; resets=41' }))
+    ).toEqual({})
+  })
+})
+
+describe('the request budget kept in memory', () => {
+  /** Spends `count` requests one after another on the clock, and gives the time each was let go. */
+  async function sendTimes(clock: TestClock, budget: MemoryRequestBudget, count: number): Promise<number[]> {
+    const times: number[] = []
+    for (let i = 0; i < count; i++) {
+      await clock.runUntilSettled(budget.spend(ACME, `request ${i}`))
+      times.push(clock.now())
+    }
+    return times
+  }
+
+  it('lets a twentieth of the limit go at once, then spreads the rest evenly: no minute holds more than the limit, each holds 95% of it', async () => {
+    const clock = new TestClock()
+    const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
+    await budget.answered(ACME, { limit: 700 })
+    const start = clock.now()
+    const times = (await sendTimes(clock, budget, 2100)).map((time) => time - start)
+    expect(times.filter((time) => time === 0)).toHaveLength(35)
+    expect(busiestWindow(times, MINUTE)).toBeLessThanOrEqual(700)
+    // The burst goes once: then 95% of the budget is used, minute after minute.
+    const secondMinute = times.filter((time) => time >= MINUTE && time < 2 * MINUTE)
+    expect(secondMinute.length).toBeGreaterThanOrEqual(0.95 * 700 - 1)
+  })
+
+  it("assumes Team's 200 a minute until an answer reports the account's limit", async () => {
+    const clock = new TestClock()
+    const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
+    const assumed = await sendTimes(clock, budget, 400)
+    expect(ASSUMED_REQUEST_LIMIT).toBe(200)
+    expect(busiestWindow(assumed, MINUTE)).toBeLessThanOrEqual(200)
+    expect(busiestWindow(assumed, MINUTE)).toBeGreaterThan(195)
+    await budget.answered(ACME, rateLimitReport({ get: (name) => (name === 'x-rate-limit' ? '2500' : null) }))
+    const after = await sendTimes(clock, budget, 5000)
+    expect(busiestWindow(after, MINUTE)).toBeLessThanOrEqual(2500)
+    expect(busiestWindow(after, MINUTE)).toBeGreaterThanOrEqual(0.95 * 2500)
+  })
+
+  it('an answer that says the window is spent holds every request until it resets', async () => {
+    const clock = new TestClock()
+    const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
+    await budget.answered(ACME, { limit: 700, remaining: 0, resetSeconds: 7 })
+    const start = clock.now()
+    const [first] = await sendTimes(clock, budget, 1)
+    expect(first - start).toBeGreaterThanOrEqual(7000)
+  })
+
+  it('an answer that leaves fewer requests in the window than the pace would send holds it back: the ones spent and unanswered count', async () => {
+    const clock = new TestClock()
+    const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
+    await budget.answered(ACME, { limit: 100 })
+    const start = clock.now()
+    // Five go at once; one is answered: ten left until the window resets in 20 s, four of them already on their way.
+    await sendTimes(clock, budget, 5)
+    await budget.answered(ACME, { limit: 100, remaining: 10, resetSeconds: 20 })
+    const times = (await sendTimes(clock, budget, 8)).map((time) => time - start)
+    expect(times.filter((time) => time < 20_000)).toHaveLength(6)
+  })
+
+  it("a 429 with requests left in the window is an endpoint's limit: the account's budget goes on", async () => {
+    const clock = new TestClock()
+    const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
+    await budget.answered(ACME, { limit: 700, remaining: 650, resetSeconds: 30 }, 27)
+    const start = clock.now()
+    const [first] = await sendTimes(clock, budget, 1)
+    expect(first).toBe(start)
+  })
+
+  it('a request whose turn is further off than the longest wait is retryable at once with that wait, and spends nothing', async () => {
+    const clock = new TestClock()
+    const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
+    await budget.answered(ACME, { limit: 700, remaining: 0, resetSeconds: 45 })
+    const start = clock.now()
+    const refused = await budget.spend(ACME, 'user with external_id "u1"').catch((error) => error)
+    expect(refused).toBeInstanceOf(ZendeskRetryableError)
+    expect(refused).toMatchObject({ status: 429, retryAfterSeconds: 45 })
+    expect(refused.message).toContain('user with external_id "u1" will be retried')
+    expect(clock.waiting).toBe(0)
+    // Once the wait is within the longest, the next request goes when the window resets: the refused one took no turn.
+    await clock.advance(45_000 - MAX_BUDGET_WAIT_MS)
+    await clock.runUntilSettled(budget.spend(ACME, 'user with external_id "u2"'))
+    expect(clock.now() - start).toBe(45_000)
+  })
+
+  it("keeps each account's budget apart", async () => {
+    const clock = new TestClock()
+    const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
+    await budget.answered(ACME, { limit: 700, remaining: 0, resetSeconds: 10 })
+    const start = clock.now()
+    await clock.runUntilSettled(budget.spend('https://other.zendesk.com', 'a request'))
+    expect(clock.now()).toBe(start)
+  })
+})
+
+describe('the job slots kept in memory', () => {
+  const timings = { maxWaitMs: 20_000, recheckMs: 2000 }
+  const noneEnded = async () => []
+
+  async function takeAll(slots: MemoryJobSlots, count: number): Promise<JobSlot[]> {
+    return Promise.all(Array.from({ length: count }, () => slots.take(ACME, 'a bulk request', noneEnded)))
+  }
+
+  it('gives out 30 at once; the next request waits for one to be released, in order', async () => {
+    const clock = new TestClock()
+    const slots = new MemoryJobSlots(30, timings, clock.now, clock)
+    const held = await takeAll(slots, 30)
+    const order: string[] = []
+    const first = slots.take(ACME, 'first', noneEnded).then((slot) => (order.push('first'), slot))
+    const second = slots.take(ACME, 'second', noneEnded).then((slot) => (order.push('second'), slot))
+    await turn()
+    expect(order).toEqual([])
+    await held[0].release()
+    await turn()
+    expect(order).toEqual(['first'])
+    await held[1].release()
+    await Promise.all([first, second])
+    expect(order).toEqual(['first', 'second'])
+    expect(slots.inUse(ACME)).toBe(30)
+    expect(slots.inUse('https://other.zendesk.com')).toBe(0)
+  })
+
+  it('a slot left to a running job stays taken until Zendesk says the job ended; it is asked only while someone waits', async () => {
+    const clock = new TestClock()
+    const slots = new MemoryJobSlots(30, timings, clock.now, clock)
+    const held = await takeAll(slots, 30)
+    await held[0].submitted('V3-left')
+    await held[0].leave()
+    expect(slots.inUse(ACME)).toBe(30)
+    await clock.advance(10_000)
+    const asked: string[][] = []
+    let running = true
+    const ended = async (ids: string[]) => {
+      asked.push(ids)
+      return running ? [] : ids
+    }
+    const waiting = slots.take(ACME, 'a bulk request', ended)
+    await clock.advance(0)
+    expect(asked).toEqual([['V3-left']])
+    await clock.advance(timings.recheckMs - 1)
+    expect(asked).toHaveLength(1)
+    running = false
+    await clock.advance(1)
+    expect(asked).toEqual([['V3-left'], ['V3-left']])
+    await expect(waiting).resolves.toBeDefined()
+    expect(slots.inUse(ACME)).toBe(30)
+  })
+
+  it('a request that finds no slot within the longest wait is retryable, and leaves the line', async () => {
+    const clock = new TestClock()
+    const slots = new MemoryJobSlots(30, timings, clock.now, clock)
+    const held = await takeAll(slots, 30)
+    const refused = slots.take(ACME, 'bulk upsert of 100 users', noneEnded).catch((error) => error)
+    await clock.advance(timings.maxWaitMs)
+    const error = await refused
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error).toMatchObject({ status: 429, retryAfterSeconds: 2 })
+    expect(error.message).toContain('bulk upsert of 100 users will be retried')
+    await held[0].release()
+    expect(slots.inUse(ACME)).toBe(29)
+  })
+
+  it('a slot left before any job started is free at once; releasing twice frees one slot', async () => {
+    const clock = new TestClock()
+    const slots = new MemoryJobSlots(30, timings, clock.now, clock)
+    const [one, two] = await takeAll(slots, 2)
+    await one.leave()
+    await two.release()
+    await two.release()
+    expect(slots.inUse(ACME)).toBe(0)
+  })
+})
