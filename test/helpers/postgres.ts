@@ -49,7 +49,9 @@ export async function startPostgres(): Promise<RunningPostgres> {
       '-c',
       'unix_socket_directories=',
       '-c',
-      'fsync=off'
+      'fsync=off',
+      '-c',
+      'max_connections=400'
     ],
     { ...runAs, env: environment, stdio: ['ignore', 'ignore', 'pipe'] }
   )

@@ -211,7 +211,7 @@ export class PostgresJobSlots implements JobSlots {
 
 /** Wakes this process's waiters when a slot of their account is freed by any process (LISTEN). */
 class FreedSlots {
-  private listener?: Promise<PoolClient | undefined>
+  private listener?: Promise<Listening | undefined>
   private readonly wakers = new Map<string, Set<() => void>>()
 
   constructor(
@@ -242,38 +242,79 @@ class FreedSlots {
   stop(): void {
     const listener = this.listener
     this.listener = undefined
-    void listener?.then((client) => {
-      if (!client) return
-      client.removeAllListeners('notification')
-      client
-        .query(`UNLISTEN ${CHANNEL}`)
-        .then(() => client.release())
-        .catch((error: Error) => client.release(error))
-    })
+    void listener?.then((client) => client?.unlisten())
   }
 
   /** A connection listening on the channel, while this process waits or holds slots; none if it cannot connect. */
-  private listen(): Promise<PoolClient | undefined> {
+  private listen(): Promise<Listening | undefined> {
     if (this.listener) return this.listener
-    const listener: Promise<PoolClient | undefined> = this.db
+    const listener = this.db
       .connect()
-      .then(async (client) => {
-        client.on('notification', ({ payload }) => {
-          for (const wake of this.wakers.get(payload ?? '') ?? []) wake()
-        })
-        // A connection lost: the waits end by their timers, and the next wait listens again.
-        client.on('error', (error) => {
-          if (this.listener === listener) this.listener = undefined
-          client.release(error)
-        })
-        await client.query(`LISTEN ${CHANNEL}`)
-        return client
-      })
+      .then((client) =>
+        new Listening(
+          client,
+          (account) => this.wake(account),
+          () => this.lost(listener)
+        ).start()
+      )
       .catch(() => {
-        if (this.listener === listener) this.listener = undefined
+        this.lost(listener)
         return undefined
       })
     this.listener = listener
     return listener
+  }
+
+  private wake(account: string): void {
+    for (const wake of this.wakers.get(account) ?? []) wake()
+  }
+
+  /** The connection is lost: the waits end by their timers, and the next wait listens again. */
+  private lost(listener: Promise<Listening | undefined>): void {
+    if (this.listener === listener) this.listener = undefined
+  }
+}
+
+/** One connection LISTENing on the channel, given back to the pool once, whether it ends or fails. */
+class Listening {
+  private released = false
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly freed: (account: string) => void,
+    private readonly lost: () => void
+  ) {}
+
+  private readonly onNotification = ({ payload }: { payload?: string }) => this.freed(payload ?? '')
+  private readonly onError = (error: Error) => {
+    this.lost()
+    this.release(error)
+  }
+
+  async start(): Promise<Listening> {
+    this.client.on('notification', this.onNotification)
+    this.client.on('error', this.onError)
+    try {
+      await this.client.query(`LISTEN ${CHANNEL}`)
+    } catch (error) {
+      this.release(error as Error)
+      throw error
+    }
+    return this
+  }
+
+  unlisten(): void {
+    this.client
+      .query(`UNLISTEN ${CHANNEL}`)
+      .then(() => this.release())
+      .catch((error: Error) => this.release(error))
+  }
+
+  private release(error?: Error): void {
+    if (this.released) return
+    this.released = true
+    this.client.removeListener('notification', this.onNotification)
+    this.client.removeListener('error', this.onError)
+    this.client.release(error)
   }
 }

@@ -67,6 +67,7 @@ export class PostgresRequestBudget implements RequestBudget {
     const outstanding = Math.max(0, (this.outstanding.get(account) ?? 0) - 1)
     this.outstanding.set(account, outstanding)
     try {
+      await this.ensureRow(account)
       if (report.limit !== undefined && report.limit !== this.limits.get(account)) {
         const { spacingMs, toleranceMs } = spacingFor(report.limit, this.windowMs)
         await this.db.query(

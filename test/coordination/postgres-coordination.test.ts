@@ -1,0 +1,182 @@
+import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
+import type { JobSlot } from '../../src/destinations/zendesk/client/job-slots'
+import { Database } from '../../src/destinations/zendesk/client/postgres/database'
+import { PostgresJobSlots } from '../../src/destinations/zendesk/client/postgres/job-slots'
+import { PostgresRequestBudget } from '../../src/destinations/zendesk/client/postgres/request-budget'
+import { PostgresRecordWrites, PostgresWritePacing } from '../../src/destinations/zendesk/client/postgres/write-turns'
+import { realClock, realTimers, type Timers } from '../../src/destinations/zendesk/client/time'
+import { startPostgres, type RunningPostgres } from '../helpers/postgres'
+
+const ACME = 'https://acme.zendesk.com'
+const HOUR = 3_600_000
+
+let postgres: RunningPostgres
+beforeAll(async () => {
+  postgres = await startPostgres()
+}, 60_000)
+afterAll(() => postgres?.stop())
+
+/** Each stands in for a process: a pool of its own on the same database. */
+const processes = (url: string, count: number) => Array.from({ length: count }, () => new Database(url))
+
+/** Settles every promise; the fulfilled ones and the reasons of the others. */
+async function settle<T>(promises: Promise<T>[]): Promise<{ done: T[]; refused: unknown[] }> {
+  const results = await Promise.allSettled(promises)
+  return {
+    done: results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : [])),
+    refused: results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))
+  }
+}
+
+describe('the request budget on PostgreSQL', () => {
+  // Over an hour's window with no wait allowed, only the burst can go: what several processes let through together
+  // says whether they share one budget, however slowly the machine runs.
+  it('is one budget for the account across processes: together they let through what one would', async () => {
+    const url = await postgres.database()
+    const budgets = processes(url, 3).map((db) => new PostgresRequestBudget(db, HOUR, realTimers, 0))
+    await budgets[0].answered(ACME, { limit: 100 })
+    const { done, refused } = await settle(
+      budgets.flatMap((budget) => Array.from({ length: 10 }, (_, i) => budget.spend(ACME, `request ${i}`)))
+    )
+    expect(done).toHaveLength(5)
+    expect(refused).toHaveLength(25)
+    expect(refused[0]).toBeInstanceOf(ZendeskRetryableError)
+    expect(refused[0]).toMatchObject({ status: 429 })
+    expect((refused[0] as ZendeskRetryableError).retryAfterSeconds).toBeGreaterThan(0)
+    // Another account's budget is its own.
+    await expect(budgets[1].spend('https://other.zendesk.com', 'a request')).resolves.toBeUndefined()
+  })
+
+  it("a limit one process reads in Zendesk's answers is every process's", async () => {
+    const url = await postgres.database()
+    const [first, second] = processes(url, 2).map((db) => new PostgresRequestBudget(db, HOUR, realTimers, 0))
+    await first.answered(ACME, { limit: 400 })
+    const { done } = await settle(Array.from({ length: 40 }, () => second.spend(ACME, 'a request')))
+    // A twentieth of 400 goes at once (of the 200 assumed before, 10).
+    expect(done).toHaveLength(20)
+  })
+
+  it("an answer that says the window is spent holds back every process's requests until it resets", async () => {
+    const url = await postgres.database()
+    const [first, second] = processes(url, 2).map((db) => new PostgresRequestBudget(db, HOUR, realTimers, 0))
+    await first.spend(ACME, 'the first request')
+    await first.answered(ACME, { limit: 700, remaining: 0, resetSeconds: 30 })
+    const refused = await second.spend(ACME, 'a request').catch((error) => error)
+    expect(refused).toBeInstanceOf(ZendeskRetryableError)
+    expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(29)
+    expect(refused.retryAfterSeconds).toBeLessThanOrEqual(30)
+  })
+})
+
+describe('job slots on PostgreSQL', () => {
+  const timings = { maxWaitMs: 10_000, recheckMs: 100 }
+  const noneEnded = async () => []
+  const slotsOn = (db: Database, options: { timers?: Timers; leaseMs?: number; maxWaitMs?: number } = {}) =>
+    new PostgresJobSlots(
+      db,
+      30,
+      { ...timings, maxWaitMs: options.maxWaitMs ?? timings.maxWaitMs },
+      options.leaseMs ?? 30_000,
+      realClock,
+      options.timers ?? realTimers
+    )
+  const take = (slots: PostgresJobSlots, count: number, ended = noneEnded) =>
+    Promise.all(Array.from({ length: count }, () => slots.take(ACME, 'a bulk request', ended)))
+
+  it('are 30 for the account across processes; a slot one process releases goes to another that waits', async () => {
+    const url = await postgres.database()
+    const [first, second] = processes(url, 2).map((db) => slotsOn(db))
+    const held = [...(await take(first, 20)), ...(await take(second, 10))]
+    let taken: JobSlot | undefined
+    const waiting = first.take(ACME, 'a bulk request', noneEnded).then((slot) => (taken = slot))
+    const refused = await slotsOn(new Database(url), { maxWaitMs: 300 })
+      .take(ACME, 'bulk upsert of 100 users', noneEnded)
+      .catch((error) => error)
+    expect(refused).toBeInstanceOf(ZendeskRetryableError)
+    expect(refused).toMatchObject({ status: 429 })
+    expect(refused.message).toContain('All 30 of this Zendesk account')
+    expect(taken).toBeUndefined()
+    await held[25].release()
+    await waiting
+    expect(taken).toBeDefined()
+    await Promise.all([...held, taken!].map((slot) => slot.release()))
+  })
+
+  it('a slot left to a running job is freed once Zendesk says the job ended, by whichever process next needs one', async () => {
+    const url = await postgres.database()
+    const [first, second] = processes(url, 2).map((db) => slotsOn(db))
+    const held = await take(first, 30)
+    await Promise.all(held.map((slot, i) => slot.submitted(`V3-job${i}`)))
+    await held[7].leave()
+    const asked: string[][] = []
+    const ended = async (ids: string[]) => {
+      asked.push(ids)
+      return asked.length < 3 ? [] : ids
+    }
+    const slot = await second.take(ACME, 'a bulk request', ended)
+    expect(asked).toEqual([['V3-job7'], ['V3-job7'], ['V3-job7']])
+    await Promise.all([...held, slot].map((one) => one.release()))
+  })
+
+  it('the slots of a process gone silent are freed as their jobs end, and held while they run', async () => {
+    const url = await postgres.database()
+    // A process whose timers never fire sends no heartbeat: it holds its slots as a dead one does.
+    const silent: Timers = { after: () => () => undefined }
+    const dead = slotsOn(new Database(url), { timers: silent, leaseMs: 200 })
+    const held = await take(dead, 30)
+    await Promise.all(held.map((slot, i) => slot.submitted(`V3-job${i}`)))
+    const running = new Set(held.map((_, i) => `V3-job${i}`))
+    const asked: string[][] = []
+    const ended = async (ids: string[]) => {
+      asked.push(ids)
+      return ids.filter((id) => !running.has(id))
+    }
+    const survivor = slotsOn(new Database(url), { maxWaitMs: 1000 })
+    const refused = await survivor.take(ACME, 'a bulk request', ended).catch((error) => error)
+    expect(refused).toBeInstanceOf(ZendeskRetryableError)
+    expect(asked.flat()).toEqual(expect.arrayContaining([...running]))
+    running.delete('V3-job3')
+    running.delete('V3-job4')
+    const freed = await Promise.all([
+      survivor.take(ACME, 'a bulk request', ended),
+      survivor.take(ACME, 'a bulk request', ended)
+    ])
+    expect(freed).toHaveLength(2)
+    await Promise.all(freed.map((slot) => slot.release()))
+  })
+
+  it('a holder that went silent before it started a job loses the slot once its lease runs out', async () => {
+    const url = await postgres.database()
+    const silent: Timers = { after: () => () => undefined }
+    await take(slotsOn(new Database(url), { timers: silent, leaseMs: 200 }), 30)
+    const slot = await slotsOn(new Database(url)).take(ACME, 'a bulk request', noneEnded)
+    await slot.release()
+  })
+})
+
+describe('write turns on PostgreSQL', () => {
+  it('single-user writes take one turn at a time for the account across processes', async () => {
+    const url = await postgres.database()
+    const pacings = processes(url, 2).map((db) => new PostgresWritePacing(db, HOUR, realTimers, 0))
+    const { done, refused } = await settle(
+      pacings.flatMap((pacing) => Array.from({ length: 5 }, () => pacing.slot(ACME, 'user with external_id "u1"')))
+    )
+    expect(done).toHaveLength(1)
+    expect(refused).toHaveLength(9)
+    expect(refused[0]).toMatchObject({ status: 429 })
+    expect((refused[0] as Error).message).toContain('one single-user write a second per account')
+  })
+
+  it('writes of one record are counted across processes: 5 a window, each record apart', async () => {
+    const url = await postgres.database()
+    const counts = processes(url, 2).map(
+      (db) => new PostgresRecordWrites(db, 5, HOUR, 'user', realClock, realTimers, 0)
+    )
+    const writes = (record: string) =>
+      counts.flatMap((count) => Array.from({ length: 6 }, () => count.turn(record, record)))
+    const { done, refused } = await settle([...writes(`${ACME} u1`), ...writes(`${ACME} u2`)])
+    expect(done).toHaveLength(10)
+    expect(refused).toHaveLength(14)
+    expect((refused[0] as Error).message).toContain('5 writes a minute per user')
+  })
+})
