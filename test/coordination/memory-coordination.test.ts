@@ -1,6 +1,6 @@
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { MemoryJobSlots, type JobSlot } from '../../src/destinations/zendesk/client/job-slots'
-import { rateLimitReport } from '../../src/destinations/zendesk/client/rate-limit-report'
+import { rateLimitReport, type RateLimitReport } from '../../src/destinations/zendesk/client/rate-limit-report'
 import {
   ASSUMED_REQUEST_LIMIT,
   MAX_BUDGET_WAIT_MS,
@@ -53,12 +53,21 @@ describe("Zendesk's rate-limit headers", () => {
 })
 
 describe('the request budget kept in memory', () => {
-  /** Spends `count` requests one after another on the clock, and gives the time each was let go. */
-  async function sendTimes(clock: TestClock, budget: MemoryRequestBudget, count: number): Promise<number[]> {
+  /**
+   * Spends `count` requests one after another on the clock, and gives the time each was let go; each is answered
+   * with `answer` when one is given (the others stay outstanding).
+   */
+  async function sendTimes(
+    clock: TestClock,
+    budget: MemoryRequestBudget,
+    count: number,
+    answer?: RateLimitReport
+  ): Promise<number[]> {
     const times: number[] = []
     for (let i = 0; i < count; i++) {
       await clock.runUntilSettled(budget.spend(ACME, `request ${i}`))
       times.push(clock.now())
+      if (answer) await budget.answered(ACME, answer)
     }
     return times
   }
@@ -76,10 +85,23 @@ describe('the request budget kept in memory', () => {
     expect(secondMinute.length).toBeGreaterThanOrEqual(0.95 * 700 - 1)
   })
 
-  it("assumes Team's 200 a minute until an answer reports the account's limit", async () => {
+  it('sends one request at a time until the first answer says what the limit is', async () => {
     const clock = new TestClock()
     const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
-    const assumed = await sendTimes(clock, budget, 400)
+    await budget.spend(ACME, 'the first request')
+    let second = false
+    const next = budget.spend(ACME, 'the second request').then(() => (second = true))
+    await clock.advance(1000)
+    expect(second).toBe(false)
+    await budget.answered(ACME, { limit: 700, remaining: 699, resetSeconds: 60 })
+    await next
+    expect(second).toBe(true)
+  })
+
+  it("assumes Team's 200 a minute while the answers report no limit, and takes the one they report", async () => {
+    const clock = new TestClock()
+    const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
+    const assumed = await sendTimes(clock, budget, 400, {})
     expect(ASSUMED_REQUEST_LIMIT).toBe(200)
     expect(busiestWindow(assumed, MINUTE)).toBeLessThanOrEqual(200)
     expect(busiestWindow(assumed, MINUTE)).toBeGreaterThan(195)

@@ -96,8 +96,39 @@ export const UNCOUNTED_REQUESTS: RequestBudget = {
   answered: async () => undefined
 }
 
+/**
+ * Until an account's limit is known here, its requests go one at a time: the first one's answer reports the limit
+ * (or, reporting none, leaves the assumed one), where a burst at an assumed limit above the account's would be
+ * refused.
+ */
+export class LimitProbes {
+  private readonly probes = new Map<string, { answered: Promise<void>; end(): void }>()
+
+  /** Resolves when the caller may spend: once the limit is `known`, or as the account's one request under way. */
+  async turn(account: string, known: () => boolean): Promise<void> {
+    while (!known()) {
+      const probe = this.probes.get(account)
+      if (!probe) {
+        let end!: () => void
+        const answered = new Promise<void>((resolve) => (end = resolve))
+        this.probes.set(account, { answered, end })
+        return
+      }
+      await probe.answered
+    }
+  }
+
+  /** The account's request under way is answered, or was never sent: the next one may go. */
+  end(account: string): void {
+    this.probes.get(account)?.end()
+    this.probes.delete(account)
+  }
+}
+
 interface AccountBudget {
   limit: number
+  /** Whether an answer has come: `limit` is then the reported one, unless the answers report none. */
+  known: boolean
   spacing: Spacing
   due: number
   /** Requests spent and not yet answered. */
@@ -107,6 +138,7 @@ interface AccountBudget {
 /** The request budgets of the accounts this process sends to, when no other process sends to them. */
 export class MemoryRequestBudget implements RequestBudget {
   private readonly accounts = new Map<string, AccountBudget>()
+  private readonly probes = new LimitProbes()
 
   constructor(
     private readonly windowMs: number,
@@ -117,10 +149,14 @@ export class MemoryRequestBudget implements RequestBudget {
 
   async spend(account: string, about: string): Promise<void> {
     const budget = this.budgetOf(account)
+    await this.probes.turn(account, () => budget.known)
     const now = this.clock()
     const turn = book(budget.due, now, budget.spacing)
     const wait = turn.sendAt - now
-    if (wait > this.maxWaitMs) throw budgetSpent(budget.limit, about, wait)
+    if (wait > this.maxWaitMs) {
+      this.probes.end(account)
+      throw budgetSpent(budget.limit, about, wait)
+    }
     budget.due = turn.due
     budget.outstanding += 1
     if (wait > 0) await sleep(this.timers, wait)
@@ -133,6 +169,8 @@ export class MemoryRequestBudget implements RequestBudget {
       budget.limit = report.limit
       budget.spacing = spacingFor(report.limit, this.windowMs)
     }
+    budget.known = true
+    this.probes.end(account)
     const due = dueByReport(report, retryAfterSeconds, budget.outstanding, this.clock(), budget.spacing)
     if (due !== undefined) budget.due = Math.max(budget.due, due)
   }
@@ -141,7 +179,7 @@ export class MemoryRequestBudget implements RequestBudget {
     let budget = this.accounts.get(account)
     if (!budget) {
       const limit = ASSUMED_REQUEST_LIMIT
-      budget = { limit, spacing: spacingFor(limit, this.windowMs), due: 0, outstanding: 0 }
+      budget = { limit, known: false, spacing: spacingFor(limit, this.windowMs), due: 0, outstanding: 0 }
       this.accounts.set(account, budget)
     }
     return budget

@@ -8,7 +8,7 @@ const SCHEMA_LOCK = 7_202_622
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS zendesk_request_budgets (
   account text PRIMARY KEY,
-  request_limit integer NOT NULL,
+  request_limit integer,
   spacing_ms double precision NOT NULL,
   tolerance_ms double precision NOT NULL,
   due timestamptz NOT NULL

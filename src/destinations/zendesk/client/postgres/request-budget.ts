@@ -3,6 +3,7 @@ import {
   ASSUMED_REQUEST_LIMIT,
   budgetSpent,
   dueByReport,
+  LimitProbes,
   MAX_BUDGET_WAIT_MS,
   spacingFor,
   type RequestBudget
@@ -23,7 +24,7 @@ WHERE account = $1 AND due - tolerance_ms ${MS} <= now() + $2 ${MS}
 RETURNING greatest(0, extract(epoch FROM due - (spacing_ms + tolerance_ms) ${MS} - now()) * 1000)::float8 AS wait_ms`
 
 const WAIT = `
-SELECT request_limit, greatest(0, extract(epoch FROM due - tolerance_ms ${MS} - now()) * 1000)::float8 AS wait_ms
+SELECT coalesce(request_limit, ${ASSUMED_REQUEST_LIMIT}) AS request_limit, greatest(0, extract(epoch FROM due - tolerance_ms ${MS} - now()) * 1000)::float8 AS wait_ms
 FROM zendesk_request_budgets WHERE account = $1`
 
 /**
@@ -40,10 +41,13 @@ WHERE account = $1`
  * update of that row: processes wait for their turns side by side, none holds a lock while it waits or sends.
  */
 export class PostgresRequestBudget implements RequestBudget {
-  /** Each account's limit as this process last wrote or read it: the row is written only when it changes. */
+  /** The accounts whose row this process has made or found. */
+  private readonly rows = new Set<string>()
+  /** Each account's limit as this process last wrote or read it (once an answer came): the row is written when it changes. */
   private readonly limits = new Map<string, number>()
   /** Requests this process spent and has not had answered, by account. */
   private readonly outstanding = new Map<string, number>()
+  private readonly probes = new LimitProbes()
 
   constructor(
     private readonly db: Database,
@@ -53,11 +57,18 @@ export class PostgresRequestBudget implements RequestBudget {
   ) {}
 
   async spend(account: string, about: string): Promise<void> {
-    await this.ensureRow(account)
-    const [turn] = await this.db.query<{ wait_ms: number }>(SPEND, [account, this.maxWaitMs])
-    if (!turn) {
-      const [row] = await this.db.query<{ request_limit: number; wait_ms: number }>(WAIT, [account])
-      throw budgetSpent(row.request_limit, about, row.wait_ms)
+    await this.findRow(account)
+    await this.probes.turn(account, () => this.limits.has(account))
+    let turn: { wait_ms: number } | undefined
+    try {
+      ;[turn] = await this.db.query<{ wait_ms: number }>(SPEND, [account, this.maxWaitMs])
+      if (!turn) {
+        const [row] = await this.db.query<{ request_limit: number; wait_ms: number }>(WAIT, [account])
+        throw budgetSpent(row.request_limit, about, row.wait_ms)
+      }
+    } catch (error) {
+      this.probes.end(account)
+      throw error
     }
     this.outstanding.set(account, (this.outstanding.get(account) ?? 0) + 1)
     if (turn.wait_ms > 0) await sleep(this.timers, turn.wait_ms)
@@ -67,40 +78,44 @@ export class PostgresRequestBudget implements RequestBudget {
     const outstanding = Math.max(0, (this.outstanding.get(account) ?? 0) - 1)
     this.outstanding.set(account, outstanding)
     try {
-      await this.ensureRow(account)
-      if (report.limit !== undefined && report.limit !== this.limits.get(account)) {
-        const { spacingMs, toleranceMs } = spacingFor(report.limit, this.windowMs)
+      await this.findRow(account)
+      // An answer that reports no limit leaves the assumed one, now known: the account's requests stop going one at a time.
+      const limit = report.limit ?? this.limits.get(account) ?? ASSUMED_REQUEST_LIMIT
+      if (limit !== this.limits.get(account)) {
+        const { spacingMs, toleranceMs } = spacingFor(limit, this.windowMs)
         await this.db.query(
           'UPDATE zendesk_request_budgets SET request_limit = $2, spacing_ms = $3, tolerance_ms = $4 WHERE account = $1',
-          [account, report.limit, spacingMs, toleranceMs]
+          [account, limit, spacingMs, toleranceMs]
         )
-        this.limits.set(account, report.limit)
+        this.limits.set(account, limit)
       }
       // Whether the answer holds the budget back is judged here, on the limit known here (the row is written only
       // then); by how much, on the row.
-      const limit = this.limits.get(account) ?? ASSUMED_REQUEST_LIMIT
       if (dueByReport(report, retryAfterSeconds, outstanding, 0, spacingFor(limit, this.windowMs)) !== undefined) {
         const resetMs = (report.resetSeconds ?? retryAfterSeconds ?? 0) * 1000
         await this.db.query(HOLD_BACK, [account, resetMs, (report.remaining ?? 0) - outstanding])
       }
     } catch {
       // What an answer reports is said again by the next one: a failure to note it here is not the request's.
+    } finally {
+      this.probes.end(account)
     }
   }
 
-  /** The account's row, made with the assumed limit unless another process made it. */
-  private async ensureRow(account: string): Promise<void> {
-    if (this.limits.has(account)) return
+  /** The account's row, made (with the assumed limit's spacing) unless another process made it; its limit, if known. */
+  private async findRow(account: string): Promise<void> {
+    if (this.rows.has(account)) return
     const { spacingMs, toleranceMs } = spacingFor(ASSUMED_REQUEST_LIMIT, this.windowMs)
     await this.db.query(
-      `INSERT INTO zendesk_request_budgets (account, request_limit, spacing_ms, tolerance_ms, due)
-       VALUES ($1, $2, $3, $4, now()) ON CONFLICT (account) DO NOTHING`,
-      [account, ASSUMED_REQUEST_LIMIT, spacingMs, toleranceMs]
+      `INSERT INTO zendesk_request_budgets (account, spacing_ms, tolerance_ms, due)
+       VALUES ($1, $2, $3, now()) ON CONFLICT (account) DO NOTHING`,
+      [account, spacingMs, toleranceMs]
     )
-    const [row] = await this.db.query<{ request_limit: number }>(
+    const [row] = await this.db.query<{ request_limit: number | null }>(
       'SELECT request_limit FROM zendesk_request_budgets WHERE account = $1',
       [account]
     )
-    this.limits.set(account, row.request_limit)
+    if (row.request_limit !== null && !this.limits.has(account)) this.limits.set(account, row.request_limit)
+    this.rows.add(account)
   }
 }

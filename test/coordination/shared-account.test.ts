@@ -1,0 +1,86 @@
+import { Destination, type SegmentEvent } from '@segment/actions-core'
+import { createDestination, type DestinationOptions } from '../../src/destinations/zendesk'
+import type { Settings } from '../../src/destinations/zendesk/generated-types'
+import { startSimulator, type RunningSimulator } from '../../src/simulator'
+import { presetSubscriptions, simulatorSettings } from '../helpers/harness'
+import { startPostgres, type RunningPostgres } from '../helpers/postgres'
+
+/**
+ * Several destination instances — standing in for the processes of a host — send to one account whose limits the
+ * simulator enforces: 40 requests per 2-second window and 30 queued or running jobs. Jobs take 1 s per 100 items.
+ */
+const WINDOW_MS = 2000
+const REQUESTS_PER_WINDOW = 20
+const INSTANCES = 3
+const BATCHES_PER_INSTANCE = 12
+const PER_BATCH = 50
+
+let postgres: RunningPostgres
+let simulator: RunningSimulator
+beforeAll(async () => {
+  postgres = await startPostgres()
+}, 60_000)
+afterAll(() => postgres?.stop())
+beforeEach(async () => {
+  simulator = await startSimulator({
+    account: 'bulk-import',
+    accountRateLimit: { requests: REQUESTS_PER_WINDOW, windowMs: WINDOW_MS },
+    jobMsPer100Items: 1000
+  })
+})
+afterEach(() => simulator.close())
+
+const subscriptions = presetSubscriptions.filter((s) => s.partnerAction === 'upsertUser')
+const settings = { ...simulatorSettings, subscriptions } as any
+
+function instance(options: Partial<DestinationOptions> = {}): Destination<Settings> {
+  return new Destination<Settings>(
+    createDestination({
+      origin: simulator.url,
+      jobPolling: { firstWaitMs: 50, maxWaitMs: 200, budgetMs: 20_000 },
+      requestWindowMs: WINDOW_MS,
+      ...options
+    })
+  )
+}
+
+const identifies = (instance: number, batch: number): SegmentEvent[] =>
+  Array.from({ length: PER_BATCH }, (_, i) => {
+    const id = `u-${instance}-${batch}-${i}`
+    return { type: 'identify', userId: id, traits: { name: `User ${id}`, email: `${id}@example.com` } } as SegmentEvent
+  })
+
+/** Every instance sends its batches at once; each event's status. */
+async function sendFromAll(instances: Destination<Settings>[]): Promise<number[]> {
+  const results = await Promise.all(
+    instances.flatMap((destination, i) =>
+      Array.from({ length: BATCHES_PER_INSTANCE }, (_, batch) => destination.onBatch(identifies(i, batch), settings))
+    )
+  )
+  return results.flatMap((result) =>
+    (result.find((r: any) => r.multistatus) as any).multistatus.map((m: any) => m.status)
+  )
+}
+
+const refused = () => simulator.requests.filter((request) => request.status === 429)
+const EVENTS = INSTANCES * BATCHES_PER_INSTANCE * PER_BATCH
+
+describe('several instances on one account', () => {
+  it('coordinated on PostgreSQL: no job or request refused, every event delivered on its first attempt', async () => {
+    const url = await postgres.database()
+    const statuses = await sendFromAll(
+      Array.from({ length: INSTANCES }, () => instance({ coordination: { postgres: url } }))
+    )
+    expect(statuses).toEqual(Array(EVENTS).fill(200))
+    expect(refused()).toEqual([])
+    const users = simulator.state().users.filter((user) => user.external_id?.startsWith('u-'))
+    expect(users).toHaveLength(EVENTS)
+    // More requests than one window allows went, so the instances waited for the shared budget.
+    expect(simulator.requests.length).toBeGreaterThan(REQUESTS_PER_WINDOW)
+  })
+
+  it('each on its own: more jobs and requests than the account allows, refused', async () => {
+    await sendFromAll(Array.from({ length: INSTANCES }, () => instance()))
+    expect(refused().length).toBeGreaterThan(0)
+  })
+})
