@@ -1,5 +1,13 @@
 import { PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../../src/destinations/zendesk/batch/results'
+import {
+  BatchResults,
+  chunk,
+  mapWithConcurrency,
+  settle,
+  statusOf,
+  withMessagePrefix
+} from '../../src/destinations/zendesk/batch/results'
+import { refusalOf, withRefusal, ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 
 describe('BatchResults', () => {
   it('gives every event its own result, in order, and never reports an unsettled event as delivered', () => {
@@ -74,5 +82,25 @@ describe('helpers', () => {
     })
     expect(out).toEqual([0, 10, 20, 30, 40])
     expect(most).toBe(2)
+  })
+
+  it('withMessagePrefix answers a copy of the same class, status, retry time and refusal; the error itself is kept', () => {
+    const error = withRefusal(new ZendeskRetryableError('Zendesk reported a conflict (409)', 409, 7), {
+      status: 409,
+      fields: {}
+    }) as ZendeskRetryableError
+    const copy = withMessagePrefix(error, 'user with external_id "u1": ') as ZendeskRetryableError
+    expect(copy).not.toBe(error)
+    expect(copy).toBeInstanceOf(ZendeskRetryableError)
+    expect(copy.message).toBe('user with external_id "u1": Zendesk reported a conflict (409)')
+    expect([copy.status, copy.retryAfterSeconds, refusalOf(copy)?.status]).toEqual([409, 7, 409])
+    expect(error.message).toBe('Zendesk reported a conflict (409)')
+    expect(withMessagePrefix('not an error', 'x: ')).toBe('not an error')
+  })
+
+  it('settle answers the value or the error, never rejecting', async () => {
+    const failure = new Error('no')
+    expect(await settle(Promise.resolve(3))).toEqual({ ok: true, value: 3 })
+    expect(await settle(Promise.reject(failure))).toEqual({ ok: false, error: failure })
   })
 })

@@ -11,6 +11,25 @@ export { statusOf }
 /** What one piece of work of a batch gave: its value, or the error that stopped it. */
 export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
 
+/** The work's value or error, as a Settled that never rejects. */
+export function settle<T>(work: Promise<T>): Promise<Settled<T>> {
+  return work.then(
+    (value) => ({ ok: true, value }),
+    (error) => ({ ok: false, error })
+  )
+}
+
+/**
+ * The error with `prefix` before its message, e.g. the record it is about. A copy of the same class, status,
+ * retry time and Zendesk refusal, so an error that is the outcome of several events is never changed for one.
+ */
+export function withMessagePrefix(error: unknown, prefix: string): unknown {
+  if (!(error instanceof Error)) return error
+  const copy = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error)) as Error
+  copy.message = `${prefix}${error.message}`
+  return copy
+}
+
 /** Answers that hold for every further request of the call: bad credentials, rate limit, maintenance. */
 const ACCOUNT_WIDE_STATUSES = new Set([401, 429, 503])
 
@@ -46,6 +65,11 @@ export class BatchResults<P extends object> {
 
   fail(index: number, error: unknown): void {
     this.settled.set(index, { ok: false, error })
+  }
+
+  settle(index: number, outcome: Settled<JSONLikeObject>): void {
+    if (outcome.ok) this.succeed(index, outcome.value)
+    else this.fail(index, outcome.error)
   }
 
   /**
