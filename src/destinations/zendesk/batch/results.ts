@@ -20,6 +20,16 @@ export function settle<T>(work: Promise<T>): Promise<Settled<T>> {
 }
 
 /**
+ * The outcomes of items written in parts, each part's outcomes in its own order, put back in the order of
+ * `items`. The items are distinct objects (each event's own), by which the outcomes are matched.
+ */
+export function inOrderOf<Item, Value>(items: readonly Item[], parts: [Item[], Settled<Value>[]][]): Settled<Value>[] {
+  const outcomeOf = new Map<Item, Settled<Value>>()
+  for (const [part, outcomes] of parts) part.forEach((item, position) => outcomeOf.set(item, outcomes[position]))
+  return items.map((item) => outcomeOf.get(item)!)
+}
+
+/**
  * The error with `prefix` before its message, e.g. the record it is about. A copy of the same class, status,
  * retry time and Zendesk refusal, so an error that is the outcome of several events is never changed for one.
  */
