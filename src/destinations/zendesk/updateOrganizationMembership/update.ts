@@ -1,6 +1,8 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { Payload } from './generated-types'
-import { BatchResults, mapWithConcurrency } from '../batch/results'
+import { eachAlone } from '../batch/bulk-writes'
+import { BatchResults } from '../batch/results'
+import { planRounds } from '../batch/rounds'
 import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import { externalIdKey } from '../client/organizations'
@@ -91,35 +93,21 @@ async function apply(client: ZendeskClient, memberships: Membership[], results: 
   for (const round of rounds(memberships)) {
     const adds = round.filter((m) => !m.remove)
     const removes = round.filter((m) => m.remove)
-    await Promise.all([
-      addMemberships(client, adds).then((settled) =>
-        settled.forEach((outcome, position) => {
-          if (outcome.ok) results.succeed(adds[position].index, outcome.value)
-          else results.fail(adds[position].index, outcome.error)
-        })
-      ),
-      mapWithConcurrency(removes, CONCURRENCY, async ({ index, member, organization }) => {
-        try {
-          results.succeed(index, await removeMembership(client, member, organization))
-        } catch (error) {
-          results.fail(index, error)
-        }
-      })
+    const [added, removed] = await Promise.all([
+      addMemberships(client, adds),
+      eachAlone(removes, ({ member, organization }) => removeMembership(client, member, organization), CONCURRENCY)
     ])
+    adds.forEach(({ index }, position) => results.settle(index, added[position]))
+    removes.forEach(({ index }, position) => results.settle(index, removed[position]))
   }
 }
 
 /** Round n holds the n-th change of every (user, organization) pair; a user Zendesk lacks changes nothing. */
 function rounds(memberships: Membership[]): Membership[][] {
-  const byPair = new Map<string, Membership[]>()
-  for (const membership of memberships) {
-    const { member, organization, index } = membership
-    const pair = member.id === undefined ? `event ${index}` : `${member.id} ${externalIdKey(organization.externalId)}`
-    byPair.set(pair, [...(byPair.get(pair) ?? []), membership])
+  const pairOf = (position: number) => {
+    const { member, organization, index } = memberships[position]
+    return member.id === undefined ? `event ${index}` : `${member.id} ${externalIdKey(organization.externalId)}`
   }
-  const ordered: Membership[][] = []
-  for (const changes of byPair.values()) {
-    changes.forEach((change, position) => (ordered[position] ??= []).push(change))
-  }
-  return ordered
+  const planned = planRounds(memberships.keys(), pairOf, () => false)
+  return planned.map((round) => round.map(([position]) => memberships[position]))
 }

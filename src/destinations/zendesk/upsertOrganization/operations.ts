@@ -1,6 +1,6 @@
 import type { JSONLikeObject } from '@segment/actions-core'
 import { deleteByIds } from '../batch/deletes'
-import type { Settled } from '../batch/results'
+import { withMessagePrefix, type Settled } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { BULK_LIMIT } from '../client/constants'
 import { describeOrganization, externalIdKey } from '../client/organizations'
@@ -110,13 +110,7 @@ function savedResult(client: ZendeskClient, { externalId, saved, fields }: Saved
   return body
 }
 
-/**
- * A membership failure of an event whose organization was saved says so. The error is copied (same class,
- * status and retry time) because a failed lookup or job request is the error of several events.
- */
+/** A membership failure of an event whose organization was saved says so. */
 function savedBut(error: unknown, { externalId, saved }: SavedEvent): unknown {
-  if (!(error instanceof Error)) return error
-  const copy = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error)) as Error
-  copy.message = `${describeOrganization(externalId)} was ${saved.status.toLowerCase()}, but: ${error.message}`
-  return copy
+  return withMessagePrefix(error, `${describeOrganization(externalId)} was ${saved.status.toLowerCase()}, but: `)
 }
