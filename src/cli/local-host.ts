@@ -14,6 +14,7 @@ import { redact, secretsOf } from './redact'
 import { EventRunner, type EventReport } from './run-events'
 import { describeEvent, EventInputError, normaliseBatch, normaliseEvent, type EventType } from './segment-events'
 import { startTarget, type Target } from './target'
+import { isObject } from './objects'
 
 export interface LocalHostOptions {
   /** port on 127.0.0.1; 0 picks a free one (default 4000) */
@@ -105,9 +106,6 @@ class HttpProblem extends Error {
     super(message)
   }
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 const ok = (body: unknown): HostReply => ({ status: 200, body })
 

@@ -8,6 +8,7 @@ import { previewSubscription } from './mapping-preview'
 import { simulatorView } from './replay'
 import { EventRunner, matches } from './run-events'
 import { describeEvent, EventInputError, normaliseEvent } from './segment-events'
+import { isObject } from './objects'
 
 /** Where the page saves when the host was started without --mapping (in the working directory). */
 export const MAPPING_FILE_NAME = 'zendesk-mapping.json'
@@ -30,9 +31,6 @@ const PAGE_HEADERS = {
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer'
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 const ok = (body: unknown): HostReply => ({ status: 200, body })
 

@@ -15,6 +15,7 @@ import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
 import type { Subscription } from './mapping-file'
 import { describeEvent } from './segment-events'
+import { isObject } from './objects'
 
 export type Outcome = 'delivered' | 'rejected' | 'retryable'
 
@@ -113,9 +114,6 @@ const labelOf = (subscription: Subscription): ResultLabel => ({
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : typeof error === 'string' ? error : String(error)
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 export function matches(subscription: Subscription, event: SegmentEvent): boolean {
   const parsed = parseFql(subscription.subscribe)

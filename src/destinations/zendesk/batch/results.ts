@@ -40,13 +40,6 @@ export function withMessagePrefix(error: unknown, prefix: string): unknown {
   return copy
 }
 
-/** Answers that hold for every further request of the call: bad credentials, rate limit, maintenance. */
-const ACCOUNT_WIDE_STATUSES = new Set([401, 429, 503])
-
-export function isAccountWide(error: unknown): boolean {
-  return ACCOUNT_WIDE_STATUSES.has(statusOf(error))
-}
-
 /**
  * Hosts decide from a batch item's status alone whether to retry it, so a retryable error whose own status
  * would read as final (a 409 conflict) is reported as a 503.
