@@ -2,7 +2,6 @@ import { defaultValues, InvalidAuthenticationError, type DestinationDefinition }
 import type { Settings } from './generated-types'
 import { authorizationHeader, normaliseSubdomain } from './settings/settings'
 import { instanceOf, type DestinationOptions } from './instance'
-import { ZendeskClient } from './client'
 import upsertUser from './upsertUser'
 import updateOrganizationMembership from './updateOrganizationMembership'
 import upsertOrganization from './upsertOrganization'
@@ -75,7 +74,7 @@ export function createDestination(options: DestinationOptions = {}): Destination
       },
       testAuthentication: async (request, { settings }) => {
         // Zendesk answers wrong credentials on users/me with 200 and an anonymous user.
-        if ((await new ZendeskClient(request, settings, instance).users.myId()) === null) {
+        if ((await instance.clientFor(request, settings).users.myId()) === null) {
           throw new InvalidAuthenticationError(
             'Zendesk did not recognise these credentials (it answered as an anonymous user).'
           )
@@ -98,7 +97,7 @@ export function createDestination(options: DestinationOptions = {}): Destination
     })),
 
     onDelete: async (request, { settings, payload }) => {
-      return deleteUserByExternalId(new ZendeskClient(request, settings, instance), payload.userId)
+      return deleteUserByExternalId(instance.clientFor(request, settings), payload.userId)
     },
 
     actions

@@ -1,9 +1,12 @@
+import type { RequestClient } from '@segment/actions-core'
+import { GraceWindow } from './batch/grace'
+import { ZendeskClient, type ClientParts } from './client'
+import { Caches } from './client/caches'
 import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from './client/job-watcher'
-import { Caches } from './lookups/caches'
-import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type WriteLimits } from './client/pacing'
-import { simulatorOrigin } from './settings/origin'
-import { GraceWindow } from './lookups/grace'
-import type { TicketCreation } from './client/tickets'
+import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits } from './client/pacing'
+import type { Settings } from './generated-types'
+import { simulatorOrigin, zendeskOrigin } from './settings/origin'
+import { credentialSecrets } from './settings/settings'
 
 /** What `createDestination` binds a destination definition to. Production needs none of it. */
 export interface DestinationOptions {
@@ -25,29 +28,30 @@ export interface DestinationOptions {
 }
 
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
-export interface Instance {
-  simulator?: string
-  /** One per account and credential: polls all their jobs together and counts their job slots. */
-  jobWatchers: JobWatchers
-  caches: Caches
-  /** Zendesk's endpoint limits on writing one user or organization, met by waiting a moment or retrying later. */
-  writeLimits: WriteLimits
+export interface Instance extends ClientParts {
   /** Whether a user or organization that is missing is still worth a retry, by the event's age. */
   grace: GraceWindow
-  /** Ticket creates under way, by Idempotency-Key: a concurrent create of the same ticket waits for this one. */
-  ticketCreates: Map<string, Promise<TicketCreation>>
+  /** The client of one action call, for the account and credentials in `settings`. */
+  clientFor(request: RequestClient, settings: Settings): ZendeskClient
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
-  return {
-    simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
+  const simulator = options.origin === undefined ? undefined : simulatorOrigin(options.origin)
+  const parts: ClientParts = {
     jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }),
     caches: options.caches ?? new Caches(),
     writeLimits: writeLimits(
       options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
       options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit
     ),
-    grace: new GraceWindow(options.clock ?? (() => Date.now())),
     ticketCreates: new Map()
+  }
+  return {
+    ...parts,
+    grace: new GraceWindow(options.clock ?? (() => Date.now())),
+    clientFor: (request, settings) => {
+      const connection = { account: zendeskOrigin(settings.subdomain, simulator), secrets: credentialSecrets(settings) }
+      return new ZendeskClient(request, connection, parts)
+    }
   }
 }

@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { createRequestClient, type SegmentEvent } from '@segment/actions-core'
-import { ZendeskClient } from '../../../src/destinations/zendesk/client'
+import type { ZendeskClient } from '../../../src/destinations/zendesk/client'
 import {
   findOrganizations,
   rememberOrganization,
@@ -26,7 +26,7 @@ beforeEach(() => {
   instance = instanceOf()
 })
 
-const clientFor = (subdomain: string) => new ZendeskClient(createRequestClient(), { subdomain }, instance)
+const clientFor = (subdomain: string) => instance.clientFor(createRequestClient(), { subdomain })
 
 /** The lookup of one organization, as an event's lookup makes it. */
 async function lookUpOrganization(client: ZendeskClient, externalId: string): Promise<OrganizationTarget> {

@@ -5,11 +5,9 @@ import {
   type JSONLikeObject
 } from '@segment/actions-core'
 import { statusOf } from '../client/errors'
+import type { Settled } from '../client/settled'
 
-export { statusOf }
-
-/** What one piece of work of a batch gave: its value, or the error that stopped it. */
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
+export { statusOf, type Settled }
 
 /** The work's value or error, as a Settled that never rejects. */
 export function settle<T>(work: Promise<T>): Promise<Settled<T>> {

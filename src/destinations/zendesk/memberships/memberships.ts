@@ -5,7 +5,7 @@ import type { ZendeskClient } from '../client'
 import { fieldRefused, refusalOf } from '../client/errors'
 import { describeOrganization } from '../client/organizations'
 import { BULK_LIMIT, MEMBERSHIP_PAGES_TO_CHECK } from '../client/constants'
-import type { EventClock, MissingRecord } from '../lookups/grace'
+import type { EventClock, MissingRecord } from '../batch/grace'
 import { describeReference, findUserIdAfresh, forgetUser, type UserReference } from '../lookups/users'
 import { forgetOrganization, refreshOrganization, type OrganizationTarget } from '../lookups/organizations'
 
@@ -87,7 +87,7 @@ export async function addMemberships(
   const added = await writeInBulk(ready, membershipAdds(client), { size: BULK_LIMIT })
   return inOrderOf(adds, [
     [ready, added],
-    [waiting, waiting.map((add) => ({ ok: false, error: notYet(client, add) }))]
+    [waiting, waiting.map((add) => ({ ok: false, error: notYet(add) }))]
   ])
 }
 
@@ -155,7 +155,7 @@ async function membersAlready(client: ZendeskClient, refused: MembershipAdd[]): 
 
 async function addFor(client: ZendeskClient, add: MembershipAdd): Promise<MembershipResult<AddOutcome>> {
   const { member, organization } = add
-  if (member.id === undefined || organization.id === undefined) throw notYet(client, add)
+  if (member.id === undefined || organization.id === undefined) throw notYet(add)
   try {
     await client.organizations.addMembership(member.id, organization.id)
     return resultOf(organization, 'added')
@@ -171,7 +171,7 @@ async function addFor(client: ZendeskClient, add: MembershipAdd): Promise<Member
       if (fresh.id !== undefined && fresh.id !== organization.id) return addFor(client, { ...add, organization: fresh })
     } else if (missingOrganization) forgetOrganization(client, organization.externalId)
     if (missingUser || missingOrganization) {
-      throw notYet(client, {
+      throw notYet({
         ...add,
         member: { ref: member.ref, id: missingUser ? undefined : member.id },
         organization: { externalId: organization.externalId, id: missingOrganization ? undefined : organization.id }
@@ -215,13 +215,13 @@ async function isMember(client: ZendeskClient, userId: number, organizationId: n
  * The error for an add whose user or organization (those without an id) Zendesk does not have yet: bounded by
  * the event's age when the add knows when the CDP received it, else retryable.
  */
-function notYet(client: ZendeskClient, { member, organization, clock }: MembershipAdd): Error {
+function notYet({ member, organization, clock }: MembershipAdd): Error {
   const missing: MissingRecord[] = []
   if (member.id === undefined) missing.push({ kind: 'user', description: describeReference(member.ref) })
   if (organization.id === undefined) {
     missing.push({ kind: 'organization', description: describeOrganization(organization.externalId) })
   }
-  if (clock) return client.grace.missing(clock, missing, 'the membership was not added')
+  if (clock) return clock.missing(missing, 'the membership was not added')
   return new RetryableError(
     `Zendesk has no ${missing.map((record) => record.description).join(' and no ')} yet, so the membership was not added; it will be added when the event is retried`
   )

@@ -2,7 +2,7 @@ import { AccountWideStop } from '../batch/account-wide-stop'
 import { statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import type { EventReceipt, ZendeskEvent } from '../client/events'
-import type { EventClock } from '../lookups/grace'
+import type { EventClock } from '../batch/grace'
 import { describeReference, findUserIds, forgetUser, type UserReference } from '../lookups/users'
 import { text } from '../fields/text'
 
@@ -73,8 +73,7 @@ export class EventRecipients {
     const outcome = await this.outcome(memo, ref, forget)
     if (!outcome.ok) throw outcome.error
     if (outcome.id === undefined) {
-      throw this.client.grace.missing(
-        clock,
+      throw clock.missing(
         [{ kind: 'user', description: describeReference(ref) }],
         'the event was not sent',
         ' Track Event never creates users; mapping zendesk_user_id also works.'

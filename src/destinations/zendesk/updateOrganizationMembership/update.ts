@@ -8,7 +8,8 @@ import { idSegment } from '../client/http'
 import { externalIdKey } from '../client/organizations'
 import { text } from '../fields/text'
 import { findOrganizations, type OrganizationTarget } from '../lookups/organizations'
-import { eventClockOf, type EventClock } from '../lookups/grace'
+import type { EventClock } from '../batch/grace'
+import type { PipelineContext } from '../batch/pipeline'
 import { findUserIds, hasReference, type UserReference } from '../lookups/users'
 import { addMemberships, removeMembership, type Member } from '../memberships/memberships'
 
@@ -30,7 +31,7 @@ interface Membership {
   clock: EventClock
 }
 
-function validate(payload: Payload, account: string): Change {
+function validate(payload: Payload, clock: EventClock): Change {
   const organizationExternalId = text(payload.organization_external_id)
   if (!organizationExternalId) {
     throw new PayloadValidationError(
@@ -44,7 +45,6 @@ function validate(payload: Payload, account: string): Change {
       'Update Organization Membership needs a user: zendesk_user_id (context.zendesk_user_id), external_id (userId) or email (traits.email), and all are empty.'
     )
   }
-  const clock = eventClockOf('updateOrganizationMembership', account, payload, payload.received_at)
   return { organizationExternalId, user, remove: payload.remove === true, clock }
 }
 
@@ -53,9 +53,13 @@ function validate(payload: Payload, account: string): Change {
  * together (cached, `show_many`), then the users that matter, then the changes are applied. One result per
  * event: the organization's id and what happened to the membership, or the event's own error.
  */
-export async function updateMemberships(client: ZendeskClient, payloads: Payload[]): Promise<BatchResults<Payload>> {
+export async function updateMemberships(
+  client: ZendeskClient,
+  payloads: Payload[],
+  { clockOf }: PipelineContext
+): Promise<BatchResults<Payload>> {
   const results = new BatchResults(payloads)
-  const changes = results.checkEach((payload) => validate(payload, client.account))
+  const changes = results.checkEach((payload) => validate(payload, clockOf('updateOrganizationMembership', payload)))
   const organizations = await findOrganizations(
     client,
     [...changes.values()].map((change) => change.organizationExternalId)

@@ -50,15 +50,16 @@ type SavedRuns = Map<Run, Settled<Saved>>
 export async function upsertOrganizations(
   client: ZendeskClient,
   payloads: Payload[],
-  { logger, syncMode = 'upsert' }: PipelineContext
+  context: PipelineContext
 ): Promise<BatchResults<Payload>> {
   const results = new BatchResults(payloads)
+  const { syncMode = 'upsert' } = context
   if (syncMode === 'mirror') {
     payloads.forEach((_, index) => results.fail(index, unsupportedSyncMode('Upsert Organization', syncMode)))
     return results
   }
   const externalIds = results.checkEach(validate)
-  const batch = new OrganizationBatch(client, payloads, externalIds, results, bulkSize(payloads), syncMode, logger)
+  const batch = new OrganizationBatch(client, results, externalIds, context)
   for (const round of roundsOf(payloads, externalIds, syncMode)) await batch.run(round)
   return results
 }
@@ -78,16 +79,22 @@ function roundsOf(payloads: Payload[], externalIds: Map<number, string>, mode: S
   }))
 }
 
+/** One Upsert Organization call: its events' external_ids, results and context, and how it writes a round. */
 class OrganizationBatch {
+  private readonly payloads: Payload[]
+  private readonly bulkSize: number
+  private readonly mode: SyncMode
+
   constructor(
     private readonly client: ZendeskClient,
-    private readonly payloads: Payload[],
-    private readonly externalIds: Map<number, string>,
     private readonly results: BatchResults<Payload>,
-    private readonly bulkSize: number,
-    private readonly mode: SyncMode,
-    private readonly logger?: PipelineContext['logger']
-  ) {}
+    private readonly externalIds: Map<number, string>,
+    private readonly context: PipelineContext
+  ) {
+    this.payloads = results.payloads
+    this.bulkSize = bulkSize(this.payloads)
+    this.mode = context.syncMode ?? 'upsert'
+  }
 
   async run(round: Round): Promise<void> {
     if (round.deletes.length) await this.delete(round.deletes)
@@ -114,7 +121,7 @@ class OrganizationBatch {
       plans = await organizationFieldPlans(
         this.client,
         indexes.map((i) => customFieldTraits(this.payloads[i].organization_fields, this.payloads[i].url)),
-        this.logger
+        this.context.logger
       )
     } catch (error) {
       indexes.forEach((index) => this.results.fail(index, error))
@@ -149,7 +156,8 @@ class OrganizationBatch {
         externalId: this.externalId(event.index),
         saved: event.saved,
         fields: planOf.get(event.index)!
-      }))
+      })),
+      this.context.clockOf
     )
     completed.forEach((outcome, position) => this.results.settle(done[position].index, outcome))
   }
