@@ -2,7 +2,7 @@ import { existsSync } from 'fs'
 import { readFile } from 'fs/promises'
 import { join, resolve } from 'path'
 import { Destination, type SegmentEvent } from '@segment/actions-core'
-import type { HostContext, HostReply, Route } from './local-host'
+import { ok, type HostContext, type HostReply, type Route } from './host-routes'
 import { checkEditedSubscriptions, MappingFileError, presetSubscriptions, writeMappingFile } from './mapping-file'
 import { previewSubscription } from './mapping-preview'
 import { simulatorView } from './replay'
@@ -31,8 +31,6 @@ const PAGE_HEADERS = {
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer'
 }
-
-const ok = (body: unknown): HostReply => ({ status: 200, body })
 
 function pageFile(path: string, file: string, contentType: string, about: string, unlisted = false): Route {
   return {

@@ -26,6 +26,18 @@ describe('BatchResults', () => {
     })
   })
 
+  it('a failure that carries a wait (Retry-After) gives it to the host as data, in the item’s body', () => {
+    const results = new BatchResults([{ n: 0 }, { n: 1 }])
+    results.fail(0, new ZendeskRetryableError('Zendesk rate limit reached (429). Retry after 30 s.', 429, 30))
+    results.fail(1, new ZendeskRetryableError('Zendesk server error (500)', 500))
+    const [limited, failed] = results
+      .toMultiStatus()
+      .getAllResponses()
+      .map((item) => item.value())
+    expect(limited).toMatchObject({ status: 429, body: { retryAfterSeconds: 30 } })
+    expect(failed).not.toHaveProperty('body')
+  })
+
   it('checkEach keeps what the check returns and settles the payloads it throws for', () => {
     const results = new BatchResults([{ n: 1 }, { n: -1 }, { n: 2 }])
     const checked = results.checkEach(({ n }) => {

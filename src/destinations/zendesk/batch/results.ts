@@ -47,6 +47,12 @@ function batchStatusOf(error: unknown): number {
   return error instanceof RetryableError && status < 500 && status !== 408 && status !== 429 ? 503 : status
 }
 
+/** The wait a retryable error carries (Zendesk's Retry-After), in seconds. */
+function waitOf(error: unknown): number | undefined {
+  const seconds = (error as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : undefined
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
 }
@@ -110,11 +116,14 @@ export class BatchResults<P extends object> {
         response.setSuccessResponseAtIndex(index, { status: 200, sent, body: result.body })
       } else {
         const status = batchStatusOf(result.error)
+        const retryAfterSeconds = waitOf(result.error)
         response.setErrorResponseAtIndex(index, {
           status,
           errortype: getErrorCodeFromHttpStatus(status),
           errormessage: messageOf(result.error),
-          sent
+          sent,
+          // The wait Zendesk asked for travels as data, for a host that paces its retries by it.
+          ...(retryAfterSeconds === undefined ? {} : { body: { retryAfterSeconds } })
         })
       }
     })
