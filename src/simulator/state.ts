@@ -1,9 +1,9 @@
-import type { Job } from './jobs'
 import type {
   BrandRecord,
   FieldRecord,
   GroupRecord,
   IdentityRecord,
+  Job,
   MembershipRecord,
   OrganizationRecord,
   TicketFieldRecord,
