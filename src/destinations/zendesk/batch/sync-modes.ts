@@ -26,13 +26,9 @@ export function skippedMissing(record: string, detail?: string): Error {
   )
 }
 
-/** Add mode met a record Zendesk has already; `kind` is what the action writes, e.g. `user`. */
-export function leftUntouched(record: string, kind: string): Error {
-  const article = /^[aeiou]/i.test(record) ? 'an' : 'a'
-  return new APIError(
-    `Left untouched: Zendesk already has ${article} ${record}, and Add mode changes no existing ${kind}`,
-    409
-  )
+/** Add mode met a record Zendesk has already: `aRecord` says which, e.g. `a user with external_id "u1"`. */
+export function leftUntouched(aRecord: string, kind: string): Error {
+  return new APIError(`Left untouched: Zendesk already has ${aRecord}, and Add mode changes no existing ${kind}`, 409)
 }
 
 /** `mirror`, which actions-core knows and no action here offers. */

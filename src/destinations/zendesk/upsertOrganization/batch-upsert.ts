@@ -254,7 +254,7 @@ function record(saved: SavedRuns, runs: Run[], outcomes: Settled<Saved>[]): void
 }
 
 const skipped = (externalId: string) => skippedMissing(describeOrganization(externalId))
-const untouched = (externalId: string) => leftUntouched(describeOrganization(externalId), 'organization')
+const untouched = (externalId: string) => leftUntouched(`an ${describeOrganization(externalId)}`, 'organization')
 
 /** A job item refused for what it holds (it has an error code), not found (404) or not permitted (403). */
 function worthSendingAlone(error: Error): boolean {

@@ -137,4 +137,4 @@ async function findExisting(client: ZendeskClient, users: UserInput[]): Promise<
 
 const matchedOn = (user: UserInput) => (user.external_id ? 'external_id' : 'email')
 const skipped = (user: UserInput) => skippedMissing(describeUser(user), `no user with that ${matchedOn(user)}`)
-const untouched = (user: UserInput) => leftUntouched(describeUser(user), 'user')
+const untouched = (user: UserInput) => leftUntouched(`a ${describeUser(user)}`, 'user')
