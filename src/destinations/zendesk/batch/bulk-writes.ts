@@ -44,15 +44,12 @@ export interface BulkOptions {
  * way without the job (`withoutJob`, for a 403). An item the job refused is settled as `refused` says: as it is,
  * written alone, or sent once more (in a job again when there are enough).
  */
-export async function writeInBulk<Item, Value>(
+export function writeInBulk<Item, Value>(
   items: readonly Item[],
   write: BulkWrite<Item, Value>,
   options: BulkOptions
 ): Promise<Settled<Value>[]> {
-  if (items.length < (options.fewestForAJob ?? FEWEST_FOR_A_JOB)) return writeAlone(items, write, 'too few for a job')
-  const outcomes: Settled<Value>[] = []
-  for (const part of chunk(items, options.size)) outcomes.push(...(await writePart(part, write, options)))
-  return outcomes
+  return new BulkWriter(write, options).write(items)
 }
 
 /** Writes each item with a request of its own, `concurrency` at a time: one outcome per item, in order. */
@@ -86,63 +83,71 @@ export function refusalMemory(
   }
 }
 
-async function writeAlone<Item, Value>(
-  items: readonly Item[],
-  write: BulkWrite<Item, Value>,
-  why: WhyAlone
-): Promise<Settled<Value>[]> {
-  return items.length ? write.alone([...items], why) : []
-}
+class BulkWriter<Item, Value> {
+  constructor(
+    private readonly description: BulkWrite<Item, Value>,
+    private readonly options: BulkOptions
+  ) {}
 
-async function writeWithoutJob<Item, Value>(items: Item[], write: BulkWrite<Item, Value>): Promise<Settled<Value>[]> {
-  const instead = write.withoutJob?.instead
-  return instead ? instead(items) : writeAlone(items, write, 'no bulk endpoint')
-}
-
-async function writePart<Item, Value>(
-  part: Item[],
-  write: BulkWrite<Item, Value>,
-  options: BulkOptions
-): Promise<Settled<Value>[]> {
-  const { withoutJob } = write
-  if (withoutJob?.memory?.refused()) return writeWithoutJob(part, write)
-  let outcomes: JobItemOutcome[]
-  try {
-    outcomes = await write.job(part)
-  } catch (error) {
-    if (!withoutJob || statusOf(error) !== 403) return part.map(() => ({ ok: false, error }))
-    withoutJob.memory?.remember()
-    return writeWithoutJob(part, write)
+  async write(items: readonly Item[]): Promise<Settled<Value>[]> {
+    const fewest = this.options.fewestForAJob ?? FEWEST_FOR_A_JOB
+    if (items.length < fewest) return this.alone(items, 'too few for a job')
+    const outcomes: Settled<Value>[] = []
+    for (const part of chunk(items, this.options.size)) outcomes.push(...(await this.inJob(part)))
+    return outcomes
   }
-  return sorted(part, outcomes, write, options)
-}
 
-/** The job's outcomes settled, with the refused items written alone or sent once more as `refused` says. */
-async function sorted<Item, Value>(
-  part: Item[],
-  outcomes: JobItemOutcome[],
-  write: BulkWrite<Item, Value>,
-  options: BulkOptions
-): Promise<Settled<Value>[]> {
-  const settled = new Array<Settled<Value>>(part.length)
-  const alone: number[] = []
-  const again: number[] = []
-  const sentAgain: Item[] = []
-  outcomes.forEach((outcome, position) => {
-    const item = part[position]
-    const refusal: Refusal<Item, Value> = outcome.ok
-      ? { ok: true, value: write.written(item, outcome) }
-      : (write.refused?.(item, outcome.error) ?? outcome)
-    if (refusal === 'alone') alone.push(position)
-    else if ('again' in refusal) {
-      again.push(position)
-      sentAgain.push(refusal.again)
-    } else settled[position] = refusal
-  })
-  const fill = (positions: number[], filled: Settled<Value>[]) =>
-    positions.forEach((position, i) => (settled[position] = filled[i]))
-  const refused = alone.map((position) => part[position])
-  fill(alone, await writeAlone(refused, write, 'refused by the job'))
-  fill(again, await writeInBulk(sentAgain, write, options))
-  return settled
+  private async alone(items: readonly Item[], why: WhyAlone): Promise<Settled<Value>[]> {
+    return items.length ? this.description.alone([...items], why) : []
+  }
+
+  private async withoutJob(items: Item[]): Promise<Settled<Value>[]> {
+    const instead = this.description.withoutJob?.instead
+    return instead ? instead(items) : this.alone(items, 'no bulk endpoint')
+  }
+
+  private async inJob(part: Item[]): Promise<Settled<Value>[]> {
+    const { withoutJob } = this.description
+    if (withoutJob?.memory?.refused()) return this.withoutJob(part)
+    let outcomes: JobItemOutcome[]
+    try {
+      outcomes = await this.description.job(part)
+    } catch (error) {
+      if (!withoutJob || statusOf(error) !== 403) return part.map(() => ({ ok: false, error }))
+      withoutJob.memory?.remember()
+      return this.withoutJob(part)
+    }
+    return this.sorted(part, outcomes)
+  }
+
+  /** The job's outcomes settled, with the refused items written alone or sent once more as `refused` says. */
+  private async sorted(part: Item[], outcomes: JobItemOutcome[]): Promise<Settled<Value>[]> {
+    const { description } = this
+    const settled = new Array<Settled<Value>>(part.length)
+    const alone: number[] = []
+    const again: number[] = []
+    const sentAgain: Item[] = []
+    outcomes.forEach((outcome, position) => {
+      const item = part[position]
+      const refusal: Refusal<Item, Value> = outcome.ok
+        ? { ok: true, value: description.written(item, outcome) }
+        : (description.refused?.(item, outcome.error) ?? outcome)
+      if (refusal === 'alone') alone.push(position)
+      else if ('again' in refusal) {
+        again.push(position)
+        sentAgain.push(refusal.again)
+      } else settled[position] = refusal
+    })
+    const fill = (positions: number[], filled: Settled<Value>[]) =>
+      positions.forEach((position, i) => (settled[position] = filled[i]))
+    fill(
+      alone,
+      await this.alone(
+        alone.map((position) => part[position]),
+        'refused by the job'
+      )
+    )
+    fill(again, await this.write(sentAgain))
+    return settled
+  }
 }

@@ -38,23 +38,15 @@ function upsert(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
  * pay for a job, or where the account refuses it); the others are skipped, and so is a user deleted between the
  * lookup and its update.
  */
-async function updateExisting(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
-  const found = await findExisting(batch.client, users)
-  const known = users.flatMap((user, position) => {
-    const lookup = found[position]
-    return lookup.ok && lookup.value ? [{ id: lookup.value.id, user }] : []
-  })
+function updateExisting(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
   const write = updateMany(
     batch,
     (alone) => updateEachAlone(batch.client, alone),
     ({ user }) => ({ ok: false, error: skipped(user) })
   )
-  const updated = await writeInBulk(known, write, { size: batch.size })
-  const updatedOf = new Map(known.map(({ user }, position) => [user, updated[position]]))
-  return users.map((user, position) => {
-    const lookup = found[position]
-    if (!lookup.ok) return lookup
-    return updatedOf.get(user) ?? { ok: false, error: skipped(user) }
+  return afterLookup(batch.client, users, {
+    existing: (known) => writeInBulk(known, write, { size: batch.size }),
+    missing: async (absent) => absent.map((user) => ({ ok: false, error: skipped(user) }))
   })
 }
 
@@ -74,20 +66,12 @@ function updateEachAlone(client: ZendeskClient, users: KnownUser[]): Promise<Wri
  * `POST users`; existing users are left untouched, and so is one created elsewhere since the lookup: neither path
  * ever updates.
  */
-async function addNew(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
-  const found = await findExisting(batch.client, users)
-  const fresh = users.filter((_, position) => {
-    const lookup = found[position]
-    return lookup.ok && !lookup.value
-  })
+function addNew(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
   const leftAlone = async (existing: UserInput[]): Promise<Written[]> =>
     existing.map((user) => ({ ok: false, error: untouched(user) }))
-  const created = await writeInBulk(fresh, createMany(batch, leftAlone), { size: batch.size })
-  const createdOf = new Map(fresh.map((user, position) => [user, created[position]]))
-  return users.map((user, position) => {
-    const lookup = found[position]
-    if (!lookup.ok) return lookup
-    return createdOf.get(user) ?? { ok: false, error: untouched(user) }
+  return afterLookup(batch.client, users, {
+    existing: (known) => leftAlone(known.map(({ user }) => user)),
+    missing: (fresh) => writeInBulk(fresh, createMany(batch, leftAlone), { size: batch.size })
   })
 }
 
@@ -96,22 +80,55 @@ async function addNew(batch: UserBatch, users: UserInput[]): Promise<Written[]> 
  * each when too few to pay for a job); a user Zendesk does not have, or no longer has, is already as asked. A
  * user gone is forgotten from the id cache.
  */
-async function deleteUsers(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
+function deleteUsers(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
   const { client } = batch
-  const found = await findExisting(client, users)
-  const ids = found.flatMap((lookup) => (lookup.ok && lookup.value ? [lookup.value.id] : []))
-  const deleted = await deleteByIds(ids, batch.size, {
-    one: (id) => client.users.softDelete(id),
-    many: (part) => client.users.destroyMany(part)
-  })
-  return users.map((user, position): Written => {
-    const lookup = found[position]
-    if (!lookup.ok) return lookup
-    const outcome = lookup.value ? deleted.get(lookup.value.id)! : undefined
-    if (outcome && !outcome.ok) return outcome
+  const gone = (user: UserInput, value: JSONLikeObject): Written => {
     forgetUser(client, user)
-    return { ok: true, value: lookup.value ? { id: lookup.value.id, deleted: true } : { id: null, deleted: false } }
+    return { ok: true, value }
+  }
+  return afterLookup(client, users, {
+    existing: async (known) => {
+      const deleted = await deleteByIds(
+        known.map(({ id }) => id),
+        batch.size,
+        { one: (id) => client.users.softDelete(id), many: (part) => client.users.destroyMany(part) }
+      )
+      return known.map(({ id, user }) => {
+        const outcome = deleted.get(id)!
+        return outcome.ok ? gone(user, { id, deleted: true }) : outcome
+      })
+    },
+    missing: async (absent) => absent.map((user) => gone(user, { id: null, deleted: false }))
   })
+}
+
+/**
+ * The users looked up, then written as the mode says: those Zendesk has (`existing`, with their ids), then those
+ * it has not (`missing`). One outcome per user, in order; a failed lookup is its user's outcome.
+ */
+async function afterLookup(
+  client: ZendeskClient,
+  users: UserInput[],
+  write: {
+    existing(known: KnownUser[]): Promise<Written[]>
+    missing(absent: UserInput[]): Promise<Written[]>
+  }
+): Promise<Written[]> {
+  const lookups = await findExisting(client, users)
+  const failed = users.filter((_, position) => !lookups[position].ok)
+  const failures = lookups.filter((lookup) => !lookup.ok)
+  const known: KnownUser[] = []
+  const absent: UserInput[] = []
+  users.forEach((user, position) => {
+    const lookup = lookups[position]
+    if (lookup.ok && lookup.value) known.push({ id: lookup.value.id, user })
+    else if (lookup.ok) absent.push(user)
+  })
+  return inOrderOf(users, [
+    [failed, failures],
+    [known.map(({ user }) => user), await write.existing(known)],
+    [absent, await write.missing(absent)]
+  ])
 }
 
 /**
