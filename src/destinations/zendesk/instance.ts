@@ -1,12 +1,15 @@
-import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from './client/job-watcher'
-import { Caches } from './lookups/caches'
-import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type WriteLimits } from './client/pacing'
-import { simulatorOrigin } from './settings/origin'
-import { GraceWindow } from './lookups/grace'
-import { SoftDeletedUsers } from './lookups/soft-deleted-users'
-import type { TicketCreation } from './client/tickets'
-import { TokenRenewals } from './client/token-renewals'
+import type { RequestClient } from '@segment/actions-core'
+import { GraceWindow } from './batch/grace'
+import { ZendeskClient, type ClientParts } from './client'
+import { Caches } from './client/caches'
 import { DeliveredWrites } from './client/delivered-writes'
+import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from './client/job-watcher'
+import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits } from './client/pacing'
+import { SoftDeletedUsers } from './client/soft-deleted-users'
+import { TokenRenewals } from './client/token-renewals'
+import type { Settings } from './generated-types'
+import { simulatorOrigin, zendeskOrigin } from './settings/origin'
+import { authorizationHeader, credentialSecrets, type ConnectionTokens } from './settings/settings'
 
 /** What `createDestination` binds a destination definition to. Production needs none of it. */
 export interface DestinationOptions {
@@ -31,33 +34,31 @@ export interface DestinationOptions {
 }
 
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
-export interface Instance {
+export interface Instance extends ClientParts {
   simulator?: string
-  clock: () => number
-  /** One per account: polls all its jobs together and counts its job slots. */
-  jobWatchers: JobWatchers
-  caches: Caches
-  /**
-   * Zendesk's endpoint limits on writing one user or organization, and on permanent user deletions, met by waiting
-   * a moment or retrying later.
-   */
-  writeLimits: WriteLimits
   /** Whether a user or organization that is missing is still worth a retry, by the event's age. */
   grace: GraceWindow
-  /** Ticket creates under way, by Idempotency-Key: a concurrent create of the same ticket waits for this one. */
-  ticketCreates: Map<string, Promise<TicketCreation>>
   /** OAuth connections renewed here: one token request per renewal, rotated tokens handed on. */
   tokenRenewals: TokenRenewals
-  /** Events and ticket updates Zendesk accepted lately, so that running an event again does not write them twice. */
-  deliveredWrites: DeliveredWrites
-  /** Users soft-deleted and not yet seen deleted for good: a retried deletion request finishes them. */
-  softDeletedUsers: SoftDeletedUsers
+  /**
+   * The client of one action call, for the account in `settings` and its credential: the OAuth connection's tokens
+   * as actions-core hands them to the action (`connection`), else the legacy credential of the settings. A request
+   * made with an access token this instance has since renewed goes with the newest one, unless `asGiven` (a
+   * credential check must check the credential it got).
+   */
+  clientFor(
+    request: RequestClient,
+    settings: Settings,
+    connection?: ConnectionTokens,
+    options?: { asGiven?: boolean }
+  ): ZendeskClient
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
+  const simulator = options.origin === undefined ? undefined : simulatorOrigin(options.origin)
   const clock = options.clock ?? (() => Date.now())
-  return {
-    simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
+  const tokenRenewals = new TokenRenewals(clock)
+  const parts: ClientParts = {
     clock,
     jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }),
     caches: options.caches ?? new Caches(),
@@ -66,10 +67,23 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
       options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit,
       clock
     ),
-    grace: new GraceWindow(clock),
     ticketCreates: new Map(),
-    tokenRenewals: new TokenRenewals(clock),
     deliveredWrites: new DeliveredWrites(clock),
     softDeletedUsers: new SoftDeletedUsers(clock)
+  }
+  return {
+    ...parts,
+    simulator,
+    grace: new GraceWindow(clock),
+    tokenRenewals,
+    clientFor: (request, settings, connection, { asGiven = false } = {}) => {
+      const account = zendeskOrigin(settings.subdomain, simulator)
+      const header = authorizationHeader(settings, connection)
+      const bearer =
+        header.startsWith('Bearer ') && connection?.accessToken ? header.slice('Bearer '.length) : undefined
+      const authorization = bearer && !asGiven ? () => `Bearer ${tokenRenewals.current(account, bearer)}` : () => header
+      const secrets = credentialSecrets(settings, connection)
+      return new ZendeskClient(request, { account, secrets, authorization }, parts)
+    }
   }
 }
