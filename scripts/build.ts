@@ -29,7 +29,17 @@ export default definition
 export declare const createDestination: typeof CreateDestination
 export declare const destination: typeof Definition
 export declare const zendeskOAuth: typeof ZendeskOAuth
-export type { DestinationOptions, ZendeskTokens } from './index.js'
+export type {
+  DestinationOptions,
+  ZendeskTokens,
+  Settings,
+  UpsertUserPayload,
+  UpdateOrganizationMembershipPayload,
+  UpsertOrganizationPayload,
+  TrackEventPayload,
+  CreateTicketPayload,
+  UpdateTicketPayload
+} from './index.js'
 `
 
 rmSync(dist, { recursive: true, force: true })

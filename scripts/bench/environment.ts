@@ -1,7 +1,7 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import { createDestination } from '../../src'
 import type { JobPolling } from '../../src/destinations/zendesk/client/jobs'
-import { Caches } from '../../src/destinations/zendesk/lookups/caches'
+import { Caches } from '../../src/destinations/zendesk/client/caches'
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'
 
 /** For the short simulator jobs of the sequential scenarios: polls can start soon. */

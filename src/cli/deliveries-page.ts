@@ -1,4 +1,4 @@
-import type { HostReply } from './local-host'
+import type { HostReply } from './host-routes'
 import type { DeliveryView } from './deliveries'
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }

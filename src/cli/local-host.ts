@@ -2,18 +2,19 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http'
 // Checking a mapping needs only the actions' fields, the same in every instance.
 import mappingDefinition from '../destinations/zendesk'
 import type { AddressInfo } from 'net'
-import type { Settings } from '../destinations/zendesk/generated-types'
-import type { DestinationDefinition, SegmentEvent } from '@segment/actions-core'
+import type { SegmentEvent } from '@segment/actions-core'
 import type { RunningSimulator } from '../simulator'
 import { resolve } from 'path'
 import { Deliveries, type DeliveryView, type RetryOptions } from './deliveries'
 import { deliveriesPage } from './deliveries-page'
+import { ok, type HostContext, type HostReply, type HostRequest, type Route } from './host-routes'
 import { mappingPageRoutes, MAPPING_FILE_NAME } from './mapping-page'
 import { presetSubscriptions, readMappingFile, type Subscription } from './mapping-file'
 import { redact, secretsOf } from './redact'
 import { EventRunner, type EventReport } from './run-events'
 import { describeEvent, EventInputError, normaliseBatch, normaliseEvent, type EventType } from './segment-events'
 import { startTarget, type Target } from './target'
+import { isObject } from './objects'
 
 export interface LocalHostOptions {
   /** port on 127.0.0.1; 0 picks a free one (default 4000) */
@@ -47,51 +48,6 @@ export interface LocalHost {
   close(): Promise<void>
 }
 
-export interface HostRequest {
-  method: string
-  path: string
-  query: URLSearchParams
-  /** the parsed JSON body (undefined when empty) */
-  body: unknown
-}
-
-export interface HostReply {
-  status: number
-  /** sent as JSON, or as it is when contentType is given (the mapping page's files) */
-  body: unknown
-  contentType?: string
-  headers?: Record<string, string>
-  /** lines for the terminal under the request's line: each event's outcome */
-  log?: string[]
-}
-
-/** What a route can use; a page (e.g. a mapping UI) is added as more routes over the same context. */
-export interface HostContext {
-  definition: DestinationDefinition<Settings>
-  target: Target
-  runner: EventRunner
-  /** every event accepted on /v1/*, retried in the background until delivered, rejected or out of time */
-  deliveries: Deliveries
-  /** false once the host is stopping: events are refused with 503 */
-  accepting: boolean
-  /** how long /v1/* waits for the first attempt before answering 202 */
-  answerWithinMs: number
-  /** the file the subscriptions come from; undefined while the host runs the presets */
-  mappingFile?: string
-  /** where the mapping page saves while the host runs the presets (the host then reads that file) */
-  newMappingFile: string
-}
-
-export interface Route {
-  method: 'GET' | 'POST'
-  path: string
-  /** one line for the start-up banner and the 404 answer */
-  about: string
-  /** served but left out of the route lists (the mapping page's script and style sheet) */
-  unlisted?: boolean
-  handle(request: HostRequest, context: HostContext): Promise<HostReply> | HostReply
-}
-
 export const DEFAULT_PORT = 4000
 const DEFAULT_ANSWER_WITHIN_MS = 5000
 const MAX_BODY_BYTES = 5 * 1024 * 1024
@@ -105,11 +61,6 @@ class HttpProblem extends Error {
     super(message)
   }
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
-
-const ok = (body: unknown): HostReply => ({ status: 200, body })
 
 /** Events are refused while the host stops, so nothing is accepted that could not be retried. */
 function whileAccepting(handle: Route['handle']): Route['handle'] {

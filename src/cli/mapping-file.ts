@@ -3,6 +3,7 @@ import { readFile, rename, unlink, writeFile } from 'fs/promises'
 import { defaultValues, transform, type DestinationDefinition, type JSONObject } from '@segment/actions-core'
 import { parseFql } from '@segment/destination-subscriptions'
 import { SYNC_MODE_KEY } from './mapping-preview'
+import { isObject } from './objects'
 
 /** One enabled action, the way a host stores it: which events it takes and how their fields are mapped. */
 export interface Subscription {
@@ -22,9 +23,6 @@ export class MappingFileError extends Error {
     this.problems = problems ?? [message]
   }
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 /** Every preset of the destination as a subscription: what a host that enabled them all would run. */
 export function presetSubscriptions(definition: DestinationDefinition<any>): Subscription[] {

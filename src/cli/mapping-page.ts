@@ -2,12 +2,13 @@ import { existsSync } from 'fs'
 import { readFile } from 'fs/promises'
 import { join, resolve } from 'path'
 import { Destination, type SegmentEvent } from '@segment/actions-core'
-import type { HostContext, HostReply, Route } from './local-host'
+import { ok, type HostContext, type HostReply, type Route } from './host-routes'
 import { checkEditedSubscriptions, MappingFileError, presetSubscriptions, writeMappingFile } from './mapping-file'
 import { previewSubscription } from './mapping-preview'
 import { simulatorView } from './replay'
 import { EventRunner, matches } from './run-events'
 import { describeEvent, EventInputError, normaliseEvent } from './segment-events'
+import { isObject } from './objects'
 
 /** Where the page saves when the host was started without --mapping (in the working directory). */
 export const MAPPING_FILE_NAME = 'zendesk-mapping.json'
@@ -30,11 +31,6 @@ const PAGE_HEADERS = {
   'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer'
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
-
-const ok = (body: unknown): HostReply => ({ status: 200, body })
 
 function pageFile(path: string, file: string, contentType: string, about: string, unlisted = false): Route {
   return {

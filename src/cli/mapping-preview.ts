@@ -9,6 +9,7 @@ import {
   type SegmentEvent
 } from '@segment/actions-core'
 import { parseFql, validate, type Condition, type Subscription } from '@segment/destination-subscriptions'
+import { isObject } from './objects'
 
 /** The mapping key where a host keeps an action's sync mode (actions-core reads it there). */
 export const SYNC_MODE_KEY = '__segment_internal_sync_mode'
@@ -36,9 +37,6 @@ export interface SubscriptionPreview {
   mappingProblem?: string
   fields: FieldProblem[]
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 /** Input quoted as it was typed: no JSON escaping of its quotes. */
 const quoted = (text: string) => `«${text}»`

@@ -15,6 +15,7 @@ import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
 import type { Subscription } from './mapping-file'
 import { describeEvent } from './segment-events'
+import { isObject } from './objects'
 
 export type Outcome = 'delivered' | 'rejected' | 'retryable'
 
@@ -95,12 +96,13 @@ export function inDependencyOrder(subscriptions: Subscription[]): Subscription[]
   return [...subscriptions].sort((a, b) => rank(a) - rank(b))
 }
 
-/** The wait an error asks for: a ZendeskRetryableError carries it; a batch result only has its message's hint. */
-export function retryAfterOf(error: unknown): number | undefined {
-  const carried = (error as { retryAfterSeconds?: unknown })?.retryAfterSeconds
-  if (typeof carried === 'number' && Number.isFinite(carried)) return carried
-  const hint = /Retry after (\d+(?:\.\d+)?) s\./.exec(messageOf(error))
-  return hint ? Number(hint[1]) : undefined
+/**
+ * The wait a failure asks for, carried as data: on a ZendeskRetryableError, or in the body of a batch result
+ * (`{ retryAfterSeconds }`).
+ */
+export function retryAfterOf(failure: unknown): number | undefined {
+  const carried = (failure as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+  return typeof carried === 'number' && Number.isFinite(carried) ? carried : undefined
 }
 
 /** Which action and subscription a result belongs to. */
@@ -113,9 +115,6 @@ const labelOf = (subscription: Subscription): ResultLabel => ({
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : typeof error === 'string' ? error : String(error)
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 export function matches(subscription: Subscription, event: SegmentEvent): boolean {
   const parsed = parseFql(subscription.subscribe)
@@ -169,9 +168,9 @@ async function exchangeOf(response: DecoratedResponse): Promise<ZendeskExchange>
   }
 }
 
-/** A retryable result keeps the wait its error asked for. */
-function withRetryAfter(result: ActionResult, error: unknown): ActionResult {
-  const seconds = result.result === 'retryable' ? retryAfterOf(error) : undefined
+/** A retryable result keeps the wait its failure asked for. */
+function withRetryAfter(result: ActionResult, failure: unknown): ActionResult {
+  const seconds = result.result === 'retryable' ? retryAfterOf(failure) : undefined
   return seconds === undefined ? result : { ...result, retryAfterSeconds: seconds }
 }
 
@@ -372,11 +371,11 @@ export class EventRunner {
     try {
       const multistatus = await call(collectingLogger(logs))
       results = Array.from({ length: count }, (_, i) => {
-        const entry = (multistatus[i] ?? {}) as { status?: number; errormessage?: string }
+        const entry = (multistatus[i] ?? {}) as { status?: number; errormessage?: string; body?: unknown }
         const status = typeof entry.status === 'number' ? entry.status : 500
         if (entry.errormessage === undefined && status < 300) return { ...label, result: 'delivered', status }
         const message = entry.errormessage ?? `The action gave no result for this event (${status}).`
-        return withRetryAfter({ ...label, result: outcomeOf(status, entry), status, message }, message)
+        return withRetryAfter({ ...label, result: outcomeOf(status, entry), status, message }, entry.body)
       })
     } catch (error) {
       const status = statusOf(error)

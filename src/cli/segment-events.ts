@@ -1,14 +1,12 @@
 import { randomUUID } from 'crypto'
 import type { SegmentEvent } from '@segment/actions-core'
+import { isObject } from './objects'
 
 export type EventType = 'identify' | 'track' | 'group'
 
 export class EventInputError extends Error {}
 
 type JsonObject = Record<string, unknown>
-
-const isObject = (value: unknown): value is JsonObject =>
-  value !== null && typeof value === 'object' && !Array.isArray(value)
 
 /**
  * What Segment's tracking API adds to an event it receives: a `messageId` and a `timestamp` when the sender gave

@@ -3,7 +3,7 @@ import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
 import type { DestinationDefinition } from '@segment/actions-core'
 import { createDestination } from '../destinations/zendesk'
-import { Caches } from '../destinations/zendesk/lookups/caches'
+import { Caches } from '../destinations/zendesk/client/caches'
 import { startSimulator, type RunningSimulator } from '../simulator'
 
 /** Where the destination's requests go: the embedded simulator, or a real Zendesk account. */

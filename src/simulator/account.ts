@@ -10,9 +10,6 @@ import type { AccountKind, EndpointLimits } from './types'
  */
 export const NEW_ACCOUNT: AccountKind = 'default'
 
-/** The kind a running simulator is: always an AccountKind (internal alias kept for Settings in context.ts). */
-export type ResolvedAccount = AccountKind
-
 /** Zendesk's documented endpoint limits (rate-limits page of the API reference). */
 export const ZENDESK_ENDPOINT_LIMITS: EndpointLimits = {
   userWritesPerUser: { requests: 5, windowMs: 60_000 },

@@ -1,15 +1,16 @@
-import type { ResolvedAccount } from './account'
 import type { FaultState } from './faults'
-import type { JobTiming } from './jobs'
 import type { Limits } from './limits'
 import type { OAuthServer } from './oauth/oauth-server'
 import type { Store } from './state'
-import type { Credentials, Variants } from './types'
+import type { AccountKind, Credentials, Variants } from './types'
+
+/** How jobs advance: with time (`msPer100Items` of work per 100 items) or on their Nth status poll. */
+export type JobTiming = { msPer100Items: number } | { pollsToComplete: number }
 
 export interface Settings {
   subdomain: string
   credentials: Credentials
-  account: ResolvedAccount
+  account: AccountKind
   /** Zendesk's bulk user import switch (users/create_many, users/create_or_update_many) */
   bulkImport: boolean
   jobTiming: JobTiming

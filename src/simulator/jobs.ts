@@ -1,9 +1,7 @@
 import { randomBytes } from 'crypto'
 import { variantsOf, type Sim } from './context'
 import { ApiError, json, RecordInvalid } from './http'
-import type { JobStatusRecord, Variants } from './types'
-
-export type JobResult = Record<string, unknown>
+import type { Job, JobResult, JobSpec, JobStatusRecord, ResultShape, Variants } from './types'
 
 /** A bulk item that could not be processed: becomes `{index?, error, details}` in the job results. */
 export class ItemFailure extends Error {
@@ -25,49 +23,12 @@ export function asItem<T>(code: string, process: () => T): T {
   }
 }
 
-/**
- * The shape of one endpoint's result items, as recorded from Zendesk: whether a processed item carries its
- * `index` (ticket create_many does; user and organization create_many, every update_many and every destroy_many do
- * not), and whether a failed one does (failed creations do; failed updates and deletes carry the record's id
- * instead).
- */
-export interface ResultShape {
-  indexOnSuccess: boolean
-  indexOnFailure: boolean
-}
-
 export const CREATE_WITH_INDEX: ResultShape = { indexOnSuccess: true, indexOnFailure: true }
 export const CREATE_WITHOUT_INDEX: ResultShape = { indexOnSuccess: false, indexOnFailure: true }
 export const UPDATE_RESULTS: ResultShape = { indexOnSuccess: false, indexOnFailure: false }
 
-export interface JobSpec {
-  type: string
-  /** progress message while working, e.g. 'Creating ticket' -> "Creating ticket #3" */
-  verb: string
-  total: number
-  shape: ResultShape
-  /** applies item `index` and returns its result (without index); throws ItemFailure when the item fails */
-  run(index: number): JobResult
-  /** fields every failure result of this job carries besides index/error/details */
-  failureFields?(index: number): JobResult
-}
-
-export interface Job {
-  record: JobStatusRecord
-  spec: JobSpec
-  polls: number
-  /** when it was queued (ms): with timed jobs it completes `durationMs` later */
-  queuedAt: number
-  durationMs: number
-  /** failJobItems in force when the job was submitted */
-  failIndexes: number[]
-}
-
 /** Retry-After of a TooManyJobs answer: an assumption (Zendesk's answer beyond the job limit is undocumented). */
 const TOO_MANY_JOBS_RETRY_AFTER = 10
-
-/** How jobs advance: with time (`msPer100Items` of work per 100 items) or on their Nth status poll. */
-export type JobTiming = { msPer100Items: number } | { pollsToComplete: number }
 
 /** About what Zendesk takes: 1–2 s per 100 items. */
 export const DEFAULT_JOB_MS_PER_100_ITEMS = 1500

@@ -1,10 +1,10 @@
-import type { Job } from './jobs'
 import type {
   BrandRecord,
   DeletedUserRecord,
   FieldRecord,
   GroupRecord,
   IdentityRecord,
+  Job,
   MembershipRecord,
   OrganizationRecord,
   TicketFieldRecord,

@@ -276,6 +276,43 @@ export interface JobStatusRecord {
   results: Record<string, unknown>[] | null
 }
 
+/** What one item of a job gave, as its result entry (without `index`). */
+export type JobResult = Record<string, unknown>
+
+/**
+ * The shape of one endpoint's result items, as recorded from Zendesk: whether a processed item carries its
+ * `index` (ticket create_many does; user and organization create_many, every update_many and every destroy_many do
+ * not), and whether a failed one does (failed creations do; failed updates and deletes carry the record's id
+ * instead).
+ */
+export interface ResultShape {
+  indexOnSuccess: boolean
+  indexOnFailure: boolean
+}
+
+export interface JobSpec {
+  type: string
+  /** progress message while working, e.g. 'Creating ticket' -> "Creating ticket #3" */
+  verb: string
+  total: number
+  shape: ResultShape
+  /** applies item `index` and returns its result (without index); throws ItemFailure when the item fails */
+  run(index: number): JobResult
+  /** fields every failure result of this job carries besides index/error/details */
+  failureFields?(index: number): JobResult
+}
+
+export interface Job {
+  record: JobStatusRecord
+  spec: JobSpec
+  polls: number
+  /** when it was queued (ms): with timed jobs it completes `durationMs` later */
+  queuedAt: number
+  durationMs: number
+  /** failJobItems in force when the job was submitted */
+  failIndexes: number[]
+}
+
 export interface SimulatorState {
   users: UserRecord[]
   identities: IdentityRecord[]

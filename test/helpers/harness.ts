@@ -8,7 +8,7 @@ import {
   testSettings
 } from './destination-state'
 import type { JobPolling } from '../../src/destinations/zendesk/client/jobs'
-import { Caches } from '../../src/destinations/zendesk/lookups/caches'
+import { Caches } from '../../src/destinations/zendesk/client/caches'
 import { polledJobs } from '../simulator/helpers'
 import { basicCredential } from './credentials'
 import { startSimulator, type AccountKind, type RunningSimulator, type SimulatorOptions } from '../../src/simulator'

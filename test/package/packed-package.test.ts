@@ -14,9 +14,26 @@ const typescript = require.resolve('typescript/bin/tsc')
 
 /** A TypeScript host's own code, type-checked as CommonJS (host.ts) and as an ES module (host-esm.mts). */
 const TYPESCRIPT_HOST = `import { Destination } from '@segment/actions-core'
-import definition, { createDestination, type DestinationOptions } from 'actions-zendesk'
+import definition, {
+  createDestination,
+  zendeskOAuth,
+  type DestinationOptions,
+  type Settings,
+  type TrackEventPayload,
+  type ZendeskTokens
+} from 'actions-zendesk'
 
 const options: DestinationOptions = { origin: 'http://127.0.0.1:3000' }
+export const settings: Settings = { subdomain: 'acme' }
+export const payload: Pick<TrackEventPayload, 'event_type' | 'source'> = { event_type: 'Article Read', source: 'segment' }
+export const store = (tokens: ZendeskTokens): string | undefined => tokens.refreshToken
+export const consent: string = zendeskOAuth(options).authorizationUrl({
+  subdomain: 'acme',
+  clientId: 'host',
+  redirectUri: 'http://127.0.0.1:4000/oauth/callback',
+  state: 's',
+  codeChallenge: 'c'
+})
 const destination = new Destination(definition)
 export const actions: number = Object.keys(destination.actions).length + Object.keys(createDestination(options).actions).length
 export const presets: number = definition.presets?.length ?? 0

@@ -64,7 +64,7 @@ export async function sendOne(
 export function outcomeOfItem(item: any): Outcome {
   if (!item || typeof item.status !== 'number') throw new Error(`A batch item has no status: ${inspect(item)}`)
   if (item.status >= 200 && item.status < 300) return { kind: 'delivered', body: item.body }
-  return failed(item.status, item.errormessage, false)
+  return failed(item.status, item.errormessage, false, item.body?.retryAfterSeconds)
 }
 
 /**

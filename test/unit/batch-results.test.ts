@@ -1,5 +1,13 @@
 import { PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { BatchResults, chunk, mapWithConcurrency, statusOf } from '../../src/destinations/zendesk/batch/results'
+import {
+  BatchResults,
+  chunk,
+  mapWithConcurrency,
+  settle,
+  statusOf,
+  withMessagePrefix
+} from '../../src/destinations/zendesk/batch/results'
+import { refusalOf, withRefusal, ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 
 describe('BatchResults', () => {
   it('gives every event its own result, in order, and never reports an unsettled event as delivered', () => {
@@ -16,6 +24,18 @@ describe('BatchResults', () => {
       errortype: 'BAD_REQUEST',
       errormessage: 'bad email'
     })
+  })
+
+  it('a failure that carries a wait (Retry-After) gives it to the host as data, in the item’s body', () => {
+    const results = new BatchResults([{ n: 0 }, { n: 1 }])
+    results.fail(0, new ZendeskRetryableError('Zendesk rate limit reached (429). Retry after 30 s.', 429, 30))
+    results.fail(1, new ZendeskRetryableError('Zendesk server error (500)', 500))
+    const [limited, failed] = results
+      .toMultiStatus()
+      .getAllResponses()
+      .map((item) => item.value())
+    expect(limited).toMatchObject({ status: 429, body: { retryAfterSeconds: 30 } })
+    expect(failed).not.toHaveProperty('body')
   })
 
   it('checkEach keeps what the check returns and settles the payloads it throws for', () => {
@@ -74,5 +94,25 @@ describe('helpers', () => {
     })
     expect(out).toEqual([0, 10, 20, 30, 40])
     expect(most).toBe(2)
+  })
+
+  it('withMessagePrefix answers a copy of the same class, status, retry time and refusal; the error itself is kept', () => {
+    const error = withRefusal(new ZendeskRetryableError('Zendesk reported a conflict (409)', 409, 7), {
+      status: 409,
+      fields: {}
+    }) as ZendeskRetryableError
+    const copy = withMessagePrefix(error, 'user with external_id "u1": ') as ZendeskRetryableError
+    expect(copy).not.toBe(error)
+    expect(copy).toBeInstanceOf(ZendeskRetryableError)
+    expect(copy.message).toBe('user with external_id "u1": Zendesk reported a conflict (409)')
+    expect([copy.status, copy.retryAfterSeconds, refusalOf(copy)?.status]).toEqual([409, 7, 409])
+    expect(error.message).toBe('Zendesk reported a conflict (409)')
+    expect(withMessagePrefix('not an error', 'x: ')).toBe('not an error')
+  })
+
+  it('settle answers the value or the error, never rejecting', async () => {
+    const failure = new Error('no')
+    expect(await settle(Promise.resolve(3))).toEqual({ ok: true, value: 3 })
+    expect(await settle(Promise.reject(failure))).toEqual({ ok: false, error: failure })
   })
 })

@@ -105,10 +105,12 @@ describe('retryAfterOf', () => {
   test('reads the wait a ZendeskRetryableError carries', () => {
     expect(retryAfterOf(new ZendeskRetryableError('Zendesk rate limit (429)', 429, 7))).toBe(7)
   })
-  test('reads the hint in a batch result’s message, which carries no Retry-After field', () => {
-    expect(retryAfterOf('Zendesk rate limit (429) for users. Retry after 12 s.')).toBe(12)
+  test('reads the wait a batch result carries in its body', () => {
+    expect(retryAfterOf({ retryAfterSeconds: 12 })).toBe(12)
   })
-  test('is undefined without either', () => {
-    expect(retryAfterOf(new Error('Zendesk server error (500)'))).toBeUndefined()
+  test('never reads it from a message: without the data there is no wait', () => {
+    expect(retryAfterOf('Zendesk rate limit (429) for users. Retry after 12 s.')).toBeUndefined()
+    expect(retryAfterOf(new Error('Zendesk rate limit (429) for users. Retry after 12 s.'))).toBeUndefined()
+    expect(retryAfterOf(undefined)).toBeUndefined()
   })
 })

@@ -222,6 +222,19 @@ describe('custom traits → user fields', () => {
     expect(logger.lines.join('\n')).toContain('notes (not a single value)')
   })
 
+  it('reports NaN and ±Infinity, alone or in a list, as not a finite number: JSON would send them as null', async () => {
+    const logger = capturingLogger()
+    userFieldsAnswer('score', 'ratio', 'picks', 'count')
+    const values = await userFieldValues(
+      fields,
+      { score: NaN, ratio: -Infinity, picks: [1, Infinity], count: 3 },
+      logger
+    )
+    expect(values).toEqual({ count: 3 })
+    const logged = logger.lines.join('\n')
+    for (const trait of ['score', 'ratio', 'picks']) expect(logged).toContain(`${trait} (not a finite number)`)
+  })
+
   it('two traits for one field: the first is sent, the other is logged, never silently overwritten', async () => {
     const logger = capturingLogger()
     userFieldsAnswer('plan_tier')

@@ -1,13 +1,12 @@
 import nock from 'nock'
 import { createRequestClient, PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { ZendeskClient } from '../../src/destinations/zendesk/client'
 import { findUserIds, type UserLookup } from '../../src/destinations/zendesk/lookups/users'
 import { instanceOf, type Instance } from '../../src/destinations/zendesk/instance'
 import { BASE_URL, resetState } from './support'
 
 /** One destination instance per test: its clients share its caches. */
 let instance: Instance
-const client = () => new ZendeskClient(createRequestClient(), { subdomain: 'acme', oauth_token: 'oauth-tok' }, instance)
+const client = () => instance.clientFor(createRequestClient(), { subdomain: 'acme', oauth_token: 'oauth-tok' })
 
 /** "METHOD path?query" of every request made in the current test, query decoded. */
 const requests: string[] = []

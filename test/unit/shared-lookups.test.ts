@@ -1,4 +1,4 @@
-import { SharedLookups } from '../../src/destinations/zendesk/lookups/shared-lookups'
+import { SharedLookups } from '../../src/destinations/zendesk/client/shared-lookups'
 
 /** A lookup whose answer the test releases, counting the keys each call asked for. */
 function slowLookup() {

@@ -3,7 +3,6 @@ import type { Settings } from './generated-types'
 import { checkCredentials, normaliseSubdomain } from './settings/settings'
 import { instanceOf, type DestinationOptions } from './instance'
 import { renewConnection } from './connection/renew'
-import { ZendeskClient } from './client'
 import upsertUser from './upsertUser'
 import updateOrganizationMembership from './updateOrganizationMembership'
 import upsertOrganization from './upsertOrganization'
@@ -84,7 +83,7 @@ export function createDestination(options: DestinationOptions = {}): Destination
       // host does not store.
       testAuthentication: async (request, { settings, auth }) => {
         // Zendesk answers wrong credentials on users/me with 200 and an anonymous user.
-        const client = new ZendeskClient(request, settings, instance, auth, { asGiven: true })
+        const client = instance.clientFor(request, settings, auth, { asGiven: true })
         if ((await client.users.myId()) === null) {
           throw new InvalidAuthenticationError(
             'Zendesk did not recognise these credentials (it answered as an anonymous user).'
@@ -112,7 +111,7 @@ export function createDestination(options: DestinationOptions = {}): Destination
     })),
 
     onDelete: async (request, { settings, payload, auth }) => {
-      return deleteUserByExternalId(new ZendeskClient(request, settings, instance, auth), payload.userId)
+      return deleteUserByExternalId(instance.clientFor(request, settings, auth), payload.userId)
     },
 
     actions

@@ -1,22 +1,24 @@
+import type { RequestClient } from '@segment/actions-core'
+import { GraceWindow } from './batch/grace'
+import { ZendeskClient, type ClientParts } from './client'
+import { Caches } from './client/caches'
+import { DeliveredWrites } from './client/delivered-writes'
+import { memoryCoordination, type CoordinationSettings } from './client/coordination'
 import { JobWatchers, PRODUCTION_JOB_POLLING, slotTimings, type JobPolling } from './client/job-watcher'
-import { Caches } from './lookups/caches'
 import {
   AccountWindowLimit,
   PERMANENT_USER_DELETIONS,
   SINGLE_USER_WRITE_INTERVAL_MS,
-  WRITES_PER_RECORD,
-  type WriteLimits
+  WRITES_PER_RECORD
 } from './client/pacing'
-import { simulatorOrigin } from './settings/origin'
-import { GraceWindow } from './lookups/grace'
-import { SoftDeletedUsers } from './lookups/soft-deleted-users'
-import type { TicketCreation } from './client/tickets'
-import { TokenRenewals } from './client/token-renewals'
-import { DeliveredWrites } from './client/delivered-writes'
-import { memoryCoordination, type Coordination, type CoordinationSettings } from './client/coordination'
 import { postgresCoordination } from './client/postgres'
 import { REQUEST_WINDOW_MS } from './client/request-budget'
 import { realClock, realTimers, type Clock, type Timers } from './client/time'
+import { SoftDeletedUsers } from './client/soft-deleted-users'
+import { TokenRenewals } from './client/token-renewals'
+import type { Settings } from './generated-types'
+import { simulatorOrigin, zendeskOrigin } from './settings/origin'
+import { authorizationHeader, credentialSecrets, type ConnectionTokens } from './settings/settings'
 
 /** What `createDestination` binds a destination definition to. Production needs none of it. */
 export interface DestinationOptions {
@@ -56,33 +58,30 @@ export interface DestinationOptions {
 }
 
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
-export interface Instance {
+export interface Instance extends ClientParts {
   simulator?: string
-  clock: () => number
-  /** One per account: polls all its jobs together, each in one of the account's job slots. */
-  jobWatchers: JobWatchers
-  /** Each account's limits, kept here or shared with other processes: what a request waits for before it is sent. */
-  coordination: Coordination
-  caches: Caches
-  /**
-   * Zendesk's endpoint limits on writing one user or organization, and on permanent user deletions, met by waiting
-   * a moment or retrying later.
-   */
-  writeLimits: WriteLimits
   /** Whether a user or organization that is missing is still worth a retry, by the event's age. */
   grace: GraceWindow
-  /** Ticket creates under way, by Idempotency-Key: a concurrent create of the same ticket waits for this one. */
-  ticketCreates: Map<string, Promise<TicketCreation>>
   /** OAuth connections renewed here: one token request per renewal, rotated tokens handed on. */
   tokenRenewals: TokenRenewals
-  /** Events and ticket updates Zendesk accepted lately, so that running an event again does not write them twice. */
-  deliveredWrites: DeliveredWrites
-  /** Users soft-deleted and not yet seen deleted for good: a retried deletion request finishes them. */
-  softDeletedUsers: SoftDeletedUsers
+  /**
+   * The client of one action call, for the account in `settings` and its credential: the OAuth connection's tokens
+   * as actions-core hands them to the action (`connection`), else the legacy credential of the settings. A request
+   * made with an access token this instance has since renewed goes with the newest one, unless `asGiven` (a
+   * credential check must check the credential it got).
+   */
+  clientFor(
+    request: RequestClient,
+    settings: Settings,
+    connection?: ConnectionTokens,
+    options?: { asGiven?: boolean }
+  ): ZendeskClient
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
+  const simulator = options.origin === undefined ? undefined : simulatorOrigin(options.origin)
   const clock = options.clock ?? realClock
+  const tokenRenewals = new TokenRenewals(clock)
   const jobPolling = { ...PRODUCTION_JOB_POLLING, ...options.jobPolling }
   const settings: CoordinationSettings = {
     requestWindowMs: options.requestWindowMs ?? REQUEST_WINDOW_MS,
@@ -96,11 +95,10 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
     ? postgresCoordination(options.coordination.postgres, settings, options.coordination.leaseMs)
     : memoryCoordination(settings)
   const { limit, windowMs } = PERMANENT_USER_DELETIONS
-  return {
-    simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
+  const parts: ClientParts = {
     clock,
+    requests: coordination.requests,
     jobWatchers: new JobWatchers(jobPolling, coordination.jobSlots),
-    coordination,
     caches: options.caches ?? new Caches(),
     writeLimits: {
       userWritesPerAccount: coordination.userWritesPerAccount,
@@ -108,10 +106,23 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
       writesPerOrganization: coordination.writesPerOrganization,
       permanentUserDeletions: new AccountWindowLimit(limit, windowMs, 'permanent user deletions', clock)
     },
-    grace: new GraceWindow(clock),
     ticketCreates: new Map(),
-    tokenRenewals: new TokenRenewals(clock),
     deliveredWrites: new DeliveredWrites(clock),
     softDeletedUsers: new SoftDeletedUsers(clock)
+  }
+  return {
+    ...parts,
+    simulator,
+    grace: new GraceWindow(clock),
+    tokenRenewals,
+    clientFor: (request, settings, connection, { asGiven = false } = {}) => {
+      const account = zendeskOrigin(settings.subdomain, simulator)
+      const header = authorizationHeader(settings, connection)
+      const bearer =
+        header.startsWith('Bearer ') && connection?.accessToken ? header.slice('Bearer '.length) : undefined
+      const authorization = bearer && !asGiven ? () => `Bearer ${tokenRenewals.current(account, bearer)}` : () => header
+      const secrets = credentialSecrets(settings, connection)
+      return new ZendeskClient(request, { account, secrets, authorization }, parts)
+    }
   }
 }

@@ -183,6 +183,18 @@ describe('organizationFieldPlans', () => {
     ])
   })
 
+  it('NaN and ±Infinity are reported as not a finite number, and no field is created for them', async () => {
+    const { client, created } = account([{ key: 'score', type: 'decimal' }])
+    const [plan] = await organizationFieldPlans(client, [{ score: NaN, ratio: Infinity, picks: ['a', -Infinity] }])
+    expect(plan.values).toEqual({})
+    expect(plan.notSent).toEqual([
+      { trait: 'score', reason: 'not a finite number' },
+      { trait: 'ratio', reason: 'not a finite number' },
+      { trait: 'picks', reason: 'not a finite number' }
+    ])
+    expect(created).toEqual([])
+  })
+
   it('property: every non-null trait is either sent under a valid field key or reported, never both', async () => {
     const scalar = fc.oneof(
       fc.string(),

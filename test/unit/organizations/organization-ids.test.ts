@@ -1,6 +1,6 @@
 import nock from 'nock'
 import { createRequestClient, type SegmentEvent } from '@segment/actions-core'
-import { ZendeskClient } from '../../../src/destinations/zendesk/client'
+import type { ZendeskClient } from '../../../src/destinations/zendesk/client'
 import {
   findOrganizations,
   rememberOrganization,
@@ -27,7 +27,7 @@ beforeEach(() => {
 })
 
 const clientFor = (subdomain: string) =>
-  new ZendeskClient(createRequestClient(), { subdomain, oauth_token: 'oauth-tok' }, instance)
+  instance.clientFor(createRequestClient(), { subdomain, oauth_token: 'oauth-tok' })
 
 /** The lookup of one organization, as an event's lookup makes it. */
 async function lookUpOrganization(client: ZendeskClient, externalId: string): Promise<OrganizationTarget> {

@@ -1,5 +1,5 @@
 import type { ZendeskClient } from '../../../src/destinations/zendesk/client'
-import { Caches } from '../../../src/destinations/zendesk/lookups/caches'
+import { Caches } from '../../../src/destinations/zendesk/client/caches'
 import { findUserIds, type UserReference } from '../../../src/destinations/zendesk/lookups/users'
 import { articleRead, receipt, sent, track, trackData, useNockZendesk, usersFound, zendesk } from './helpers'
 

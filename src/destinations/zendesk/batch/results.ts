@@ -5,17 +5,37 @@ import {
   type JSONLikeObject
 } from '@segment/actions-core'
 import { statusOf } from '../client/errors'
+import type { Settled } from '../client/settled'
 
-export { statusOf }
+export { statusOf, type Settled }
 
-/** What one piece of work of a batch gave: its value, or the error that stopped it. */
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown }
+/** The work's value or error, as a Settled that never rejects. */
+export function settle<T>(work: Promise<T>): Promise<Settled<T>> {
+  return work.then(
+    (value) => ({ ok: true, value }),
+    (error) => ({ ok: false, error })
+  )
+}
 
-/** Answers that hold for every further request of the call: bad credentials, rate limit, maintenance. */
-const ACCOUNT_WIDE_STATUSES = new Set([401, 429, 503])
+/**
+ * The outcomes of items written in parts, each part's outcomes in its own order, put back in the order of
+ * `items`. The items are distinct objects (each event's own), by which the outcomes are matched.
+ */
+export function inOrderOf<Item, Value>(items: readonly Item[], parts: [Item[], Settled<Value>[]][]): Settled<Value>[] {
+  const outcomeOf = new Map<Item, Settled<Value>>()
+  for (const [part, outcomes] of parts) part.forEach((item, position) => outcomeOf.set(item, outcomes[position]))
+  return items.map((item) => outcomeOf.get(item)!)
+}
 
-export function isAccountWide(error: unknown): boolean {
-  return ACCOUNT_WIDE_STATUSES.has(statusOf(error))
+/**
+ * The error with `prefix` before its message, e.g. the record it is about. A copy of the same class, status,
+ * retry time and Zendesk refusal, so an error that is the outcome of several events is never changed for one.
+ */
+export function withMessagePrefix(error: unknown, prefix: string): unknown {
+  if (!(error instanceof Error)) return error
+  const copy = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error)) as Error
+  copy.message = `${prefix}${error.message}`
+  return copy
 }
 
 /**
@@ -25,6 +45,12 @@ export function isAccountWide(error: unknown): boolean {
 function batchStatusOf(error: unknown): number {
   const status = statusOf(error)
   return error instanceof RetryableError && status < 500 && status !== 408 && status !== 429 ? 503 : status
+}
+
+/** The wait a retryable error carries (Zendesk's Retry-After), in seconds. */
+function waitOf(error: unknown): number | undefined {
+  const seconds = (error as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? seconds : undefined
 }
 
 function messageOf(error: unknown): string {
@@ -46,6 +72,11 @@ export class BatchResults<P extends object> {
 
   fail(index: number, error: unknown): void {
     this.settled.set(index, { ok: false, error })
+  }
+
+  settle(index: number, outcome: Settled<JSONLikeObject>): void {
+    if (outcome.ok) this.succeed(index, outcome.value)
+    else this.fail(index, outcome.error)
   }
 
   /**
@@ -85,11 +116,14 @@ export class BatchResults<P extends object> {
         response.setSuccessResponseAtIndex(index, { status: 200, sent, body: result.body })
       } else {
         const status = batchStatusOf(result.error)
+        const retryAfterSeconds = waitOf(result.error)
         response.setErrorResponseAtIndex(index, {
           status,
           errortype: getErrorCodeFromHttpStatus(status),
           errormessage: messageOf(result.error),
-          sent
+          sent,
+          // The wait Zendesk asked for travels as data, for a host that paces its retries by it.
+          ...(retryAfterSeconds === undefined ? {} : { body: { retryAfterSeconds } })
         })
       }
     })

@@ -13,6 +13,7 @@ import { cursorPageSchema } from './schemas'
 import { quote } from './quote'
 import { rateLimitReport } from './rate-limit-report'
 import { UNCOUNTED_REQUESTS, type RequestBudget } from './request-budget'
+import { isZendeskId } from './ids'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 type SearchParams = Record<string, string | number | boolean>
@@ -251,7 +252,7 @@ function pageOf<S extends z.ZodTypeAny>(key: string, item: S) {
 /** A numeric Zendesk id for a URL path; anything else (`/`, `..`, `?`, text) is rejected, naming the field. */
 export function idSegment(value: unknown, field: string): string {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : ''
-  if (!/^[1-9]\d{0,19}$/.test(text)) {
+  if (!isZendeskId(text)) {
     throw new PayloadValidationError(`${field} must be a numeric Zendesk id, got ${quote(value)}`)
   }
   return text

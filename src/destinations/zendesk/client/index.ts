@@ -1,18 +1,18 @@
 import type { RequestClient } from '@segment/actions-core'
-import type { Settings } from '../generated-types'
-import type { Caches } from '../lookups/caches'
-import type { GraceWindow } from '../lookups/grace'
-import { authorizationHeader, credentialSecrets, type ConnectionTokens } from '../settings/settings'
-import { zendeskOrigin } from '../settings/origin'
-import type { Instance } from '../instance'
+import type { Caches } from './caches'
 import { CatalogApi } from './catalog'
+import type { DeliveredWrites } from './delivered-writes'
 import { EventsApi } from './events'
 import { FieldListsApi } from './field-lists'
 import { ZendeskHttp } from './http'
+import type { JobWatchers } from './job-watcher'
 import { Jobs } from './jobs'
 import { OAuthApi } from './oauth'
 import { OrganizationsApi } from './organizations'
-import { TicketsApi } from './tickets'
+import type { WriteLimits } from './pacing'
+import type { RequestBudget } from './request-budget'
+import type { SoftDeletedUsers } from './soft-deleted-users'
+import { TicketsApi, type TicketCreation } from './tickets'
 import { UsersApi } from './users'
 
 /**
@@ -26,9 +26,8 @@ export class ZendeskClient {
    */
   readonly account: string
   readonly caches: Caches
-  readonly grace: GraceWindow
   /** Users soft-deleted and not yet seen deleted for good, by account and external_id. */
-  readonly softDeletedUsers: Instance['softDeletedUsers']
+  readonly softDeletedUsers: SoftDeletedUsers
   readonly users: UsersApi
   readonly organizations: OrganizationsApi
   readonly tickets: TicketsApi
@@ -37,37 +36,50 @@ export class ZendeskClient {
   readonly fieldLists: FieldListsApi
   readonly oauth: OAuthApi
 
-  /**
-   * `connection` is the OAuth connection's tokens as actions-core hands them to the action (`auth`); without it,
-   * the legacy credential of the settings is used. A request made with an access token this instance has since
-   * renewed goes with the newest one, unless `asGiven` (a credential check must check the credential it got).
-   */
-  constructor(
-    request: RequestClient,
-    settings: Settings,
-    instance: Instance,
-    connection?: ConnectionTokens,
-    { asGiven = false }: { asGiven?: boolean } = {}
-  ) {
-    this.account = zendeskOrigin(settings.subdomain, instance.simulator)
-    this.caches = instance.caches
-    this.grace = instance.grace
-    this.softDeletedUsers = instance.softDeletedUsers
-    const header = authorizationHeader(settings, connection)
-    const bearer = header.startsWith('Bearer ') && connection?.accessToken ? header.slice('Bearer '.length) : undefined
-    const account = this.account
-    const authorization =
-      bearer && !asGiven ? () => `Bearer ${instance.tokenRenewals.current(account, bearer)}` : () => header
-    const { coordination } = instance
-    const secrets = credentialSecrets(settings, connection)
-    const http = new ZendeskHttp(request, this.account, secrets, authorization, coordination.requests)
-    const jobs = new Jobs(http, instance.jobWatchers.of(this.account))
-    this.users = new UsersApi(http, jobs, instance.writeLimits)
-    this.organizations = new OrganizationsApi(http, jobs, instance.writeLimits.writesPerOrganization)
-    this.tickets = new TicketsApi(http, jobs, instance.ticketCreates, instance.deliveredWrites)
-    this.events = new EventsApi(http, instance.deliveredWrites)
-    this.oauth = new OAuthApi(http, instance.clock)
+  constructor(request: RequestClient, { account, secrets, authorization }: Connection, parts: ClientParts) {
+    this.account = account
+    this.caches = parts.caches
+    this.softDeletedUsers = parts.softDeletedUsers
+    const http = new ZendeskHttp(request, account, secrets, authorization, parts.requests)
+    const jobs = new Jobs(http, parts.jobWatchers.of(account))
+    this.users = new UsersApi(http, jobs, parts.writeLimits)
+    this.organizations = new OrganizationsApi(http, jobs, parts.writeLimits.writesPerOrganization)
+    this.tickets = new TicketsApi(http, jobs, parts.ticketCreates, parts.deliveredWrites)
+    this.events = new EventsApi(http, parts.deliveredWrites)
+    this.oauth = new OAuthApi(http, parts.clock)
     this.catalog = new CatalogApi(http)
-    this.fieldLists = new FieldListsApi(http, instance.caches.fieldLists)
+    this.fieldLists = new FieldListsApi(http, parts.caches.fieldLists)
   }
+}
+
+/** Where one action call's requests go, with which credential, and what no message may show. */
+export interface Connection {
+  /** The account's origin: https://<subdomain>.zendesk.com, or the simulator's. */
+  account: string
+  /** The credentials' secret parts, kept out of every message. */
+  secrets: readonly string[]
+  /** Each request's Authorization header, asked anew every time (a renewed token takes over at once). */
+  authorization: () => string
+}
+
+/** What a destination instance lends each of its clients: nothing here is shared between instances. */
+export interface ClientParts {
+  /** Milliseconds since the epoch (tests pass a clock they move). */
+  clock: () => number
+  /** The accounts' request budgets: each request is spent from its account's before it is sent. */
+  requests: RequestBudget
+  /** One per account: polls all its jobs together, each in one of the account's job slots. */
+  jobWatchers: JobWatchers
+  caches: Caches
+  /**
+   * Zendesk's endpoint limits on writing one user or organization, and on permanent user deletions, met by waiting
+   * a moment or retrying later.
+   */
+  writeLimits: WriteLimits
+  /** Ticket creates under way, by Idempotency-Key: a concurrent create of the same ticket waits for this one. */
+  ticketCreates: Map<string, Promise<TicketCreation>>
+  /** Events and ticket updates Zendesk accepted lately, so that running an event again does not write them twice. */
+  deliveredWrites: DeliveredWrites
+  /** Users soft-deleted and not yet seen deleted for good: a retried deletion request finishes them. */
+  softDeletedUsers: SoftDeletedUsers
 }

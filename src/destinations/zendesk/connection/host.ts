@@ -1,5 +1,4 @@
 import { createRequestClient } from '@segment/actions-core'
-import { ZendeskClient } from '../client'
 import { ZendeskHttp } from '../client/http'
 import { OAuthApi, type ZendeskTokens } from '../client/oauth'
 import type { Settings } from '../generated-types'
@@ -60,7 +59,7 @@ export function zendeskOAuth(options: DestinationOptions = {}) {
       instance.clock
     )
   const apiClient = (settings: Settings, accessToken: string) =>
-    new ZendeskClient(createRequestClient(), settings, instance, { accessToken }, { asGiven: true })
+    instance.clientFor(createRequestClient(), settings, { accessToken }, { asGiven: true })
 
   return {
     /** Zendesk's consent screen for this request (`/oauth/authorizations/new`, authorization code with PKCE). */

@@ -1,3 +1,4 @@
+import type { PipelineContext } from '../batch/pipeline'
 import { BatchResults, mapWithConcurrency, statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { refusalOf } from '../client/errors'
@@ -33,9 +34,13 @@ type Creation = { ok: true; id?: number | null; replayed?: boolean } | { ok: fal
  * `POST tickets` with an `Idempotency-Key` derived from the account and its external_id, so deliveries that race
  * (in this process or another) create it once. Tickets never go to `create_many`, which has no such key.
  */
-export async function createTickets(client: ZendeskClient, payloads: Payload[]): Promise<BatchResults<Payload>> {
+export async function createTickets(
+  client: ZendeskClient,
+  payloads: Payload[],
+  { clockOf }: PipelineContext
+): Promise<BatchResults<Payload>> {
   const results = new BatchResults(payloads)
-  const groups = draftGroups(client, results)
+  const groups = draftGroups(results, clockOf)
   const fresh = await withoutDuplicates(client, groups, results)
   const requesters = new Requesters(client)
   const toCreate = await withRequesters(requesters, fresh, results)
@@ -71,9 +76,9 @@ const requesterRefused = (error: unknown): boolean =>
   Object.keys(refusalOf(error)?.fields ?? {}).some((field) => field === 'requester' || field === 'requester_id')
 
 /** Checks every payload (failures settle at once) and groups the valid ones by external_id, in batch order. */
-function draftGroups(client: ZendeskClient, results: BatchResults<Payload>): Group[] {
+function draftGroups(results: BatchResults<Payload>, clockOf: PipelineContext['clockOf']): Group[] {
   const groups = new Map<string, Group>()
-  for (const [index, draft] of results.checkEach((payload) => draftOf(payload, client.account))) {
+  for (const [index, draft] of results.checkEach((payload) => draftOf(payload, clockOf('createTicket', payload)))) {
     const externalId = draft.ticket.external_id
     const known = groups.get(externalId)
     if (known) known.indexes.push(index)

@@ -2,7 +2,7 @@ import { PayloadValidationError, removeUndefined, type JSONLikeObject } from '@s
 import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import type { NewTicket, ZendeskTicket } from '../client/tickets'
-import { eventClockOf, type EventClock } from '../lookups/grace'
+import type { EventClock } from '../batch/grace'
 import { findUserIdAfresh, findUserIds, type UserLookup } from '../lookups/users'
 import { newestTicket, severalNote, ticketChanges } from '../fields/ticket-fields'
 import { text } from '../fields/text'
@@ -37,7 +37,7 @@ function requesterOf(payload: Payload): RequesterReference {
 }
 
 /** Checks the payload before any request: comment, external_id, enums, custom field ids, requester. */
-export function draftOf(payload: Payload, account: string): TicketDraft {
+export function draftOf(payload: Payload, clock: EventClock): TicketDraft {
   const changes = ticketChanges(payload)
   if (!changes.comment) {
     throw new PayloadValidationError(
@@ -59,7 +59,6 @@ export function draftOf(payload: Payload, account: string): TicketDraft {
     brand_id: payload.brand_id ?? undefined,
     ticket_form_id: payload.ticket_form_id ?? undefined
   })
-  const clock = eventClockOf('createTicket', account, payload, payload.received_at)
   return { ticket, requester: requesterOf(payload), clock }
 }
 
@@ -82,8 +81,7 @@ export class Requesters {
     const found = await this.lookups.get(ref.externalId)!
     if (!found.ok) throw found.error
     if (found.id === undefined) {
-      throw this.client.grace.missing(
-        clock,
+      throw clock.missing(
         [{ kind: 'user', description: `user with external_id ${quote(ref.externalId)}` }],
         'the ticket has no requester',
         ' Map requester_email or zendesk_user_id to create tickets for users Zendesk does not know.'

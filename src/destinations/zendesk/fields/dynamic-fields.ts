@@ -8,15 +8,16 @@ import {
   type ExecuteInput,
   type RequestFn
 } from '@segment/actions-core'
+import type { PipelineInstance } from '../batch/pipeline'
 import { statusOf } from '../batch/results'
-import { ZendeskClient } from '../client'
 import type { AccountField, CatalogApi, CatalogPage, FieldOption, TicketField } from '../client/catalog'
 import type { Settings } from '../generated-types'
-import type { Instance } from '../instance'
 import { quote } from '../client/quote'
 
 type DynamicField = RequestFn<Settings, unknown, DynamicFieldResponse>
 type Input = ExecuteInput<Settings, unknown>
+/** What the dynamic fields take from the destination instance: a client for the settings they are asked with. */
+type ClientSource = Pick<PipelineInstance, 'clientFor'>
 
 /** What a list is and who may read it, for the messages a mapping UI shows when Zendesk refuses. */
 interface ListDescription {
@@ -32,13 +33,13 @@ const OPTIONS_SHOWN = 20
  * fails, so a mapping UI can say what is wrong. Messages name the list and status, never a credential.
  */
 function dynamicField(
-  instance: Instance,
+  instance: ClientSource,
   list: ListDescription | ((data: Input) => ListDescription),
   answer: (catalog: CatalogApi, data: Input) => Promise<DynamicFieldResponse>
 ): DynamicField {
   return async (request, data) => {
     try {
-      return await answer(new ZendeskClient(request, data.settings, instance, data.auth).catalog, data)
+      return await answer(instance.clientFor(request, data.settings, data.auth).catalog, data)
     } catch (error) {
       return { choices: [], error: errorAnswer(error, typeof list === 'function' ? list(data) : list) }
     }
@@ -118,7 +119,7 @@ function ticketFieldValues(field: TicketField): DynamicFieldItem[] {
 }
 
 /** The choices a mapping UI offers, read from the account through a client of this destination instance. */
-export function dynamicFieldsOf(instance: Instance) {
+export function dynamicFieldsOf(instance: ClientSource) {
   /** `custom_fields` of both ticket actions: keys are custom ticket field ids, values the selected field's options. */
   const ticketCustomFields = {
     __keys__: dynamicField(instance, { what: 'ticket fields', readableBy: AGENTS }, async (catalog, { page }) =>

@@ -1,7 +1,7 @@
 import type { InputField } from '@segment/actions-core'
 
 /**
- * `received_at`: when the CDP received the event, the clock of the grace window (lookups/grace.ts) for a user
+ * `received_at`: when the CDP received the event, the clock of the grace window (batch/grace.ts) for a user
  * or organization the event needs and Zendesk does not have yet. `receivedAt`, else the event's `timestamp`.
  */
 export function receivedAtField(needs: string): InputField {

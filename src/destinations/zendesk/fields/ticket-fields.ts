@@ -2,6 +2,7 @@ import { PayloadValidationError, removeUndefined, type InputField } from '@segme
 import type { TicketChanges, TicketComment, TicketCustomField, ZendeskTicket } from '../client/tickets'
 import { quote } from '../client/quote'
 import { text } from './text'
+import { isZendeskId } from '../client/ids'
 
 export const TICKET_PRIORITIES = ['urgent', 'high', 'normal', 'low'] as const
 export const TICKET_STATUSES = ['new', 'open', 'pending', 'hold', 'solved', 'closed'] as const
@@ -76,7 +77,7 @@ export function customFieldList(values: TicketFieldValues['custom_fields']): Tic
   if (!values) return undefined
   const list = Object.entries(values).map(([id, value]) => {
     const key = id.trim()
-    if (!/^[1-9]\d{0,19}$/.test(key)) {
+    if (!isZendeskId(key)) {
       throw new PayloadValidationError(
         `custom_fields keys must be numeric Zendesk ticket field ids; ${quote(id)} is not one.`
       )

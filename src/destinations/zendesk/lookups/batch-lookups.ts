@@ -1,4 +1,5 @@
-import { isAccountWide, mapWithConcurrency, statusOf, type Settled } from '../batch/results'
+import { AccountWideStop } from '../batch/account-wide-stop'
+import { mapWithConcurrency, statusOf, type Settled } from '../batch/results'
 import { distinctIgnoringCase, listsOf } from '../client/lists'
 
 /** Parallel lookup requests of one batch: well inside Zendesk's limits, yet not serial. */
@@ -10,7 +11,7 @@ const CONCURRENCY = 5
  * own events. After a 401, 429 or 503 no further request is made: the values still open get that error.
  */
 export class BatchLookups {
-  private stoppedBy: unknown
+  private readonly stop = new AccountWideStop()
 
   /** Looks values up `listSize` at a time with `lookUpList`, and those that cannot be listed with `lookUpOne`. */
   async listed<T>(
@@ -23,7 +24,7 @@ export class BatchLookups {
     const found = new Map<string, Settled<T | undefined>>()
     const again: string[] = [...alone]
     await mapWithConcurrency(lists, CONCURRENCY, async (list) => {
-      const outcome = await this.attempt(() => lookUpList(list))
+      const outcome = await this.stop.attempt(() => lookUpList(list))
       if (!outcome.ok && list.length > 1 && refusedForItsContent(outcome.error)) {
         again.push(...list)
         return
@@ -44,19 +45,9 @@ export class BatchLookups {
   ): Promise<Map<string, Settled<T | undefined>>> {
     const found = new Map<string, Settled<T | undefined>>()
     await mapWithConcurrency(distinctIgnoringCase(values), CONCURRENCY, async (value) => {
-      found.set(value.toLowerCase(), await this.attempt(() => lookUpOne(value)))
+      found.set(value.toLowerCase(), await this.stop.attempt(() => lookUpOne(value)))
     })
     return found
-  }
-
-  private async attempt<T>(lookUp: () => Promise<T>): Promise<Settled<T>> {
-    if (this.stoppedBy) return { ok: false, error: this.stoppedBy }
-    try {
-      return { ok: true, value: await lookUp() }
-    } catch (error) {
-      if (isAccountWide(error)) this.stoppedBy ??= error
-      return { ok: false, error }
-    }
   }
 }
 

@@ -6,6 +6,7 @@ import { BULK_LIMIT } from '../client/constants'
 import type { ZendeskUser } from '../client/users'
 import { quote } from '../client/quote'
 import { text } from '../fields/text'
+import { isZendeskId } from '../client/ids'
 
 /** How an event points at a Zendesk user: a Zendesk id, else an external_id, else an email. */
 export interface UserReference {
@@ -37,7 +38,7 @@ export function hasReference(ref: UserReference): boolean {
 function zendeskUserId(ref: UserReference): number | undefined {
   const zendeskId = text(ref.zendesk_user_id)
   if (zendeskId === undefined) return undefined
-  if (!/^[1-9]\d{0,19}$/.test(zendeskId)) {
+  if (!isZendeskId(zendeskId)) {
     throw new PayloadValidationError(`zendesk_user_id must be a numeric Zendesk user id, got ${quote(zendeskId)}`)
   }
   return Number(zendeskId)

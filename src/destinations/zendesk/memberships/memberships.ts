@@ -1,11 +1,11 @@
 import { PayloadValidationError, RetryableError } from '@segment/actions-core'
-import { chunk, mapWithConcurrency, statusOf, type Settled } from '../batch/results'
+import { eachAlone, writeInBulk, type BulkWrite } from '../batch/bulk-writes'
+import { inOrderOf, mapWithConcurrency, statusOf, type Settled } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { fieldRefused, refusalOf } from '../client/errors'
-import type { JobItemOutcome } from '../client/jobs'
 import { describeOrganization } from '../client/organizations'
-import { BULK_LIMIT, FEWEST_FOR_A_JOB, MEMBERSHIP_PAGES_TO_CHECK } from '../client/constants'
-import type { EventClock, MissingRecord } from '../lookups/grace'
+import { BULK_LIMIT, MEMBERSHIP_PAGES_TO_CHECK } from '../client/constants'
+import type { EventClock, MissingRecord } from '../batch/grace'
 import { describeReference, findUserIdAfresh, forgetUser, type UserReference } from '../lookups/users'
 import { forgetOrganization, refreshOrganization, type OrganizationTarget } from '../lookups/organizations'
 
@@ -44,12 +44,6 @@ const resultOf = <Outcome>(organization: OrganizationTarget, membership: Outcome
   membership
 })
 
-const settle = <T>(work: Promise<T>): Promise<Settled<T>> =>
-  work.then(
-    (value) => ({ ok: true, value }),
-    (error) => ({ ok: false, error })
-  )
-
 /** Ends the membership of a user already looked up; a missing user, organization or membership is success. */
 export async function removeMembership(
   client: ZendeskClient,
@@ -80,74 +74,78 @@ export async function removeMembership(
 /**
  * Makes users already looked up members of organizations, one result per add in order; being one already is
  * success. A user or organization that does not exist yet is a RetryableError naming which while the event is
- * young (the event that creates it may still be on its way), then a final error saying what to send first. When there are enough adds, they go to Zendesk as
- * `organization_memberships/create_many` jobs of up to 100, fewer as one POST each. A job item refused with a
- * duplicate error code is 'already a member'; the other refused items are checked against the organization's
- * memberships, and those still open are sent again alone: a job's refusals are not documented, and the single
- * request's answer is definitive. A failed job request (403, 429) or job is
- * the error of each of its events.
+ * young (the event that creates it may still be on its way), then a final error saying what to send first. The
+ * others are added in bulk (`membershipAdds`).
  */
 export async function addMemberships(
   client: ZendeskClient,
   adds: readonly MembershipAdd[]
 ): Promise<Settled<MembershipResult<AddOutcome>>[]> {
-  const settled: Settled<MembershipResult<AddOutcome>>[] = new Array(adds.length)
-  const ready: number[] = []
-  adds.forEach((add, index) => {
-    if (add.member.id !== undefined && add.organization.id !== undefined) ready.push(index)
-    else settled[index] = { ok: false, error: notYet(client, add) }
-  })
-  const worthAJob = ready.length >= FEWEST_FOR_A_JOB
-  const alone = worthAJob ? [] : ready
-  const refused: number[] = []
-  for (const part of chunk(worthAJob ? ready : [], BULK_LIMIT)) {
-    const outcomes = await createInJob(
-      client,
-      part.map((index) => adds[index])
-    )
-    outcomes.forEach((outcome, position) => {
-      const index = part[position]
-      const { organization } = adds[index]
-      if (outcome.ok) settled[index] = { ok: true, value: resultOf(organization, 'added') }
-      else if (duplicate(outcome.error))
-        settled[index] = { ok: true, value: resultOf(organization, 'already a member') }
-      else if (outcome.error instanceof PayloadValidationError) refused.push(index)
-      else settled[index] = { ok: false, error: outcome.error }
-    })
+  const isReady = (add: MembershipAdd) => add.member.id !== undefined && add.organization.id !== undefined
+  const ready = adds.filter(isReady)
+  const waiting = adds.filter((add) => !isReady(add))
+  const added = await writeInBulk(ready, membershipAdds(client), { size: BULK_LIMIT })
+  return inOrderOf(adds, [
+    [ready, added],
+    [waiting, waiting.map((add) => ({ ok: false, error: notYet(add) }))]
+  ])
+}
+
+/**
+ * Adds in `organization_memberships/create_many` jobs of up to 100, fewer than a job pays for as one POST each. A
+ * refused submission (403, 429) is the refusal of each of its items. An item refused with a duplicate error code
+ * is 'already a member'; the other refused items are checked against the organization's memberships, and those
+ * still open are sent again alone: a job's refusals are not documented, and the single request's answer is
+ * definitive.
+ */
+function membershipAdds(client: ZendeskClient): BulkWrite<MembershipAdd, MembershipResult<AddOutcome>> {
+  return {
+    job: async (adds) => {
+      const memberships = adds.map(({ member, organization }) => ({
+        user_id: member.id!,
+        organization_id: organization.id!
+      }))
+      try {
+        return await client.organizations.createManyMemberships(memberships)
+      } catch (error) {
+        return adds.map(() => ({ ok: false, error: error as Error }))
+      }
+    },
+    written: ({ organization }) => resultOf(organization, 'added'),
+    refused: ({ organization }, error) => {
+      if (duplicate(error)) return { ok: true, value: resultOf(organization, 'already a member') }
+      return error instanceof PayloadValidationError ? 'alone' : { ok: false, error }
+    },
+    alone: async (adds, why) => {
+      const members = why === 'refused by the job' ? await membersAlready(client, adds) : []
+      const open = adds.filter((add) => !members.includes(add))
+      return inOrderOf(adds, [
+        [members, members.map(({ organization }) => ({ ok: true, value: resultOf(organization, 'already a member') }))],
+        [open, await eachAlone(open, (add) => addFor(client, add), CONCURRENCY)]
+      ])
+    }
   }
-  for (const index of await membersAlready(client, adds, refused)) {
-    settled[index] = { ok: true, value: resultOf(adds[index].organization, 'already a member') }
-  }
-  alone.push(...refused.filter((index) => !settled[index]))
-  await mapWithConcurrency(alone, CONCURRENCY, async (index) => {
-    settled[index] = await settle(addFor(client, adds[index]))
-  })
-  return settled
 }
 
 /**
  * The refused job items whose user already is a member, read from the first pages of each organization's
  * memberships (repeated identifies make these the usual refusal). What the pages do not show is sent alone.
  */
-async function membersAlready(
-  client: ZendeskClient,
-  adds: readonly MembershipAdd[],
-  refused: number[]
-): Promise<number[]> {
-  const byOrganization = new Map<number, number[]>()
-  for (const index of refused) {
-    const organizationId = adds[index].organization.id!
-    byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), index])
+async function membersAlready(client: ZendeskClient, refused: MembershipAdd[]): Promise<MembershipAdd[]> {
+  const byOrganization = new Map<number, MembershipAdd[]>()
+  for (const add of refused) {
+    const organizationId = add.organization.id!
+    byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), add])
   }
-  const members: number[] = []
-  await mapWithConcurrency([...byOrganization], CONCURRENCY, async ([organizationId, indexes]) => {
+  const members: MembershipAdd[] = []
+  await mapWithConcurrency([...byOrganization], CONCURRENCY, async ([organizationId, adds]) => {
     try {
       const memberships = await client.organizations.membershipsOfOrganization(
         organizationId,
         MEMBERSHIP_PAGES_TO_CHECK
       )
       const userIds = new Set(memberships.map((membership) => membership.user_id))
-      members.push(...indexes.filter((index) => userIds.has(adds[index].member.id!)))
+      members.push(...adds.filter((add) => userIds.has(add.member.id!)))
     } catch {
       // Each refused item is then sent alone, whose answer settles it.
     }
@@ -155,19 +153,9 @@ async function membersAlready(
   return members
 }
 
-async function createInJob(client: ZendeskClient, adds: MembershipAdd[]): Promise<JobItemOutcome[]> {
-  try {
-    return await client.organizations.createManyMemberships(
-      adds.map(({ member, organization }) => ({ user_id: member.id!, organization_id: organization.id! }))
-    )
-  } catch (error) {
-    return adds.map(() => ({ ok: false, error: error as Error }))
-  }
-}
-
 async function addFor(client: ZendeskClient, add: MembershipAdd): Promise<MembershipResult<AddOutcome>> {
   const { member, organization } = add
-  if (member.id === undefined || organization.id === undefined) throw notYet(client, add)
+  if (member.id === undefined || organization.id === undefined) throw notYet(add)
   try {
     await client.organizations.addMembership(member.id, organization.id)
     return resultOf(organization, 'added')
@@ -183,7 +171,7 @@ async function addFor(client: ZendeskClient, add: MembershipAdd): Promise<Member
       if (fresh.id !== undefined && fresh.id !== organization.id) return addFor(client, { ...add, organization: fresh })
     } else if (missingOrganization) forgetOrganization(client, organization.externalId)
     if (missingUser || missingOrganization) {
-      throw notYet(client, {
+      throw notYet({
         ...add,
         member: { ref: member.ref, id: missingUser ? undefined : member.id },
         organization: { externalId: organization.externalId, id: missingOrganization ? undefined : organization.id }
@@ -227,13 +215,13 @@ async function isMember(client: ZendeskClient, userId: number, organizationId: n
  * The error for an add whose user or organization (those without an id) Zendesk does not have yet: bounded by
  * the event's age when the add knows when the CDP received it, else retryable.
  */
-function notYet(client: ZendeskClient, { member, organization, clock }: MembershipAdd): Error {
+function notYet({ member, organization, clock }: MembershipAdd): Error {
   const missing: MissingRecord[] = []
   if (member.id === undefined) missing.push({ kind: 'user', description: describeReference(member.ref) })
   if (organization.id === undefined) {
     missing.push({ kind: 'organization', description: describeOrganization(organization.externalId) })
   }
-  if (clock) return client.grace.missing(clock, missing, 'the membership was not added')
+  if (clock) return clock.missing(missing, 'the membership was not added')
   return new RetryableError(
     `Zendesk has no ${missing.map((record) => record.description).join(' and no ')} yet, so the membership was not added; it will be added when the event is retried`
   )

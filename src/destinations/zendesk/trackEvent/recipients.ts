@@ -1,7 +1,8 @@
-import { isAccountWide, statusOf } from '../batch/results'
+import { AccountWideStop } from '../batch/account-wide-stop'
+import { statusOf } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import type { EventReceipt, ZendeskEvent } from '../client/events'
-import type { EventClock } from '../lookups/grace'
+import type { EventClock } from '../batch/grace'
 import { describeReference, findUserIds, forgetUser, type UserReference } from '../lookups/users'
 import { text } from '../fields/text'
 
@@ -24,7 +25,7 @@ function referenceKey(ref: UserReference): string {
 export class EventRecipients {
   private readonly lookups = new Map<string, Promise<Outcome>>()
   private readonly relookups = new Map<string, Promise<Outcome>>()
-  private stoppedBy: unknown
+  private readonly stop = new AccountWideStop()
 
   constructor(private readonly client: ZendeskClient) {}
 
@@ -74,8 +75,7 @@ export class EventRecipients {
     const outcome = await this.outcome(memo, ref, forget)
     if (!outcome.ok) throw outcome.error
     if (outcome.id === undefined) {
-      throw this.client.grace.missing(
-        clock,
+      throw clock.missing(
         [{ kind: 'user', description: describeReference(ref) }],
         'the event was not sent',
         ' Track Event never creates users; mapping zendesk_user_id also works.'
@@ -101,21 +101,16 @@ export class EventRecipients {
 
   /** One outcome per reference: its user's id, or why there is none. */
   private async lookUp(refs: UserReference[]): Promise<Outcome[]> {
-    if (this.stoppedBy) return refs.map(() => ({ ok: false, error: this.stoppedBy }))
+    const { stopped } = this.stop
+    if (stopped) return refs.map(() => ({ ok: false, error: stopped.error }))
     const lookups = await findUserIds(this.client, refs)
-    for (const lookup of lookups) {
-      if (!lookup.ok && isAccountWide(lookup.error)) this.stoppedBy ??= lookup.error
-    }
+    for (const lookup of lookups) if (!lookup.ok) this.stop.note(lookup.error)
     return lookups
   }
 
   private async guard<T>(call: () => Promise<T>): Promise<T> {
-    if (this.stoppedBy) throw this.stoppedBy
-    try {
-      return await call()
-    } catch (error) {
-      if (isAccountWide(error)) this.stoppedBy ??= error
-      throw error
-    }
+    const outcome = await this.stop.attempt(call)
+    if (!outcome.ok) throw outcome.error
+    return outcome.value
   }
 }

@@ -1,12 +1,15 @@
 import { PayloadValidationError } from '@segment/actions-core'
 import type { Payload } from './generated-types'
-import { BatchResults, mapWithConcurrency } from '../batch/results'
+import { eachAlone } from '../batch/bulk-writes'
+import { BatchResults } from '../batch/results'
+import { planRounds } from '../batch/rounds'
 import type { ZendeskClient } from '../client'
 import { idSegment } from '../client/http'
 import { externalIdKey } from '../client/organizations'
 import { text } from '../fields/text'
 import { findOrganizations, type OrganizationTarget } from '../lookups/organizations'
-import { eventClockOf, type EventClock } from '../lookups/grace'
+import type { EventClock } from '../batch/grace'
+import type { PipelineContext } from '../batch/pipeline'
 import { findUserIds, hasReference, type UserReference } from '../lookups/users'
 import { addMemberships, removeMembership, type Member } from '../memberships/memberships'
 
@@ -28,7 +31,7 @@ interface Membership {
   clock: EventClock
 }
 
-function validate(payload: Payload, account: string): Change {
+function validate(payload: Payload, clock: EventClock): Change {
   const organizationExternalId = text(payload.organization_external_id)
   if (!organizationExternalId) {
     throw new PayloadValidationError(
@@ -42,7 +45,6 @@ function validate(payload: Payload, account: string): Change {
       'Update Organization Membership needs a user: zendesk_user_id (context.zendesk_user_id), external_id (userId) or email (traits.email), and all are empty.'
     )
   }
-  const clock = eventClockOf('updateOrganizationMembership', account, payload, payload.received_at)
   return { organizationExternalId, user, remove: payload.remove === true, clock }
 }
 
@@ -51,9 +53,13 @@ function validate(payload: Payload, account: string): Change {
  * together (cached, `show_many`), then the users that matter, then the changes are applied. One result per
  * event: the organization's id and what happened to the membership, or the event's own error.
  */
-export async function updateMemberships(client: ZendeskClient, payloads: Payload[]): Promise<BatchResults<Payload>> {
+export async function updateMemberships(
+  client: ZendeskClient,
+  payloads: Payload[],
+  { clockOf }: PipelineContext
+): Promise<BatchResults<Payload>> {
   const results = new BatchResults(payloads)
-  const changes = results.checkEach((payload) => validate(payload, client.account))
+  const changes = results.checkEach((payload) => validate(payload, clockOf('updateOrganizationMembership', payload)))
   const organizations = await findOrganizations(
     client,
     [...changes.values()].map((change) => change.organizationExternalId)
@@ -91,35 +97,21 @@ async function apply(client: ZendeskClient, memberships: Membership[], results: 
   for (const round of rounds(memberships)) {
     const adds = round.filter((m) => !m.remove)
     const removes = round.filter((m) => m.remove)
-    await Promise.all([
-      addMemberships(client, adds).then((settled) =>
-        settled.forEach((outcome, position) => {
-          if (outcome.ok) results.succeed(adds[position].index, outcome.value)
-          else results.fail(adds[position].index, outcome.error)
-        })
-      ),
-      mapWithConcurrency(removes, CONCURRENCY, async ({ index, member, organization }) => {
-        try {
-          results.succeed(index, await removeMembership(client, member, organization))
-        } catch (error) {
-          results.fail(index, error)
-        }
-      })
+    const [added, removed] = await Promise.all([
+      addMemberships(client, adds),
+      eachAlone(removes, ({ member, organization }) => removeMembership(client, member, organization), CONCURRENCY)
     ])
+    adds.forEach(({ index }, position) => results.settle(index, added[position]))
+    removes.forEach(({ index }, position) => results.settle(index, removed[position]))
   }
 }
 
 /** Round n holds the n-th change of every (user, organization) pair; a user Zendesk lacks changes nothing. */
 function rounds(memberships: Membership[]): Membership[][] {
-  const byPair = new Map<string, Membership[]>()
-  for (const membership of memberships) {
-    const { member, organization, index } = membership
-    const pair = member.id === undefined ? `event ${index}` : `${member.id} ${externalIdKey(organization.externalId)}`
-    byPair.set(pair, [...(byPair.get(pair) ?? []), membership])
+  const pairOf = (position: number) => {
+    const { member, organization, index } = memberships[position]
+    return member.id === undefined ? `event ${index}` : `${member.id} ${externalIdKey(organization.externalId)}`
   }
-  const ordered: Membership[][] = []
-  for (const changes of byPair.values()) {
-    changes.forEach((change, position) => (ordered[position] ??= []).push(change))
-  }
-  return ordered
+  const planned = planRounds(memberships.keys(), pairOf, () => false)
+  return planned.map((round) => round.map(([position]) => memberships[position]))
 }

@@ -1,10 +1,11 @@
+import type { JSONLikeObject } from '@segment/actions-core'
+import { eachAlone, writeInBulk, type BulkWrite } from '../batch/bulk-writes'
 import { bulkSize } from '../batch/fields'
-import { BatchResults, chunk, mapWithConcurrency, type Settled } from '../batch/results'
+import { BatchResults, mapWithConcurrency, withMessagePrefix, type Settled } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import type { TicketChanges } from '../client/tickets'
 import type { Payload } from './generated-types'
 import { ticketWithExternalId, updatedResult, updateDraftOf, type ResolvedTicket, type UpdateDraft } from './target'
-import { FEWEST_FOR_A_JOB } from '../client/constants'
 
 /** Parallel external_id lookups: well inside Zendesk's list limits, yet not serial. */
 const LOOKUP_CONCURRENCY = 5
@@ -24,8 +25,8 @@ export async function updateTickets(client: ZendeskClient, payloads: Payload[]):
   const results = new BatchResults(payloads)
   const drafts = results.checkEach(updateDraftOf)
   const toUpdate = await resolved(client, drafts, results)
-  if (toUpdate.length < FEWEST_FOR_A_JOB) await updateOneByOne(client, toUpdate, results)
-  else for (const part of chunk(toUpdate, bulkSize(payloads))) await updateInJob(client, part, results)
+  const updated = await writeInBulk(toUpdate, ticketUpdates(client), { size: bulkSize(payloads) })
+  toUpdate.forEach(({ index }, position) => results.settle(index, updated[position]))
   return results
 }
 
@@ -56,36 +57,20 @@ async function resolved(
   return toUpdate
 }
 
-/** One `PUT tickets/{id}` per ticket, one at a time. */
-async function updateOneByOne(client: ZendeskClient, toUpdate: ToUpdate[], results: BatchResults<Payload>) {
-  await mapWithConcurrency(toUpdate, 1, async ({ index, ticket, changes, messageId }) => {
-    try {
-      await client.tickets.update(ticket.id, changes, messageId)
-      results.succeed(index, updatedResult(ticket))
-    } catch (error) {
-      results.fail(index, error)
-    }
-  })
-}
-
-async function updateInJob(client: ZendeskClient, part: ToUpdate[], results: BatchResults<Payload>) {
-  let outcomes
-  try {
-    outcomes = await client.tickets.updateMany(
-      part.map(({ ticket, changes }) => ({ id: ticket.id, ...changes })),
-      part.map(({ messageId }) => messageId)
-    )
-  } catch (error) {
-    part.forEach(({ index }) => results.fail(index, error))
-    return
+/** Tickets updated in `tickets/update_many` jobs, or with one `PUT tickets/{id}` each, one at a time. */
+function ticketUpdates(client: ZendeskClient): BulkWrite<ToUpdate, JSONLikeObject> {
+  return {
+    job: (part) =>
+      client.tickets.updateMany(
+        part.map(({ ticket, changes }) => ({ id: ticket.id, ...changes })),
+        part.map(({ messageId }) => messageId)
+      ),
+    written: ({ ticket }) => updatedResult(ticket),
+    refused: ({ ticket }, error) => ({ ok: false, error: withMessagePrefix(error, `ticket ${ticket.id}: `) }),
+    alone: (part) =>
+      eachAlone(part, async ({ ticket, changes, messageId }) => {
+        await client.tickets.update(ticket.id, changes, messageId)
+        return updatedResult(ticket)
+      })
   }
-  outcomes.forEach((outcome, position) => {
-    const { index, ticket } = part[position]
-    if (outcome.ok) {
-      results.succeed(index, updatedResult(ticket))
-    } else {
-      outcome.error.message = `ticket ${ticket.id}: ${outcome.error.message}`
-      results.fail(index, outcome.error)
-    }
-  })
 }

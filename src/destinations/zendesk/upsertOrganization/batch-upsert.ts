@@ -1,13 +1,14 @@
-import { APIError, PayloadValidationError } from '@segment/actions-core'
-import { quote } from '../client/quote'
+import { eachAlone, writeInBulk, type BulkWrite } from '../batch/bulk-writes'
 import { bulkSize } from '../batch/fields'
 import type { PipelineContext } from '../batch/pipeline'
-import { BatchResults, chunk, mapWithConcurrency, statusOf, type Settled } from '../batch/results'
+import { BatchResults, statusOf, type Settled } from '../batch/results'
+import { planRounds } from '../batch/rounds'
+import { leftUntouched, skippedMissing, unsupportedSyncMode, type SyncMode } from '../batch/sync-modes'
 import { BatchLookups } from '../lookups/batch-lookups'
 import type { ZendeskClient } from '../client'
 import { fieldRefused, refusalOf } from '../client/errors'
 import type { JobItemOutcome } from '../client/jobs'
-import { externalIdKey, type OrganizationInput } from '../client/organizations'
+import { describeOrganization, externalIdKey, type OrganizationInput } from '../client/organizations'
 import { BULK_LIMIT, FEWEST_FOR_A_JOB } from '../client/constants'
 import type { Payload } from './generated-types'
 import { customFieldTraits, organizationFieldPlans, type OrganizationFieldPlan } from './organization-fields'
@@ -49,50 +50,51 @@ type SavedRuns = Map<Run, Settled<Saved>>
 export async function upsertOrganizations(
   client: ZendeskClient,
   payloads: Payload[],
-  { logger, syncMode = 'upsert' }: PipelineContext
+  context: PipelineContext
 ): Promise<BatchResults<Payload>> {
   const results = new BatchResults(payloads)
+  const { syncMode = 'upsert' } = context
   if (syncMode === 'mirror') {
-    payloads.forEach((_, index) => results.fail(index, unsupportedSyncMode(syncMode)))
+    payloads.forEach((_, index) => results.fail(index, unsupportedSyncMode('Upsert Organization', syncMode)))
     return results
   }
   const externalIds = results.checkEach(validate)
-  const batch = new OrganizationBatch(client, payloads, externalIds, results, bulkSize(payloads), syncMode, logger)
-  for (const round of planRounds(payloads, externalIds, syncMode)) await batch.run(round)
+  const batch = new OrganizationBatch(client, results, externalIds, context)
+  for (const round of roundsOf(payloads, externalIds, syncMode)) await batch.run(round)
   return results
 }
 
-function planRounds(payloads: Payload[], externalIds: Map<number, string>, mode: OrganizationSyncMode): Round[] {
-  const segmentsByOrganization = new Map<string, { externalId: string; indexes: number[]; deleted: boolean }[]>()
-  for (const [index, externalId] of externalIds) {
-    const segments = segmentsByOrganization.get(externalIdKey(externalId)) ?? []
-    const last = segments[segments.length - 1]
-    const deleted = mode === 'delete' || payloads[index].deleted === true
-    if (last && last.deleted === deleted) last.indexes.push(index)
-    else segments.push({ externalId, indexes: [index], deleted })
-    segmentsByOrganization.set(externalIdKey(externalId), segments)
-  }
-  const rounds: Round[] = []
-  for (const segments of segmentsByOrganization.values()) {
-    segments.forEach((segment, position) => {
-      rounds[position] ??= { deletes: [], runs: [] }
-      if (segment.deleted) rounds[position].deletes.push(...segment.indexes)
-      else rounds[position].runs.push({ externalId: segment.externalId, indexes: segment.indexes })
-    })
-  }
-  return rounds
+function roundsOf(payloads: Payload[], externalIds: Map<number, string>, mode: SyncMode): Round[] {
+  const deleted = (index: number) => mode === 'delete' || payloads[index].deleted === true
+  const rounds = planRounds(
+    externalIds.keys(),
+    (index) => externalIdKey(externalIds.get(index)!),
+    (first, next) => deleted(first) === deleted(next)
+  )
+  return rounds.map((groups) => ({
+    deletes: groups.filter((group) => deleted(group[0])).flat(),
+    runs: groups
+      .filter((group) => !deleted(group[0]))
+      .map((indexes) => ({ externalId: externalIds.get(indexes[0])!, indexes }))
+  }))
 }
 
+/** One Upsert Organization call: its events' external_ids, results and context, and how it writes a round. */
 class OrganizationBatch {
+  private readonly payloads: Payload[]
+  private readonly bulkSize: number
+  private readonly mode: SyncMode
+
   constructor(
     private readonly client: ZendeskClient,
-    private readonly payloads: Payload[],
-    private readonly externalIds: Map<number, string>,
     private readonly results: BatchResults<Payload>,
-    private readonly bulkSize: number,
-    private readonly mode: OrganizationSyncMode,
-    private readonly logger?: PipelineContext['logger']
-  ) {}
+    private readonly externalIds: Map<number, string>,
+    private readonly context: PipelineContext
+  ) {
+    this.payloads = results.payloads
+    this.bulkSize = bulkSize(this.payloads)
+    this.mode = context.syncMode ?? 'upsert'
+  }
 
   async run(round: Round): Promise<void> {
     if (round.deletes.length) await this.delete(round.deletes)
@@ -105,10 +107,7 @@ class OrganizationBatch {
       indexes.map((index) => this.externalId(index)),
       this.bulkSize
     )
-    deleted.forEach((outcome, position) => {
-      if (outcome.ok) this.results.succeed(indexes[position], outcome.value)
-      else this.results.fail(indexes[position], outcome.error)
-    })
+    deleted.forEach((outcome, position) => this.results.settle(indexes[position], outcome))
   }
 
   private externalId(index: number): string {
@@ -122,7 +121,7 @@ class OrganizationBatch {
       plans = await organizationFieldPlans(
         this.client,
         indexes.map((i) => customFieldTraits(this.payloads[i].organization_fields, this.payloads[i].url)),
-        this.logger
+        this.context.logger
       )
     } catch (error) {
       indexes.forEach((index) => this.results.fail(index, error))
@@ -139,7 +138,7 @@ class OrganizationBatch {
     const saved: SavedRuns = new Map()
     // Update and add modes must know what exists first, so even a few organizations are looked up.
     if (allRuns.length < FEWEST_FOR_A_JOB && this.mode === 'upsert') {
-      await this.oneByOne(allRuns, saved, (run) => this.writeAlone(run, inputOf(run), undefined))
+      record(saved, allRuns, await eachAlone(allRuns, (run) => this.writeAlone(run, inputOf(run), undefined)))
     } else await this.inJobs(allRuns, saved, inputOf)
 
     const done: { index: number; saved: Saved }[] = []
@@ -157,12 +156,10 @@ class OrganizationBatch {
         externalId: this.externalId(event.index),
         saved: event.saved,
         fields: planOf.get(event.index)!
-      }))
+      })),
+      this.context.clockOf
     )
-    completed.forEach((result, position) => {
-      if (result.ok) this.results.succeed(done[position].index, result.value)
-      else this.results.fail(done[position].index, result.error)
-    })
+    completed.forEach((outcome, position) => this.results.settle(done[position].index, outcome))
   }
 
   /** Looks the organizations up, then creates the new ones and updates the others in jobs. */
@@ -186,63 +183,23 @@ class OrganizationBatch {
     let newRuns = runs.filter((run) => idOf(run) === undefined)
     let existingRuns = runs.filter((run) => idOf(run) !== undefined)
     if (this.mode === 'update') {
-      newRuns.forEach((run) => saved.set(run, { ok: false, error: skippedMissing(run.externalId) }))
+      newRuns.forEach((run) => saved.set(run, { ok: false, error: skipped(run.externalId) }))
       newRuns = []
     }
     if (this.mode === 'add') {
-      existingRuns.forEach((run) => saved.set(run, { ok: false, error: leftUntouched(run.externalId) }))
+      existingRuns.forEach((run) => saved.set(run, { ok: false, error: untouched(run.externalId) }))
       existingRuns = []
     }
     const alone = (run: Run) => this.writeAlone(run, inputOf(run), idOf(run))
-    for (const group of chunk(newRuns, this.bulkSize)) {
-      await this.submit(group, saved, 'Created', alone, () => this.client.organizations.createMany(group.map(inputOf)))
-    }
-    for (const group of chunk(existingRuns, this.bulkSize)) {
-      await this.submit(group, saved, 'Updated', alone, () =>
-        this.client.organizations.updateMany(group.map((run) => ({ id: idOf(run)!, ...inputOf(run) })))
-      )
-    }
-  }
-
-  /**
-   * Submits one bulk job and records each run's outcome. An account without bulk access (403) writes each
-   * organization alone. So does an item the job refused: a job item's error code does not say which field was
-   * refused (its external_id may have been taken meanwhile, or, on update, the organization deleted meanwhile),
-   * and a single write answers for that organization alone.
-   */
-  private async submit(
-    group: Run[],
-    saved: SavedRuns,
-    status: UpsertStatus,
-    alone: (run: Run) => Promise<Saved>,
-    send: () => Promise<JobItemOutcome[]>
-  ): Promise<void> {
-    let outcomes: JobItemOutcome[]
-    try {
-      outcomes = await send()
-    } catch (error) {
-      if (statusOf(error) === 403) return this.oneByOne(group, saved, alone)
-      return group.forEach((run) => saved.set(run, { ok: false, error }))
-    }
-    const again: Run[] = []
-    outcomes.forEach((outcome, position) => {
-      const run = group[position]
-      if (outcome.ok) saved.set(run, { ok: true, value: { id: outcome.id, status } })
-      else if (worthSendingAlone(outcome.error)) again.push(run)
-      else saved.set(run, outcome)
-    })
-    await this.oneByOne(again, saved, alone)
-  }
-
-  /** One write per organization, one at a time. */
-  private async oneByOne(runs: Run[], saved: SavedRuns, alone: (run: Run) => Promise<Saved>): Promise<void> {
-    await mapWithConcurrency(runs, 1, async (run) => {
-      try {
-        saved.set(run, { ok: true, value: await alone(run) })
-      } catch (error) {
-        saved.set(run, { ok: false, error })
-      }
-    })
+    const { organizations } = this.client
+    const created = writes('Created', alone, (group) => organizations.createMany(group.map(inputOf)))
+    const updated = writes('Updated', alone, (group) =>
+      organizations.updateMany(group.map((run) => ({ id: idOf(run)!, ...inputOf(run) })))
+    )
+    // The lookup chose jobs already: even one organization goes in one.
+    const options = { size: this.bulkSize, fewestForAJob: 1 }
+    record(saved, newRuns, await writeInBulk(newRuns, created, options))
+    record(saved, existingRuns, await writeInBulk(existingRuns, updated, options))
   }
 
   /**
@@ -253,18 +210,18 @@ class OrganizationBatch {
   private async writeAlone(run: Run, input: Input, id: number | undefined): Promise<Saved> {
     const { organizations } = this.client
     if (this.mode === 'update') {
-      if (id === undefined) throw skippedMissing(run.externalId)
+      if (id === undefined) throw skipped(run.externalId)
       try {
         return { id: (await organizations.update(id, input)).id, status: 'Updated' }
       } catch (error) {
-        throw statusOf(error) === 404 ? skippedMissing(run.externalId) : error
+        throw statusOf(error) === 404 ? skipped(run.externalId) : error
       }
     }
     if (this.mode === 'add') {
       try {
         return { id: (await organizations.create(input)).id, status: 'Created' }
       } catch (error) {
-        throw fieldRefused(error, 'external_id', 'DuplicateValue') ? leftUntouched(run.externalId) : error
+        throw fieldRefused(error, 'external_id', 'DuplicateValue') ? untouched(run.externalId) : error
       }
     }
     const { organization, created } = await organizations.createOrUpdate(input)
@@ -272,27 +229,32 @@ class OrganizationBatch {
   }
 }
 
-type OrganizationSyncMode = NonNullable<PipelineContext['syncMode']>
-
-function skippedMissing(externalId: string): Error {
-  return new APIError(
-    `Skipped: Zendesk has no organization with external_id ${quote(externalId)}, and Update mode creates nothing`,
-    404
-  )
+/**
+ * Organizations in `create_many` or `update_many` jobs, each run one item. An account without bulk access (403)
+ * writes each organization alone. So does an item the job refused: a job item's error code does not say which
+ * field was refused (its external_id may have been taken meanwhile, or, on update, the organization deleted
+ * meanwhile), and a single write answers for that organization alone.
+ */
+function writes(
+  status: UpsertStatus,
+  alone: (run: Run) => Promise<Saved>,
+  job: (runs: Run[]) => Promise<JobItemOutcome[]>
+): BulkWrite<Run, Saved> {
+  return {
+    job,
+    written: (_, { id }) => ({ id, status }),
+    refused: (_, error) => (worthSendingAlone(error) ? 'alone' : { ok: false, error }),
+    alone: (runs) => eachAlone(runs, alone),
+    withoutJob: {}
+  }
 }
 
-function leftUntouched(externalId: string): Error {
-  return new APIError(
-    `Left untouched: Zendesk already has an organization with external_id ${quote(externalId)}, and Add mode changes no existing organization`,
-    409
-  )
+function record(saved: SavedRuns, runs: Run[], outcomes: Settled<Saved>[]): void {
+  runs.forEach((run, position) => saved.set(run, outcomes[position]))
 }
 
-function unsupportedSyncMode(mode: string): Error {
-  return new PayloadValidationError(
-    `Sync mode ${mode} is not supported by Upsert Organization: use upsert, update, add or delete`
-  )
-}
+const skipped = (externalId: string) => skippedMissing(describeOrganization(externalId))
+const untouched = (externalId: string) => leftUntouched(`an ${describeOrganization(externalId)}`, 'organization')
 
 /** A job item refused for what it holds (it has an error code), not found (404) or not permitted (403). */
 function worthSendingAlone(error: Error): boolean {

@@ -3,6 +3,7 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { batchSizeField, enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
+import { syncModesOf } from '../batch/sync-modes'
 import { dynamicFieldsOf } from '../fields/dynamic-fields'
 import { receivedAtField } from '../fields/received-at'
 import type { Instance } from '../instance'
@@ -99,18 +100,7 @@ export default function upsertOrganization(instance: Instance): ActionDefinition
       enable_batching: enableBatchingField('one lookup, then create and update jobs of up to 100 organizations.'),
       batch_size: batchSizeField('organizations')
     },
-    syncMode: {
-      label: 'How to sync organizations',
-      description:
-        'Create or update organizations (upsert, the default), only update existing ones, only add new ones, or delete them.',
-      default: 'upsert',
-      choices: [
-        { label: 'Create new organizations and update existing ones', value: 'upsert' },
-        { label: 'Update existing organizations only', value: 'update' },
-        { label: 'Add new organizations only', value: 'add' },
-        { label: 'Delete organizations', value: 'delete' }
-      ]
-    },
+    syncMode: syncModesOf('organizations', 'Delete organizations'),
     dynamicFields: { organization_fields: { __keys__: dynamicFieldsOf(instance).organizationFieldKeys } },
     ...runsPipeline(instance, upsertOrganizations)
   }

@@ -1,13 +1,13 @@
 import type { JSONLikeObject } from '@segment/actions-core'
 import { deleteByIds } from '../batch/deletes'
-import type { Settled } from '../batch/results'
+import { withMessagePrefix, type Settled } from '../batch/results'
 import type { ZendeskClient } from '../client'
 import { BULK_LIMIT } from '../client/constants'
 import { describeOrganization, externalIdKey } from '../client/organizations'
 import { BatchLookups } from '../lookups/batch-lookups'
 import { findUserIds, type UserReference } from '../lookups/users'
 import { forgetOrganization, rememberOrganization } from '../lookups/organizations'
-import { eventClockOf } from '../lookups/grace'
+import type { PipelineContext } from '../batch/pipeline'
 import { addMemberships, type MembershipAdd } from '../memberships/memberships'
 import type { Payload } from './generated-types'
 import { memberOf } from './organization-input'
@@ -65,7 +65,11 @@ export async function deleteOrganizations(
  * members in bulk first. A user that does not exist yet fails its event although the organization is saved:
  * retryable while the event is young (the grace window), so the retry adds it, then final.
  */
-export async function completeUpserts(client: ZendeskClient, events: SavedEvent[]): Promise<Settled<JSONLikeObject>[]> {
+export async function completeUpserts(
+  client: ZendeskClient,
+  events: SavedEvent[],
+  clockOf: PipelineContext['clockOf']
+): Promise<Settled<JSONLikeObject>[]> {
   const settled: Settled<JSONLikeObject>[] = events.map((event) => ({ ok: true, value: savedResult(client, event) }))
   const members: { position: number; member: UserReference }[] = []
   events.forEach((event, position) => {
@@ -86,7 +90,7 @@ export async function completeUpserts(client: ZendeskClient, events: SavedEvent[
     }
     const organization = { externalId, id: saved.id }
     const { payload } = events[position]
-    const clock = eventClockOf('upsertOrganization', client.account, payload, payload.received_at)
+    const clock = clockOf('upsertOrganization', payload)
     adds.push({ position, add: { member: { ref: member, id: lookup.id }, organization, clock } })
   })
   const added = await addMemberships(
@@ -110,13 +114,7 @@ function savedResult(client: ZendeskClient, { externalId, saved, fields }: Saved
   return body
 }
 
-/**
- * A membership failure of an event whose organization was saved says so. The error is copied (same class,
- * status and retry time) because a failed lookup or job request is the error of several events.
- */
+/** A membership failure of an event whose organization was saved says so. */
 function savedBut(error: unknown, { externalId, saved }: SavedEvent): unknown {
-  if (!(error instanceof Error)) return error
-  const copy = Object.create(Object.getPrototypeOf(error), Object.getOwnPropertyDescriptors(error)) as Error
-  copy.message = `${describeOrganization(externalId)} was ${saved.status.toLowerCase()}, but: ${error.message}`
-  return copy
+  return withMessagePrefix(error, `${describeOrganization(externalId)} was ${saved.status.toLowerCase()}, but: `)
 }

@@ -4,6 +4,7 @@ import type { ZendeskClient } from '../client'
 import { fieldRefused } from '../client/errors'
 import type { OrganizationFieldValue } from '../client/organizations'
 import { matchFieldKey, sameFieldAs, snakeCase } from '../fields/keys'
+import { isFieldValue, whyNotAFieldValue } from '../fields/values'
 
 /** Traits that Upsert Organization sends as standard attributes, or acts on, rather than as custom fields. */
 const STANDARD_TRAITS = new Set([
@@ -59,11 +60,6 @@ export function customFieldTraits(
 
 const isScalar = (value: unknown): value is string | number | boolean =>
   typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
-
-function isFieldValue(value: unknown): value is OrganizationFieldValue {
-  if (value === null || isScalar(value)) return true
-  return Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')
-}
 
 const isIsoDate = (value: unknown): value is string =>
   typeof value === 'string' && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))
@@ -130,7 +126,7 @@ export async function organizationFieldPlans(
 
 function reasonNotSent(key: string, value: unknown, refused: Map<string, string>): string {
   if (!FIELD_KEY.test(key)) return 'cannot be a Zendesk field key'
-  return refused.get(key) ?? (isFieldValue(value) ? 'no organization field' : 'not a single value')
+  return refused.get(key) ?? whyNotAFieldValue(value) ?? 'no organization field'
 }
 
 /** Field key → type; the cached list is re-read (at most once a minute) when a trait matches no field. */

@@ -3,10 +3,10 @@ import type { Settings } from '../generated-types'
 import type { Payload } from './generated-types'
 import { batchSizeField, enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
+import { syncModesOf } from '../batch/sync-modes'
 import { dynamicFieldsOf } from '../fields/dynamic-fields'
 import type { Instance } from '../instance'
 import { EMAIL_CHANGE_CHOICES } from './email-change'
-import { USER_SYNC_MODES } from './sync-modes'
 import { upsertUsers } from './upsert'
 
 export default function upsertUser(instance: Instance): ActionDefinition<Settings, Payload> {
@@ -117,7 +117,7 @@ export default function upsertUser(instance: Instance): ActionDefinition<Setting
       ),
       batch_size: batchSizeField('users')
     },
-    syncMode: USER_SYNC_MODES,
+    syncMode: syncModesOf('users', 'Delete users (soft delete)'),
     dynamicFields: { user_fields: { __keys__: dynamicFieldsOf(instance).userFieldKeys } },
     ...runsPipeline(instance, upsertUsers)
   }

@@ -1,73 +1,36 @@
-import { APIError, PayloadValidationError, type Logger } from '@segment/actions-core'
-import type { Payload } from './generated-types'
+import type { JSONLikeObject } from '@segment/actions-core'
+import { eachAlone, writeInBulk } from '../batch/bulk-writes'
 import { deleteByIds } from '../batch/deletes'
-import { chunk, mapWithConcurrency, statusOf, type BatchResults } from '../batch/results'
+import { inOrderOf, statusOf, type Settled } from '../batch/results'
+import { leftUntouched, skippedMissing, unsupportedSyncMode, type SyncMode } from '../batch/sync-modes'
 import type { ZendeskClient } from '../client'
 import { describeUser, type UserInput, type ZendeskUser } from '../client/users'
-import { FEWEST_FOR_A_JOB } from '../client/constants'
-import { refusalOf } from '../client/errors'
 import { forgetUser } from '../lookups/users'
-import { BULK_IMPORT_OFF, createFresh, rememberForbidden, updateReturning, withUser } from './without-bulk-import'
+import { createMany, createOrUpdateMany, updateMany, type KnownUser, type UserBatch } from './user-writes'
+import { upsertWithoutBulkImport } from './without-bulk-import'
 
-/** The sync modes Upsert User offers; actions-core reads the chosen one from the mapping. */
-export const USER_SYNC_MODES = {
-  label: 'How to sync users',
-  description:
-    'Create or update users (upsert, the default), only update existing ones, only add new ones, or delete them.',
-  default: 'upsert' as const,
-  choices: [
-    { label: 'Create new users and update existing ones', value: 'upsert' as const },
-    { label: 'Update existing users only', value: 'update' as const },
-    { label: 'Add new users only', value: 'add' as const },
-    { label: 'Delete users (soft delete)', value: 'delete' as const }
-  ]
-}
-
-type Found = Map<number, ZendeskUser | undefined>
+type Written = Settled<JSONLikeObject>
 
 /**
- * The users that exist, by event index: one `users/show_many` per 100 external_ids, one search per user known
- * only by email. An event whose lookup failed is settled with that error and left out.
+ * One round's users written as the sync mode asks (each user at most once in a round): one outcome per user, in
+ * order. Upsert (a missing mode too) creates or updates, update only updates, add only creates, delete deletes.
  */
-async function findExisting(
-  client: ZendeskClient,
-  indexes: number[],
-  inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>
-): Promise<Found> {
-  const found: Found = new Map()
-  const inputOf = (index: number) => inputs.get(index) as UserInput
-  const byExternalId = indexes.filter((index) => inputOf(index).external_id)
-  try {
-    const users = await client.users.showManyByExternalIds(byExternalId.map((index) => inputOf(index).external_id!))
-    byExternalId.forEach((index) => found.set(index, users.get(inputOf(index).external_id!.toLowerCase())))
-  } catch (error) {
-    byExternalId.forEach((index) => results.fail(index, error))
-  }
-  for (const index of indexes.filter((i) => !inputOf(i).external_id)) {
-    try {
-      found.set(index, await client.users.findByEmail(inputOf(index).email!))
-    } catch (error) {
-      results.fail(index, error)
-    }
-  }
-  return found
+export async function writeRound(batch: UserBatch, mode: SyncMode, users: UserInput[]): Promise<Written[]> {
+  if (mode === 'upsert') return upsert(batch, users)
+  if (mode === 'update') return updateExisting(batch, users)
+  if (mode === 'add') return addNew(batch, users)
+  if (mode === 'delete') return deleteUsers(batch, users)
+  return users.map(() => ({ ok: false, error: unsupportedSyncMode('Upsert User', mode) }))
 }
 
-const matchedOn = (user: UserInput) => (user.external_id ? 'external_id' : 'email')
-
-function skippedMissing(user: UserInput): Error {
-  return new APIError(
-    `Skipped: Zendesk has no ${describeUser(user)}, and Update mode creates nothing (no user with that ${matchedOn(user)})`,
-    404
-  )
-}
-
-function leftUntouched(user: UserInput): Error {
-  return new APIError(
-    `Left untouched: Zendesk already has a ${describeUser(user)}, and Add mode changes no existing user`,
-    409
-  )
+/**
+ * Upsert mode: `users/create_or_update_many` jobs of up to the batch size, or one `users/create_or_update` each
+ * when there are too few to pay for a job; an account without bulk import (403, remembered a while) takes the
+ * path of `upsertWithoutBulkImport`.
+ */
+function upsert(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
+  const write = createOrUpdateMany(batch, (part) => upsertWithoutBulkImport(batch, part))
+  return writeInBulk(users, write, { size: batch.size })
 }
 
 /**
@@ -75,142 +38,123 @@ function leftUntouched(user: UserInput): Error {
  * pay for a job, or where the account refuses it); the others are skipped, and so is a user deleted between the
  * lookup and its update.
  */
-export async function updateExisting(
-  client: ZendeskClient,
-  indexes: number[],
-  inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>,
-  size: number,
-  logger?: Logger
-): Promise<void> {
-  const found = await findExisting(client, indexes, inputs, results)
-  const existing = [...found].filter(([, user]) => user).map(([index]) => index)
-  for (const [index, user] of found) if (!user) results.fail(index, skippedMissing(inputs.get(index)!))
-  const idOf = (index: number) => found.get(index)!.id
-  const writeAlone = (alone: number[]) => updateOneByOne(client, alone, idOf, inputs, results)
-  const whenGone = async (gone: number[]) =>
-    gone.forEach((index) => results.fail(index, skippedMissing(inputs.get(index)!)))
-  if (existing.length < FEWEST_FOR_A_JOB) return writeAlone(existing)
-  for (const part of chunk(existing, size)) {
-    await updateReturning(client, part, idOf, inputs, results, { logger, writeAlone, whenGone })
-  }
+function updateExisting(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
+  const write = updateMany(
+    batch,
+    (alone) => updateEachAlone(batch.client, alone),
+    ({ user }) => ({ ok: false, error: skipped(user) })
+  )
+  return afterLookup(batch.client, users, {
+    existing: (known) => writeInBulk(known, write, { size: batch.size }),
+    missing: async (absent) => absent.map((user) => ({ ok: false, error: skipped(user) }))
+  })
 }
 
 /** `PUT users/{id}` for each user, one at a time (the client paces them); a user Zendesk no longer has is skipped. */
-async function updateOneByOne(
-  client: ZendeskClient,
-  indexes: number[],
-  idOf: (index: number) => number,
-  inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>
-): Promise<void> {
-  await mapWithConcurrency(indexes, 1, async (index) => {
-    const input = inputs.get(index)!
+function updateEachAlone(client: ZendeskClient, users: KnownUser[]): Promise<Written[]> {
+  return eachAlone(users, async ({ id, user }) => {
     try {
-      const user = await client.users.update(idOf(index), input)
-      results.succeed(index, { id: user.id, status: 'Updated' })
+      return { id: (await client.users.update(id, user)).id, status: 'Updated' }
     } catch (error) {
-      results.fail(index, statusOf(error) === 404 ? skippedMissing(input) : error)
+      throw statusOf(error) === 404 ? skipped(user) : error
     }
   })
 }
 
 /**
- * Add mode: new users are created, in `create_many` jobs while the account has bulk import, else with `POST users`;
- * existing users are left untouched, and so is one created elsewhere since the lookup: neither path ever updates.
+ * Add mode: new users are created, in `users/create_many` jobs while the account has bulk import, else with
+ * `POST users`; existing users are left untouched, and so is one created elsewhere since the lookup: neither path
+ * ever updates.
  */
-export async function addNew(
-  client: ZendeskClient,
-  indexes: number[],
-  inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>,
-  size: number,
-  logger?: Logger
-): Promise<void> {
-  const found = await findExisting(client, indexes, inputs, results)
-  const untouched = (existing: number[]) =>
-    existing.forEach((index) => results.fail(index, leftUntouched(inputs.get(index)!)))
-  untouched([...found].filter(([, user]) => user).map(([index]) => index))
-  const fresh = [...found].filter(([, user]) => !user).map(([index]) => index)
-  const createAlone = (alone: number[]) =>
-    createFresh(client, alone, inputs, results, async (existing) => untouched(existing))
-  for (const part of chunk(fresh, size)) {
-    if (part.length >= FEWEST_FOR_A_JOB && !client.caches.bulkImportOff.get(client.account)) {
-      const refused = await createInJob(client, part, inputs, results)
-      if (refused !== 'bulk import off') {
-        await createAlone(refused)
-        continue
-      }
-      rememberForbidden(client.caches.bulkImportOff, client.account, logger, BULK_IMPORT_OFF)
-    }
-    await createAlone(part)
-  }
+function addNew(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
+  const leftAlone = async (existing: UserInput[]): Promise<Written[]> =>
+    existing.map((user) => ({ ok: false, error: untouched(user) }))
+  return afterLookup(batch.client, users, {
+    existing: (known) => leftAlone(known.map(({ user }) => user)),
+    missing: (fresh) => writeInBulk(fresh, createMany(batch, leftAlone), { size: batch.size })
+  })
 }
 
 /**
- * New users in one `users/create_many` job. Returns the users whose item Zendesk refused (taken meanwhile, or
- * wanting a name) for `POST users` to answer for alone, or 'bulk import off' (its 403).
+ * Delete mode: the users found are soft-deleted, in `users/destroy_many` jobs of up to the batch size (one DELETE
+ * each when too few to pay for a job); a user Zendesk does not have, or no longer has, is already as asked. A
+ * user gone is forgotten from the id cache, and remembered as soft-deleted, so a deletion request for its
+ * external_id can delete it for good.
  */
-async function createInJob(
+function deleteUsers(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
+  const { client } = batch
+  const gone = (user: UserInput, value: JSONLikeObject): Written => {
+    forgetUser(client, user)
+    return { ok: true, value }
+  }
+  return afterLookup(client, users, {
+    existing: async (known) => {
+      const deleted = await deleteByIds(
+        known.map(({ id }) => id),
+        batch.size,
+        { one: (id) => client.users.softDelete(id), many: (part) => client.users.destroyMany(part) }
+      )
+      return known.map(({ id, user }) => {
+        const outcome = deleted.get(id)!
+        if (!outcome.ok) return outcome
+        if (user.external_id) client.softDeletedUsers.remember(client.account, user.external_id, id)
+        return gone(user, { id, deleted: true })
+      })
+    },
+    missing: async (absent) => absent.map((user) => gone(user, { id: null, deleted: false }))
+  })
+}
+
+/**
+ * The users looked up, then written as the mode says: those Zendesk has (`existing`, with their ids), then those
+ * it has not (`missing`). One outcome per user, in order; a failed lookup is its user's outcome.
+ */
+async function afterLookup(
   client: ZendeskClient,
-  indexes: number[],
-  inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>
-): Promise<number[] | 'bulk import off'> {
-  const users = indexes.map((index) => inputs.get(index)!)
-  let outcomes
+  users: UserInput[],
+  write: {
+    existing(known: KnownUser[]): Promise<Written[]>
+    missing(absent: UserInput[]): Promise<Written[]>
+  }
+): Promise<Written[]> {
+  const lookups = await findExisting(client, users)
+  const failed = users.filter((_, position) => !lookups[position].ok)
+  const failures = lookups.filter((lookup) => !lookup.ok)
+  const known: KnownUser[] = []
+  const absent: UserInput[] = []
+  users.forEach((user, position) => {
+    const lookup = lookups[position]
+    if (lookup.ok && lookup.value) known.push({ id: lookup.value.id, user })
+    else if (lookup.ok) absent.push(user)
+  })
+  return inOrderOf(users, [
+    [failed, failures],
+    [known.map(({ user }) => user), await write.existing(known)],
+    [absent, await write.missing(absent)]
+  ])
+}
+
+/**
+ * The users that exist, one lookup outcome per user: one `users/show_many` per 100 external_ids, one search per
+ * user known only by email, one at a time.
+ */
+async function findExisting(client: ZendeskClient, users: UserInput[]): Promise<Settled<ZendeskUser | undefined>[]> {
+  const byExternalId = users.filter((user) => user.external_id)
+  const emailOnly = users.filter((user) => !user.external_id)
+  let byId: Settled<ZendeskUser | undefined>[]
   try {
-    outcomes = await client.users.createMany(users)
+    const found = await client.users.showManyByExternalIds(byExternalId.map((user) => user.external_id!))
+    byId = byExternalId.map((user) => ({ ok: true, value: found.get(user.external_id!.toLowerCase()) }))
   } catch (error) {
-    if (statusOf(error) === 403) return 'bulk import off'
-    indexes.forEach((index) => results.fail(index, error))
-    return []
+    byId = byExternalId.map(() => ({ ok: false, error }))
   }
-  const refused: number[] = []
-  outcomes.forEach((outcome, position) => {
-    const index = indexes[position]
-    if (outcome.ok) results.succeed(index, { id: outcome.id ?? null, status: 'Created' })
-    else if (refusalOf(outcome.error)) refused.push(index)
-    // A job still running or not followed may yet create the user: retried later, never raced by a create alone.
-    else results.fail(index, withUser(outcome.error, users[position]))
-  })
-  return refused
+  const byEmail = await eachAlone(emailOnly, (user) => client.users.findByEmail(user.email!))
+  return inOrderOf(users, [
+    [byExternalId, byId],
+    [emailOnly, byEmail]
+  ])
 }
 
-/**
- * Delete mode: the users found are soft-deleted, in `users/destroy_many` jobs of up to `size` (one DELETE each
- * when too few to pay for a job); a user Zendesk does not have, or no longer has, is already as asked. A user
- * gone is forgotten from the id cache, and remembered as soft-deleted, so a deletion request for its external_id
- * can delete it for good.
- */
-export async function deleteUsers(
-  client: ZendeskClient,
-  indexes: number[],
-  inputs: Map<number, UserInput>,
-  results: BatchResults<Payload>,
-  size: number
-): Promise<void> {
-  const found = await findExisting(client, indexes, inputs, results)
-  const ids = [...found.values()].flatMap((user) => (user ? [user.id] : []))
-  const deleted = await deleteByIds(ids, size, {
-    one: (id) => client.users.softDelete(id),
-    many: (part) => client.users.destroyMany(part)
-  })
-  for (const [index, user] of found) {
-    const outcome = user ? deleted.get(user.id)! : undefined
-    if (outcome && !outcome.ok) {
-      results.fail(index, outcome.error)
-      continue
-    }
-    forgetUser(client, inputs.get(index)!)
-    if (user?.external_id) client.softDeletedUsers.remember(client.account, user.external_id, user.id)
-    results.succeed(index, user ? { id: user.id, deleted: true } : { id: null, deleted: false })
-  }
-}
-
-/** `mirror`, which actions-core knows but this action does not offer. */
-export function unsupportedSyncMode(mode: string): Error {
-  return new PayloadValidationError(
-    `Sync mode ${mode} is not supported by Upsert User: use upsert, update, add or delete`
-  )
-}
+const matchedOn = (user: UserInput) => (user.external_id ? 'external_id' : 'email')
+const skipped = (user: UserInput) => skippedMissing(describeUser(user), `no user with that ${matchedOn(user)}`)
+const untouched = (user: UserInput) => leftUntouched(`a ${describeUser(user)}`, 'user')

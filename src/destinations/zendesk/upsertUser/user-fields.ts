@@ -1,6 +1,7 @@
 import type { Logger } from '@segment/actions-core'
 import type { FieldListsApi } from '../client/field-lists'
 import { matchFieldKey, sameFieldAs } from '../fields/keys'
+import { isFieldValue, whyNotAFieldValue, type FieldValue } from '../fields/values'
 
 /** Traits that other Upsert User fields already send as standard user attributes. */
 const STANDARD_TRAITS = new Set([
@@ -21,13 +22,6 @@ const STANDARD_TRAITS = new Set([
   'user_id',
   'external_id'
 ])
-
-type FieldValue = string | number | boolean | null | (string | number)[]
-
-function isFieldValue(value: unknown): value is FieldValue {
-  if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) return true
-  return Array.isArray(value) && value.every((v) => typeof v === 'string' || typeof v === 'number')
-}
 
 /** The traits that are not standard user attributes, i.e. candidates for user fields. */
 export function customTraits(traits: Record<string, unknown> | undefined): [string, unknown][] {
@@ -66,11 +60,10 @@ export async function userFieldValues(
     const earlier = fieldKey === undefined ? undefined : traitOf.get(fieldKey)
     if (fieldKey === undefined) dropped.push(`${trait} (no user field)`)
     else if (earlier !== undefined) dropped.push(`${trait} (${sameFieldAs(fieldKey, earlier)})`)
-    else if (!isFieldValue(value)) dropped.push(`${trait} (not a single value)`)
-    else {
+    else if (isFieldValue(value)) {
       values.set(fieldKey, value)
       traitOf.set(fieldKey, trait)
-    }
+    } else dropped.push(`${trait} (${whyNotAFieldValue(value)})`)
   }
   if (dropped.length) {
     logger?.info(`User traits not sent: ${dropped.join(', ')}`)

@@ -1,4 +1,4 @@
-import { TtlCache } from '../client/ttl-cache'
+import { TtlCache } from './ttl-cache'
 
 /** How long Zendesk keeps a soft-deleted user before it deletes the user for good itself. */
 const SOFT_DELETED_KEPT_MS = 30 * 24 * 60 * 60 * 1000

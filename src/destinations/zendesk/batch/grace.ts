@@ -11,8 +11,20 @@ export const GRACE_WINDOW_MS = 15 * 60 * 1000
 const FIRST_SEEN_SIZE = 10000
 const FIRST_SEEN_MAX_AGE_MS = 24 * 60 * 60 * 1000
 
-/** When the CDP received one event (its mapped `received_at`), and what identifies the event if that is missing. */
+/**
+ * The clock of one event: when the CDP received it, which decides whether a record it needs and Zendesk does
+ * not have yet is still worth a retry.
+ */
 export interface EventClock {
+  /**
+   * The error for the event, which cannot be delivered because `records` do not exist (yet): retryable while the
+   * event is young, then final, saying what to send first. `consequence` says what was not done.
+   */
+  missing(records: MissingRecord[], consequence: string, hint?: string): Error
+}
+
+/** When the CDP received one event (its mapped `received_at`), and what identifies the event if that is missing. */
+interface EventTime {
   receivedAt?: string | number | null
   /**
    * Stable across deliveries of one event (a hash of the action, the account and the mapped payload); computed
@@ -31,19 +43,6 @@ export interface MissingRecord {
 const CREATED_BY = { user: 'identify', organization: 'group' } as const
 const FINAL_CODE = { user: 'ZENDESK_USER_NOT_FOUND', organization: 'ZENDESK_ORGANIZATION_NOT_FOUND' } as const
 
-export function eventClockOf(
-  action: string,
-  account: string,
-  payload: object,
-  receivedAt?: string | number | null
-): EventClock {
-  const key = () =>
-    createHash('sha256')
-      .update(`${action}\n${account}\n${JSON.stringify(payload)}`)
-      .digest('hex')
-  return { receivedAt, key }
-}
-
 /**
  * Decides whether a missing record is worth a retry: yes while the event is young (received less than
  * GRACE_WINDOW_MS ago), after that a non-retryable error that says what to send first. A missing time counts
@@ -56,8 +55,17 @@ export class GraceWindow {
     this.firstSeen = new TtlCache(FIRST_SEEN_SIZE, FIRST_SEEN_MAX_AGE_MS, now)
   }
 
-  /** The error for an event that cannot be delivered because `missing` do not exist (yet). */
-  missing(event: EventClock, missing: MissingRecord[], consequence: string, hint = ''): Error {
+  /** The clock of an event of `action` to `account`, received at `receivedAt` (its mapped `received_at`). */
+  clockOf(action: string, account: string, payload: object, receivedAt?: string | number | null): EventClock {
+    const key = () =>
+      createHash('sha256')
+        .update(`${action}\n${account}\n${JSON.stringify(payload)}`)
+        .digest('hex')
+    const event = { receivedAt, key }
+    return { missing: (records, consequence, hint) => this.missing(event, records, consequence, hint) }
+  }
+
+  private missing(event: EventTime, missing: MissingRecord[], consequence: string, hint = ''): Error {
     const what = missing.map((record) => record.description).join(' and no ')
     const age = this.ageOf(event)
     if (age !== undefined && age < GRACE_WINDOW_MS) {
@@ -76,7 +84,7 @@ export class GraceWindow {
   }
 
   /** Milliseconds since the CDP received the event; undefined for an event without a time seen before. */
-  private ageOf(event: EventClock): number | undefined {
+  private ageOf(event: EventTime): number | undefined {
     const now = this.now()
     const received = event.receivedAt || event.receivedAt === 0 ? new Date(event.receivedAt).getTime() : NaN
     if (!Number.isNaN(received) && received <= now) return now - received

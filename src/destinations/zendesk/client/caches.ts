@@ -1,8 +1,8 @@
-import type { Settled } from '../batch/results'
-import { FieldListCache } from '../client/field-lists'
-import type { ZendeskOrganization } from '../client/organizations'
+import { FieldListCache } from './field-lists'
+import type { ZendeskOrganization } from './organizations'
+import type { Settled } from './settled'
 import { SharedLookups } from './shared-lookups'
-import { TtlCache } from '../client/ttl-cache'
+import { TtlCache } from './ttl-cache'
 
 const USER_ID_CACHE_SIZE = 10000
 const ORGANIZATION_ID_CACHE_SIZE = 5000
