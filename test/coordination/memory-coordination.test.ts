@@ -72,17 +72,18 @@ describe('the request budget kept in memory', () => {
     return times
   }
 
-  it('lets a twentieth of the limit go at once, then spreads the rest evenly: no minute holds more than the limit, each holds 95% of it', async () => {
+  it('lets a twentieth of the limit go at once, then spreads the rest evenly: no minute holds more than the limit less a headroom, each holds 90% of it', async () => {
     const clock = new TestClock()
     const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
     await budget.answered(ACME, { limit: 700 })
     const start = clock.now()
     const times = (await sendTimes(clock, budget, 2100)).map((time) => time - start)
     expect(times.filter((time) => time === 0)).toHaveLength(35)
-    expect(busiestWindow(times, MINUTE)).toBeLessThanOrEqual(700)
-    // The burst goes once: then 95% of the budget is used, minute after minute.
+    // A twentieth of the limit is headroom for requests sent late.
+    expect(busiestWindow(times, MINUTE)).toBeLessThanOrEqual(700 - 35)
+    // The burst goes once: then 90% of the budget is used, minute after minute.
     const secondMinute = times.filter((time) => time >= MINUTE && time < 2 * MINUTE)
-    expect(secondMinute.length).toBeGreaterThanOrEqual(0.95 * 700 - 1)
+    expect(secondMinute.length).toBeGreaterThanOrEqual(0.9 * 700 - 1)
   })
 
   it('sends one request at a time until the first answer says what the limit is', async () => {
@@ -103,12 +104,12 @@ describe('the request budget kept in memory', () => {
     const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
     const assumed = await sendTimes(clock, budget, 400, {})
     expect(ASSUMED_REQUEST_LIMIT).toBe(200)
-    expect(busiestWindow(assumed, MINUTE)).toBeLessThanOrEqual(200)
-    expect(busiestWindow(assumed, MINUTE)).toBeGreaterThan(195)
+    expect(busiestWindow(assumed, MINUTE)).toBeLessThanOrEqual(200 - 10)
+    expect(busiestWindow(assumed, MINUTE)).toBeGreaterThanOrEqual(0.9 * 200)
     await budget.answered(ACME, rateLimitReport({ get: (name) => (name === 'x-rate-limit' ? '2500' : null) }))
     const after = await sendTimes(clock, budget, 5000)
-    expect(busiestWindow(after, MINUTE)).toBeLessThanOrEqual(2500)
-    expect(busiestWindow(after, MINUTE)).toBeGreaterThanOrEqual(0.95 * 2500)
+    expect(busiestWindow(after, MINUTE)).toBeLessThanOrEqual(2500 - 125)
+    expect(busiestWindow(after, MINUTE)).toBeGreaterThanOrEqual(0.9 * 2500)
   })
 
   it('an answer that says the window is spent holds every request until it resets', async () => {
@@ -130,6 +131,23 @@ describe('the request budget kept in memory', () => {
     await budget.answered(ACME, { limit: 100, remaining: 10, resetSeconds: 20 })
     const times = (await sendTimes(clock, budget, 8)).map((time) => time - start)
     expect(times.filter((time) => time < 20_000)).toHaveLength(6)
+  })
+
+  it('a request woken too late for its turn takes another: requests held up together do not go together', async () => {
+    const clock = new TestClock()
+    const budget = new MemoryRequestBudget(MINUTE, clock.now, clock)
+    await budget.answered(ACME, { limit: 20 })
+    const spacing = MINUTE / 18
+    const start = clock.now()
+    await clock.runUntilSettled(budget.spend(ACME, 'the first request'))
+    const second = budget.spend(ACME, 'the second request')
+    // The process is busy for three turns: the second request wakes two turns late.
+    clock.stall(3 * spacing)
+    await clock.runUntilSettled(second)
+    const secondAt = clock.now() - start
+    await clock.runUntilSettled(budget.spend(ACME, 'the third request'))
+    expect(secondAt).toBeCloseTo(3 * spacing, 0)
+    expect(clock.now() - start - secondAt).toBeGreaterThanOrEqual(spacing - 1)
   })
 
   it("a 429 with requests left in the window is an endpoint's limit: the account's budget goes on", async () => {

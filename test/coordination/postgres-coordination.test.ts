@@ -33,7 +33,7 @@ describe('the request budget on PostgreSQL', () => {
   // says whether they share one budget, however slowly the machine runs.
   it('is one budget for the account across processes: together they let through what one would', async () => {
     const url = await postgres.database()
-    const budgets = processes(url, 3).map((db) => new PostgresRequestBudget(db, HOUR, realTimers, 0))
+    const budgets = processes(url, 3).map((db) => new PostgresRequestBudget(db, HOUR, realClock, realTimers, 0))
     await budgets[0].answered(ACME, { limit: 100 })
     const { done, refused } = await settle(
       budgets.flatMap((budget) => Array.from({ length: 10 }, (_, i) => budget.spend(ACME, `request ${i}`)))
@@ -49,7 +49,7 @@ describe('the request budget on PostgreSQL', () => {
 
   it("a limit one process reads in Zendesk's answers is every process's", async () => {
     const url = await postgres.database()
-    const [first, second] = processes(url, 2).map((db) => new PostgresRequestBudget(db, HOUR, realTimers, 0))
+    const [first, second] = processes(url, 2).map((db) => new PostgresRequestBudget(db, HOUR, realClock, realTimers, 0))
     await first.answered(ACME, { limit: 400 })
     const { done } = await settle(Array.from({ length: 40 }, () => second.spend(ACME, 'a request')))
     // A twentieth of 400 goes at once (of the 200 assumed before, 10).
@@ -58,7 +58,7 @@ describe('the request budget on PostgreSQL', () => {
 
   it("an answer that says the window is spent holds back every process's requests until it resets", async () => {
     const url = await postgres.database()
-    const [first, second] = processes(url, 2).map((db) => new PostgresRequestBudget(db, HOUR, realTimers, 0))
+    const [first, second] = processes(url, 2).map((db) => new PostgresRequestBudget(db, HOUR, realClock, realTimers, 0))
     await first.spend(ACME, 'the first request')
     await first.answered(ACME, { limit: 700, remaining: 0, resetSeconds: 30 })
     const refused = await second.spend(ACME, 'a request').catch((error) => error)

@@ -7,13 +7,13 @@ import { startPostgres, type RunningPostgres } from '../helpers/postgres'
 
 /**
  * Several destination instances — standing in for the processes of a host — send to one account whose limits the
- * simulator enforces: 40 requests per 2-second window and 30 queued or running jobs. Jobs take 1 s per 100 items.
+ * simulator enforces: 60 requests per 2-second window and 30 queued or running jobs. Jobs take 1 s per 100 items.
  */
 const WINDOW_MS = 2000
-const REQUESTS_PER_WINDOW = 20
+const REQUESTS_PER_WINDOW = 60
 const INSTANCES = 3
-const BATCHES_PER_INSTANCE = 12
-const PER_BATCH = 50
+const BATCHES_PER_INSTANCE = 20
+const PER_BATCH = 30
 
 let postgres: RunningPostgres
 let simulator: RunningSimulator

@@ -13,29 +13,40 @@ export const ASSUMED_REQUEST_LIMIT = 200
 export const MAX_BUDGET_WAIT_MS = 20_000
 /** The share of the limit that may go at once after a quiet while; the rest is spread evenly over the window. */
 const BURST_SHARE = 0.05
+/**
+ * The share of the limit kept unplanned, for requests that go later than their turn (a busy process wakes late):
+ * a late one may land in Zendesk's next window, and takes a share of it.
+ */
+const HEADROOM_SHARE = 0.05
 
 /**
  * How one account's requests are spread: one every `spacingMs`, and up to `toleranceMs` ahead of that pace after
- * a quiet while. Sent that way, no stretch of one window holds more requests than the limit, wherever Zendesk's
- * windows start.
+ * a quiet while. Sent that way, no stretch of one window holds more than the limit less its headroom, wherever
+ * Zendesk's windows start. A request that would go more than `lateMs` after its turn takes another turn instead.
  */
 export interface Spacing {
   spacingMs: number
   toleranceMs: number
+  lateMs: number
 }
 
 export function spacingFor(limit: number, windowMs: number): Spacing {
   const burst = Math.max(1, Math.floor(limit * BURST_SHARE))
+  const headroom = Math.max(1, Math.floor(limit * HEADROOM_SHARE))
   // Whole microseconds (PostgreSQL's unit), rounded up: never closer than the limit allows.
-  const spacingUs = Math.ceil((windowMs * 1000) / Math.max(1, limit - burst))
-  return { spacingMs: spacingUs / 1000, toleranceMs: ((burst - 1) * spacingUs) / 1000 }
+  const spacingUs = Math.ceil((windowMs * 1000) / Math.max(1, limit - burst - headroom))
+  return {
+    spacingMs: spacingUs / 1000,
+    toleranceMs: ((burst - 1) * spacingUs) / 1000,
+    lateMs: (headroom * spacingUs) / 1000
+  }
 }
 
 /**
  * One request's turn under the generic cell rate algorithm: `due` is when the account's next request is due at
  * the steady pace (the "theoretical arrival time"). A request goes at `sendAt`, the later of now and `toleranceMs`
  * before it is due, and moves the next one's due time a spacing on. Any stretch of `windowMs` then holds at most
- * floor((windowMs + toleranceMs) / spacingMs) + 1 = limit requests.
+ * floor((windowMs + toleranceMs) / spacingMs) + 1 = limit - headroom requests.
  */
 export function book(due: number, now: number, { spacingMs, toleranceMs }: Spacing): { sendAt: number; due: number } {
   // Counted in whole microseconds, so that a minute of spacings adds up exactly.
@@ -44,22 +55,22 @@ export function book(due: number, now: number, { spacingMs, toleranceMs }: Spaci
 }
 
 /**
- * The earliest the account's next request may be due after an answer: before the window resets, no more requests
- * go than the answer says are left in it, less the `outstanding` ones spent and not yet answered (Zendesk has not
- * counted them yet, or counts them in its next window). The reset is the headers', else a 429's Retry-After.
- * Undefined unless that holds the budget back: a 429 that leaves requests in the window is an endpoint's limit.
+ * How long before an answer's window resets new turns must stop coming: before it resets (in `resetSeconds`, else a
+ * 429's Retry-After), no more requests may go than the answer says are left in it, less the `outstanding` ones sent
+ * and not yet answered (Zendesk has not counted them yet). The account's next turn is then due no sooner than this
+ * long before the reset; turns already given go as booked. Undefined when that holds nothing back: a 429 that leaves
+ * requests in the window is an endpoint's limit, not the account's.
  */
-export function dueByReport(
+export function holdBackMs(
   report: RateLimitReport,
   retryAfterSeconds: number | undefined,
   outstanding: number,
-  now: number,
-  { spacingMs, toleranceMs }: Spacing
+  spacingMs: number
 ): number | undefined {
   const resetSeconds = report.resetSeconds ?? retryAfterSeconds
   if (report.remaining === undefined || resetSeconds === undefined) return undefined
-  const due = now + resetSeconds * 1000 - (report.remaining - outstanding) * spacingMs + toleranceMs
-  return due - toleranceMs > now ? due : undefined
+  const holdBack = resetSeconds * 1000 - (report.remaining - outstanding) * spacingMs
+  return holdBack > 0 ? holdBack : undefined
 }
 
 /**
@@ -150,16 +161,20 @@ export class MemoryRequestBudget implements RequestBudget {
   async spend(account: string, about: string): Promise<void> {
     const budget = this.budgetOf(account)
     await this.probes.turn(account, () => budget.known)
-    const now = this.clock()
-    const turn = book(budget.due, now, budget.spacing)
-    const wait = turn.sendAt - now
-    if (wait > this.maxWaitMs) {
-      this.probes.end(account)
-      throw budgetSpent(budget.limit, about, wait)
+    for (;;) {
+      const now = this.clock()
+      const turn = book(budget.due, now, budget.spacing)
+      const wait = turn.sendAt - now
+      if (wait > this.maxWaitMs) {
+        this.probes.end(account)
+        throw budgetSpent(budget.limit, about, wait)
+      }
+      budget.due = turn.due
+      if (wait > 0) await sleep(this.timers, wait)
+      // Woken too late, the turn is past: sent now, the request could crowd Zendesk's next window.
+      if (this.clock() - turn.sendAt <= budget.spacing.lateMs) break
     }
-    budget.due = turn.due
     budget.outstanding += 1
-    if (wait > 0) await sleep(this.timers, wait)
   }
 
   async answered(account: string, report: RateLimitReport, retryAfterSeconds?: number): Promise<void> {
@@ -171,8 +186,10 @@ export class MemoryRequestBudget implements RequestBudget {
     }
     budget.known = true
     this.probes.end(account)
-    const due = dueByReport(report, retryAfterSeconds, budget.outstanding, this.clock(), budget.spacing)
-    if (due !== undefined) budget.due = Math.max(budget.due, due)
+    const holdBack = holdBackMs(report, retryAfterSeconds, budget.outstanding, budget.spacing.spacingMs)
+    if (holdBack !== undefined) {
+      budget.due = Math.max(budget.due, this.clock() + holdBack + budget.spacing.toleranceMs)
+    }
   }
 
   private budgetOf(account: string): AccountBudget {

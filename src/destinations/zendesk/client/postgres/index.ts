@@ -27,7 +27,7 @@ export function postgresCoordination(
     requests:
       settings.requestWindowMs === false
         ? UNCOUNTED_REQUESTS
-        : new PostgresRequestBudget(db, settings.requestWindowMs, timers),
+        : new PostgresRequestBudget(db, settings.requestWindowMs, clock, timers),
     jobSlots: new PostgresJobSlots(db, ACTIVE_JOB_LIMIT, settings.jobSlots, leaseMs, clock, timers),
     userWritesPerAccount: new PostgresWritePacing(db, settings.userWriteIntervalMs, timers),
     writesPerUser: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'user', clock, timers),

@@ -2,13 +2,13 @@ import type { RateLimitReport } from '../rate-limit-report'
 import {
   ASSUMED_REQUEST_LIMIT,
   budgetSpent,
-  dueByReport,
+  holdBackMs,
   LimitProbes,
   MAX_BUDGET_WAIT_MS,
   spacingFor,
   type RequestBudget
 } from '../request-budget'
-import { sleep, type Timers } from '../time'
+import { sleep, type Clock, type Timers } from '../time'
 import type { Database } from './database'
 
 const MS = "* interval '1 millisecond'"
@@ -28,8 +28,8 @@ SELECT coalesce(request_limit, ${ASSUMED_REQUEST_LIMIT}) AS request_limit, great
 FROM zendesk_request_budgets WHERE account = $1`
 
 /**
- * Holds the account's next request back as an answer asks (request-budget.ts's `dueByReport`): $2 ms until the
- * window resets, $3 requests left in it that this process has not spent yet.
+ * Holds the account's next turns back as an answer asks (request-budget.ts's `holdBackMs`): $2 ms until the window
+ * resets, $3 requests left in it that this process has not sent yet.
  */
 const HOLD_BACK = `
 UPDATE zendesk_request_budgets SET due = greatest(due, now() + ($2::float8 - $3::float8 * spacing_ms + tolerance_ms) ${MS})
@@ -52,6 +52,7 @@ export class PostgresRequestBudget implements RequestBudget {
   constructor(
     private readonly db: Database,
     private readonly windowMs: number,
+    private readonly clock: Clock,
     private readonly timers: Timers,
     private readonly maxWaitMs = MAX_BUDGET_WAIT_MS
   ) {}
@@ -59,19 +60,28 @@ export class PostgresRequestBudget implements RequestBudget {
   async spend(account: string, about: string): Promise<void> {
     await this.findRow(account)
     await this.probes.turn(account, () => this.limits.has(account))
-    let turn: { wait_ms: number } | undefined
+    const { lateMs } = spacingFor(this.limits.get(account) ?? ASSUMED_REQUEST_LIMIT, this.windowMs)
+    for (;;) {
+      const waitMs = await this.turn(account, about)
+      const start = this.clock()
+      if (waitMs > 0) await sleep(this.timers, waitMs)
+      // Woken too late, the turn is past: sent now, the request could crowd Zendesk's next window.
+      if (this.clock() - start - waitMs <= lateMs) break
+    }
+    this.outstanding.set(account, (this.outstanding.get(account) ?? 0) + 1)
+  }
+
+  /** Books the request's turn; how long until it comes. */
+  private async turn(account: string, about: string): Promise<number> {
     try {
-      ;[turn] = await this.db.query<{ wait_ms: number }>(SPEND, [account, this.maxWaitMs])
-      if (!turn) {
-        const [row] = await this.db.query<{ request_limit: number; wait_ms: number }>(WAIT, [account])
-        throw budgetSpent(row.request_limit, about, row.wait_ms)
-      }
+      const [turn] = await this.db.query<{ wait_ms: number }>(SPEND, [account, this.maxWaitMs])
+      if (turn) return turn.wait_ms
+      const [row] = await this.db.query<{ request_limit: number; wait_ms: number }>(WAIT, [account])
+      throw budgetSpent(row.request_limit, about, row.wait_ms)
     } catch (error) {
       this.probes.end(account)
       throw error
     }
-    this.outstanding.set(account, (this.outstanding.get(account) ?? 0) + 1)
-    if (turn.wait_ms > 0) await sleep(this.timers, turn.wait_ms)
   }
 
   async answered(account: string, report: RateLimitReport, retryAfterSeconds?: number): Promise<void> {
@@ -91,7 +101,9 @@ export class PostgresRequestBudget implements RequestBudget {
       }
       // Whether the answer holds the budget back is judged here, on the limit known here (the row is written only
       // then); by how much, on the row.
-      if (dueByReport(report, retryAfterSeconds, outstanding, 0, spacingFor(limit, this.windowMs)) !== undefined) {
+      if (
+        holdBackMs(report, retryAfterSeconds, outstanding, spacingFor(limit, this.windowMs).spacingMs) !== undefined
+      ) {
         const resetMs = (report.resetSeconds ?? retryAfterSeconds ?? 0) * 1000
         await this.db.query(HOLD_BACK, [account, resetMs, (report.remaining ?? 0) - outstanding])
       }
