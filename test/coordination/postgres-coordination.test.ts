@@ -71,15 +71,25 @@ describe('the request budget on PostgreSQL', () => {
 describe('job slots on PostgreSQL', () => {
   const timings = { maxWaitMs: 10_000, recheckMs: 100 }
   const noneEnded = async () => []
-  const slotsOn = (db: Database, options: { timers?: Timers; leaseMs?: number; maxWaitMs?: number } = {}) =>
+  const slotsOn = (
+    db: Database,
+    options: { timers?: Timers; leaseMs?: number; maxWaitMs?: number; unnotedJobMs?: number } = {}
+  ) =>
     new PostgresJobSlots(
       db,
       30,
       { ...timings, maxWaitMs: options.maxWaitMs ?? timings.maxWaitMs },
       options.leaseMs ?? 30_000,
+      options.unnotedJobMs ?? 0,
       realClock,
       options.timers ?? realTimers
     )
+  /** Real timers until `die`: then nothing they were asked to wake (a heartbeat) wakes, as in a process that died. */
+  const mortal = () => {
+    let alive = true
+    const timers: Timers = { after: (ms, wake) => realTimers.after(ms, () => alive && wake()) }
+    return { timers, die: () => (alive = false) }
+  }
   const take = (slots: PostgresJobSlots, count: number, ended = noneEnded) =>
     Promise.all(Array.from({ length: count }, () => slots.take(ACME, 'a bulk request', ended)))
 
@@ -120,11 +130,11 @@ describe('job slots on PostgreSQL', () => {
 
   it('the slots of a process gone silent are freed as their jobs end, and held while they run', async () => {
     const url = await postgres.database()
-    // A process whose timers never fire sends no heartbeat: it holds its slots as a dead one does.
-    const silent: Timers = { after: () => () => undefined }
-    const dead = slotsOn(new Database(url), { timers: silent, leaseMs: 200 })
-    const held = await take(dead, 30)
+    const dying = mortal()
+    const held = await take(slotsOn(new Database(url), { timers: dying.timers, leaseMs: 200 }), 30)
     await Promise.all(held.map((slot, i) => slot.submitted(`V3-job${i}`)))
+    // No heartbeat from now on: it holds its slots as a dead process does.
+    dying.die()
     const running = new Set(held.map((_, i) => `V3-job${i}`))
     const asked: string[][] = []
     const ended = async (ids: string[]) => {
@@ -145,11 +155,16 @@ describe('job slots on PostgreSQL', () => {
     await Promise.all(freed.map((slot) => slot.release()))
   })
 
-  it('a holder that went silent before it started a job loses the slot once its lease runs out', async () => {
+  it('a holder that went silent without noting a job keeps its slot past its lease as long as a job is given to end', async () => {
     const url = await postgres.database()
-    const silent: Timers = { after: () => () => undefined }
-    await take(slotsOn(new Database(url), { timers: silent, leaseMs: 200 }), 30)
-    const slot = await slotsOn(new Database(url)).take(ACME, 'a bulk request', noneEnded)
+    const dying = mortal()
+    await take(slotsOn(new Database(url), { timers: dying.timers, leaseMs: 100 }), 30)
+    dying.die()
+    const refused = await slotsOn(new Database(url), { maxWaitMs: 500, unnotedJobMs: 60_000 })
+      .take(ACME, 'a bulk request', noneEnded)
+      .catch((error) => error)
+    expect(refused).toBeInstanceOf(ZendeskRetryableError)
+    const slot = await slotsOn(new Database(url), { unnotedJobMs: 300 }).take(ACME, 'a bulk request', noneEnded)
     await slot.release()
   })
 })

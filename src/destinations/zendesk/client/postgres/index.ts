@@ -28,7 +28,16 @@ export function postgresCoordination(
       settings.requestWindowMs === false
         ? UNCOUNTED_REQUESTS
         : new PostgresRequestBudget(db, settings.requestWindowMs, clock, timers),
-    jobSlots: new PostgresJobSlots(db, ACTIVE_JOB_LIMIT, settings.jobSlots, leaseMs, clock, timers),
+    // A job whose holder died before noting it is given the time it would have been followed.
+    jobSlots: new PostgresJobSlots(
+      db,
+      ACTIVE_JOB_LIMIT,
+      settings.jobSlots,
+      leaseMs,
+      settings.jobSlots.maxWaitMs,
+      clock,
+      timers
+    ),
     userWritesPerAccount: new PostgresWritePacing(db, settings.userWriteIntervalMs, timers),
     writesPerUser: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'user', clock, timers),
     writesPerOrganization: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'organization', clock, timers)

@@ -11,12 +11,16 @@ const CHANNEL = 'zendesk_job_slots'
 const MAKE_ROWS = `
 INSERT INTO zendesk_job_slots (account, slot) SELECT $1, generate_series(1, $2::int) ON CONFLICT DO NOTHING`
 
-/** A free slot, or one whose holder went silent before it started a job, taken by this holder for its lease. */
+/**
+ * A free slot, taken by this holder ($2) for its lease ($3 ms). A slot whose holder went silent without saying which
+ * job it started (it may have died between Zendesk's answer and noting the job) is free once a job it started has
+ * had $4 ms beyond the lease to end.
+ */
 const TAKE = `
 UPDATE zendesk_job_slots AS slots SET holder = $2, job_id = NULL, until = now() + $3::float8 ${MS}
 FROM (
   SELECT slot FROM zendesk_job_slots
-  WHERE account = $1 AND job_id IS NULL AND (holder IS NULL OR until < now())
+  WHERE account = $1 AND job_id IS NULL AND (holder IS NULL OR until < now() - $4::float8 ${MS})
   ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED
 ) AS free
 WHERE slots.account = $1 AND slots.slot = free.slot
@@ -92,6 +96,8 @@ export class PostgresJobSlots implements JobSlots {
     private readonly timings: JobSlotTimings,
     /** How long a slot stays this process's without a heartbeat from it. */
     private readonly leaseMs: number,
+    /** How long past its lease the slot of a silent holder that noted no job stays held (TAKE). */
+    private readonly unnotedJobMs: number,
     private readonly clock: Clock,
     private readonly timers: Timers
   ) {
@@ -142,7 +148,7 @@ export class PostgresJobSlots implements JobSlots {
   }
 
   private async takeFree(account: string): Promise<number | undefined> {
-    const [row] = await this.db.query<{ slot: number }>(TAKE, [account, this.holder, this.leaseMs])
+    const [row] = await this.db.query<{ slot: number }>(TAKE, [account, this.holder, this.leaseMs, this.unnotedJobMs])
     return row?.slot
   }
 

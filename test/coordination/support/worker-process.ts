@@ -1,0 +1,58 @@
+/**
+ * A worker process of a host that runs the destination in several: its own destination instance, coordinated with
+ * the others on PostgreSQL, against a simulator given by address. It says `ready` once loaded, waits for a line on
+ * stdin so the workers start together, sends its batches of identifies all at once, prints each event's status
+ * (or status and message) as one JSON line and exits.
+ *
+ *   ts-node --transpile-only worker-process.ts '<options as JSON>'
+ */
+import { createInterface } from 'readline'
+import { Destination, type SegmentEvent } from '@segment/actions-core'
+import { createDestination } from '../../../src/destinations/zendesk'
+import { testSettings } from '../../helpers/destination-state'
+
+interface WorkerOptions {
+  simulator: string
+  postgres: string
+  /** Names this worker's users: u-<worker>-<batch>-<i>. */
+  worker: number
+  batches: number
+  perBatch: number
+  requestWindowMs: number
+  leaseMs: number
+}
+
+const identifies = ({ worker, perBatch }: WorkerOptions, batch: number): SegmentEvent[] =>
+  Array.from({ length: perBatch }, (_, i) => {
+    const id = `u-${worker}-${batch}-${i}`
+    return { type: 'identify', userId: id, traits: { name: `User ${id}`, email: `${id}@example.com` } } as SegmentEvent
+  })
+
+async function main() {
+  const options = JSON.parse(process.argv[2]) as WorkerOptions
+  const definition = createDestination({
+    origin: options.simulator,
+    jobPolling: { firstWaitMs: 50, maxWaitMs: 200, budgetMs: 20_000 },
+    requestWindowMs: options.requestWindowMs,
+    coordination: { postgres: options.postgres, leaseMs: options.leaseMs }
+  })
+  const destination = new Destination(definition)
+  const subscriptions = definition.presets!.filter((preset: any) => preset.partnerAction === 'upsertUser')
+  const settings = { ...testSettings, subscriptions } as any
+
+  process.stdout.write('ready\n')
+  await new Promise((resolve) => createInterface({ input: process.stdin }).once('line', resolve))
+  const results = await Promise.all(
+    Array.from({ length: options.batches }, (_, batch) => destination.onBatch(identifies(options, batch), settings))
+  )
+  const statuses = results.flatMap((result) =>
+    ((result[0] as any).multistatus as any[]).map((m) => (m.status === 200 ? 200 : `${m.status} ${m.errormessage}`))
+  )
+  process.stdout.write(`${JSON.stringify(statuses)}\n`)
+  process.exit(0)
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error?.stack ?? error}\n`)
+  process.exit(1)
+})
