@@ -36,6 +36,8 @@ export interface ActionResult {
   logs?: string[]
   /** how long Zendesk (or the destination's pacing) asked to wait before a retry */
   retryAfterSeconds?: number
+  /** retryable because the host has no working Zendesk connection: tried again once it is connected */
+  awaitingConnection?: boolean
   /** the requests this action sent for this event (single events; a batch lists them per subscription) */
   requests?: ZendeskExchange[]
 }
