@@ -19,7 +19,7 @@ export const storedConnectionSchema = z.object({
   connectedAt: z.string(),
   lastRefreshAt: z.string().optional(),
   /** who the token acts as, from users/me */
-  connectedBy: z.object({ name: z.string(), email: z.string().optional() }).optional()
+  connectedBy: z.object({ name: z.string().optional(), email: z.string().optional() }).optional()
 })
 export type StoredConnection = z.infer<typeof storedConnectionSchema>
 
