@@ -3,6 +3,12 @@ import type { Credentials } from './types'
 
 export type AuthOutcome = 'ok' | 'bad-basic' | 'bad-bearer'
 
+/** The token of an `Authorization: Bearer` header. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const [scheme, value] = (header ?? '').trim().split(/\s+/, 2)
+  return /^bearer$/i.test(scheme) && value ? value : undefined
+}
+
 export function authenticate(header: string | undefined, credentials: Credentials): AuthOutcome {
   const [scheme, value = ''] = (header ?? '').trim().split(/\s+/, 2)
   if (/^bearer$/i.test(scheme)) {

@@ -2,6 +2,7 @@ import type { ResolvedAccount } from './account'
 import type { FaultState } from './faults'
 import type { JobTiming } from './jobs'
 import type { Limits } from './limits'
+import type { OAuthServer } from './oauth/oauth-server'
 import type { Store } from './state'
 import type { Credentials, Variants } from './types'
 
@@ -23,6 +24,8 @@ export interface Sim {
   faults: FaultState
   settings: Settings
   limits: Limits
+  /** the account's OAuth clients, authorization codes and issued tokens */
+  oauth: OAuthServer
   /** where this server listens, e.g. http://127.0.0.1:40123 (for pagination links) */
   serverUrl: string
 }

@@ -1,3 +1,5 @@
+import type { IssuedToken } from './oauth/tokens'
+
 /** Parsed JSON bodies are loosely typed; handlers check what they use. */
 export type Input = Record<string, any>
 
@@ -14,6 +16,8 @@ export interface ApiRequest {
   authenticated: boolean
   /** the `Idempotency-Key` header, when sent */
   idempotencyKey?: string
+  /** the issued OAuth token the request was authenticated with, if it was */
+  oauthToken?: IssuedToken
 }
 
 export interface Reply {
@@ -21,6 +25,8 @@ export interface Reply {
   body?: unknown
   /** plain-text body (sent as text/plain) instead of JSON */
   text?: string
+  /** an HTML page (sent as text/html) instead of JSON */
+  html?: string
   headers?: Record<string, string>
 }
 

@@ -4,6 +4,7 @@ import { FaultState } from './faults'
 import { completeDueJobs, DEFAULT_JOB_MS_PER_100_ITEMS } from './jobs'
 import { Limits, REPORTED_ACCOUNT_LIMIT } from './limits'
 import { insertUser } from './model/users'
+import { OAuthServer } from './oauth/oauth-server'
 import { createSeed } from './seed'
 import { listen } from './server'
 import { snapshot } from './snapshot'
@@ -14,11 +15,16 @@ import type {
   Faults,
   RecordedRequest,
   RunningSimulator,
+  SimulatorOAuth,
   SimulatorOptions,
   Variants
 } from './types'
 
 export { NEW_ACCOUNT, NO_ENDPOINT_LIMITS, ZENDESK_ENDPOINT_LIMITS } from './account'
+export { CODE_LIFETIME_MS } from './oauth/codes'
+export { issuedCredentialsIn } from './oauth/credentials'
+export { DEFAULT_ACCESS_TOKEN_SECONDS, DEFAULT_REFRESH_TOKEN_SECONDS } from './oauth/lifetimes'
+export type { OAuthClientKind, OAuthIssueOptions, OAuthTokenAnswer, SimulatorOAuthClient } from './oauth/types'
 export type {
   AccountKind,
   BrandRecord,
@@ -53,7 +59,8 @@ export type {
 export const DEFAULT_VARIANTS: Variants = {
   jobResultIndex: 'recorded',
   duplicateMembership: 'user-taken',
-  organizationFieldValues: 'every-key'
+  organizationFieldValues: 'every-key',
+  tokenAnswerStatus: 200
 }
 
 function endpointLimitsFrom(options: SimulatorOptions, account: AccountKind): EndpointLimits {
@@ -86,11 +93,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const accountLimit = options.accountRateLimit
     ? { ...options.accountRateLimit, enforce: true }
     : REPORTED_ACCOUNT_LIMIT
+  const clock = options.clock ?? Date.now
   const sim: Sim = {
     store: new Store(settings.subdomain),
     faults: new FaultState(),
     settings,
-    limits: new Limits(endpointLimitsFrom(options, settings.account), accountLimit, options.clock ?? Date.now),
+    limits: new Limits(endpointLimitsFrom(options, settings.account), accountLimit, clock),
+    oauth: new OAuthServer(clock, options.oauthClients),
     serverUrl: ''
   }
   const requests: RecordedRequest[] = []
@@ -103,9 +112,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     seedAccount(sim.store, settings.account)
     sim.faults.set({})
     sim.limits.reset()
+    sim.oauth.revokeAll()
     requests.length = 0
   }
   reset()
+
+  const oauth: SimulatorOAuth = {
+    addClient: (client) => void sim.oauth.clients.add(client),
+    issue: (clientIdentifier, issueOptions) => sim.oauth.issue(clientIdentifier, sim.store.agentId, issueOptions),
+    revokeAll: () => sim.oauth.revokeAll(),
+    tokenRequests: () => requests.filter((r) => r.method === 'POST' && /^\/oauth\/tokens(\.json)?$/.test(r.path))
+  }
 
   const control = {
     state: () => {
@@ -125,6 +142,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     ...control,
     requests,
     seed: createSeed(sim.store),
+    oauth,
     close: server.close
   }
 }

@@ -1,16 +1,19 @@
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'http'
 import type { AddressInfo } from 'net'
-import { authenticate, unauthorized } from './auth'
+import { authenticate, bearerToken, unauthorized } from './auth'
 import type { Sim } from './context'
 import { ApiError, json, type Input, type Query, type Reply } from './http'
 import { completeDueJobs } from './jobs'
 import { RATE_LIMIT_MESSAGE } from './limits'
 import { matchRoute } from './router'
+import type { IssuedToken } from './oauth/tokens'
 import { catalogRoutes } from './routes/catalog'
 import { eventRoutes } from './routes/events'
 import { customFieldRoutes } from './routes/fields'
 import { jobRoutes } from './routes/jobs'
 import { membershipRoutes } from './routes/memberships'
+import { oauthReply, readOAuthRequest } from './routes/oauth'
+import { oauthTokenRoutes } from './routes/oauth-tokens'
 import { organizationRoutes } from './routes/organizations'
 import { ticketRoutes } from './routes/tickets'
 import { userRoutes } from './routes/users'
@@ -24,10 +27,15 @@ const routes = [
   ...ticketRoutes,
   ...eventRoutes,
   ...catalogRoutes,
-  ...jobRoutes
+  ...jobRoutes,
+  ...oauthTokenRoutes
 ]
 
 const INVALID_ENDPOINT = json(404, { error: 'InvalidEndpoint', description: 'Not found' })
+
+/** What the `htmlPage` fault answers: a page such as a proxy or a maintenance window puts in front of an API. */
+const MAINTENANCE_PAGE =
+  '<!DOCTYPE html><html><head><title>Zendesk is down for maintenance</title></head><body><h1>We will be back soon</h1></body></html>'
 
 /** What the /__simulator/* routes act on. */
 export interface Control {
@@ -70,6 +78,9 @@ function send(res: ServerResponse, reply: Reply): void {
   if (reply.text !== undefined) {
     headers['Content-Type'] = 'text/plain; charset=utf-8'
     payload = reply.text
+  } else if (reply.html !== undefined) {
+    headers['Content-Type'] = 'text/html; charset=utf-8'
+    payload = reply.html
   } else if (reply.body !== undefined) {
     headers['Content-Type'] = 'application/json; charset=utf-8'
     payload = JSON.stringify(reply.body)
@@ -108,11 +119,15 @@ function injectedFault(sim: Sim, path: string): Reply | undefined {
     return { status: 429, text: RATE_LIMIT_MESSAGE, headers: { 'Retry-After': String(rateLimit.retryAfter) } }
   }
   const serverError = sim.faults.take('serverError', path)
-  if (!serverError) return undefined
-  const status = serverError.status ?? 500
-  const headers: Record<string, string> =
-    serverError.retryAfter === undefined ? {} : { 'Retry-After': String(serverError.retryAfter) }
-  return { status, text: STATUS_CODES[status] ?? 'Error', headers }
+  if (serverError) {
+    const status = serverError.status ?? 500
+    const headers: Record<string, string> =
+      serverError.retryAfter === undefined ? {} : { 'Retry-After': String(serverError.retryAfter) }
+    return { status, text: STATUS_CODES[status] ?? 'Error', headers }
+  }
+  const htmlPage = sim.faults.take('htmlPage', path)
+  if (!htmlPage) return undefined
+  return { status: htmlPage.status ?? 200, html: MAINTENANCE_PAGE }
 }
 
 interface Incoming {
@@ -125,13 +140,21 @@ interface Incoming {
   idempotencyKey?: string
 }
 
+/** The issued OAuth token a Bearer header names, while it is live. */
+function issuedToken(sim: Sim, authorization: string | undefined): IssuedToken | undefined {
+  const bearer = bearerToken(authorization)
+  return bearer === undefined ? undefined : sim.oauth.tokens.authenticate(bearer)
+}
+
 /** Routes an /api/v2 request; handler errors carry their own Zendesk reply (any other is a 500). */
 function routeReply(sim: Sim, incoming: Incoming): Reply {
   const { method, url, body } = incoming
   const path = /^\/api\/v2\/(.+?)(?:\.json)?\/?$/.exec(url.pathname)?.[1]
   const found = path === undefined ? undefined : matchRoute(routes, method, path)
-  const auth = authenticate(incoming.authorization, sim.settings.credentials)
-  if (auth !== 'ok' && !found?.route.anonymous) return unauthorized(auth)
+  const oauthToken = issuedToken(sim, incoming.authorization)
+  const auth = oauthToken ? 'ok' : authenticate(incoming.authorization, sim.settings.credentials)
+  // A bearer token that is not honoured is refused everywhere, users/me included (ASSUMPTIONS.md, OAuth).
+  if (auth === 'bad-bearer' || (auth !== 'ok' && !found?.route.anonymous)) return unauthorized(auth)
   if (!found) return INVALID_ENDPOINT
   if (typeof body === 'string') {
     return json(400, { error: 'InvalidJSON', description: 'The request body is not valid JSON' })
@@ -143,7 +166,8 @@ function routeReply(sim: Sim, incoming: Incoming): Reply {
     query: incoming.query,
     body: body !== null && typeof body === 'object' ? (body as Input) : {},
     authenticated: auth === 'ok',
-    idempotencyKey: incoming.idempotencyKey
+    idempotencyKey: incoming.idempotencyKey,
+    oauthToken
   }
   try {
     completeDueJobs(sim)
@@ -161,12 +185,17 @@ function apiReply(sim: Sim, incoming: Incoming): Reply {
   return { ...reply, headers: { ...headers, ...reply.headers } }
 }
 
+/** The OAuth endpoints outside /api/v2 (consent page, token endpoint): injected faults apply, account limits do not. */
+function oauthAnswer(sim: Sim, method: string, path: string, params: Record<string, unknown> | undefined): Reply {
+  return injectedFault(sim, path) ?? oauthReply(sim, method, path, params) ?? INVALID_ENDPOINT
+}
+
 export interface ListeningServer {
   url: string
   close(): Promise<void>
 }
 
-/** Serves the simulated API on 127.0.0.1 only, recording every /api request into `requests`. */
+/** Serves the simulated API on 127.0.0.1 only, recording every /api and /oauth request into `requests`. */
 export function listen(
   sim: Sim,
   control: Control,
@@ -187,11 +216,19 @@ export function listen(
     const at = Date.now()
     const method = req.method ?? 'GET'
     const url = new URL(req.url ?? '/', sim.serverUrl)
-    const body = parseJson(await readBody(req))
-    if (url.pathname.startsWith('/__simulator/')) return send(res, controlReply(control, method, url.pathname, body))
+    const raw = await readBody(req)
+    if (url.pathname.startsWith('/__simulator/')) {
+      return send(res, controlReply(control, method, url.pathname, parseJson(raw)))
+    }
 
+    const oauth = url.pathname.startsWith('/oauth/')
+      ? readOAuthRequest(method, url, raw, req.headers['content-type'])
+      : undefined
+    const body = oauth ? oauth.recorded : parseJson(raw)
     const query = parseQuery(url.searchParams)
+    const authorizationScheme = req.headers.authorization?.trim().split(/\s+/)[0]
     const entry: RecordedRequest = { method, path: url.pathname, query, body, status: 0, at }
+    if (authorizationScheme) entry.authorizationScheme = authorizationScheme
     requests.push(entry)
     if (sim.faults.take('connectionReset', url.pathname)) {
       req.socket.destroy()
@@ -199,7 +236,9 @@ export function listen(
     }
     const slow = sim.faults.take('slow', url.pathname)
     const idempotencyKey = [req.headers['idempotency-key']].flat()[0]
-    const reply = apiReply(sim, { method, url, query, body, authorization: req.headers.authorization, idempotencyKey })
+    const reply = oauth
+      ? oauthAnswer(sim, method, url.pathname, oauth.params)
+      : apiReply(sim, { method, url, query, body, authorization: req.headers.authorization, idempotencyKey })
     entry.status = reply.status
     const idempotencyLookup = reply.headers?.['x-idempotency-lookup']
     if (idempotencyLookup === 'hit' || idempotencyLookup === 'miss') entry.idempotencyLookup = idempotencyLookup

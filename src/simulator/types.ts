@@ -1,3 +1,5 @@
+import type { OAuthIssueOptions, OAuthTokenAnswer, SimulatorOAuthClient } from './oauth/types'
+
 export type UserRole = 'end-user' | 'agent' | 'admin'
 
 export interface UserRecord {
@@ -322,6 +324,8 @@ export interface Variants {
   duplicateMembership: DuplicateMembershipAnswer
   /** organization_fields in answers: every defined key (null when unset, false for an unset checkbox), or only the keys that have a value */
   organizationFieldValues: 'every-key' | 'set-only'
+  /** the status of a granted `POST /oauth/tokens`: 200 as RFC 6749 says, or 201 as Zendesk's OpenAPI file says */
+  tokenAnswerStatus: 200 | 201
 }
 
 export type Credentials = { email: string; apiToken: string } | { oauthToken: string }
@@ -360,6 +364,11 @@ export interface SimulatorOptions {
   jobPollsToComplete?: number
   /** delay added to every /api answer (not to /__simulator routes); default 0 */
   latencyMs?: number
+  /**
+   * The account's OAuth clients (ASSUMPTIONS.md, "OAuth"): tokens they get through /oauth/tokens authenticate every
+   * /api/v2 route, besides `credentials`. More can be added with `oauth.addClient()`. Default none.
+   */
+  oauthClients?: SimulatorOAuthClient[]
 }
 
 /** Injected failures. Counted ones apply to the next `count` requests whose path contains `path` (any if unset). */
@@ -368,6 +377,8 @@ export interface Faults {
   rateLimit?: { count: number; retryAfter: number; path?: string }
   /** 5xx (500 unless given), text/plain, optionally with Retry-After */
   serverError?: { count: number; status?: 500 | 502 | 503 | 504; path?: string; retryAfter?: number }
+  /** an HTML page with this status (default 200) instead of the answer, as a proxy or maintenance page gives */
+  htmlPage?: { count: number; status?: number; path?: string }
   /** processed at once, answered after the delay */
   slow?: { count: number; delayMs: number; path?: string }
   /** socket destroyed without an answer; the request is not processed */
@@ -396,6 +407,8 @@ export interface RecordedRequest {
   at: number
   /** a ticket create's `x-idempotency-lookup` answer: `miss` (first use of its key) or `hit` (replayed) */
   idempotencyLookup?: 'miss' | 'hit'
+  /** the scheme of the Authorization header (`Basic`, `Bearer`), when there was one; its value is never recorded */
+  authorizationScheme?: string
 }
 
 export interface SimulatorSeed {
@@ -420,17 +433,35 @@ export interface SimulatorSeed {
   ticketForm(name: string, more?: Partial<TicketFormRecord>): TicketFormRecord
 }
 
+/** Control of the simulated account's OAuth server (`RunningSimulator.oauth`). */
+export interface SimulatorOAuth {
+  /** registers a client (or replaces the one with its identifier); clients survive reset() */
+  addClient(client: SimulatorOAuthClient): void
+  /** a token pair for the client, as an authorization code grant by the admin would give, without the consent page */
+  issue(clientIdentifier: string, options?: OAuthIssueOptions): OAuthTokenAnswer
+  /** revokes every access and refresh token and forgets every authorization code */
+  revokeAll(): void
+  /** the recorded `POST /oauth/tokens` requests (their secret parameters redacted) */
+  tokenRequests(): RecordedRequest[]
+}
+
 export interface RunningSimulator {
   url: string
   /** the kind of account this simulator started as ('default' when `account` was not given) */
   account: AccountKind
   state(): SimulatorState
-  /** empties the account back to what its kind starts with; faults are cleared, limits and jobs forgotten */
+  /**
+   * empties the account back to what its kind starts with; faults are cleared, limits and jobs forgotten, OAuth
+   * tokens and codes revoked (OAuth clients stay)
+   */
   reset(): void
   setFaults(faults: Faults): void
   /** Zendesk's switch for bulk user import (users/create_many, users/create_or_update_many); survives reset() */
   setBulkImport(enabled: boolean): void
+  /** every /api and /oauth request, in order of arrival */
   requests: RecordedRequest[]
   seed: SimulatorSeed
+  /** the account's OAuth server: clients, tokens without the consent page, revocation */
+  oauth: SimulatorOAuth
   close(): Promise<void>
 }

@@ -2,12 +2,13 @@
 import type { AccountOptions } from '../simulator/helpers'
 import { is, list, oneOf, problems } from './shape'
 import type { Contract } from './zendesk/contract'
+import { oauthContracts } from './zendesk/oauth'
 import { organizationContracts } from './zendesk/organizations'
 import { check, Simulators } from './zendesk/run'
 import { ticketContracts } from './zendesk/tickets'
 import { userContracts } from './zendesk/users'
 
-const all = [...userContracts, ...organizationContracts, ...ticketContracts]
+const all = [...userContracts, ...organizationContracts, ...ticketContracts, ...oauthContracts]
 const find = (route: string, answer: string): Contract => {
   const found = all.find((c) => c.route === route && c.answer.startsWith(answer))
   if (!found) throw new Error(`no contract ${route}: ${answer}`)
@@ -48,13 +49,30 @@ describe('the contract catches a drifting simulator', () => {
       undefined
     ],
     [
+      'a token endpoint answering 201, as the OpenAPI file says',
+      find('POST /oauth/tokens', 'client credentials (confidential client)'),
+      {
+        ...find('POST /oauth/tokens', 'client credentials (confidential client)').simulator,
+        variants: { tokenAnswerStatus: 201 }
+      },
+      /status: expected 200, got 201/,
+      undefined
+    ],
+    [
+      'client credentials answered with a refresh token',
+      find('POST /oauth/tokens', 'client credentials: no refresh token'),
+      undefined,
+      /body\.refresh_token: should be absent/,
+      (body: any) => Object.assign(body, { refresh_token: 'r' })
+    ],
+    [
       'a new account without the system ticket fields (as the simulator once started)',
       find('GET ticket_fields', 'a new account'),
       { account: 'default' },
       /expected at least 7 items, got 0/,
       (body: any) => body.ticket_fields.splice(0)
     ]
-  ] as [string, Contract, AccountOptions, RegExp, ((body: any) => void) | undefined][])(
+  ] as [string, Contract, AccountOptions | undefined, RegExp, ((body: any) => void) | undefined][])(
     '%s',
     async (_, contract, options, expected, drift) => {
       const found = await check(contract, simulators, options, drift)

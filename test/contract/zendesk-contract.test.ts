@@ -6,12 +6,13 @@
 import { readdirSync, readFileSync } from 'fs'
 import { join } from 'path'
 import type { Contract } from './zendesk/contract'
+import { oauthContracts } from './zendesk/oauth'
 import { organizationContracts } from './zendesk/organizations'
 import { check, Simulators } from './zendesk/run'
 import { ticketContracts } from './zendesk/tickets'
 import { userContracts } from './zendesk/users'
 
-const contracts: Contract[] = [...userContracts, ...organizationContracts, ...ticketContracts]
+const contracts: Contract[] = [...userContracts, ...organizationContracts, ...ticketContracts, ...oauthContracts]
 
 /**
  * Every route the destination calls (src/destinations/zendesk/client), with ids as `:id`. The last test below
@@ -69,6 +70,12 @@ const DESTINATION_ROUTES = [
   'GET job_statuses/show_many'
 ]
 
+/**
+ * The OAuth connection's routes: the token endpoint (outside /api/v2) the destination gets and refreshes tokens
+ * from, and the OAuth Tokens API a host shows and revokes a connection with.
+ */
+const OAUTH_ROUTES = ['POST /oauth/tokens', 'GET oauth/tokens/current', 'DELETE oauth/tokens/:id']
+
 const simulators = new Simulators()
 afterAll(() => simulators.closeAll())
 
@@ -79,10 +86,11 @@ describe('the simulator answers as Zendesk does', () => {
 })
 
 describe('the contract covers the destination', () => {
-  it('has at least one answer for every route the destination calls', () => {
+  it('has at least one answer for every route the destination and the OAuth connection call', () => {
+    const routes = [...DESTINATION_ROUTES, ...OAUTH_ROUTES]
     const covered = new Set(contracts.map((c) => c.route))
-    expect(DESTINATION_ROUTES.filter((route) => !covered.has(route))).toEqual([])
-    expect([...covered].filter((route) => !DESTINATION_ROUTES.includes(route))).toEqual([])
+    expect(routes.filter((route) => !covered.has(route))).toEqual([])
+    expect([...covered].filter((route) => !routes.includes(route))).toEqual([])
   })
 
   it('lists every API path written in the destination client', () => {

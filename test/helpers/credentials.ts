@@ -1,3 +1,5 @@
+import { issuedCredentialsIn } from '../../src/simulator/oauth/credentials'
+
 /**
  * Every fake credential the test suite uses (all short, none real), and the forms they travel in. No console
  * line, error, result, snapshot or local-host answer may contain any of them; the credential guard
@@ -16,6 +18,9 @@ export const FAKE_API_TOKENS = [
 
 export const FAKE_OAUTH_TOKENS = ['sekrit-oauth-2', 'oauth-tok', 'oauth-abc', 'leak-oauth-9z'] as const
 
+/** The secrets of the simulated account's confidential OAuth clients. */
+export const FAKE_CLIENT_SECRETS = ['sim-client-secret-1', 'sim-client-secret-2', 'sim-client-secret-wrong'] as const
+
 /** The agent email every fake API token is paired with. */
 export const AGENT_EMAIL = 'agent@example.com'
 
@@ -23,19 +28,26 @@ export const AGENT_EMAIL = 'agent@example.com'
 export const basicCredential = (apiToken: string, email = AGENT_EMAIL): string =>
   Buffer.from(`${email}/token:${apiToken}`).toString('base64')
 
-/** The values that must never be shown: each token, and each API token's Basic form. */
+/** The values that must never be shown: each token and secret, and each API token's Basic form. */
 export const FAKE_CREDENTIALS: readonly string[] = [
   ...FAKE_API_TOKENS,
   ...FAKE_OAUTH_TOKENS,
+  ...FAKE_CLIENT_SECRETS,
   ...FAKE_API_TOKENS.map((token) => basicCredential(token))
 ]
 
-/** The credentials that occur in `text`. */
+/**
+ * The credentials that occur in `text`: the listed ones, and any access token, refresh token or authorization
+ * code a simulator issued (they are random, but shaped so that they can be found).
+ */
 export function credentialsIn(text: string, credentials: readonly string[] = FAKE_CREDENTIALS): string[] {
-  return credentials.filter((credential) => text.includes(credential))
+  return [...credentials.filter((credential) => text.includes(credential)), ...issuedCredentialsIn(text)]
 }
 
 /** `text` with every credential replaced, so a leak can be reported without repeating it. */
 export function redactCredentials(text: string, credentials: readonly string[] = FAKE_CREDENTIALS): string {
-  return credentials.reduce((result, credential) => result.split(credential).join('[credential]'), text)
+  return credentialsIn(text, credentials).reduce(
+    (result, credential) => result.split(credential).join('[credential]'),
+    text
+  )
 }

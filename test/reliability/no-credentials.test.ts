@@ -13,6 +13,7 @@ import {
   basicCredential,
   credentialsIn,
   FAKE_API_TOKENS,
+  FAKE_CLIENT_SECRETS,
   FAKE_CREDENTIALS,
   FAKE_OAUTH_TOKENS,
   redactCredentials
@@ -51,14 +52,15 @@ function filesUnder(directory: string, keep: (path: string) => boolean): string[
 }
 
 describe('the list of fake credentials', () => {
-  const tokenLiteral = /(?:api_?token|oauth_?token|\btoken)\s*[:=]\s*['"`]([\w.-]+)['"`]|\/token:([\w.-]+)['"`]/gi
+  const tokenLiteral =
+    /(?:api_?token|oauth_?token|\btoken|client_?secret|\bsecret)\s*[:=]\s*['"`]([\w.-]+)['"`]|\/token:([\w.-]+)['"`]/gi
   const sources = [
     ...filesUnder(join(ROOT, 'test'), (p) => p.endsWith('.ts')),
     ...filesUnder(join(ROOT, 'scripts'), (p) => p.endsWith('.ts'))
   ]
 
-  it('holds every token literal the tests and scripts use', () => {
-    const known = new Set<string>([...FAKE_API_TOKENS, ...FAKE_OAUTH_TOKENS])
+  it('holds every token and client secret literal the tests and scripts use', () => {
+    const known = new Set<string>([...FAKE_API_TOKENS, ...FAKE_OAUTH_TOKENS, ...FAKE_CLIENT_SECRETS])
     const unknown = sources.flatMap((path) =>
       [...readFileSync(path, 'utf8').matchAll(tokenLiteral)]
         .map((match) => match[1] ?? match[2])
@@ -80,6 +82,21 @@ describe('the console guard', () => {
     console.warn(`Authorization: Basic ${basicCredential(API_TOKEN)}`)
     const caught = leaks.splice(0)
     expect(caught).toEqual(['console.warn: Authorization: Basic [credential]'])
+  })
+
+  it("catches the tokens a simulator issues and the OAuth clients' secrets", async () => {
+    const sim = await startSimulator({
+      account: 'default',
+      oauthClients: [{ identifier: 'app', kind: 'public', redirectUris: ['http://127.0.0.1:1/cb'] }]
+    })
+    try {
+      const leaks = (globalThis as unknown as Record<symbol, string[]>)[LEAKS]
+      const pair = sim.oauth.issue('app')
+      console.error(`refresh ${pair.refresh_token} for ${pair.access_token} with ${FAKE_CLIENT_SECRETS[0]}`)
+      expect(leaks.splice(0)).toEqual(['console.error: refresh [credential] for [credential] with [credential]'])
+    } finally {
+      await sim.close()
+    }
   })
 })
 

@@ -66,7 +66,7 @@ describe('simulator faults', () => {
     expect(ctx.sim.state().users.map((u) => u.external_id)).toContain('u1')
   })
 
-  it('records every API request with method, path, query, body and status', async () => {
+  it('records every API request with method, path, query, body, status and the scheme of its Authorization', async () => {
     await ctx.api('POST', 'users/create_or_update.json', newUser)
     await ctx.api('GET', 'tickets.json?external_id=a&external_id=b')
     expect(ctx.sim.requests).toEqual([
@@ -76,7 +76,8 @@ describe('simulator faults', () => {
         query: {},
         body: newUser,
         status: 201,
-        at: expect.any(Number)
+        at: expect.any(Number),
+        authorizationScheme: 'Basic'
       },
       {
         method: 'GET',
@@ -84,7 +85,8 @@ describe('simulator faults', () => {
         query: { external_id: ['a', 'b'] },
         body: undefined,
         status: 200,
-        at: expect.any(Number)
+        at: expect.any(Number),
+        authorizationScheme: 'Basic'
       }
     ])
   })

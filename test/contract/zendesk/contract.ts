@@ -2,8 +2,11 @@ import type { RunningSimulator } from '../../../src/simulator'
 import type { AccountOptions } from '../../simulator/helpers'
 import type { Shape } from '../shape'
 
-/** Where a fact comes from: an answer recorded from a real account, Zendesk's API reference, or our own guess. */
-export type Source = 'recorded' | 'documented' | 'assumed'
+/**
+ * Where a fact comes from: an answer recorded from a real account, Zendesk's API reference, Zendesk's announcements
+ * of changes (support articles, newer than the API reference we ship), or our own guess.
+ */
+export type Source = 'recorded' | 'documented' | 'announced' | 'assumed'
 
 export type Vars = Record<string, string | number>
 
@@ -13,6 +16,18 @@ export interface Given {
   call(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>
   /** submits a bulk request and polls its job `polls` times; returns the job id */
   job(method: string, path: string, body: unknown, polls?: number): Promise<string>
+}
+
+export interface ContractRequest {
+  method: string
+  /** below /api/v2, or from the root when it starts with '/' (e.g. /oauth/tokens) */
+  path: string
+  body?: unknown
+  /** sent form-encoded instead of JSON */
+  form?: boolean
+  /** default the simulator's API token (Basic); null: no Authorization header. `{name}` is filled in */
+  authorization?: string | null
+  idempotencyKey?: string
 }
 
 /** One answer Zendesk gives on a route the destination calls, and what it must look like. */
@@ -26,7 +41,7 @@ export interface Contract {
   simulator?: AccountOptions
   /** state to create first; the names it returns fill `{name}` in the request */
   given?: (g: Given) => Promise<Vars | void>
-  request: { method: string; path: string; body?: unknown; authorization?: string; idempotencyKey?: string }
+  request: ContractRequest
   status: number
   /** default 'json' */
   content?: 'json' | 'text' | 'none'
@@ -35,7 +50,7 @@ export interface Contract {
   headers?: Record<string, RegExp>
 }
 
-/** Recorded on every answer of a real account (2023): the account-wide rate limit, in two spellings. */
+/** Recorded on every /api/v2 answer of a real account (2023): the account-wide rate limit, in two spellings. */
 export const EVERY_ANSWER_HEADERS: Record<string, RegExp> = {
   'x-rate-limit': /^\d+$/,
   'x-rate-limit-remaining': /^\d+$/,

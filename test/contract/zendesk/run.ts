@@ -1,7 +1,14 @@
 import { startSimulator, type RunningSimulator } from '../../../src/simulator'
 import { BASIC_AUTH, type AccountOptions } from '../../simulator/helpers'
 import { problems } from '../shape'
-import { CONTENT_TYPES, EVERY_ANSWER_HEADERS, type Contract, type Given, type Vars } from './contract'
+import {
+  CONTENT_TYPES,
+  EVERY_ANSWER_HEADERS,
+  type Contract,
+  type ContractRequest,
+  type Given,
+  type Vars
+} from './contract'
 
 /** The account a contract answers from unless it names another: a new account with bulk import on. */
 export const CONTRACT_ACCOUNT: AccountOptions = { account: 'bulk-import' }
@@ -28,29 +35,27 @@ export class Simulators {
   }
 }
 
-async function send(
-  sim: RunningSimulator,
-  method: string,
-  path: string,
-  body?: unknown,
-  authorization = BASIC_AUTH,
-  idempotencyKey?: string
-) {
-  const res = await fetch(`${sim.url}/api/v2/${path}`, {
+const isApiPath = (path: string) => !path.startsWith('/')
+
+async function send(sim: RunningSimulator, request: ContractRequest) {
+  const { method, path, body, form, authorization = BASIC_AUTH, idempotencyKey } = request
+  const headers: Record<string, string> = {}
+  if (authorization !== null) headers.Authorization = authorization
+  if (body !== undefined) headers['Content-Type'] = form ? 'application/x-www-form-urlencoded' : 'application/json'
+  if (idempotencyKey !== undefined) headers['Idempotency-Key'] = idempotencyKey
+  const encoded = form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body)
+  const res = await fetch(`${sim.url}${isApiPath(path) ? `/api/v2/${path}` : path}`, {
     method,
-    headers: {
-      Authorization: authorization,
-      ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      ...(idempotencyKey === undefined ? {} : { 'Idempotency-Key': idempotencyKey })
-    },
-    body: body === undefined ? undefined : JSON.stringify(body)
+    headers,
+    body: body === undefined ? undefined : encoded,
+    redirect: 'manual'
   })
   return { status: res.status, headers: res.headers, text: await res.text() }
 }
 
 function given(sim: RunningSimulator): Given {
   const call: Given['call'] = async (method, path, body) => {
-    const res = await send(sim, method, path, body)
+    const res = await send(sim, { method, path, body })
     return { status: res.status, body: res.text ? JSON.parse(res.text) : undefined }
   }
   return {
@@ -66,7 +71,7 @@ function given(sim: RunningSimulator): Given {
   }
 }
 
-/** `{name}` in the path and body replaced by the values `given` returned (a whole "{name}" string by the value). */
+/** `{name}` in the request replaced by the values `given` returned (a whole "{name}" string by the value). */
 function fill<T>(value: T, vars: Vars): T {
   if (value === undefined) return value
   const text = JSON.stringify(value)
@@ -88,8 +93,7 @@ export async function check(
 ): Promise<string[]> {
   const sim = await simulators.get(options ?? contract.simulator)
   const vars = (await contract.given?.(given(sim))) ?? {}
-  const { method, path, body, authorization, idempotencyKey } = contract.request
-  const res = await send(sim, method, fill(path, vars), fill(body, vars), authorization, idempotencyKey)
+  const res = await send(sim, fill(contract.request, vars))
   const found: string[] = []
 
   if (res.status !== contract.status) {
@@ -114,7 +118,8 @@ export async function check(
     }
     found.push(...problems(parsed, contract.body))
   }
-  for (const [name, rule] of Object.entries({ ...EVERY_ANSWER_HEADERS, ...contract.headers })) {
+  const everyAnswer = isApiPath(contract.request.path) ? EVERY_ANSWER_HEADERS : {}
+  for (const [name, rule] of Object.entries({ ...everyAnswer, ...contract.headers })) {
     const value = res.headers.get(name)
     if (value === null || !rule.test(value)) found.push(`header ${name}: expected ${rule}, got ${value}`)
   }
