@@ -3,7 +3,7 @@ import * as fs from 'fs/promises'
 import { mkdtempSync, readFileSync } from 'fs'
 import { tmpdir } from 'os'
 import { join } from 'path'
-import { InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
+import { ErrorCodes, InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
 import { ConnectionFile, type ConnectionFs } from '../../src/cli/connection-file'
 import {
   ConnectError,
@@ -13,11 +13,12 @@ import {
   type ZendeskTokens
 } from '../../src/cli/connection'
 import type { HostSettings } from '../../src/cli/host-account'
+import { FAKE_CLIENT_SECRETS } from '../helpers/credentials'
 import { ManualTimers } from '../helpers/manual-timers'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
-const CLIENT_SECRET = 'leak-secret-4k'
+const CLIENT_SECRET = FAKE_CLIENT_SECRETS[0]
 
 /** Zendesk's side, as the connection sees it: numbered tokens, and what it was asked. */
 class FakeZendesk implements ZendeskOAuth {
@@ -52,7 +53,7 @@ class FakeZendesk implements ZendeskOAuth {
   async exchangeCode(exchange: Parameters<ZendeskOAuth['exchangeCode']>[0]): Promise<ZendeskTokens> {
     const challenge = createHash('sha256').update(exchange.codeVerifier).digest('base64url')
     if (![...this.challenges.values()].includes(challenge) || exchange.code !== 'good-code') {
-      throw new InvalidAuthenticationError('invalid_grant', 'OAUTH_REFRESH_FAILED')
+      throw new InvalidAuthenticationError('invalid_grant', ErrorCodes.OAUTH_REFRESH_FAILED)
     }
     return this.tokens(true)
   }
@@ -75,7 +76,7 @@ class FakeZendesk implements ZendeskOAuth {
     if (this.refuseRenewals) {
       throw new InvalidAuthenticationError(
         'Zendesk refused to renew the connection (invalid_grant).',
-        'OAUTH_REFRESH_FAILED'
+        ErrorCodes.OAUTH_REFRESH_FAILED
       )
     }
     return this.tokens(settings.oauth?.refresh_token !== undefined)
@@ -154,7 +155,7 @@ describe('the local host’s Zendesk connection', () => {
       nextRefreshAt: '2026-11-02T09:25:00.000Z',
       storedIn: path
     })
-    expect(JSON.stringify(view)).not.toMatch(/access-1|leak-secret/)
+    expect(JSON.stringify(view)).not.toMatch(/access-1|sim-client-secret/)
     expect(host.secrets()).toEqual(expect.arrayContaining([CLIENT_SECRET, 'access-1']))
     await expect(host.blocked()).resolves.toBeUndefined()
   })
