@@ -15,15 +15,21 @@ const ESM_ENTRY = `import cjs from './index.js'
 export default cjs.default
 export const createDestination = cjs.createDestination
 export const destination = cjs.destination
+export const zendeskOAuth = cjs.zendeskOAuth
 `
 
-const ESM_TYPES = `import type { destination as Definition, createDestination as CreateDestination } from './index.js'
+const ESM_TYPES = `import type {
+  destination as Definition,
+  createDestination as CreateDestination,
+  zendeskOAuth as ZendeskOAuth
+} from './index.js'
 
 declare const definition: typeof Definition
 export default definition
 export declare const createDestination: typeof CreateDestination
 export declare const destination: typeof Definition
-export type { DestinationOptions } from './index.js'
+export declare const zendeskOAuth: typeof ZendeskOAuth
+export type { DestinationOptions, ZendeskTokens } from './index.js'
 `
 
 rmSync(dist, { recursive: true, force: true })

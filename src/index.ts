@@ -1,5 +1,5 @@
-import destination, { createDestination } from './destinations/zendesk'
+import destination, { createDestination, zendeskOAuth } from './destinations/zendesk'
 
 export default destination
-export { createDestination, destination }
-export type { DestinationOptions } from './destinations/zendesk'
+export { createDestination, destination, zendeskOAuth }
+export type { DestinationOptions, ZendeskTokens } from './destinations/zendesk'

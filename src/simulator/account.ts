@@ -21,7 +21,8 @@ export const ZENDESK_ENDPOINT_LIMITS: EndpointLimits = {
   ticketUpdatesPerAccount: { requests: 100, windowMs: 60_000 },
   ticketUpdatesPerTicket: { requests: 30, windowMs: 600_000 },
   ticketsIndex: { requests: 100, windowMs: 60_000, enforce: false },
-  activeJobs: 30
+  activeJobs: 30,
+  permanentUserDeletions: { requests: 700, windowMs: 600_000 }
 }
 
 export const NO_ENDPOINT_LIMITS: EndpointLimits = {
@@ -31,7 +32,8 @@ export const NO_ENDPOINT_LIMITS: EndpointLimits = {
   ticketUpdatesPerAccount: false,
   ticketUpdatesPerTicket: false,
   ticketsIndex: false,
-  activeJobs: false
+  activeJobs: false,
+  permanentUserDeletions: false
 }
 
 interface AccountProfile {

@@ -60,7 +60,9 @@ export const DEFAULT_VARIANTS: Variants = {
   jobResultIndex: 'recorded',
   duplicateMembership: 'user-taken',
   organizationFieldValues: 'every-key',
-  tokenAnswerStatus: 200
+  tokenAnswerStatus: 200,
+  softDeletedUsers: 'left-out',
+  deletedUserExternalId: 'absent'
 }
 
 function endpointLimitsFrom(options: SimulatorOptions, account: AccountKind): EndpointLimits {

@@ -38,6 +38,7 @@ export class Limits {
   private readonly ticketUpdatesPerAccount?: WindowLimiter
   private readonly ticketUpdatesPerTicket?: WindowLimiter
   private readonly ticketsIndex?: WindowLimiter
+  private readonly permanentUserDeletions?: WindowLimiter
 
   constructor(
     readonly endpoints: EndpointLimits,
@@ -51,6 +52,7 @@ export class Limits {
     this.ticketUpdatesPerAccount = limiter(endpoints.ticketUpdatesPerAccount)
     this.ticketUpdatesPerTicket = limiter(endpoints.ticketUpdatesPerTicket)
     this.ticketsIndex = limiter(endpoints.ticketsIndex)
+    this.permanentUserDeletions = limiter(endpoints.permanentUserDeletions)
   }
 
   reset(): void {
@@ -61,7 +63,8 @@ export class Limits {
       this.organizationUpdates,
       this.ticketUpdatesPerAccount,
       this.ticketUpdatesPerTicket,
-      this.ticketsIndex
+      this.ticketsIndex,
+      this.permanentUserDeletions
     ]) {
       l?.reset()
     }
@@ -132,6 +135,15 @@ export class Limits {
     const perTicket = this.ticketUpdatesPerTicket?.take(`ticket:${ticketId}`, now)
     if (perTicket && !perTicket.allowed) throw tooMany(RATE_LIMIT_MESSAGE, perTicket, headers)
     return headers
+  }
+
+  /**
+   * DELETE deleted_users/{id}: 700 per 10 minutes for the account. Zendesk names no header for it, and its 429
+   * text is not recorded (the account text is assumed).
+   */
+  takePermanentUserDeletion(): void {
+    const outcome = this.permanentUserDeletions?.take('account', this.clock())
+    if (outcome && !outcome.allowed) throw tooMany(RATE_LIMIT_MESSAGE, outcome)
   }
 
   /** GET tickets: the documented Zendesk-RateLimit-tickets-index header; a 429 only when enforced. */

@@ -9,6 +9,7 @@ import { matchRoute } from './router'
 import type { IssuedToken } from './oauth/tokens'
 import { catalogRoutes } from './routes/catalog'
 import { eventRoutes } from './routes/events'
+import { deletedUserRoutes } from './routes/deleted-users'
 import { customFieldRoutes } from './routes/fields'
 import { jobRoutes } from './routes/jobs'
 import { membershipRoutes } from './routes/memberships'
@@ -21,6 +22,7 @@ import type { Faults, RecordedRequest, SimulatorState } from './types'
 
 const routes = [
   ...userRoutes,
+  ...deletedUserRoutes,
   ...customFieldRoutes,
   ...organizationRoutes,
   ...membershipRoutes,
@@ -32,7 +34,6 @@ const routes = [
 ]
 
 const INVALID_ENDPOINT = json(404, { error: 'InvalidEndpoint', description: 'Not found' })
-
 /** What the `htmlPage` fault answers: a page such as a proxy or a maintenance window puts in front of an API. */
 const MAINTENANCE_PAGE =
   '<!DOCTYPE html><html><head><title>Zendesk is down for maintenance</title></head><body><h1>We will be back soon</h1></body></html>'
@@ -116,7 +117,9 @@ function controlReply(control: Control, method: string, path: string, body: unkn
 function injectedFault(sim: Sim, path: string): Reply | undefined {
   const rateLimit = sim.faults.take('rateLimit', path)
   if (rateLimit) {
-    return { status: 429, text: RATE_LIMIT_MESSAGE, headers: { 'Retry-After': String(rateLimit.retryAfter) } }
+    const headers: Record<string, string> =
+      rateLimit.retryAfter === undefined ? {} : { 'Retry-After': String(rateLimit.retryAfter) }
+    return { status: 429, text: RATE_LIMIT_MESSAGE, headers }
   }
   const serverError = sim.faults.take('serverError', path)
   if (serverError) {

@@ -1,6 +1,7 @@
 import type { Job } from './jobs'
 import type {
   BrandRecord,
+  DeletedUserRecord,
   FieldRecord,
   GroupRecord,
   IdentityRecord,
@@ -34,6 +35,8 @@ export interface IdempotentAnswer {
 /** The in-memory account. Ids come from one increasing counter shared by every record type. */
 export class Store {
   users = new Map<number, UserRecord>()
+  /** Users deleted for good, as `deleted_users` keeps listing them. */
+  permanentlyDeletedUsers = new Map<number, DeletedUserRecord>()
   identities = new Map<number, IdentityRecord>()
   organizations = new Map<number, OrganizationRecord>()
   memberships = new Map<number, MembershipRecord>()
@@ -81,6 +84,7 @@ export class Store {
   clear(): void {
     for (const map of [
       this.users,
+      this.permanentlyDeletedUsers,
       this.identities,
       this.organizations,
       this.memberships,

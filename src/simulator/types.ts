@@ -44,6 +44,30 @@ export interface UserRecord {
   verification_email_sent: boolean
 }
 
+/**
+ * A user as `deleted_users` shows it: the keys Zendesk's OpenAPI file requires, and `external_id`, which only the
+ * `deletedUserExternalId: 'shown'` variant sends.
+ */
+export type DeletedUserRecord = Pick<
+  UserRecord,
+  | 'id'
+  | 'url'
+  | 'name'
+  | 'email'
+  | 'created_at'
+  | 'updated_at'
+  | 'time_zone'
+  | 'phone'
+  | 'shared_phone_number'
+  | 'photo'
+  | 'locale_id'
+  | 'locale'
+  | 'organization_id'
+  | 'role'
+  | 'active'
+  | 'external_id'
+>
+
 export interface IdentityRecord {
   id: number
   url: string
@@ -297,6 +321,8 @@ export interface EndpointLimits {
   ticketsIndex: ReportedLimit | false
   /** queued or working jobs at once: 30; one more bulk request answers 429 TooManyJobs */
   activeJobs: number | false
+  /** DELETE deleted_users/{id} for the whole account: 700 per 10 minutes */
+  permanentUserDeletions: RateLimitOption | false
 }
 
 /** The kinds of account the simulator starts as (see account.ts). */
@@ -326,6 +352,13 @@ export interface Variants {
   organizationFieldValues: 'every-key' | 'set-only'
   /** the status of a granted `POST /oauth/tokens`: 200 as RFC 6749 says, or 201 as Zendesk's OpenAPI file says */
   tokenAnswerStatus: 200 | 201
+  /**
+   * Soft-deleted users in `users/search?external_id=` and `users/show_many?external_ids=`: left out (active users
+   * only), or listed with `active: false`.
+   */
+  softDeletedUsers: 'left-out' | 'listed'
+  /** `external_id` on the users of `deleted_users` (list and show): absent, as the reference documents them, or shown */
+  deletedUserExternalId: 'absent' | 'shown'
 }
 
 export type Credentials = { email: string; apiToken: string } | { oauthToken: string }
@@ -373,11 +406,14 @@ export interface SimulatorOptions {
 
 /** Injected failures. Counted ones apply to the next `count` requests whose path contains `path` (any if unset). */
 export interface Faults {
-  /** 429 text/plain with Retry-After */
-  rateLimit?: { count: number; retryAfter: number; path?: string }
+  /** 429 text/plain, with Retry-After unless `retryAfter` is left out */
+  rateLimit?: { count: number; retryAfter?: number; path?: string }
   /** 5xx (500 unless given), text/plain, optionally with Retry-After */
   serverError?: { count: number; status?: 500 | 502 | 503 | 504; path?: string; retryAfter?: number }
-  /** an HTML page with this status (default 200) instead of the answer, as a proxy or maintenance page gives */
+  /**
+   * an HTML page with this status (default 200) instead of the answer, as a proxy or maintenance page gives; the
+   * request is not processed
+   */
   htmlPage?: { count: number; status?: number; path?: string }
   /** processed at once, answered after the delay */
   slow?: { count: number; delayMs: number; path?: string }

@@ -35,6 +35,7 @@ const DESTINATION_ROUTES = [
   'DELETE users/:id',
   'DELETE users/destroy_many',
   'DELETE deleted_users/:id',
+  'GET deleted_users',
   'POST users/:id/events',
   'GET users',
   'GET users/:id/organization_memberships',

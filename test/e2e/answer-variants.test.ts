@@ -1,6 +1,6 @@
 import type { DuplicateMembershipAnswer } from '../../src/simulator'
 import { resetDestinationState, startHarness, type SimulatorHarness } from '../helpers/harness'
-import { ACTION_CASES, subscriptionOf } from '../reliability/actions'
+import { ACTION_CASES, OTHER_PATH_CASES, subscriptionOf, subscriptionsOf } from '../reliability/actions'
 import { sendMany, sendOne } from '../reliability/outcomes'
 
 /**
@@ -71,5 +71,31 @@ describe.each(DUPLICATE_ANSWERS)('a duplicate membership answered as %s', (dupli
       'added'
     ])
     for (const n of [0, 1, 2, 3, 4]) expect(membership.held(harness.simulator.state(), n)).toBe(1)
+  })
+})
+
+describe('lookups by external_id that list soft-deleted users too (softDeletedUsers: listed)', () => {
+  const cases = [...ACTION_CASES, ...OTHER_PATH_CASES].flatMap((action) =>
+    (['single', 'batch'] as const).map((mode) => [action.key, mode, action] as const)
+  )
+
+  it.each(cases)('%s, %s: every event delivered, and no request names a soft-deleted user', async (_, mode, action) => {
+    const events = [0, 1, 2].map(action.event)
+    // Soft-deleted users with the events' external_ids, older than the active ones (listed first).
+    const twins = [...new Set(events.flatMap((event) => (event.userId ? [String(event.userId)] : [])))].map(
+      (externalId) => harness.simulator.seed.user({ name: 'Deleted twin', external_id: externalId, active: false }).id
+    )
+    action.seed(harness.simulator)
+    harness.simulator.setFaults({ variants: { softDeletedUsers: 'listed' } })
+    const subscriptions = subscriptionsOf(action)
+    const outcomes =
+      mode === 'batch'
+        ? await sendMany(harness.destination, events, subscriptions)
+        : await Promise.all(events.map((event) => sendOne(harness.destination, event, subscriptions)))
+    expect(outcomes.map((o) => o.kind)).toEqual(['delivered', 'delivered', 'delivered'])
+    const named = harness.simulator.requests.filter((r) =>
+      twins.some((id) => r.path.includes(String(id)) || JSON.stringify(r.query).includes(String(id)))
+    )
+    expect(named).toEqual([])
   })
 })

@@ -134,7 +134,7 @@ describe('choices read from the simulated account', () => {
       error: {
         code: '401',
         message:
-          "Zendesk rejected the credentials (401): Couldn't authenticate you. Check Email and API Token, or OAuth Token."
+          "Zendesk rejected the credentials (401): Couldn't authenticate you. Reconnect the Zendesk account, or check the legacy Email and API Token, or OAuth Token."
       }
     })
     harness.simulator.setFaults({ serverError: { count: 1, status: 503, path: '/api/v2/brands' } })

@@ -172,7 +172,7 @@ describe('local host on the embedded simulator', () => {
     expect(invalid.body.ok).toBe(false)
     // The host's credentials belong to its own account: they are not lent to another subdomain.
     const otherAccount = await post('/authenticate', { settings: { subdomain: 'other' } })
-    expect(otherAccount.body).toEqual({ ok: false, error: expect.stringMatching(/Credentials are missing/) })
+    expect(otherAccount.body).toEqual({ ok: false, error: expect.stringMatching(/No Zendesk credentials/) })
   })
 
   test('POST /delete removes the user with that external_id', async () => {

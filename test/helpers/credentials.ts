@@ -16,10 +16,25 @@ export const FAKE_API_TOKENS = [
   'leak-api-8w'
 ] as const
 
-export const FAKE_OAUTH_TOKENS = ['sekrit-oauth-2', 'oauth-tok', 'oauth-abc', 'leak-oauth-9z'] as const
+export const FAKE_OAUTH_TOKENS = [
+  'sekrit-oauth-2',
+  'oauth-tok',
+  'oauth-abc',
+  'leak-oauth-9z',
+  'token-before',
+  'token-after'
+] as const
 
-/** The secrets of the simulated account's confidential OAuth clients. */
-export const FAKE_CLIENT_SECRETS = ['sim-client-secret-1', 'sim-client-secret-2', 'sim-client-secret-wrong'] as const
+/** Refresh tokens and OAuth client secrets of the tests' connections: as secret as the tokens. */
+export const FAKE_REFRESH_TOKENS = ['refresh-tok-1', 'leak-refresh-4k'] as const
+/** OAuth client secrets: the tests' own, and those of the simulated account's confidential clients. */
+export const FAKE_CLIENT_SECRETS = [
+  'client-secret-1',
+  'leak-secret-5m',
+  'sim-client-secret-1',
+  'sim-client-secret-2',
+  'sim-client-secret-wrong'
+] as const
 
 /** The agent email every fake API token is paired with. */
 export const AGENT_EMAIL = 'agent@example.com'
@@ -32,6 +47,7 @@ export const basicCredential = (apiToken: string, email = AGENT_EMAIL): string =
 export const FAKE_CREDENTIALS: readonly string[] = [
   ...FAKE_API_TOKENS,
   ...FAKE_OAUTH_TOKENS,
+  ...FAKE_REFRESH_TOKENS,
   ...FAKE_CLIENT_SECRETS,
   ...FAKE_API_TOKENS.map((token) => basicCredential(token))
 ]

@@ -101,24 +101,34 @@ console.log(JSON.stringify({
   actions: Object.keys(zendesk.default.actions).length,
   presets: zendesk.default.presets.length,
   createDestination: typeof zendesk.createDestination,
-  built: Object.keys(zendesk.createDestination().actions).length
+  built: Object.keys(zendesk.createDestination().actions).length,
+  scheme: zendesk.default.authentication.scheme,
+  zendeskOAuth: typeof zendesk.zendeskOAuth
 }))`
     )
-    expect(loaded).toEqual({ actions: 6, presets: 6, createDestination: 'function', built: 6 })
+    expect(loaded).toEqual({
+      actions: 6,
+      presets: 6,
+      createDestination: 'function',
+      built: 6,
+      scheme: 'oauth2',
+      zendeskOAuth: 'function'
+    })
   })
 
   it('loads by import: the definition as default export, with createDestination', async () => {
     const loaded = await runInHost(
       host,
       'import.mjs',
-      `import definition, { createDestination } from 'actions-zendesk'
+      `import definition, { createDestination, zendeskOAuth } from 'actions-zendesk'
 console.log(JSON.stringify({
   actions: Object.keys(definition.actions).length,
   presets: definition.presets.length,
-  createDestination: typeof createDestination
+  createDestination: typeof createDestination,
+  zendeskOAuth: typeof zendeskOAuth
 }))`
     )
-    expect(loaded).toEqual({ actions: 6, presets: 6, createDestination: 'function' })
+    expect(loaded).toEqual({ actions: 6, presets: 6, createDestination: 'function', zendeskOAuth: 'function' })
   })
 
   describe('against the simulator', () => {

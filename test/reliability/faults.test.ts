@@ -110,6 +110,21 @@ const FAULTS: FaultCase[] = [
     }
   },
   {
+    name: 'a 429 storm without Retry-After on every request',
+    modes: ['single', 'batch'],
+    inject: (s) => s.setFaults({ rateLimit: { count: EVERY_REQUEST } }),
+    status: 429,
+    allFail: always,
+    check: (outcomes, _, mode) => {
+      for (const outcome of retryables(outcomes)) {
+        expect(outcome).toMatchObject({
+          message: expect.stringContaining('the default wait applies. Retry after 60 s.')
+        })
+        if (mode === 'single') expect(outcome).toMatchObject({ retryAfterSeconds: 60 })
+      }
+    }
+  },
+  {
     name: 'a short 429 burst (Retry-After 0) while following jobs',
     modes: ['batch'],
     inject: (s) => s.setFaults({ rateLimit: { count: 2, retryAfter: 0, path: 'job_statuses' } }),

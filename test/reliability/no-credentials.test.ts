@@ -16,6 +16,7 @@ import {
   FAKE_CLIENT_SECRETS,
   FAKE_CREDENTIALS,
   FAKE_OAUTH_TOKENS,
+  FAKE_REFRESH_TOKENS,
   redactCredentials
 } from '../helpers/credentials'
 import { LEAKS } from '../setup/credential-guard'
@@ -53,14 +54,19 @@ function filesUnder(directory: string, keep: (path: string) => boolean): string[
 
 describe('the list of fake credentials', () => {
   const tokenLiteral =
-    /(?:api_?token|oauth_?token|\btoken|client_?secret|\bsecret)\s*[:=]\s*['"`]([\w.-]+)['"`]|\/token:([\w.-]+)['"`]/gi
+    /(?:api_?token|oauth_?token|\btoken|client_?secret|clientSecret|\bsecret)\s*[:=]\s*['"`]([\w.-]+)['"`]|\/token:([\w.-]+)['"`]/gi
   const sources = [
     ...filesUnder(join(ROOT, 'test'), (p) => p.endsWith('.ts')),
     ...filesUnder(join(ROOT, 'scripts'), (p) => p.endsWith('.ts'))
   ]
 
-  it('holds every token and client secret literal the tests and scripts use', () => {
-    const known = new Set<string>([...FAKE_API_TOKENS, ...FAKE_OAUTH_TOKENS, ...FAKE_CLIENT_SECRETS])
+  it('holds every token, refresh token and client secret literal the tests and scripts use', () => {
+    const known = new Set<string>([
+      ...FAKE_API_TOKENS,
+      ...FAKE_OAUTH_TOKENS,
+      ...FAKE_REFRESH_TOKENS,
+      ...FAKE_CLIENT_SECRETS
+    ])
     const unknown = sources.flatMap((path) =>
       [...readFileSync(path, 'utf8').matchAll(tokenLiteral)]
         .map((match) => match[1] ?? match[2])

@@ -67,7 +67,11 @@ export function outcomeOfItem(item: any): Outcome {
   return failed(item.status, item.errormessage, false)
 }
 
-/** `onBatch` with one action's subscription: one outcome per event, in order (it never throws as a whole). */
+/**
+ * `onBatch` with one action's subscription: one outcome per event, in order. It never throws as a whole, but for
+ * one reason: a 401 makes actions-core renew the connection, and a connection that cannot be renewed (refused, or
+ * a legacy credential Zendesk rejects) is every event's authentication error.
+ */
 export async function sendMany(
   destination: Destination<any>,
   events: Partial<SegmentEvent>[],
@@ -80,6 +84,7 @@ export async function sendMany(
       logger: options?.logger
     })
   } catch (error) {
+    if ((error as { status?: unknown })?.status === 401) return events.map(() => outcomeOfError(error))
     throw new Error(`onBatch threw instead of answering per event: ${inspect(error)}`)
   }
   const multistatus = results.find((r) => Array.isArray(r.multistatus))?.multistatus

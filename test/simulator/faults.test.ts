@@ -26,6 +26,23 @@ describe('simulator faults', () => {
     expect((await ctx.api('POST', 'users/create_or_update.json', newUser)).status).toBe(201)
   })
 
+  it('rateLimit without retryAfter: 429 with no Retry-After header', async () => {
+    ctx.sim.setFaults({ rateLimit: { count: 1 } })
+    const limited = await ctx.api('GET', 'users/me.json')
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBeNull()
+  })
+
+  it('htmlPage: a 200 text/html maintenance page, the request not processed', async () => {
+    ctx.sim.setFaults({ htmlPage: { count: 1, path: 'create_or_update' } })
+    const page = await ctx.api('POST', 'users/create_or_update.json', newUser)
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(page.body).toContain('<html>')
+    expect(ctx.sim.state().users).toHaveLength(1)
+    expect((await ctx.api('POST', 'users/create_or_update.json', newUser)).status).toBe(201)
+  })
+
   it('serverError: the given status (500 by default), optionally with Retry-After, counted down', async () => {
     ctx.sim.setFaults({ serverError: { count: 2, status: 503, retryAfter: 3 } })
     const first = await ctx.api('GET', 'users/me.json')

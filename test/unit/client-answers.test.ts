@@ -359,6 +359,45 @@ describe('onDelete', () => {
     expect(unmatched.seen).toEqual([])
   })
 
+  it.each(TAMPERED)(
+    'DELETE deleted_users/{id} answered with %s: retryable, and the retry finishes it',
+    async (_, reply, said) => {
+      nock(BASE_URL)
+        .get('/api/v2/users/search')
+        .query(true)
+        .reply(200, { users: [{ id: 9001, external_id: 'u1', active: true }] })
+        .delete('/api/v2/users/9001')
+        .reply(200, { user: { id: 9001, active: false } })
+      reply(nock(BASE_URL).delete('/api/v2/deleted_users/9001'))
+      const error = await destination.onDelete!(deletion, settings as any).catch((e) => e)
+      expect(error).toBeInstanceOf(RetryableError)
+      expectHonestFailure(error.status, error.message, said)
+
+      nock(BASE_URL)
+        .get('/api/v2/users/search')
+        .query(true)
+        .reply(200, { users: [] })
+        .delete('/api/v2/deleted_users/9001')
+        .reply(200, { deleted_user: { id: 9001 } })
+      expect(await destination.onDelete!(deletion, settings as any)).toMatchObject({ outcome: 'permanently_deleted' })
+      expect(elsewhere).toEqual([])
+      expect(unmatched.seen).toEqual([])
+    }
+  )
+
+  it.each(TAMPERED)(
+    'GET deleted_users answered with %s: a retryable 502, never "not found"',
+    async (_, reply, said) => {
+      nock(BASE_URL).get('/api/v2/users/search').query(true).reply(200, { users: [] })
+      reply(nock(BASE_URL).get('/api/v2/deleted_users').query(true))
+      const error = await destination.onDelete!(deletion, settings as any).catch((e) => e)
+      expect(error).toBeInstanceOf(RetryableError)
+      expectHonestFailure(error.status, error.message, said)
+      expect(elsewhere).toEqual([])
+      expect(unmatched.seen).toEqual([])
+    }
+  )
+
   it('204 answers on both deletes are success', async () => {
     const scope = nock(BASE_URL)
       .get('/api/v2/users/search')
@@ -368,7 +407,11 @@ describe('onDelete', () => {
       .reply(204)
       .delete('/api/v2/deleted_users/9001')
       .reply(204)
-    expect(await destination.onDelete!(deletion, settings as any)).toEqual({ deleted: true, id: 9001 })
+    expect(await destination.onDelete!(deletion, settings as any)).toEqual({
+      deleted: true,
+      outcome: 'permanently_deleted',
+      users: [{ id: 9001, found: 'active', outcome: 'permanently_deleted' }]
+    })
     expect(scope.isDone()).toBe(true)
   })
 })

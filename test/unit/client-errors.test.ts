@@ -10,6 +10,7 @@ import {
 } from '@segment/actions-core'
 import { z } from 'zod'
 import {
+  DEFAULT_RATE_LIMIT_WAIT_SECONDS,
   fieldRefused,
   refusalOf,
   requestFailure,
@@ -58,11 +59,26 @@ describe('rate limits and unavailability (429, 503): retryable, carrying Retry-A
     expectWellFormed(error, 429)
   })
 
-  it('429 without Retry-After is still retryable', async () => {
+  it('429 without Retry-After is retryable with the default wait, never none', async () => {
     const error = await failureFor((i) => i.reply(429, 'Number of allowed API requests per minute exceeded'))
     expect(error).toBeInstanceOf(ZendeskRetryableError)
-    expect(error.retryAfterSeconds).toBeUndefined()
+    expect(error.retryAfterSeconds).toBe(DEFAULT_RATE_LIMIT_WAIT_SECONDS)
+    expect(DEFAULT_RATE_LIMIT_WAIT_SECONDS).toBe(60)
+    expect(error.message).toContain('Zendesk sent no Retry-After, so the default wait applies. Retry after 60 s.')
     expectWellFormed(error, 429)
+  })
+
+  it('429 with Retry-After 0 keeps the wait Zendesk asked for', async () => {
+    const error = await failureFor((i) => i.reply(429, 'Too many', { 'Retry-After': '0' }))
+    expect(error.retryAfterSeconds).toBe(0)
+    expect(error.message).not.toContain('default wait')
+  })
+
+  it("503 without Retry-After is retryable at the host's own pace", async () => {
+    const error = await failureFor((i) => i.reply(503, 'Maintenance'))
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.retryAfterSeconds).toBeUndefined()
+    expectWellFormed(error, 503)
   })
 
   it('503 with Retry-After', async () => {

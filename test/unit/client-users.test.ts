@@ -6,7 +6,7 @@ import { BULK_LIMIT } from '../../src/destinations/zendesk/client/constants'
 import { JobWatcher } from '../../src/destinations/zendesk/client/job-watcher'
 import { Jobs } from '../../src/destinations/zendesk/client/jobs'
 import { writeLimits } from '../../src/destinations/zendesk/client/pacing'
-import { describeUser, UsersApi } from '../../src/destinations/zendesk/client/users'
+import { DELETED_USER_PAGES, describeUser, UsersApi } from '../../src/destinations/zendesk/client/users'
 import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
 
@@ -159,7 +159,7 @@ describe('UsersApi', () => {
   })
 
   it('deletePermanently refuses an id that is not numeric', async () => {
-    await expect(users.deletePermanently('1/../2' as unknown as number)).rejects.toThrow(PayloadValidationError)
+    await expect(users.deletePermanently({ id: '1/../2' as unknown as number })).rejects.toThrow(PayloadValidationError)
   })
 
   it('describeUser names the user by external_id, else email', () => {
@@ -202,8 +202,100 @@ describe('UsersApi', () => {
 
   it('deletePermanently deletes, then removes permanently; 204 answers are fine', async () => {
     const scope = nock(BASE_URL).delete('/api/v2/users/9').reply(204).delete('/api/v2/deleted_users/9').reply(204)
-    await expect(users.deletePermanently(9)).resolves.toBeUndefined()
+    const softDeleted: number[] = []
+    await expect(
+      users.deletePermanently({ id: 9, active: true }, (id) => softDeleted.push(id))
+    ).resolves.toBeUndefined()
     expect(scope.isDone()).toBe(true)
+    expect(softDeleted).toEqual([9])
+  })
+
+  it('deletePermanently of a soft-deleted user sends only the permanent deletion', async () => {
+    const scope = nock(BASE_URL)
+      .delete('/api/v2/deleted_users/9')
+      .reply(200, { deleted_user: { id: 9, active: false } })
+    const unmatched = watchUnmatchedRequests()
+    const softDeleted: number[] = []
+    await users.deletePermanently({ id: 9, active: false }, (id) => softDeleted.push(id))
+    unmatched.stop()
+    expect(scope.isDone()).toBe(true)
+    expect(unmatched.seen).toEqual([])
+    expect(softDeleted).toEqual([])
+  })
+
+  it('allByExternalId lists the users with the external_id, soft-deleted ones included', async () => {
+    nock(BASE_URL)
+      .get('/api/v2/users/search')
+      .query({ external_id: 'Del-2' })
+      .reply(200, {
+        users: [
+          { id: 1, external_id: 'del-2', active: false },
+          { id: 2, external_id: 'del-20', active: true },
+          { id: 3, external_id: 'DEL-2', active: true }
+        ]
+      })
+    expect((await users.allByExternalId('Del-2')).map((u) => [u.id, u.active])).toEqual([
+      [1, false],
+      [3, true]
+    ])
+  })
+})
+
+describe('UsersApi.deletedByExternalId', () => {
+  const page = (deleted_users: object[], next?: string) => ({
+    deleted_users,
+    meta: { has_more: next !== undefined },
+    links: { next: next ?? null }
+  })
+
+  it('stops after one request when the deleted users show no external_id (as the reference documents them)', async () => {
+    const scope = nock(BASE_URL)
+      .get('/api/v2/deleted_users')
+      .query({ 'page[size]': '100' })
+      .reply(200, page([{ id: 1, name: 'Ann', active: false }], `${BASE_URL}/api/v2/deleted_users.json?page[after]=x`))
+    const unmatched = watchUnmatchedRequests()
+    expect(await users.deletedByExternalId('del-2')).toEqual({ ids: [], reach: 'no external_ids' })
+    unmatched.stop()
+    expect(scope.isDone()).toBe(true)
+    expect(unmatched.seen).toEqual([])
+  })
+
+  it('follows the pages to the end where external_ids are shown, matching without case', async () => {
+    const scope = nock(BASE_URL)
+      .get('/api/v2/deleted_users')
+      .query({ 'page[size]': '100' })
+      .reply(
+        200,
+        page(
+          [
+            { id: 1, external_id: null, name: 'Permanently Deleted User' },
+            { id: 2, external_id: 'del-20' }
+          ],
+          `${BASE_URL}/api/v2/deleted_users.json?page%5Bafter%5D=c2&page%5Bsize%5D=100`
+        )
+      )
+      .get('/api/v2/deleted_users.json')
+      .query({ 'page[after]': 'c2', 'page[size]': '100' })
+      .reply(200, page([{ id: 3, external_id: 'DEL-2' }]))
+    expect(await users.deletedByExternalId('del-2')).toEqual({ ids: [3], reach: 'all' })
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it(`reads at most ${DELETED_USER_PAGES} pages`, async () => {
+    const next = `${BASE_URL}/api/v2/deleted_users.json?page%5Bafter%5D=more&page%5Bsize%5D=100`
+    nock(BASE_URL)
+      .get('/api/v2/deleted_users')
+      .query({ 'page[size]': '100' })
+      .reply(200, page([{ id: 1, external_id: 'other' }], next))
+      .get('/api/v2/deleted_users.json')
+      .query(true)
+      .times(DELETED_USER_PAGES - 1)
+      .reply(200, page([{ id: 2, external_id: 'other' }], next))
+    const unmatched = watchUnmatchedRequests()
+    expect(await users.deletedByExternalId('del-2')).toEqual({ ids: [], reach: 'first pages' })
+    unmatched.stop()
+    expect(nock.isDone()).toBe(true)
+    expect(unmatched.seen).toEqual([])
   })
 })
 
@@ -224,6 +316,11 @@ describe('UsersApi: an answer that is not what Zendesk sends is never "no such u
       'showManyByExternalIds',
       () => nock(BASE_URL).get('/api/v2/users/show_many').query(true),
       () => users.showManyByExternalIds(['u1', 'u2'])
+    ],
+    [
+      'deletedByExternalId',
+      () => nock(BASE_URL).get('/api/v2/deleted_users').query(true),
+      () => users.deletedByExternalId('u1')
     ],
     ['myId', () => nock(BASE_URL).get('/api/v2/users/me'), () => users.myId()],
     [

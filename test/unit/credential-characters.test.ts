@@ -113,8 +113,12 @@ const ENTRY_POINTS: [string, EntryPoint, () => nock.Interceptor[], nock.Body][] 
   [
     'onDelete',
     (d, settings) => d.onDelete!(deletion, settings as any),
-    () => [nock(BASE_URL).get('/api/v2/users/search').query(true)],
-    { users: [] }
+    () => [
+      nock(BASE_URL).get('/api/v2/users/search').query(true),
+      nock(BASE_URL).get('/api/v2/deleted_users').query(true)
+    ],
+    // No user anywhere: the search finds none, then deleted_users (one answer body serves both).
+    { users: [], deleted_users: [] }
   ]
 ]
 

@@ -289,7 +289,7 @@ describe('failures are answered as errors, never thrown', () => {
       error: {
         code: '401',
         message:
-          "Zendesk rejected the credentials (401): Couldn't authenticate you. Check Email and API Token, or OAuth Token."
+          "Zendesk rejected the credentials (401): Couldn't authenticate you. Reconnect the Zendesk account, or check the legacy Email and API Token, or OAuth Token."
       }
     })
     expectNoCredential(answer.error!.message)

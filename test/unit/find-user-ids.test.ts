@@ -7,7 +7,7 @@ import { BASE_URL, resetState } from './support'
 
 /** One destination instance per test: its clients share its caches. */
 let instance: Instance
-const client = () => new ZendeskClient(createRequestClient(), { subdomain: 'acme' }, instance)
+const client = () => new ZendeskClient(createRequestClient(), { subdomain: 'acme', oauth_token: 'oauth-tok' }, instance)
 
 /** "METHOD path?query" of every request made in the current test, query decoded. */
 const requests: string[] = []

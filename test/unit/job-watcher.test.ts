@@ -2,7 +2,7 @@ import nock from 'nock'
 import { createRequestClient } from '@segment/actions-core'
 import { ACTIVE_JOB_LIMIT } from '../../src/destinations/zendesk/client/constants'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
-import { callerKey, JobWatcher, JobWatchers, type JobPolling } from '../../src/destinations/zendesk/client/job-watcher'
+import { JobWatcher, JobWatchers, type JobPolling } from '../../src/destinations/zendesk/client/job-watcher'
 import { Jobs } from '../../src/destinations/zendesk/client/jobs'
 import { BASE_URL } from './support'
 
@@ -31,7 +31,11 @@ function fakeZendesk() {
           results: [{ index: 0, id: Number(id.replace('V3-job', '')) + 1, status: 'Created' }]
         }
       : { id, status: 'working', results: null }
-  const callerOf = (req: { headers: Record<string, string | string[] | undefined> }) => String(req.headers['x-caller'])
+  const authorizations: string[] = []
+  const callerOf = (req: { headers: Record<string, string | string[] | undefined> }) => {
+    if (req.headers.authorization) authorizations.push(String(req.headers.authorization))
+    return String(req.headers['x-caller'])
+  }
   nock(BASE_URL)
     .persist()
     .post('/api/v2/users/create_or_update_many')
@@ -51,6 +55,8 @@ function fakeZendesk() {
     })
   return {
     polls,
+    /** The Authorization header of each poll that carried one. */
+    authorizations,
     submitted: () => submitted,
     finish: (...ids: string[]) => ids.forEach((id) => finished.add(id))
   }
@@ -247,26 +253,26 @@ describe('the job watcher of an account', () => {
 })
 
 describe('job watchers of a destination instance', () => {
-  it('are one per account and credential', () => {
+  it('are one per account, whatever the credential (a connection rotates its token while its jobs run)', () => {
     const watchers = new JobWatchers(POLLING)
-    const watcherOf = (origin: string, secrets: string[]) => watchers.of(callerKey(origin, secrets))
-    const acme = watcherOf('https://acme.zendesk.com', ['token-one'])
-    expect(watcherOf('https://acme.zendesk.com', ['token-one'])).toBe(acme)
-    expect(watcherOf('https://acme.zendesk.com', ['token-two'])).not.toBe(acme)
-    expect(watcherOf('https://other.zendesk.com', ['token-one'])).not.toBe(acme)
+    const acme = watchers.of('https://acme.zendesk.com')
+    expect(watchers.of('https://acme.zendesk.com')).toBe(acme)
+    expect(watchers.of('https://other.zendesk.com')).not.toBe(acme)
   })
 
-  it('jobs submitted with one credential are never read with another', async () => {
+  it('a job submitted before a rotation is read with the token that replaced it', async () => {
     const zendesk = fakeZendesk()
-    const watchers = new JobWatchers(POLLING)
-    const withCredential = (caller: string) =>
-      new Jobs(callerHttp(caller), watchers.of(callerKey(BASE_URL, [`secret-of-${caller}`])))
-    const calls = [bulkOfOne(withCredential('one')), bulkOfOne(withCredential('two'))]
-    await until(() => zendesk.polls.length >= 4)
-    zendesk.finish('V3-job0', 'V3-job1')
-    await Promise.all(calls)
-    for (const poll of zendesk.polls) {
-      expect(poll.ids).toEqual([poll.caller === 'one' ? 'V3-job0' : 'V3-job1'])
-    }
+    let token = 'token-before'
+    const http = new ZendeskHttp(createRequestClient(), BASE_URL, [], () => `Bearer ${token}`)
+    const polledWith: string[] = []
+    const call = bulkOfOne(new Jobs(http, new JobWatchers(POLLING).of(BASE_URL)))
+    await until(() => zendesk.polls.length >= 1)
+    polledWith.push(...zendesk.authorizations.splice(0))
+    token = 'token-after'
+    await until(() => zendesk.authorizations.length >= 1)
+    zendesk.finish('V3-job0')
+    await call
+    expect(polledWith.every((header) => header === 'Bearer token-before')).toBe(true)
+    expect(zendesk.authorizations.every((header) => header === 'Bearer token-after')).toBe(true)
   })
 })

@@ -1,6 +1,11 @@
 import nock from 'nock'
 import { Destination } from '@segment/actions-core'
-import { Pacer, RecordWriteLimit } from '../../src/destinations/zendesk/client/pacing'
+import {
+  AccountWindowLimit,
+  Pacer,
+  PERMANENT_USER_DELETIONS,
+  RecordWriteLimit
+} from '../../src/destinations/zendesk/client/pacing'
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { testDefinition } from '../helpers/destination-state'
 import { BASE_URL, presetSubscription, settings } from './support'
@@ -87,6 +92,36 @@ describe('RecordWriteLimit', () => {
   it('a limit of 0 never waits', async () => {
     const limit = new RecordWriteLimit(0, 60_000, 'user', 0)
     for (let i = 0; i < 10; i++) await limit.turn('acme u1', 'a user')
+  })
+})
+
+describe('AccountWindowLimit (permanent user deletions: 700 every 10 minutes per account)', () => {
+  const { limit: LIMIT, windowMs: WINDOW_MS } = PERMANENT_USER_DELETIONS
+
+  it('counts 700 in ten minutes; the 701st is retryable with the wait until the oldest leaves the window', () => {
+    let now = Date.UTC(2026, 0, 1)
+    const limit = new AccountWindowLimit(LIMIT, WINDOW_MS, 'permanent user deletions', () => now)
+    for (let i = 0; i < LIMIT; i++) {
+      limit.take('https://acme.zendesk.com', `user ${i}`)
+      now += 500
+    }
+    // 700 deletions took 350 s of the window: the first leaves it 250 s from now.
+    let refused: unknown
+    try {
+      limit.take('https://acme.zendesk.com', 'the permanent deletion of user 701')
+    } catch (error) {
+      refused = error
+    }
+    expect(refused).toBeInstanceOf(ZendeskRetryableError)
+    expect(refused).toMatchObject({ status: 429, retryAfterSeconds: 250 })
+    expect((refused as Error).message).toBe(
+      'Zendesk allows 700 permanent user deletions every 10 minutes per account, and this account has had them; the permanent deletion of user 701 will be retried. Retry after 250 s.'
+    )
+    // Another account has a window of its own; a refused request takes no turn.
+    limit.take('https://other.zendesk.com', 'user 1')
+    now += 250_000
+    limit.take('https://acme.zendesk.com', 'the permanent deletion of user 701')
+    expect(() => limit.take('https://acme.zendesk.com', 'user 702')).toThrow('Retry after 1 s.')
   })
 })
 

@@ -1,4 +1,5 @@
 import nock from 'nock'
+import { InvalidAuthenticationError } from '@segment/actions-core'
 import {
   authorizationHeader,
   credentialSecrets,
@@ -138,13 +139,20 @@ describe('credentials', () => {
     ['oauth_token with only an email', { api_token: undefined, oauth_token: 'oauth-tok' }, /not both/],
     ['email without api_token', { api_token: undefined }, /API Token is missing/],
     ['email with a blank api_token', { api_token: '  ' }, /API Token is missing/],
-    ['api_token without email', { email: undefined }, /Email is missing/],
-    ['no credential', { email: undefined, api_token: undefined }, /Credentials are missing/]
+    ['api_token without email', { email: undefined }, /Email is missing/]
   ])('%s → a clear configuration error and no request', async (_, overrides, message) => {
     const error = await sendIdentify(overrides).catch((e) => e)
     expect(error).toBeInstanceOf(SettingsError)
     expect(error.message).toMatch(message)
     expect(error.status).toBe(400)
+    expect(unmatched.seen).toEqual([])
+  })
+
+  it('no credential and no connection → an authentication error that says to connect, and no request', async () => {
+    const error = await sendIdentify({ email: undefined, api_token: undefined }).catch((e) => e)
+    expect(error).toBeInstanceOf(InvalidAuthenticationError)
+    expect(error.message).toMatch(/connect the Zendesk account/)
+    expect(error.status).toBe(401)
     expect(unmatched.seen).toEqual([])
   })
 })

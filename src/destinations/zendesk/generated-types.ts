@@ -6,15 +6,15 @@ export interface Settings {
    */
   subdomain: string
   /**
-   * The email of the Zendesk agent (an admin) whose API token you use. Leave empty with an OAuth token.
+   * Legacy, with API Token: the email of the Zendesk agent (an admin) whose API token you use. Leave empty when the account is connected.
    */
   email?: string
   /**
-   * A Zendesk API token (Admin Center › Apps and integrations › Zendesk API). Used with Email.
+   * Legacy: a Zendesk API token, used with Email. Zendesk issues no new API tokens since 2026-10-27 and ends them all on 2027-04-30: connect the account instead.
    */
   api_token?: string
   /**
-   * Instead of Email and API Token: a Zendesk OAuth access token with read and write scopes.
+   * Legacy: a pasted Zendesk OAuth access token, used as it is and never renewed (tokens of OAuth clients made since 2026-04-30 expire in 30 minutes): connect the account instead.
    */
   oauth_token?: string
   /**

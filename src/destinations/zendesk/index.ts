@@ -1,7 +1,8 @@
 import { defaultValues, InvalidAuthenticationError, type DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from './generated-types'
-import { authorizationHeader, normaliseSubdomain } from './settings/settings'
+import { checkCredentials, normaliseSubdomain } from './settings/settings'
 import { instanceOf, type DestinationOptions } from './instance'
+import { renewConnection } from './connection/renew'
 import { ZendeskClient } from './client'
 import upsertUser from './upsertUser'
 import updateOrganizationMembership from './updateOrganizationMembership'
@@ -12,6 +13,8 @@ import updateTicket from './updateTicket'
 import { deleteUserByExternalId } from './on-delete'
 
 export type { DestinationOptions }
+export { zendeskOAuth } from './connection/host'
+export type { ZendeskTokens } from './client/oauth'
 
 /**
  * A destination definition bound to its options and with caches of its own. Production needs no options; the
@@ -34,7 +37,9 @@ export function createDestination(options: DestinationOptions = {}): Destination
     description:
       'Send identify, group and track events to Zendesk as users, organizations, memberships, events and tickets.',
     authentication: {
-      scheme: 'custom',
+      // The host keeps the connection in settings.oauth (access_token, refresh_token, clientId, clientSecret);
+      // actions-core renews it through refreshAccessToken on a 401 and hands the new tokens to onTokenRefresh.
+      scheme: 'oauth2',
       fields: {
         subdomain: {
           label: 'Subdomain',
@@ -44,19 +49,21 @@ export function createDestination(options: DestinationOptions = {}): Destination
           required: true
         },
         email: {
-          label: 'Email',
+          label: 'Email (legacy)',
           description:
-            'The email of the Zendesk agent (an admin) whose API token you use. Leave empty with an OAuth token.',
+            'Legacy, with API Token: the email of the Zendesk agent (an admin) whose API token you use. Leave empty when the account is connected.',
           type: 'string'
         },
         api_token: {
-          label: 'API Token',
-          description: 'A Zendesk API token (Admin Center › Apps and integrations › Zendesk API). Used with Email.',
+          label: 'API Token (legacy)',
+          description:
+            'Legacy: a Zendesk API token, used with Email. Zendesk issues no new API tokens since 2026-10-27 and ends them all on 2027-04-30: connect the account instead.',
           type: 'password'
         },
         oauth_token: {
-          label: 'OAuth Token',
-          description: 'Instead of Email and API Token: a Zendesk OAuth access token with read and write scopes.',
+          label: 'OAuth Token (legacy)',
+          description:
+            'Legacy: a pasted Zendesk OAuth access token, used as it is and never renewed (tokens of OAuth clients made since 2026-04-30 expire in 30 minutes): connect the account instead.',
           type: 'password'
         },
         skip_verify_email: {
@@ -73,20 +80,27 @@ export function createDestination(options: DestinationOptions = {}): Destination
           default: false
         }
       },
-      testAuthentication: async (request, { settings }) => {
+      // Checks the credential it is given and never renews it: a renewal here would rotate a refresh token the
+      // host does not store.
+      testAuthentication: async (request, { settings, auth }) => {
         // Zendesk answers wrong credentials on users/me with 200 and an anonymous user.
-        if ((await new ZendeskClient(request, settings, instance).users.myId()) === null) {
+        const client = new ZendeskClient(request, settings, instance, auth, { asGiven: true })
+        if ((await client.users.myId()) === null) {
           throw new InvalidAuthenticationError(
             'Zendesk did not recognise these credentials (it answered as an anonymous user).'
           )
         }
         return true
-      }
+      },
+      refreshAccessToken: (request, { settings, auth }) => renewConnection(request, settings, auth, instance)
     },
 
-    extendRequest({ settings }) {
+    // The client sets each request's Authorization itself (the connection's newest token, or the legacy
+    // credential), so the token endpoint gets none.
+    extendRequest({ settings, auth }) {
       normaliseSubdomain(settings.subdomain)
-      return { headers: { Authorization: authorizationHeader(settings), Accept: 'application/json' } }
+      checkCredentials(settings, auth)
+      return { headers: { Accept: 'application/json' } }
     },
 
     presets: Object.entries(actions).map(([key, action]) => ({
@@ -97,8 +111,8 @@ export function createDestination(options: DestinationOptions = {}): Destination
       type: 'automatic' as const
     })),
 
-    onDelete: async (request, { settings, payload }) => {
-      return deleteUserByExternalId(new ZendeskClient(request, settings, instance), payload.userId)
+    onDelete: async (request, { settings, payload, auth }) => {
+      return deleteUserByExternalId(new ZendeskClient(request, settings, instance, auth), payload.userId)
     },
 
     actions

@@ -1,5 +1,5 @@
-import { omit, pick } from 'lodash'
-import type { Sim } from '../context'
+import { omit } from 'lodash'
+import { variantsOf, type Sim } from '../context'
 import {
   ApiError,
   idParam,
@@ -32,25 +32,6 @@ import { paginate } from '../pagination'
 import { destroyMany } from './destroy-many'
 import { route } from '../router'
 import type { UserRecord } from '../types'
-
-/** The keys Zendesk's OpenAPI file requires of a deleted user. */
-const DELETED_USER_FIELDS = [
-  'id',
-  'url',
-  'name',
-  'email',
-  'created_at',
-  'updated_at',
-  'time_zone',
-  'phone',
-  'shared_phone_number',
-  'photo',
-  'locale_id',
-  'locale',
-  'organization_id',
-  'role',
-  'active'
-] as const
 
 /** The recorded 403 of an account whose API user may not do this (bulk import off answers it too: an assumption). */
 const FORBIDDEN = json(403, {
@@ -118,12 +99,21 @@ function matchesTerm(sim: Sim, user: UserRecord, term: string): boolean {
   }
 }
 
+/**
+ * The users a lookup by external_id lists: the active user with each external_id, and, where the
+ * `softDeletedUsers: 'listed'` variant says Zendesk lists them, the soft-deleted users with it (`active: false`).
+ */
+function byExternalIds(sim: Sim, externalIds: string[]): UserRecord[] {
+  const wanted = new Set(externalIds.map((e) => e.toLowerCase()))
+  const listed = (u: UserRecord) => u.active || variantsOf(sim).softDeletedUsers === 'listed'
+  return [...sim.store.users.values()].filter(
+    (u) => u.external_id && wanted.has(u.external_id.toLowerCase()) && listed(u)
+  )
+}
+
 function search(req: ApiRequest, sim: Sim): Reply {
   const externalId = queryValue(req.query, 'external_id')
-  if (externalId !== undefined) {
-    const user = findUserByExternalId(sim.store, externalId)
-    return userList(sim, req, user ? [user] : [])
-  }
+  if (externalId !== undefined) return userList(sim, req, byExternalIds(sim, [externalId]))
   const terms = (queryValue(req.query, 'query') ?? '').match(/(?:\w+:)?(?:"[^"]*"|\S+)/g) ?? []
   const users = terms.length === 0 ? [] : activeUsers(sim).filter((u) => terms.every((t) => matchesTerm(sim, u, t)))
   return userList(sim, req, users)
@@ -151,9 +141,7 @@ function list(req: ApiRequest, sim: Sim): Reply {
 function showMany(req: ApiRequest, sim: Sim): Reply {
   const ids = queryList(req.query, 'ids')
   const externalIds = queryList(req.query, 'external_ids')?.map((e) => e.toLowerCase())
-  const users = ids
-    ? ids.flatMap((id) => sim.store.users.get(Number(id)) ?? [])
-    : activeUsers(sim).filter((u) => u.external_id && externalIds?.includes(u.external_id.toLowerCase()))
+  const users = ids ? ids.flatMap((id) => sim.store.users.get(Number(id)) ?? []) : byExternalIds(sim, externalIds ?? [])
   return userList(sim, req, users)
 }
 
@@ -292,22 +280,6 @@ function removeMany(req: ApiRequest, sim: Sim): Reply {
   })
 }
 
-/** Permanent deletion of a soft-deleted user: the user, its identities, memberships and events are gone. */
-function removePermanently(req: ApiRequest, sim: Sim): Reply {
-  const user = findUser(sim, req)
-  if (user.active) throw notFound()
-  const { store } = sim
-  const deleted = {
-    ...pick(presentUser(store, user), DELETED_USER_FIELDS),
-    url: store.apiUrl(`deleted_users/${user.id}`).replace(/\.json$/, '')
-  }
-  store.users.delete(user.id)
-  for (const identity of userIdentities(store, user.id)) store.identities.delete(identity.id)
-  for (const m of [...store.memberships.values()]) if (m.user_id === user.id) store.memberships.delete(m.id)
-  store.events = store.events.filter((e) => e.user_id !== user.id)
-  return json(200, { deleted_user: deleted })
-}
-
 function me(req: ApiRequest, sim: Sim): Reply {
   const agent = sim.store.users.get(sim.store.agentId)
   if (!req.authenticated || !agent) return json(200, { user: anonymousUser() })
@@ -364,6 +336,5 @@ export const userRoutes = [
   route('GET', 'users/:id/identities', identities),
   route('PUT', 'users/:id/identities/:identity_id/make_primary', makePrimary),
   route('PUT', 'users/:id/identities/:identity_id', updateIdentity),
-  route('DELETE', 'users/:id/identities/:identity_id', removeIdentity),
-  route('DELETE', 'deleted_users/:id', removePermanently)
+  route('DELETE', 'users/:id/identities/:identity_id', removeIdentity)
 ]

@@ -19,6 +19,25 @@ import {
 
 const ann = { name: 'Ann Lee', email: 'ann@example.com', external_id: 'ann-1' }
 
+/** A deleted user: every key the reference requires (it documents no external_id). */
+const DELETED_USER = {
+  id: 'integer',
+  url: /^https:\/\/acme\.zendesk\.com\/api\/v2\/deleted_users\/\d+$/,
+  name: 'string',
+  email: 'string|null',
+  created_at: 'string',
+  updated_at: 'string',
+  time_zone: 'string',
+  phone: 'string|null',
+  shared_phone_number: 'boolean|null',
+  photo: 'object|null',
+  locale_id: 'integer',
+  locale: 'string',
+  organization_id: 'integer|null',
+  role: 'string',
+  active: false
+}
+
 export const userContracts: Contract[] = [
   {
     route: 'GET users/me',
@@ -332,25 +351,41 @@ export const userContracts: Contract[] = [
     },
     request: { method: 'DELETE', path: 'deleted_users/{id}' },
     status: 200,
-    body: {
-      deleted_user: {
-        id: 'integer',
-        url: 'string',
-        name: 'string',
-        email: 'string|null',
-        created_at: 'string',
-        updated_at: 'string',
-        time_zone: 'string',
-        phone: 'string|null',
-        shared_phone_number: 'boolean|null',
-        photo: 'object|null',
-        locale_id: 'integer',
-        locale: 'string',
-        organization_id: 'integer|null',
-        role: 'string',
-        active: false
-      }
-    }
+    body: { deleted_user: DELETED_USER }
+  },
+  {
+    route: 'DELETE deleted_users/:id',
+    answer: 'more than 700 permanent deletions in 10 minutes: 429 with Retry-After',
+    source: 'documented',
+    simulator: {
+      account: 'bulk-import',
+      endpointLimits: { permanentUserDeletions: { requests: 1, windowMs: 600_000 } }
+    },
+    given: async ({ sim, call }) => {
+      const [first, second] = [
+        sim.seed.user({ name: 'One', active: false }),
+        sim.seed.user({ name: 'Two', active: false })
+      ]
+      await call('DELETE', `deleted_users/${first.id}`)
+      return { id: second.id }
+    },
+    request: { method: 'DELETE', path: 'deleted_users/{id}' },
+    status: 429,
+    content: 'text',
+    headers: { 'retry-after': RETRY_AFTER }
+  },
+  {
+    route: 'GET deleted_users',
+    answer: 'soft-deleted and permanently deleted users, a cursor page, without external_id (as documented)',
+    source: 'documented',
+    given: async ({ sim, call }) => {
+      const [gone, deleted] = [sim.seed.user(ann), sim.seed.user({ name: 'Bo', external_id: 'bo-1' })]
+      for (const { id } of [gone, deleted]) await call('DELETE', `users/${id}`)
+      await call('DELETE', `deleted_users/${gone.id}`)
+    },
+    request: { method: 'GET', path: 'deleted_users?page[size]=100' },
+    status: 200,
+    body: cursorPage('deleted_users', { ...DELETED_USER, $absent: ['external_id'] }, 2)
   },
   {
     route: 'POST users/:id/events',

@@ -26,7 +26,8 @@ beforeEach(() => {
   instance = instanceOf()
 })
 
-const clientFor = (subdomain: string) => new ZendeskClient(createRequestClient(), { subdomain }, instance)
+const clientFor = (subdomain: string) =>
+  new ZendeskClient(createRequestClient(), { subdomain, oauth_token: 'oauth-tok' }, instance)
 
 /** The lookup of one organization, as an event's lookup makes it. */
 async function lookUpOrganization(client: ZendeskClient, externalId: string): Promise<OrganizationTarget> {

@@ -15,8 +15,8 @@ describe('Track Event: resolved user ids are cached', () => {
     eventsOf(501).times(3).reply(202, receipt(501))
     await track({ ...articleRead })
     expect(sent).toHaveLength(2)
-    await track({ ...articleRead, event: 'Video Watched' })
-    await track({ ...articleRead, userId: '1234 ', event: 'Course Finished' })
+    await track({ ...articleRead, event: 'Video Watched', messageId: 'msg-video' })
+    await track({ ...articleRead, userId: '1234 ', event: 'Course Finished', messageId: 'msg-course' })
     expect(requestLines()).toEqual([
       'GET /api/v2/users/show_many?external_ids=1234',
       'POST /api/v2/users/501/events',
@@ -35,7 +35,7 @@ describe('Track Event: resolved user ids are cached', () => {
     const event = { ...articleRead, properties: { email: 'reader@example.com' } }
     await track(event)
     expect(sent).toHaveLength(3)
-    await track(event)
+    await track({ ...event, messageId: 'msg-read-again' })
     expect(sent).toHaveLength(4)
   })
 
@@ -47,10 +47,10 @@ describe('Track Event: resolved user ids are cached', () => {
     eventsOf(501).reply(404, { error: 'RecordNotFound', description: 'Not found' })
     byExternalId().reply(200, usersFound({ id: 777, external_id: '1234' }))
     eventsOf(777).reply(202, receipt(777))
-    expect(await trackData({ ...articleRead })).toEqual({ user_id: 777, status: 'received' })
+    expect(await trackData({ ...articleRead, messageId: 'msg-2' })).toEqual({ user_id: 777, status: 'received' })
 
     eventsOf(777).reply(202, receipt(777))
-    await track({ ...articleRead })
+    await track({ ...articleRead, messageId: 'msg-3' })
     expect(requestLines().slice(2)).toEqual([
       'POST /api/v2/users/501/events',
       'GET /api/v2/users/show_many?external_ids=1234',

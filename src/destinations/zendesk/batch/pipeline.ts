@@ -2,11 +2,14 @@ import type { ActionDefinition, ExecuteInput, Logger, RequestClient } from '@seg
 import { ZendeskClient } from '../client'
 import type { Settings } from '../generated-types'
 import type { Instance } from '../instance'
+import type { ConnectionTokens } from '../settings/settings'
 import { performOne, type BatchResults } from './results'
 
 /** What a pipeline gets besides the client and the payloads. */
 export interface PipelineContext {
   settings: Settings
+  /** The OAuth connection's tokens, as actions-core hands them from `settings.oauth`. */
+  auth?: ConnectionTokens
   logger?: Logger
   /** The mode chosen for an action that declares `syncMode` (actions-core reads it from the mapping); unset: upsert. */
   syncMode?: ExecuteInput<Settings, unknown>['syncMode']
@@ -31,11 +34,11 @@ export function runsPipeline<P extends object>(
   pipeline: BatchPipeline<P>
 ): Pick<ActionDefinition<Settings, P>, 'perform' | 'performBatch'> {
   const run = (request: RequestClient, payloads: P[], context: PipelineContext) =>
-    pipeline(new ZendeskClient(request, context.settings, instance), payloads, context)
+    pipeline(new ZendeskClient(request, context.settings, instance, context.auth), payloads, context)
   return {
-    perform: (request, { payload, settings, logger, syncMode }) =>
-      performOne(payload, (payloads) => run(request, payloads, { settings, logger, syncMode })),
-    performBatch: async (request, { payload, settings, logger, syncMode }) =>
-      (await run(request, payload, { settings, logger, syncMode })).toMultiStatus()
+    perform: (request, { payload, settings, auth, logger, syncMode }) =>
+      performOne(payload, (payloads) => run(request, payloads, { settings, auth, logger, syncMode })),
+    performBatch: async (request, { payload, settings, auth, logger, syncMode }) =>
+      (await run(request, payload, { settings, auth, logger, syncMode })).toMultiStatus()
   }
 }

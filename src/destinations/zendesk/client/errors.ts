@@ -58,6 +58,12 @@ export type RecordDescription = string
 
 const MAX_DETAIL_LENGTH = 500
 
+/**
+ * The wait a 429 gets when Zendesk sends no `Retry-After` (an Events API quota answer may not): Zendesk's request
+ * limits are counted per minute, so a minute is enough for any of them to start again, and never zero.
+ */
+export const DEFAULT_RATE_LIMIT_WAIT_SECONDS = 60
+
 export function retryAfterSeconds(headers: ResponseLike['headers']): number | undefined {
   const value = headers.get('retry-after')
   if (!value) return undefined
@@ -149,9 +155,12 @@ function errorForStatus(response: ResponseLike, about: RecordDescription, messag
   const status = response.status
   const said = messages.length ? `: ${messages.join('; ')}` : ''
   if (status === 429 || status === 503) {
-    const wait = retryAfterSeconds(response.headers)
+    const asked = retryAfterSeconds(response.headers)
+    const wait = asked ?? (status === 429 ? DEFAULT_RATE_LIMIT_WAIT_SECONDS : undefined)
     const reason = status === 429 ? 'rate limit reached' : 'is unavailable'
-    const hint = wait !== undefined ? ` Retry after ${wait} s.` : ''
+    const unasked =
+      asked === undefined && wait !== undefined ? ' Zendesk sent no Retry-After, so the default wait applies.' : ''
+    const hint = wait !== undefined ? `${unasked} Retry after ${wait} s.` : ''
     return new ZendeskRetryableError(`Zendesk ${reason} (${status}) for ${about}${said}.${hint}`, status, wait)
   }
   if (status >= 500) {
@@ -159,7 +168,7 @@ function errorForStatus(response: ResponseLike, about: RecordDescription, messag
   }
   if (status === 401) {
     return new InvalidAuthenticationError(
-      `Zendesk rejected the credentials (401)${said}. Check Email and API Token, or OAuth Token.`
+      `Zendesk rejected the credentials (401)${said.replace(/\.$/, '')}. Reconnect the Zendesk account, or check the legacy Email and API Token, or OAuth Token.`
     )
   }
   if (status === 403) {

@@ -32,13 +32,16 @@ const MAX_PAGES = 200
 /**
  * The only place that calls actions-core's `request`. It builds URLs on the account's origin, never follows a
  * redirect, maps every failure to an actions-core error with a status, and parses every answer against the
- * schema of what the caller reads: a 2xx that is not JSON, or not of that shape, is a retryable error.
+ * schema of what the caller reads: a 2xx that is not JSON, or not of that shape, is a retryable error. It sets
+ * each request's Authorization itself, so a request to the token endpoint carries none.
  */
 export class ZendeskHttp {
   constructor(
     private readonly request: RequestClient,
     readonly origin: string,
-    private readonly secrets: readonly string[]
+    private readonly secrets: readonly string[],
+    /** The Authorization header of each request, asked anew every time (a rotated token takes over at once). */
+    private readonly authorization: () => string | undefined = () => undefined
   ) {}
 
   get<S extends z.ZodTypeAny>(
@@ -145,8 +148,9 @@ export class ZendeskHttp {
     return body.next ? { items: body.items, next: body.next } : { items: body.items }
   }
 
+  /** A path is under the account's `/api/v2/`, unless it starts with `/`: then it is from the root (OAuth's). */
   private url(path: string): string {
-    return `${this.origin}/api/v2/${path}`
+    return path.startsWith('/') ? `${this.origin}${path}` : `${this.origin}/api/v2/${path}`
   }
 
   private isSameOrigin(url: URL): boolean {
@@ -175,10 +179,12 @@ export class ZendeskHttp {
     }
   ): Promise<ZendeskResponse<z.infer<S>>> {
     let response: RawResponse
+    const authorization = this.authorization()
+    const requestHeaders = { ...(authorization && { Authorization: authorization }), ...options.headers }
     try {
       response = (await this.request(url, {
         method,
-        ...(options.headers && { headers: options.headers }),
+        headers: requestHeaders,
         json: options.json,
         searchParams: options.searchParams,
         redirect: 'manual',
@@ -192,14 +198,15 @@ export class ZendeskHttp {
     }
     const { status, headers } = response
     const content = response.content ?? ''
+    const secrets = authorization ? [...this.secrets, authorization.replace(/^\w+ /, '')] : this.secrets
     if (status >= 300 && status < 400) throw redirectRefused(status, headers.get('location'), about)
-    if (status < 200 || status >= 300) throw withoutCredentials(errorFromResponse(response, about), this.secrets)
+    if (status < 200 || status >= 300) throw withoutCredentials(errorFromResponse(response, about), secrets)
     if (status === 204 && options.noContentAllowed && content.trim() === '') return { status, headers, body: undefined }
     if (schema === undefined) {
-      throw withoutCredentials(unexpectedAnswer(about, status, 'Zendesk answers 204 No Content', content), this.secrets)
+      throw withoutCredentials(unexpectedAnswer(about, status, 'Zendesk answers 204 No Content', content), secrets)
     }
     const parsed = parseAnswer(schema, content)
-    if (!parsed.ok) throw withoutCredentials(unexpectedAnswer(about, status, parsed.problem, content), this.secrets)
+    if (!parsed.ok) throw withoutCredentials(unexpectedAnswer(about, status, parsed.problem, content), secrets)
     return { status, headers, body: parsed.value }
   }
 }

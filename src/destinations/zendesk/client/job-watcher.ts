@@ -1,9 +1,9 @@
-import { createHash } from 'crypto'
 import { APIError } from '@segment/actions-core'
 import { ACTIVE_JOB_LIMIT } from './constants'
 import { ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
 import { JobSlots } from './job-slots'
+import { TtlCache } from './ttl-cache'
 import { jobStatusAnswer, jobStatusesAnswer, type JobStatus } from './schemas'
 
 /** How a job is followed: the first wait, the longest wait between polls, and how long in all. */
@@ -38,7 +38,7 @@ interface Followed {
 }
 
 /**
- * Every in-flight job of one account (one origin and credential) of one destination instance: one status request
+ * Every in-flight job of one account of one destination instance: one status request
  * per tick reads all of them (`job_statuses/show_many`). Each job keeps its own backoff (short first, doubling to
  * a cap) unless Zendesk's progress, or the time the account's last job took, says when it ends; a tick comes when
  * the earliest job is due, reads the others too, and counts as their poll for those due soon. A 429/503 answer
@@ -46,6 +46,7 @@ interface Followed {
  */
 export class JobWatcher {
   readonly slots = new JobSlots(ACTIVE_JOB_LIMIT)
+  readonly unfollowed = new UnfollowedJobs()
   private readonly followed = new Map<string, Followed>()
   private timer: ReturnType<typeof setTimeout> | undefined
   private polling = false
@@ -177,26 +178,43 @@ export class JobWatcher {
   }
 }
 
+const UNFOLLOWED_JOBS = 1000
+/** Longer than actions-core takes to renew a connection and run the batch again. */
+const UNFOLLOWED_FOR_MS = 10 * 60 * 1000
+
 /**
- * The job watchers of one destination instance, one per account and credential: jobs submitted with one
- * credential are only ever read with that credential.
+ * Jobs Zendesk accepted but this instance could not follow to their end because their polls were refused with a
+ * 401 (the token expired while they ran), by a digest of the request that submitted them.
  */
-/** The account and a digest of the credentials (so no map holds a credential): what one caller may share. */
-export function callerKey(origin: string, credentialSecrets: readonly string[]): string {
-  return `${origin} ${createHash('sha256').update(credentialSecrets.join('\n')).digest('hex')}`
+export class UnfollowedJobs {
+  private readonly jobs = new TtlCache<string, JobStatus>(UNFOLLOWED_JOBS, UNFOLLOWED_FOR_MS)
+
+  keep(submission: string, job: JobStatus): void {
+    this.jobs.set(submission, job)
+  }
+
+  /** The job the same submission started, once: whoever takes it follows it. */
+  take(submission: string): JobStatus | undefined {
+    const job = this.jobs.get(submission)
+    this.jobs.delete(submission)
+    return job
+  }
 }
 
+/**
+ * The job watchers of one destination instance, one per account (its origin), whatever credential submitted the
+ * jobs: Zendesk's 30 job slots are the account's, and a connection's token rotates while its jobs run.
+ */
 export class JobWatchers {
   private readonly watchers = new Map<string, JobWatcher>()
 
   constructor(readonly timings: JobPolling) {}
 
-  /** The watcher of one caller: `callerKey` of its account and credentials. */
-  of(caller: string): JobWatcher {
-    let watcher = this.watchers.get(caller)
+  of(account: string): JobWatcher {
+    let watcher = this.watchers.get(account)
     if (!watcher) {
       watcher = new JobWatcher(this.timings)
-      this.watchers.set(caller, watcher)
+      this.watchers.set(account, watcher)
     }
     return watcher
   }

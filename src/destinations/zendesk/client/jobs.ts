@@ -1,3 +1,4 @@
+import { createHash } from 'crypto'
 import { APIError, PayloadValidationError } from '@segment/actions-core'
 import { statusOf, withRefusal, ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
@@ -24,7 +25,7 @@ export class Jobs {
     json: Record<string, readonly object[]>
   ): Promise<JobItemOutcome[]> {
     const items = Object.values(json)[0] ?? []
-    return this.followed(items, () =>
+    return this.followed(items, { method, path, json }, () =>
       method === 'POST'
         ? this.http.post(path, about, jobStatusAnswer, json)
         : this.http.put(path, about, jobStatusAnswer, json)
@@ -38,6 +39,7 @@ export class Jobs {
   async bulkDelete(path: string, about: string, ids: readonly string[]): Promise<JobItemOutcome[]> {
     return this.followed(
       ids.map((id) => ({ id: Number(id) })),
+      { method: 'DELETE', path, ids },
       () => this.http.deleteAnswered(path, about, jobStatusAnswer, { ids: ids.join(',') })
     )
   }
@@ -45,20 +47,28 @@ export class Jobs {
   /**
    * Submits a bulk request once one of the account's job slots is free (a refused submission throws: the caller
    * decides what to do instead), holding the slot until its job ends, and follows the job to one outcome per item.
+   * A job whose polls were refused with a 401 (its token expired meanwhile) is kept by its `submission`: the same
+   * request made again after the connection is renewed follows that job instead of submitting another.
    */
   private async followed(
     items: readonly object[],
+    submission: object,
     submit: () => Promise<{ body: { job_status: JobStatus } }>
   ): Promise<JobItemOutcome[]> {
+    const key = submissionKey(submission)
     await this.watcher.slots.take()
     try {
-      const submitted = await submit()
-      return outcomesOf(await this.watcher.follow(submitted.body.job_status, this.http), items)
+      const job = this.watcher.unfollowed.take(key) ?? (await submit()).body.job_status
+      const end = await this.watcher.follow(job, this.http)
+      if ('pollingFailed' in end && statusOf(end.pollingFailed) === 401) this.watcher.unfollowed.keep(key, end.job)
+      return outcomesOf(end, items)
     } finally {
       this.watcher.slots.release()
     }
   }
 }
+
+const submissionKey = (submission: object) => createHash('sha256').update(JSON.stringify(submission)).digest('hex')
 
 /**
  * Never throws, so a batch always gets a result per event. Items still unfinished when the time budget ran out

@@ -91,7 +91,45 @@ export class RecordWriteLimit {
   }
 }
 
-/** The endpoint limits on single-record writes, kept for one destination instance. */
+/** Zendesk's limit on permanent user deletions (`DELETE deleted_users/{id}`): 700 every 10 minutes per account. */
+export const PERMANENT_USER_DELETIONS = { limit: 700, windowMs: 10 * 60_000 }
+
+/**
+ * Keeps one kind of request of each account under Zendesk's limit of `limit` in any `windowMs`. One more is
+ * retryable at once, with the time until the oldest leaves the window, and costs Zendesk nothing: a wait of
+ * minutes is not worth holding a request for.
+ */
+export class AccountWindowLimit {
+  /** The times of the requests in the window, by account. */
+  private readonly sent = new Map<string, number[]>()
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    /** what is limited, e.g. `permanent user deletions` */
+    private readonly what: string,
+    private readonly now: () => number
+  ) {}
+
+  /** Counts one request of the account, or throws the retryable error that says when the next one may go. */
+  take(account: string, about: string): void {
+    const now = this.now()
+    const recent = (this.sent.get(account) ?? []).filter((at) => at > now - this.windowMs)
+    if (recent.length >= this.limit) {
+      this.sent.set(account, recent)
+      const seconds = Math.max(1, Math.ceil((recent[0] + this.windowMs - now) / 1000))
+      const minutes = this.windowMs / 60_000
+      throw new ZendeskRetryableError(
+        `Zendesk allows ${this.limit} ${this.what} every ${minutes} minutes per account, and this account has had them; ${about} will be retried. Retry after ${seconds} s.`,
+        429,
+        seconds
+      )
+    }
+    this.sent.set(account, [...recent, now])
+  }
+}
+
+/** The endpoint limits on writes of single records, kept for one destination instance. */
 export interface WriteLimits {
   /** `users/create_or_update` and `PUT users/{id}`: one a second per account. */
   userWritesPerAccount: Pacer
@@ -99,12 +137,20 @@ export interface WriteLimits {
   writesPerUser: RecordWriteLimit
   /** `organizations/create_or_update` (an update of an existing organization counts), per organization. */
   writesPerOrganization: RecordWriteLimit
+  /** `DELETE deleted_users/{id}`, per account, counted on the clock given (milliseconds since the epoch). */
+  permanentUserDeletions: AccountWindowLimit
 }
 
-export function writeLimits(userWriteIntervalMs: number, writesPerRecord: number): WriteLimits {
+export function writeLimits(
+  userWriteIntervalMs: number,
+  writesPerRecord: number,
+  now: () => number = () => Date.now()
+): WriteLimits {
+  const { limit, windowMs } = PERMANENT_USER_DELETIONS
   return {
     userWritesPerAccount: new Pacer(userWriteIntervalMs),
     writesPerUser: new RecordWriteLimit(writesPerRecord, WRITES_PER_RECORD.windowMs, 'user'),
-    writesPerOrganization: new RecordWriteLimit(writesPerRecord, WRITES_PER_RECORD.windowMs, 'organization')
+    writesPerOrganization: new RecordWriteLimit(writesPerRecord, WRITES_PER_RECORD.windowMs, 'organization'),
+    permanentUserDeletions: new AccountWindowLimit(limit, windowMs, 'permanent user deletions', now)
   }
 }

@@ -26,9 +26,13 @@ export const userSchema = z.object({
 export type ZendeskUser = z.infer<typeof userSchema>
 
 /** `users/me` answers wrong credentials with an anonymous user whose id is null. */
-export const meSchema = z.object({ user: z.object({ id: zendeskId.nullable() }) })
+export const meSchema = z.object({
+  user: z.object({ id: zendeskId.nullable(), name: z.string().nullish(), email: z.string().nullish() })
+})
 export const userAnswer = z.object({ user: userSchema })
 export const deletedUserAnswer = z.object({ deleted_user: z.object({ id: zendeskId }) })
+/** A user `deleted_users` lists: the reference documents no external_id on it, so it stays undefined when absent. */
+export const deletedUserSchema = z.object({ id: zendeskId, external_id: externalId })
 export const usersAnswer = z.object({ users: z.array(userSchema) })
 
 /** A user's identity (`GET users/{id}/identities`, Make Identity Primary). */

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto'
 import { quote } from './quote'
 import { BULK_LIMIT } from './constants'
+import type { DeliveredWrites } from './delivered-writes'
 import { idSegment, type ZendeskHttp } from './http'
 import type { JobItemOutcome, Jobs } from './jobs'
 import { ticketAnswer, ticketSchema, type ZendeskTicket } from './schemas'
@@ -63,11 +64,16 @@ export function idempotencyKeyOf(account: string, externalId: string): string {
   return `actions-zendesk-ticket-${digest}`
 }
 
+/** What identifies an update for `DeliveredWrites`: the ticket and the event's message id. */
+const updateKey = (id: number, messageId: string | undefined) =>
+  messageId ? { ticketUpdate: { id, messageId } } : undefined
+
 export class TicketsApi {
   constructor(
     private readonly http: ZendeskHttp,
     private readonly jobs: Jobs,
-    private readonly inFlight: Map<string, Promise<TicketCreation>>
+    private readonly inFlight: Map<string, Promise<TicketCreation>>,
+    private readonly delivered: DeliveredWrites
   ) {}
 
   /**
@@ -114,16 +120,37 @@ export class TicketsApi {
     return tickets.filter((ticket) => ticket.external_id === externalId)
   }
 
-  /** `PUT tickets/{id}`; the id is not repeated in the body (Zendesk warns about it as an unpermitted key). */
-  async update(id: number, changes: TicketChanges): Promise<ZendeskTicket> {
+  /**
+   * `PUT tickets/{id}`; the id is not repeated in the body (Zendesk warns about it as an unpermitted key). An
+   * update with a message id Zendesk accepted lately is not sent again: its comment would be added twice.
+   */
+  async update(id: number, changes: TicketChanges, messageId?: string): Promise<void> {
     const segment = idSegment(id, 'ticket_id')
-    const { body } = await this.http.put(`tickets/${segment}`, `ticket ${segment}`, ticketAnswer, { ticket: changes })
-    return body.ticket
+    await this.delivered.once(this.http.origin, updateKey(id, messageId), async () => {
+      await this.http.put(`tickets/${segment}`, `ticket ${segment}`, ticketAnswer, { ticket: changes })
+      return true
+    })
   }
 
-  /** The batch form `{"tickets":[{id, ...}]}`: each ticket gets its own changes. */
-  async updateMany(tickets: TicketUpdate[]): Promise<JobItemOutcome[]> {
+  /**
+   * The batch form `{"tickets":[{id, ...}]}`: each ticket gets its own changes. Updates whose message id
+   * (`messageIds`, by position) Zendesk accepted lately are answered as done and left out of the job.
+   */
+  async updateMany(tickets: TicketUpdate[], messageIds: (string | undefined)[] = []): Promise<JobItemOutcome[]> {
     if (tickets.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} tickets per update_many call`)
-    return this.jobs.bulk('PUT', 'tickets/update_many', `bulk update of ${tickets.length} tickets`, { tickets })
+    const keys = tickets.map((ticket, position) => updateKey(ticket.id, messageIds[position]))
+    const outcomes: (JobItemOutcome | undefined)[] = tickets.map((ticket, position) =>
+      this.delivered.answered(this.http.origin, keys[position]) ? { ok: true, id: ticket.id } : undefined
+    )
+    const positions = tickets.flatMap((_, position) => (outcomes[position] === undefined ? [position] : []))
+    if (positions.length === 0) return outcomes as JobItemOutcome[]
+    const sent = await this.jobs.bulk('PUT', 'tickets/update_many', `bulk update of ${positions.length} tickets`, {
+      tickets: positions.map((position) => tickets[position])
+    })
+    positions.forEach((position, i) => {
+      if (sent[i].ok) this.delivered.remember(this.http.origin, keys[position], true)
+    })
+    let next = 0
+    return outcomes.map((outcome) => outcome ?? sent[next++])
   }
 }

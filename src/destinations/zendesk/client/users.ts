@@ -7,6 +7,7 @@ import type { JobItemOutcome, Jobs } from './jobs'
 import type { WriteLimits } from './pacing'
 import {
   deletedUserAnswer,
+  deletedUserSchema,
   meSchema,
   userAnswer,
   userIdentitiesAnswer,
@@ -40,11 +41,21 @@ export function describeUser(user: Pick<UserInput, 'external_id' | 'email'>): st
 
 const SEARCHABLE_EMAIL = /^[^\s"\\<>()]+@[^\s"\\<>()]+$/
 
-const isActive = (user: ZendeskUser) => user.active !== false
+const isActive = (user: Pick<ZendeskUser, 'active'>) => user.active !== false
 /** Search hits whose identities are read, at most, to confirm a secondary email (an exact search finds one). */
 const HITS_TO_CONFIRM = 3
 /** Pages of a user's identities read to confirm an email (100 identities each). */
 const IDENTITY_PAGES = 2
+/** Pages of `deleted_users` searched for an external_id (100 users each). */
+export const DELETED_USER_PAGES = 20
+
+/** What a search of `deleted_users` for an external_id found, and how far it could see. */
+export interface DeletedUsersSearch {
+  /** the deleted users with the external_id */
+  ids: number[]
+  /** all of `deleted_users`, its first DELETED_USER_PAGES pages only, or nothing: its users show no external_id */
+  reach: 'all' | 'first pages' | 'no external_ids'
+}
 
 export class UsersApi {
   /** The primary email of every user an answer of this call showed, by user id. */
@@ -68,8 +79,15 @@ export class UsersApi {
 
   /** The authenticated user's id; null when Zendesk answered as an anonymous user (wrong credentials). */
   async myId(): Promise<number | null> {
+    return (await this.me())?.id ?? null
+  }
+
+  /** The agent the credential acts as; undefined when Zendesk answers as an anonymous user (`id: null`). */
+  async me(): Promise<{ id: number; name?: string; email?: string } | undefined> {
     const { body } = await this.http.get('users/me', 'the authenticated user', meSchema)
-    return body.user.id
+    const { id, name, email } = body.user
+    if (id === null) return undefined
+    return { id, ...(name && { name }), ...(email && { email }) }
   }
 
   /**
@@ -128,13 +146,44 @@ export class UsersApi {
     return this.jobs.bulk('PUT', 'users/update_many', `bulk update of ${users.length} users`, { users })
   }
 
-  /** Exact (case-insensitive) external_id lookup; no search syntax involved. */
+  /** Exact (case-insensitive) external_id lookup of the active user; no search syntax involved. */
   async findByExternalId(externalId: string): Promise<ZendeskUser | undefined> {
+    return (await this.allByExternalId(externalId)).find(isActive)
+  }
+
+  /**
+   * Every user `users/search` lists for this `external_id=` (compared without case): the active one,
+   * and soft-deleted ones (`active: false`) where Zendesk lists them, which is not documented.
+   */
+  async allByExternalId(externalId: string): Promise<ZendeskUser[]> {
     const { body } = await this.http.get('users/search', describeUser({ external_id: externalId }), usersAnswer, {
       external_id: externalId
     })
     const wanted = externalId.toLowerCase()
-    return body.users.find((u) => isActive(u) && u.external_id?.toLowerCase() === wanted)
+    return body.users.filter((u) => u.external_id?.toLowerCase() === wanted)
+  }
+
+  /**
+   * The users `deleted_users` lists with this external_id, read a page of 100 at a time, at most
+   * DELETED_USER_PAGES pages. The reference documents no external_id on a deleted user: when the first page's
+   * users carry none, the search ends there, having cost one request.
+   */
+  async deletedByExternalId(externalId: string): Promise<DeletedUsersSearch> {
+    const wanted = externalId.toLowerCase()
+    const ids: number[] = []
+    const readPage = (pageUrl?: string) =>
+      this.http.listPage('deleted_users', 'deleted_users', 'deleted users', deletedUserSchema, { pageUrl })
+    let pageUrl: string | undefined
+    for (let page = 0; page < DELETED_USER_PAGES; page++) {
+      const { items, next } = await readPage(pageUrl)
+      if (page === 0 && items.length > 0 && items.every((user) => user.external_id === undefined)) {
+        return { ids, reach: 'no external_ids' }
+      }
+      for (const user of items) if (user.external_id?.toLowerCase() === wanted) ids.push(user.id)
+      if (!next) return { ids, reach: 'all' }
+      pageUrl = next
+    }
+    return { ids, reach: 'first pages' }
   }
 
   /**
@@ -262,10 +311,20 @@ export class UsersApi {
     return this.jobs.bulkDelete('users/destroy_many', `bulk delete of ${ids.length} users`, ids)
   }
 
-  /** Soft-deletes the user, then removes it permanently, as a data deletion request expects. */
-  async deletePermanently(userId: number): Promise<void> {
-    const id = idSegment(userId, 'user id')
-    await this.http.delete(`users/${id}`, `user ${id}`, userAnswer)
+  /**
+   * Removes the user for good, as a deletion request expects. First a turn under Zendesk's limit on permanent
+   * deletions (700 every 10 minutes per account; with none left, retryable with the wait and nothing is sent),
+   * then `DELETE users/{id}` while the user is active, then `DELETE deleted_users/{id}`. `softDeleted` hears of the
+   * first step before the second is sent, so that a second step that failed can be finished later. A user already
+   * gone for good answers 404.
+   */
+  async deletePermanently(user: Pick<ZendeskUser, 'id' | 'active'>, softDeleted?: (id: number) => void): Promise<void> {
+    const id = idSegment(user.id, 'user id')
+    this.limits.permanentUserDeletions.take(this.http.origin, `the permanent deletion of user ${id}`)
+    if (isActive(user)) {
+      await this.http.delete(`users/${id}`, `user ${id}`, userAnswer)
+      softDeleted?.(user.id)
+    }
     await this.http.delete(`deleted_users/${id}`, `deleted user ${id}`, deletedUserAnswer)
   }
 }

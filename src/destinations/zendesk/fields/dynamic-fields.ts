@@ -38,7 +38,7 @@ function dynamicField(
 ): DynamicField {
   return async (request, data) => {
     try {
-      return await answer(new ZendeskClient(request, data.settings, instance).catalog, data)
+      return await answer(new ZendeskClient(request, data.settings, instance, data.auth).catalog, data)
     } catch (error) {
       return { choices: [], error: errorAnswer(error, typeof list === 'function' ? list(data) : list) }
     }

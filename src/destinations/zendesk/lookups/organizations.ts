@@ -69,13 +69,13 @@ export async function findOrganizations(
 
 /**
  * Organizations by external_id, keyed by `externalIdKey`: one `show_many` per 100, the lookups that concurrent
- * batches of the same caller have under way shared rather than repeated.
+ * batches on the same account have under way shared rather than repeated.
  */
 async function lookUpShared(
   client: ZendeskClient,
   externalIds: string[]
 ): Promise<Map<string, Settled<ZendeskOrganization | undefined>>> {
-  const sharedKey = (externalId: string) => `${client.caller}|${externalIdKey(externalId)}`
+  const sharedKey = (externalId: string) => `${client.account}|${externalIdKey(externalId)}`
   const externalIdOf = new Map(externalIds.map((externalId) => [sharedKey(externalId), externalId]))
   const answers = await client.caches.organizationLookups.get([...externalIdOf.keys()], async (keys) => {
     const found = await new BatchLookups().listed(

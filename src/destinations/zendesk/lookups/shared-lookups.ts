@@ -1,8 +1,7 @@
 /**
  * Lookups under way in one destination instance, by key. A caller wanting a key that another caller is already
  * looking up waits for that answer instead of asking Zendesk again, so concurrent batches naming the same records
- * share one lookup. Keys must carry the account and credentials: a lookup made with one credential answers only
- * callers with the same.
+ * share one lookup. Keys must carry the account (not the credential, which rotates).
  */
 export class SharedLookups<V> {
   private readonly underWay = new Map<string, Promise<V>>()

@@ -1,4 +1,4 @@
-import { IntegrationError } from '@segment/actions-core'
+import { IntegrationError, InvalidAuthenticationError } from '@segment/actions-core'
 import type { Settings } from '../generated-types'
 
 const SUBDOMAIN_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
@@ -90,8 +90,34 @@ function credential(settings: Settings, key: CredentialKey): string | undefined 
   return value
 }
 
-/** The Authorization header for exactly one complete credential; anything else is a configuration error. */
-export function authorizationHeader(settings: Settings): string {
+/** The tokens of the OAuth connection the host keeps in `settings.oauth`, as actions-core hands them to an action. */
+export interface ConnectionTokens {
+  accessToken?: string
+  refreshToken?: string
+}
+
+/** An OAuth access token as it must travel: only what can go in a header, else an error that never shows it. */
+function connectionAccessToken(connection: ConnectionTokens | undefined): string | undefined {
+  const raw = connection?.accessToken
+  if (typeof raw !== 'string') return undefined
+  const value = raw.replace(PASTED_AT_THE_EDGES, '')
+  if (!value) return undefined
+  if (!HEADER_SAFE.test(value)) {
+    throw new InvalidAuthenticationError(
+      'The Zendesk connection holds an access token that cannot be sent to Zendesk. Reconnect the Zendesk account.'
+    )
+  }
+  return value
+}
+
+/**
+ * The Authorization header for exactly one complete credential: the OAuth connection's access token, else the
+ * legacy Email with API Token, else the legacy static OAuth Token. A half legacy credential is a configuration
+ * error; no credential at all is an authentication error (401), which makes actions-core renew the connection.
+ */
+export function authorizationHeader(settings: Settings, connection?: ConnectionTokens): string {
+  const accessToken = connectionAccessToken(connection)
+  if (accessToken) return `Bearer ${accessToken}`
   const email = credential(settings, 'email')
   const apiToken = credential(settings, 'api_token')
   const oauthToken = credential(settings, 'oauth_token')
@@ -104,16 +130,33 @@ export function authorizationHeader(settings: Settings): string {
   if (email && apiToken) return `Basic ${Buffer.from(`${email}/token:${apiToken}`).toString('base64')}`
   if (email) throw new SettingsError('API Token is missing: an Email needs the API Token of that agent.')
   if (apiToken) throw new SettingsError('Email is missing: an API Token needs the email of the agent it belongs to.')
-  throw new SettingsError('Credentials are missing: set Email and API Token, or an OAuth Token.')
+  throw new InvalidAuthenticationError(
+    'No Zendesk credentials: connect the Zendesk account (OAuth), or set the legacy Email and API Token or OAuth Token.'
+  )
 }
 
-/** The secret parts of the settings (tokens, and the Basic value they make), to keep out of every message. */
-export function credentialSecrets(settings: Settings): string[] {
-  const secrets = [settings.api_token, settings.oauth_token].map((value) =>
-    typeof value === 'string' ? value.replace(PASTED_AT_THE_EDGES, '') : ''
+/**
+ * Refuses settings whose credential can never work (a half or unsendable legacy credential), before anything is
+ * sent. Having no credential yet is not refused here: a connection renewed by client credentials starts that way.
+ */
+export function checkCredentials(settings: Settings, connection?: ConnectionTokens): void {
+  try {
+    authorizationHeader(settings, connection)
+  } catch (error) {
+    if (error instanceof SettingsError) throw error
+  }
+}
+
+/**
+ * The secret parts of the settings and the connection (tokens, refresh token, and the header values they make),
+ * to keep out of every message.
+ */
+export function credentialSecrets(settings: Settings, connection?: ConnectionTokens): string[] {
+  const secrets = [settings.api_token, settings.oauth_token, connection?.accessToken, connection?.refreshToken].map(
+    (value) => (typeof value === 'string' ? value.replace(PASTED_AT_THE_EDGES, '') : '')
   )
   try {
-    secrets.push(authorizationHeader(settings).replace(/^(Basic|Bearer) /, ''))
+    secrets.push(authorizationHeader(settings, connection).replace(/^(Basic|Bearer) /, ''))
   } catch {
     // Settings that make no header send no request: there is nothing more to hide.
   }

@@ -38,6 +38,10 @@ export interface Payload {
    */
   received_at?: string | number
   /**
+   * The event's unique id. An event that Zendesk accepted for this id in the last 10 minutes is not sent again, so an event delivered twice (retried by the host, or run again after the Zendesk connection was renewed) is written once. Empty: always sent. Default: messageId.
+   */
+  message_id?: string
+  /**
    * Let the host deliver events in batches: each distinct user is looked up once per batch, then the events are sent a few at a time. Default: on.
    */
   enable_batching?: boolean

@@ -4,6 +4,7 @@ import type { Payload } from './generated-types'
 import { enableBatchingField } from '../batch/fields'
 import { runsPipeline } from '../batch/pipeline'
 import { receivedAtField } from '../fields/received-at'
+import { messageIdField } from '../fields/message-id'
 import type { Instance } from '../instance'
 import { trackEvents } from './track'
 
@@ -77,6 +78,7 @@ export default function trackEvent(instance: Instance): ActionDefinition<Setting
         default: { '@path': '$.timestamp' }
       },
       received_at: receivedAtField('the user'),
+      message_id: messageIdField('An event'),
       enable_batching: enableBatchingField(
         'each distinct user is looked up once per batch, then the events are sent a few at a time.'
       )

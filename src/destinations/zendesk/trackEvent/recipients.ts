@@ -41,26 +41,28 @@ export class EventRecipients {
 
   /**
    * Sends the event to the user `ref` points at. A user Zendesk does not have is retryable while the event is
-   * young (`clock`), then a final error: Track Event never creates users.
+   * young (`clock`), then a final error: Track Event never creates users. An event with a `messageId` Zendesk
+   * accepted lately for the user is not sent again.
    */
   async send(
     ref: UserReference,
     event: ZendeskEvent,
-    clock: EventClock
+    clock: EventClock,
+    messageId?: string
   ): Promise<{ userId: number; receipt: EventReceipt }> {
     const userId = await this.userId(this.lookups, ref, false, clock)
     try {
-      return { userId, receipt: await this.track(userId, event) }
+      return { userId, receipt: await this.track(userId, event, messageId) }
     } catch (error) {
       if (statusOf(error) !== 404 || text(ref.zendesk_user_id)) throw error
       const freshId = await this.userId(this.relookups, ref, true, clock)
       if (freshId === userId) throw error
-      return { userId: freshId, receipt: await this.track(freshId, event) }
+      return { userId: freshId, receipt: await this.track(freshId, event, messageId) }
     }
   }
 
-  private async track(userId: number, event: ZendeskEvent): Promise<EventReceipt> {
-    return this.guard(() => this.client.events.track(userId, event))
+  private async track(userId: number, event: ZendeskEvent, messageId?: string): Promise<EventReceipt> {
+    return this.guard(() => this.client.events.track(userId, event, messageId))
   }
 
   private async userId(

@@ -4,6 +4,7 @@ import type { ZendeskClient } from '../client'
 import { eventOf, referenceOf, validate } from './event'
 import { EventRecipients } from './recipients'
 import { eventClockOf } from '../lookups/grace'
+import { text } from '../fields/text'
 
 /** Parallel event requests per batch: well inside Zendesk's per-minute limits, yet a batch of 100 is not serial. */
 const CONCURRENCY = 5
@@ -22,7 +23,8 @@ export async function trackEvents(client: ZendeskClient, payloads: Payload[]): P
     try {
       const payload = payloads[index]
       const clock = eventClockOf('trackEvent', client.account, payload, payload.received_at)
-      const { userId, receipt } = await recipients.send(referenceOf(payload), eventOf(payload), clock)
+      const messageId = text(payload.message_id)
+      const { userId, receipt } = await recipients.send(referenceOf(payload), eventOf(payload), clock, messageId)
       results.succeed(index, { user_id: userId, status: receipt.status ?? null })
     } catch (error) {
       results.fail(index, error)

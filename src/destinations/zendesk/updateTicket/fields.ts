@@ -1,6 +1,7 @@
 import type { InputField } from '@segment/actions-core'
 import { property, sharedFields } from '../fields/ticket-fields'
 import { enableBatchingField, batchSizeField } from '../batch/fields'
+import { messageIdField } from '../fields/message-id'
 
 export const fields: Record<string, InputField> = {
   ticket_id: {
@@ -48,6 +49,7 @@ export const fields: Record<string, InputField> = {
     default: property('tags')
   },
   custom_fields: sharedFields.custom_fields,
+  message_id: messageIdField('An update (with its comment)'),
   enable_batching: enableBatchingField('tickets are updated in bulk (up to 100 per request).'),
   batch_size: batchSizeField('tickets')
 }

@@ -46,6 +46,10 @@ export interface Payload {
    */
   custom_fields?: {}
   /**
+   * The event's unique id. An update (with its comment) that Zendesk accepted for this id in the last 10 minutes is not sent again, so an event delivered twice (retried by the host, or run again after the Zendesk connection was renewed) is written once. Empty: always sent. Default: messageId.
+   */
+  message_id?: string
+  /**
    * Let the host deliver events in batches: tickets are updated in bulk (up to 100 per request). Default: on.
    */
   enable_batching?: boolean

@@ -12,6 +12,8 @@ export type TicketReference = { kind: 'id'; id: number } | { kind: 'external_id'
 export interface UpdateDraft {
   ref: TicketReference
   changes: TicketChanges
+  /** The event's message id: an update Zendesk accepted lately for it is not sent again. */
+  messageId?: string
 }
 
 /** The ticket to update, and a note when it was chosen among several with one external_id. */
@@ -38,7 +40,7 @@ export function updateDraftOf(payload: Payload): UpdateDraft {
       'Update Ticket has nothing to change: status, priority, type, subject, tags, custom_fields and comment are all empty.'
     )
   }
-  return { ref, changes }
+  return { ref, changes, messageId: text(payload.message_id) }
 }
 
 /** The ticket with this external_id (the newest of several); none is a 404 that retrying cannot fix. */

@@ -12,6 +12,7 @@ interface ToUpdate {
   index: number
   ticket: ResolvedTicket
   changes: TicketChanges
+  messageId?: string
 }
 
 /**
@@ -46,10 +47,10 @@ async function resolved(
     }
   })
   const toUpdate: ToUpdate[] = []
-  for (const [index, { ref, changes }] of drafts) {
+  for (const [index, { ref, changes, messageId }] of drafts) {
     const lookup: Settled<ResolvedTicket> =
       ref.kind === 'id' ? { ok: true, value: { id: ref.id } } : found.get(ref.externalId)!
-    if (lookup.ok) toUpdate.push({ index, ticket: lookup.value, changes })
+    if (lookup.ok) toUpdate.push({ index, ticket: lookup.value, changes, messageId })
     else results.fail(index, lookup.error)
   }
   return toUpdate
@@ -57,9 +58,9 @@ async function resolved(
 
 /** One `PUT tickets/{id}` per ticket, one at a time. */
 async function updateOneByOne(client: ZendeskClient, toUpdate: ToUpdate[], results: BatchResults<Payload>) {
-  await mapWithConcurrency(toUpdate, 1, async ({ index, ticket, changes }) => {
+  await mapWithConcurrency(toUpdate, 1, async ({ index, ticket, changes, messageId }) => {
     try {
-      await client.tickets.update(ticket.id, changes)
+      await client.tickets.update(ticket.id, changes, messageId)
       results.succeed(index, updatedResult(ticket))
     } catch (error) {
       results.fail(index, error)
@@ -70,7 +71,10 @@ async function updateOneByOne(client: ZendeskClient, toUpdate: ToUpdate[], resul
 async function updateInJob(client: ZendeskClient, part: ToUpdate[], results: BatchResults<Payload>) {
   let outcomes
   try {
-    outcomes = await client.tickets.updateMany(part.map(({ ticket, changes }) => ({ id: ticket.id, ...changes })))
+    outcomes = await client.tickets.updateMany(
+      part.map(({ ticket, changes }) => ({ id: ticket.id, ...changes })),
+      part.map(({ messageId }) => messageId)
+    )
   } catch (error) {
     part.forEach(({ index }) => results.fail(index, error))
     return

@@ -180,7 +180,8 @@ async function createInJob(
 /**
  * Delete mode: the users found are soft-deleted, in `users/destroy_many` jobs of up to `size` (one DELETE each
  * when too few to pay for a job); a user Zendesk does not have, or no longer has, is already as asked. A user
- * gone is forgotten from the id cache.
+ * gone is forgotten from the id cache, and remembered as soft-deleted, so a deletion request for its external_id
+ * can delete it for good.
  */
 export async function deleteUsers(
   client: ZendeskClient,
@@ -202,6 +203,7 @@ export async function deleteUsers(
       continue
     }
     forgetUser(client, inputs.get(index)!)
+    if (user?.external_id) client.softDeletedUsers.remember(client.account, user.external_id, user.id)
     results.succeed(index, user ? { id: user.id, deleted: true } : { id: null, deleted: false })
   }
 }

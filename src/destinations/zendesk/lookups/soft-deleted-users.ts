@@ -1,0 +1,37 @@
+import { TtlCache } from '../client/ttl-cache'
+
+/** How long Zendesk keeps a soft-deleted user before it deletes the user for good itself. */
+const SOFT_DELETED_KEPT_MS = 30 * 24 * 60 * 60 * 1000
+const REMEMBERED_EXTERNAL_IDS = 10000
+
+/**
+ * The users this destination instance soft-deleted and has not yet seen deleted for good, by account and
+ * external_id. A deletion request whose permanent deletion failed finds its user here when it is retried, whatever
+ * Zendesk's lookups show of soft-deleted users.
+ */
+export class SoftDeletedUsers {
+  private readonly ids: TtlCache<string, number[]>
+
+  constructor(now: () => number) {
+    this.ids = new TtlCache(REMEMBERED_EXTERNAL_IDS, SOFT_DELETED_KEPT_MS, now)
+  }
+
+  remember(account: string, externalId: string, id: number): void {
+    const key = keyOf(account, externalId)
+    this.ids.set(key, [...new Set([...(this.ids.get(key) ?? []), id])])
+  }
+
+  of(account: string, externalId: string): number[] {
+    return this.ids.get(keyOf(account, externalId)) ?? []
+  }
+
+  /** The user is gone for good (or was never soft-deleted): nothing is left to finish. */
+  forget(account: string, externalId: string, id: number): void {
+    const key = keyOf(account, externalId)
+    const left = this.of(account, externalId).filter((remembered) => remembered !== id)
+    if (left.length > 0) this.ids.set(key, left)
+    else this.ids.delete(key)
+  }
+}
+
+const keyOf = (account: string, externalId: string) => `${account} ${externalId.toLowerCase()}`
