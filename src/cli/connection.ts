@@ -1,40 +1,13 @@
 import { createHash, randomBytes } from 'crypto'
 import { RetryableError, type RefreshAccessTokenResult } from '@segment/actions-core'
 import type { Settings } from '../destinations/zendesk/generated-types'
+import type { zendeskOAuth, ZendeskTokens } from '../destinations/zendesk'
 import type { ConnectionFile, StoredConnection } from './connection-file'
 import type { Blocked, ConnectionView, HostAccount, HostSettings } from './host-account'
 import { systemTimers, type Timers } from './timers'
 
-/** What a grant gave (the destination's ZendeskTokens): the tokens and, when Zendesk set them, their ends. */
-export interface ZendeskTokens {
-  accessToken: string
-  refreshToken?: string
-  expiresAt?: string
-  refreshTokenExpiresAt?: string
-}
-
-/** The destination's host-side OAuth helper (`zendeskOAuth(options)`): every token request goes through it. */
-export interface ZendeskOAuth {
-  authorizationUrl(request: {
-    subdomain: string
-    clientId: string
-    redirectUri: string
-    state: string
-    codeChallenge: string
-    scope?: string
-  }): string
-  exchangeCode(exchange: {
-    subdomain: string
-    clientId: string
-    clientSecret?: string
-    code: string
-    codeVerifier: string
-    redirectUri: string
-  }): Promise<ZendeskTokens>
-  clientCredentials(request: { subdomain: string; clientId: string; clientSecret: string }): Promise<ZendeskTokens>
-  connectedAgent(settings: Settings, accessToken: string): Promise<{ name?: string; email?: string } | undefined>
-  revoke(settings: Settings, accessToken: string): Promise<void>
-}
+/** The destination's host-side OAuth helper: every token request and revocation goes through it. */
+export type ZendeskOAuth = ReturnType<typeof zendeskOAuth>
 
 /** An OAuth client of the account: public (no secret, PKCE only) or confidential (with its secret). */
 export interface OAuthClient {

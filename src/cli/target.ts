@@ -2,11 +2,11 @@ import { randomBytes } from 'crypto'
 import { Destination, type DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
-import { createDestination, zendeskOAuth, type DestinationOptions } from '../destinations/zendesk'
+import { createDestination, zendeskOAuth, type DestinationOptions, type ZendeskTokens } from '../destinations/zendesk'
 import { Caches } from '../destinations/zendesk/lookups/caches'
 import { startSimulator, type RunningSimulator } from '../simulator'
 import { ConnectionFile, defaultConnectionFile } from './connection-file'
-import { ZendeskConnection, type OAuthClient, type ZendeskTokens } from './connection'
+import { ZendeskConnection, type OAuthClient } from './connection'
 import { legacyAccount, type HostAccount, type HostSettings } from './host-account'
 import { systemTimers, type Timers } from './timers'
 
@@ -20,8 +20,11 @@ export interface Target {
   /** the OAuth connection, unless the host uses a legacy credential */
   connection?: ZendeskConnection
   simulator?: RunningSimulator
-  /** empties the simulator and what the destination remembers of it (every cached id is stale after a reset) */
-  resetSimulator?: () => void
+  /**
+   * empties the simulator and what the destination remembers of it (every cached id is stale after a reset); the
+   * reset revokes every token, so the host renews its connection as it resolves
+   */
+  resetSimulator?: () => Promise<void>
   /** one line for people, without any credential */
   description: string
   close(): Promise<void>
@@ -100,7 +103,7 @@ export function accountFromEnv(env: NodeJS.ProcessEnv): AccountFromEnv | undefin
     throw new TargetError(`Set either ZENDESK_OAUTH_TOKEN or ZENDESK_EMAIL + ZENDESK_API_TOKEN, not both.`)
   }
   if (!oauthToken && !(email && apiToken)) {
-    throw new TargetError(`ZENDESK_SUBDOMAIN is set but neither an OAuth client nor a credential is. ${hint}`)
+    throw new TargetError(`ZENDESK_SUBDOMAIN is set but the credentials are incomplete. ${hint}`)
   }
   return {
     kind: 'legacy',
@@ -229,9 +232,10 @@ async function simulatorTarget(options: TargetOptions, timers: Timers): Promise<
     connection,
     simulator,
     description: `No ZENDESK_* variables in the environment: using the embedded Zendesk simulator at ${simulator.url} (a demo account: bulk user import off, Zendesk's endpoint limits), connected with its OAuth client ${hostClient.id}`,
-    resetSimulator: () => {
+    resetSimulator: async () => {
       simulator.reset()
       caches.clear()
+      await connection.renewNow()
     },
     close: async () => {
       connection.close()

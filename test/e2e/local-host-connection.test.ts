@@ -230,9 +230,15 @@ describe('an account named by ZENDESK_* variables (a simulator this test runs pl
     running.splice(running.indexOf(host), 1)
     timers.advance(2 * 60 * MINUTE) // down for two hours: the access token ended, the refresh token did not
     const again = await startPublic()
+    timers.advance(0) // the renewal it planned as it started is due at once
     await again.target.connection!.settled()
-    expect(await connectionOf(again)).toMatchObject({ state: 'connected', grant: 'authorization_code' })
+    expect(await connectionOf(again)).toMatchObject({
+      state: 'connected',
+      grant: 'authorization_code',
+      lastRefreshAt: new Date(timers.now()).toISOString()
+    })
     expect((await identify(again)).body.actions[0].result).toBe('delivered')
+    expect(unauthorized()).toEqual([])
   })
 
   test('events wait for a connection: held before Connect and after Disconnect, delivered once connected', async () => {

@@ -244,9 +244,7 @@ describe("the local host's answers", () => {
     host = await startLocalHost({ port: 0, env: {}, log: (line) => logged.push(line) })
   })
   afterAll(() => host.close())
-  beforeEach(() => {
-    host.target.resetSimulator!()
-  })
+  beforeEach(() => host.target.resetSimulator!())
 
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<void> {
     const res = await fetch(`${host.url}${path}`, {

@@ -5,13 +5,8 @@ import { tmpdir } from 'os'
 import { join } from 'path'
 import { ErrorCodes, InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
 import { ConnectionFile, type ConnectionFs } from '../../src/cli/connection-file'
-import {
-  ConnectError,
-  ZendeskConnection,
-  type ConnectionOptions,
-  type ZendeskOAuth,
-  type ZendeskTokens
-} from '../../src/cli/connection'
+import { ConnectError, ZendeskConnection, type ConnectionOptions, type ZendeskOAuth } from '../../src/cli/connection'
+import type { ZendeskTokens } from '../../src/destinations/zendesk'
 import type { HostSettings } from '../../src/cli/host-account'
 import { FAKE_CLIENT_SECRETS } from '../helpers/credentials'
 import { ManualTimers } from '../helpers/manual-timers'
@@ -64,7 +59,7 @@ class FakeZendesk implements ZendeskOAuth {
   }
 
   async connectedAgent() {
-    return { name: 'Ada Admin', email: 'ada@example.com' }
+    return { id: 7, name: 'Ada Admin', email: 'ada@example.com' }
   }
 
   async revoke(_settings: unknown, accessToken: string): Promise<void> {
