@@ -364,6 +364,9 @@ function connectionLine(view: AccountView): string {
   return `Zendesk is ${view.state}: open the page below and choose Connect Zendesk (events wait until then).`
 }
 
+/** The route paths' column in the banner: as wide as the longest, /connection/disconnect. */
+const PATH_WIDTH = 22
+
 function banner(url: string, context: HostContext, routes: Route[], subscriptions: Subscription[]): string {
   const actionKeys = Object.keys(context.definition.actions)
   const listed = routes.filter((route) => !route.unlisted && !actionKeys.includes(route.path.slice(1)))
@@ -373,9 +376,9 @@ function banner(url: string, context: HostContext, routes: Route[], subscription
     connectionLine(context.target.account.view()),
     `actions-zendesk local host listening at ${url}`,
     `Mapping page: open ${url}/ in a browser`,
-    ...listed.map((route) => `  ${route.method.padEnd(4)} ${route.path.padEnd(18)} ${route.about}`),
-    `  POST ${'/<action>'.padEnd(18)} { payload, mapping, settings } → that action (an array payload runs as a batch);`,
-    `       ${''.padEnd(18)} actions: ${actionKeys.join(', ')}`,
+    ...listed.map((route) => `  ${route.method.padEnd(4)} ${route.path.padEnd(PATH_WIDTH)} ${route.about}`),
+    `  POST ${'/<action>'.padEnd(PATH_WIDTH)} { payload, mapping, settings } → that action (an array payload runs as a batch);`,
+    `       ${''.padEnd(PATH_WIDTH)} actions: ${actionKeys.join(', ')}`,
     `Subscriptions (${subscriptions.length}, from ${from}): ${subscriptions.map((s) => s.partnerAction).join(', ')}`
   ].join('\n')
 }

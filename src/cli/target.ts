@@ -231,7 +231,7 @@ async function simulatorTarget(options: TargetOptions, timers: Timers): Promise<
     account: connection,
     connection,
     simulator,
-    description: `No ZENDESK_* variables in the environment: using the embedded Zendesk simulator at ${simulator.url} (a demo account: bulk user import off, Zendesk's endpoint limits), connected with its OAuth client ${hostClient.id}`,
+    description: `No ZENDESK_* variables in the environment: using the embedded Zendesk simulator at ${simulator.url} (a demo account: bulk user import off, Zendesk's endpoint limits)`,
     resetSimulator: async () => {
       simulator.reset()
       caches.clear()
