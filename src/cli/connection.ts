@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'crypto'
-import { RetryableError, type RefreshAccessTokenResult } from '@segment/actions-core'
+import { ErrorCodes, RetryableError, type RefreshAccessTokenResult } from '@segment/actions-core'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import type { zendeskOAuth, ZendeskTokens } from '../destinations/zendesk'
 import type { ConnectionFile, StoredConnection } from './connection-file'
@@ -69,7 +69,7 @@ function keepNewest(set: Set<string>, value: string): void {
 
 /** Zendesk refused a renewal (actions-core's OAUTH_REFRESH_FAILED): only connecting again helps. */
 export function isRefusedRenewal(error: unknown): boolean {
-  return (error as { code?: unknown })?.code === 'OAUTH_REFRESH_FAILED'
+  return (error as { code?: unknown })?.code === ErrorCodes.OAUTH_REFRESH_FAILED
 }
 
 /** When to renew ahead of `end`: `before` earlier, or half-way through the token's life when that is sooner. */
@@ -80,8 +80,8 @@ function renewalDue(end: string | undefined, obtainedAt: number, before: number)
 }
 
 /**
- * The local host's OAuth connection to one Zendesk account, made with one OAuth client: by a person's consent
- * (authorization code with PKCE S256) or, for a confidential client, with client credentials. It is stored before
+ * The local host's OAuth connection to one Zendesk account: made by a person's consent (authorization code with
+ * PKCE S256) or, with a confidential client, with client credentials. It is stored before
  * it is used (each renewed refresh token is on disk before any call carries the new access token), renewed ahead
  * of time on `timers` so that neither token runs out while the host is quiet, and revoked on Disconnect.
  */
@@ -89,6 +89,8 @@ export class ZendeskConnection implements HostAccount {
   private record?: StoredConnection
   /** the record is on disk (or there is no file); an unsaved one is not used until a save succeeds */
   private saved = true
+  /** the last save failed (and the problem says so) */
+  private saveFailed = false
   /** the connection is gone at Zendesk (a refused renewal): it waits for someone to connect again */
   private lost = false
   private problem?: string
@@ -115,7 +117,7 @@ export class ZendeskConnection implements HostAccount {
   async start(): Promise<void> {
     const stored = await this.readStored()
     if (stored) {
-      this.take(stored, true)
+      this.take(stored)
       this.options.log(`Zendesk connection read from ${this.options.file!.path}${this.describeWho(stored)}.`)
     } else if (this.startClient) {
       try {
@@ -284,18 +286,22 @@ export class ZendeskConnection implements HostAccount {
 
   /**
    * Revokes the token at Zendesk, forgets the connection and deletes the file. A revocation that fails is reported
-   * (the token then lives until it expires); the connection is forgotten either way.
+   * (the token then lives until it expires); the connection is forgotten either way. A connection Zendesk already
+   * refused has nothing left to revoke.
    */
   async disconnect(): Promise<{ revoked: boolean; problem?: string }> {
     const record = this.record
     if (!record) return { revoked: false }
+    const alreadyGone = this.lost
     this.forget()
     this.problem = undefined
     let problem: string | undefined
     let revoked = false
     try {
-      await this.options.oauth.revoke(this.options.settings, record.accessToken)
-      revoked = true
+      if (!alreadyGone) {
+        await this.options.oauth.revoke(this.options.settings, record.accessToken)
+        revoked = true
+      }
     } catch (error) {
       problem = `Zendesk did not revoke the token (${messageOf(error)}); it stays valid until it expires${record.expiresAt ? ` at ${record.expiresAt}` : ''}. Revoke it in Admin Center if needed.`
     }
@@ -309,7 +315,7 @@ export class ZendeskConnection implements HostAccount {
     return { revoked, ...(problem && { problem }) }
   }
 
-  /** Renews now, as the timer does (tests and the page's "Refresh now" call it); failures are kept as the problem. */
+  /** Renews now, as the timer does (the simulator's reset calls it too); a failure is logged and planned again. */
   renewNow(): Promise<void> {
     this.renewing ??= this.renew().finally(() => {
       this.renewing = undefined
@@ -376,7 +382,7 @@ export class ZendeskConnection implements HostAccount {
       throw this.connectFailed(`Zendesk connected, but ${messageOf(error)}. The new token is revoked; not connected.`)
     }
     const replaced = this.record
-    this.take(record, true)
+    this.take(record)
     this.problem = undefined
     this.options.log(`Zendesk connected${this.describeWho(record)}${file ? `; stored in ${file.path}` : ''}.`)
     this.planRenewal()
@@ -386,9 +392,10 @@ export class ZendeskConnection implements HostAccount {
     this.connectedListeners.forEach((listener) => listener())
   }
 
-  private take(record: StoredConnection, saved: boolean): void {
+  /** A connection that is on disk (or has no file) comes into force. */
+  private take(record: StoredConnection): void {
     this.record = record
-    this.saved = saved
+    this.saved = true
     this.lost = false
     this.retryMs = undefined
     this.hold(record)
@@ -428,29 +435,33 @@ export class ZendeskConnection implements HostAccount {
     try {
       await this.options.file?.write(record)
     } catch (error) {
+      this.saveFailed = true
       this.report(
         `The renewed Zendesk connection could not be saved (${messageOf(error)}): calls wait until it can be, and a restart before then needs Connect Zendesk again.`
       )
       return false
     }
     if (this.record !== record) return this.saveIfUnsaved()
-    const wasUnsavedProblem = this.problem !== undefined
     this.saved = true
-    this.problem = undefined
-    if (wasUnsavedProblem) {
+    if (this.saveFailed) {
+      this.saveFailed = false
+      this.problem = undefined
       this.options.log('The renewed Zendesk connection is saved now.')
       this.connectedListeners.forEach((listener) => listener())
     }
     return true
   }
 
+  /** A renewal ahead of time; never with a refresh token that is not on disk yet (the save is tried first). */
   private async renew(): Promise<void> {
-    if (!this.record || this.lost || !(await this.saveIfUnsaved())) return
-    const used = this.settings()
+    if (!this.record || this.lost) return
+    let used: HostSettings | undefined
     try {
+      if (!(await this.saveIfUnsaved())) throw new Error(this.problem)
+      used = this.settings()
       await this.onTokenRefresh(await this.options.renew(used))
     } catch (error) {
-      if (isRefusedRenewal(error)) return this.renewalRefused(used, error)
+      if (used && isRefusedRenewal(error)) return this.renewalRefused(used, error)
       this.retryMs = Math.min(LONGEST_RETRY_MS, this.retryMs === undefined ? FIRST_RETRY_MS : this.retryMs * 2)
       this.options.log(
         `Renewing the Zendesk connection failed (${messageOf(error)}); trying again in ${Math.round(this.retryMs / 1000)} s.`

@@ -301,6 +301,28 @@ describe('the local host’s Zendesk connection', () => {
     expect(host.view().problem).toBeUndefined()
   })
 
+  test('no renewal ahead of time while the renewed tokens are not on disk: the save is tried again, then the renewal', async () => {
+    const host = connection()
+    await host.start()
+    await connectAsPerson(host)
+    saves.state.failing = true
+    const unsaved = zendesk.tokens(true)
+    await expect(host.onTokenRefresh(unsaved)).rejects.toThrow()
+    timers.advance(25 * MINUTE)
+    await host.settled()
+    expect(zendesk.renewals).toHaveLength(0)
+    expect(host.view().nextRefreshAt).toBe(new Date(timers.now() + 30_000).toISOString())
+    timers.advance(30_000)
+    await host.settled()
+    expect(zendesk.renewals).toHaveLength(0)
+    saves.state.failing = false
+    timers.advance(60_000)
+    await host.settled()
+    expect(zendesk.renewals.map((settings) => settings.oauth?.refresh_token)).toEqual([unsaved.refreshToken])
+    expect(stored().refreshToken).toBe(`refresh-${zendesk.issued}`)
+    expect(host.view().problem).toBeUndefined()
+  })
+
   test('an older rotation arriving after a newer one changes nothing', async () => {
     const host = connection()
     await host.start()
@@ -323,6 +345,19 @@ describe('the local host’s Zendesk connection', () => {
     await connectAsPerson(host)
     expect(host.view().state).toBe('connected')
     await expect(host.blocked()).resolves.toBeUndefined()
+  })
+
+  test('Disconnect of a connection Zendesk refused revokes nothing (nothing is left) and deletes the file', async () => {
+    const host = connection()
+    await host.start()
+    await connectAsPerson(host)
+    zendesk.refuseRenewals = true
+    await host.renewNow()
+    await expect(host.disconnect()).resolves.toEqual({ revoked: false })
+    expect(zendesk.revoked).toEqual([])
+    await expect(fs.stat(path)).rejects.toMatchObject({ code: 'ENOENT' })
+    expect(host.view()).toMatchObject({ state: 'not connected' })
+    expect(host.view().problem).toBeUndefined()
   })
 
   test('a renewal that fails for a passing reason is tried again later, the wait doubling', async () => {
