@@ -367,23 +367,22 @@ export class EventRunner {
     } catch {
       payload = undefined
     }
-    const {
-      results: [result]
-    } = await this.asHost(labelOf(subscription), 1, async (settings) => ({
-      results: [await this.settle(labelOf(subscription), this.onEventFor(subscription, event, settings), settings)],
-      logs: []
-    }))
+    const result = await this.onEventAsHost(subscription, event)
     return { ...result, payload, requests: await this.exchanges() }
   }
 
   private deliverEach(subscription: Subscription, events: SegmentEvent[]): Promise<BatchOutcomes> {
-    return this.inTurn(events, async (event) => {
-      const outcomes = await this.asHost(labelOf(subscription), 1, async (settings) => ({
-        results: [await this.settle(labelOf(subscription), this.onEventFor(subscription, event, settings), settings)],
-        logs: []
-      }))
-      return outcomes.results[0]
-    })
+    return this.inTurn(events, (event) => this.onEventAsHost(subscription, event))
+  }
+
+  /** One event through one subscription (`onEvent`) with the host's settings. */
+  private async onEventAsHost(subscription: Subscription, event: SegmentEvent): Promise<ActionResult> {
+    const label = labelOf(subscription)
+    const { results } = await this.asHost(label, 1, async (settings) => ({
+      results: [await this.settle(label, this.onEventFor(subscription, event, settings), settings)],
+      logs: []
+    }))
+    return results[0]
   }
 
   private deliverBatch(subscription: Subscription, events: SegmentEvent[]): Promise<BatchOutcomes> {
