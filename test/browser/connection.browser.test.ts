@@ -99,6 +99,8 @@ describe('Connect Zendesk in a browser', () => {
   })
 
   test('the host restarted is still connected; Disconnect revokes, and events wait', async () => {
+    // Off the page first: a request of the page that the stopping host cuts off would be a console error.
+    await page.goto('about:blank')
     await host.close()
     host = await startHost()
     await page.goto(`${host.url}/`)
