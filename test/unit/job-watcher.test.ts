@@ -4,6 +4,7 @@ import { ACTIVE_JOB_LIMIT } from '../../src/destinations/zendesk/client/constant
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
 import { callerKey, JobWatcher, JobWatchers, type JobPolling } from '../../src/destinations/zendesk/client/job-watcher'
 import { Jobs } from '../../src/destinations/zendesk/client/jobs'
+import { realClock, realTimers } from '../../src/destinations/zendesk/client/time'
 import { BASE_URL } from './support'
 
 const POLLING: JobPolling = { firstWaitMs: 20, maxWaitMs: 80, budgetMs: 3000 }
@@ -248,7 +249,7 @@ describe('the job watcher of an account', () => {
 
 describe('job watchers of a destination instance', () => {
   it('are one per account and credential', () => {
-    const watchers = new JobWatchers(POLLING)
+    const watchers = new JobWatchers(POLLING, realClock, realTimers)
     const watcherOf = (origin: string, secrets: string[]) => watchers.of(callerKey(origin, secrets))
     const acme = watcherOf('https://acme.zendesk.com', ['token-one'])
     expect(watcherOf('https://acme.zendesk.com', ['token-one'])).toBe(acme)
@@ -258,7 +259,7 @@ describe('job watchers of a destination instance', () => {
 
   it('jobs submitted with one credential are never read with another', async () => {
     const zendesk = fakeZendesk()
-    const watchers = new JobWatchers(POLLING)
+    const watchers = new JobWatchers(POLLING, realClock, realTimers)
     const withCredential = (caller: string) =>
       new Jobs(callerHttp(caller), watchers.of(callerKey(BASE_URL, [`secret-of-${caller}`])))
     const calls = [bulkOfOne(withCredential('one')), bulkOfOne(withCredential('two'))]

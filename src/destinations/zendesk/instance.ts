@@ -4,6 +4,7 @@ import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type Wri
 import { simulatorOrigin } from './settings/origin'
 import { GraceWindow } from './lookups/grace'
 import type { TicketCreation } from './client/tickets'
+import { realClock, realTimers, type Clock, type Timers } from './client/time'
 
 /** What `createDestination` binds a destination definition to. Production needs none of it. */
 export interface DestinationOptions {
@@ -20,8 +21,13 @@ export interface DestinationOptions {
   singleUserWriteIntervalMs?: number
   /** Writes a minute per user and per organization: Zendesk's limit is 5 (the default); 0 turns the limit off. */
   writesPerRecordPerMinute?: number
-  /** Milliseconds since the epoch, for deciding how old an event is (tests pass a clock they move). */
-  clock?: () => number
+  /**
+   * Milliseconds since the epoch: how old an event is, when a write's turn comes, when a job is read again (tests
+   * pass a clock they move).
+   */
+  clock?: Clock
+  /** What the destination waits with (write turns, job polls): tests pass timers on their clock. */
+  timers?: Timers
 }
 
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
@@ -39,15 +45,19 @@ export interface Instance {
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
+  const clock = options.clock ?? realClock
+  const timers = options.timers ?? realTimers
   return {
     simulator: options.origin === undefined ? undefined : simulatorOrigin(options.origin),
-    jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }),
+    jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }, clock, timers),
     caches: options.caches ?? new Caches(),
     writeLimits: writeLimits(
       options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
-      options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit
+      options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit,
+      clock,
+      timers
     ),
-    grace: new GraceWindow(options.clock ?? (() => Date.now())),
+    grace: new GraceWindow(clock),
     ticketCreates: new Map()
   }
 }
