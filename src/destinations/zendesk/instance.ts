@@ -3,6 +3,7 @@ import { Caches } from './lookups/caches'
 import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits, type WriteLimits } from './client/pacing'
 import { simulatorOrigin } from './settings/origin'
 import { GraceWindow } from './lookups/grace'
+import type { RequestTimeout } from './client/http'
 import type { TicketCreation } from './client/tickets'
 import { realClock, realTimers, type Clock, type Timers } from './client/time'
 
@@ -26,8 +27,13 @@ export interface DestinationOptions {
    * pass a clock they move).
    */
   clock?: Clock
-  /** What the destination waits with (write turns, job polls): tests pass timers on their clock. */
+  /** What the destination waits with (write turns, job polls, request timeouts): tests pass timers on their clock. */
   timers?: Timers
+  /**
+   * Milliseconds a request waits for Zendesk's answer, on `timers`, before it is given up (a retryable 504). By
+   * default the request client's own timeout applies (actions-core's, or the host's).
+   */
+  requestTimeoutMs?: number
 }
 
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
@@ -42,6 +48,8 @@ export interface Instance {
   grace: GraceWindow
   /** Ticket creates under way, by Idempotency-Key: a concurrent create of the same ticket waits for this one. */
   ticketCreates: Map<string, Promise<TicketCreation>>
+  /** How long a request waits for its answer, and on which timers; unset: the request client's own timeout. */
+  requestTimeout?: RequestTimeout
 }
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
@@ -58,6 +66,7 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
       timers
     ),
     grace: new GraceWindow(clock),
-    ticketCreates: new Map()
+    ticketCreates: new Map(),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeout: { ms: options.requestTimeoutMs, timers } })
   }
 }

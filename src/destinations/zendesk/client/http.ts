@@ -1,4 +1,4 @@
-import { APIError, PayloadValidationError, type RequestClient } from '@segment/actions-core'
+import { APIError, PayloadValidationError, RequestTimeoutError, type RequestClient } from '@segment/actions-core'
 import { z } from 'zod'
 import {
   errorFromResponse,
@@ -10,6 +10,7 @@ import {
 } from './errors'
 import { cursorPageSchema } from './schemas'
 import { quote } from './quote'
+import type { Timers } from './time'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 type SearchParams = Record<string, string | number | boolean>
@@ -26,6 +27,12 @@ interface RawResponse {
   content?: string
 }
 
+/** How long a request waits for Zendesk's answer, on which timers, before it is given up. */
+export interface RequestTimeout {
+  ms: number
+  timers: Timers
+}
+
 const PAGE_SIZE = 100
 const MAX_PAGES = 200
 
@@ -38,7 +45,8 @@ export class ZendeskHttp {
   constructor(
     private readonly request: RequestClient,
     readonly origin: string,
-    private readonly secrets: readonly string[]
+    private readonly secrets: readonly string[],
+    private readonly timeout?: RequestTimeout
   ) {}
 
   get<S extends z.ZodTypeAny>(
@@ -162,6 +170,27 @@ export class ZendeskHttp {
     return url.toString()
   }
 
+  /**
+   * The answer, unless the request timeout (if one is set) runs out first: then a timeout. The request is given up
+   * on, not aborted (actions-core merges a per-request abort signal into a plain object), so it ends by the request
+   * client's own timeout.
+   */
+  private async withinTimeout(answer: Promise<RawResponse>): Promise<RawResponse> {
+    if (!this.timeout) return answer
+    const { ms, timers } = this.timeout
+    // An answer given up on may still fail later, when nobody waits for it.
+    answer.catch(() => undefined)
+    let cancel!: () => void
+    const timedOut = new Promise<never>((_, reject) => {
+      cancel = timers.after(ms, () => reject(new RequestTimeoutError()))
+    })
+    try {
+      return await Promise.race([answer, timedOut])
+    } finally {
+      cancel()
+    }
+  }
+
   private async send<S extends z.ZodTypeAny>(
     method: Method,
     url: string,
@@ -176,17 +205,19 @@ export class ZendeskHttp {
   ): Promise<ZendeskResponse<z.infer<S>>> {
     let response: RawResponse
     try {
-      response = (await this.request(url, {
-        method,
-        ...(options.headers && { headers: options.headers }),
-        json: options.json,
-        searchParams: options.searchParams,
-        redirect: 'manual',
-        throwHttpErrors: false,
-        // actions-core otherwise reads a clone of the body, which never ends once the body passes the stream's
-        // buffer (about 64 KB, e.g. show_many of 100 users): the request would hang.
-        skipResponseCloning: true
-      })) as unknown as RawResponse
+      response = await this.withinTimeout(
+        this.request(url, {
+          method,
+          ...(options.headers && { headers: options.headers }),
+          json: options.json,
+          searchParams: options.searchParams,
+          redirect: 'manual',
+          throwHttpErrors: false,
+          // actions-core otherwise reads a clone of the body, which never ends once the body passes the stream's
+          // buffer (about 64 KB, e.g. show_many of 100 users): the request would hang.
+          skipResponseCloning: true
+        }) as Promise<unknown> as Promise<RawResponse>
+      )
     } catch (error) {
       throw requestFailure(error, about)
     }

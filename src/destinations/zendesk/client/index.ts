@@ -39,7 +39,7 @@ export class ZendeskClient {
     this.grace = instance.grace
     const secrets = credentialSecrets(settings)
     this.caller = callerKey(this.account, secrets)
-    const http = new ZendeskHttp(request, this.account, secrets)
+    const http = new ZendeskHttp(request, this.account, secrets, instance.requestTimeout)
     const jobs = new Jobs(http, instance.jobWatchers.of(this.caller))
     this.users = new UsersApi(http, jobs, instance.writeLimits)
     this.organizations = new OrganizationsApi(http, jobs, instance.writeLimits.writesPerOrganization)
