@@ -33,6 +33,22 @@ export class TestClock implements Timers {
 
   readonly options = { clock: this.now, timers: this as Timers }
 
+  /**
+   * Options for an instance whose waits end by themselves, in due order, each a turn of the event loop after it
+   * starts, the clock moving to its end: time passes only while the code waits, so a time budget counts the waits,
+   * never how slowly a busy machine answers.
+   */
+  readonly runningOptions = {
+    clock: this.now,
+    timers: {
+      after: (ms: number, wake: () => void) => {
+        const cancel = this.after(ms, wake)
+        setImmediate(() => void this.next())
+        return cancel
+      }
+    } as Timers
+  }
+
   after(ms: number, wake: () => void): () => void {
     const wait = { at: this.time + Math.max(0, ms), wake }
     this.waits.add(wait)
