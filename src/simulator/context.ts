@@ -23,6 +23,8 @@ export interface Sim {
   faults: FaultState
   settings: Settings
   limits: Limits
+  /** milliseconds now: rate-limit windows, job timing, Idempotency-Key lifetimes (SimulatorOptions.clock) */
+  clock: () => number
   /** where this server listens, e.g. http://127.0.0.1:40123 (for pagination links) */
   serverUrl: string
 }

@@ -349,7 +349,7 @@ export interface SimulatorOptions {
   perUserWriteLimit?: RateLimitOption | false
   /** answers where Zendesk's is unknown (Faults.variants overrides these while set) */
   variants?: Partial<Variants>
-  /** milliseconds now, for every rate-limit window; default Date.now */
+  /** milliseconds now, for every rate-limit window, job timing and Idempotency-Key lifetime; default Date.now */
   clock?: () => number
   /**
    * How long a job works: milliseconds per 100 items (default 1500, about what Zendesk takes); it completes that
