@@ -370,6 +370,11 @@ export interface Faults {
   serverError?: { count: number; status?: 500 | 502 | 503 | 504; path?: string; retryAfter?: number }
   /** processed at once, answered after the delay */
   slow?: { count: number; delayMs: number; path?: string }
+  /**
+   * processed at once, answered only once all `count` have arrived: racing requests (duplicate checks) all pass
+   * before any of them is answered, however far apart they are sent
+   */
+  answeredTogether?: { count: number; path?: string }
   /** socket destroyed without an answer; the request is not processed */
   connectionReset?: { count: number; path?: string }
   /** items at these indexes of jobs submitted while set fail with an error and details */

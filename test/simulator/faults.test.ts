@@ -71,6 +71,19 @@ describe('simulator faults', () => {
     expect(ctx.sim.state().users.map((u) => u.external_id)).toContain('u1')
   })
 
+  it('answeredTogether: processes each request at once, answers them all once the last has arrived', async () => {
+    ctx.sim.setFaults({ answeredTogether: { count: 2, path: 'create_or_update' } })
+    let firstAnswered = false
+    const first = ctx.api('POST', 'users/create_or_update.json', newUser).finally(() => (firstAnswered = true))
+    await until(() => ctx.sim.requests.length === 1)
+    expect(ctx.sim.state().users.map((u) => u.external_id)).toContain('u1')
+    expect((await ctx.api('GET', 'users/me.json')).status).toBe(200)
+    expect(firstAnswered).toBe(false)
+    const second = await ctx.api('POST', 'users/create_or_update.json', { user: { name: 'Bo', external_id: 'u2' } })
+    expect(second.status).toBe(201)
+    expect((await first).status).toBe(201)
+  })
+
   it('records every API request with method, path, query, body and status', async () => {
     await ctx.api('POST', 'users/create_or_update.json', newUser)
     await ctx.api('GET', 'tickets.json?external_id=a&external_id=b')
