@@ -12,7 +12,7 @@ import { testDefinition, testSettings } from '../helpers/destination-state'
 let harness: SimulatorHarness
 
 beforeAll(async () => {
-  // Some latency, so the duplicate checks of racing deliveries all answer before any create arrives.
+  // Some latency, so a create is still under way when a racing delivery in the same instance comes to create.
   harness = await startHarness({ account: 'default', endpointLimits: false, latencyMs: 150 })
 })
 afterAll(() => harness.close())
@@ -51,6 +51,7 @@ const otherInstance = () => new Destination(testDefinition({ origin: harness.sim
 
 describe('one destination instance', () => {
   it('concurrent onEvent ×2 of one event: one ticket, one create shared by both', async () => {
+    duplicateChecksAnsweredTogether(2)
     const [first, second] = await Promise.all([
       harness.destination.onEvent(ticketCreated('msg-race-1'), settings),
       harness.destination.onEvent(ticketCreated('msg-race-1'), settings)
@@ -63,6 +64,7 @@ describe('one destination instance', () => {
   })
 
   it('concurrent onBatch ×2 sharing events: one ticket per external_id', async () => {
+    duplicateChecksAnsweredTogether(4)
     const [first, second] = await Promise.all([
       harness.destination.onBatch([ticketCreated('msg-b-1'), ticketCreated('msg-b-2')], settings),
       harness.destination.onBatch([ticketCreated('msg-b-2'), ticketCreated('msg-b-1')], settings)
