@@ -8,6 +8,7 @@ import {
   startHarness,
   type SimulatorHarness
 } from '../helpers/harness'
+import { TestClock } from '../helpers/test-clock'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -85,8 +86,10 @@ describe.each(['default', 'bulk-import'] as const)('a new user without a name (%
 
 describe('an account without bulk import (default): the fast path', () => {
   let h: SimulatorHarness
+  /** The time of the simulator's limits and of the paced destination's waits. */
+  const clock = new TestClock(Date.now())
   beforeAll(async () => {
-    h = await startHarness({ account: 'default' })
+    h = await startHarness({ account: 'default', clock: clock.now })
   })
   afterAll(() => h.close())
   beforeEach(() => {
@@ -95,12 +98,21 @@ describe('an account without bulk import (default): the fast path', () => {
   })
 
   const routes = () => requestLines(h).map((line) => line.replace(/\/\d+/g, '/{id}'))
-  /** onBatch with single-user writes paced as in production (one a second), as the account's limits expect. */
+  /**
+   * onBatch with single-user writes paced as in production (one a second), as the account's limits expect. The
+   * destination waits on the clock the simulator's limits read, and the clock moves only once every request sent
+   * has arrived: writes reach Zendesk as far apart as they were sent, however busy the machine.
+   */
   async function pacedBatch(events: Partial<SegmentEvent>[], settings: Record<string, unknown> = {}) {
-    const paced = new Destination(testDefinition({ origin: h.simulator.url, singleUserWriteIntervalMs: 1100 }))
-    const results = await paced.onBatch(
-      events as any,
-      { ...simulatorSettings, ...settings, subscriptions: upsertUserOnly } as any
+    const definition = testDefinition({ origin: h.simulator.url, singleUserWriteIntervalMs: 1100, ...clock.options })
+    let sent = 0
+    const paced = new Destination({
+      ...definition,
+      extendRequest: (context) => ({ ...definition.extendRequest!(context), beforeRequest: [() => void (sent += 1)] })
+    })
+    const results = await clock.runUntilSettled(
+      paced.onBatch(events as any, { ...simulatorSettings, ...settings, subscriptions: upsertUserOnly } as any),
+      () => h.simulator.requests.length === sent
     )
     return results[0].multistatus as any[]
   }
