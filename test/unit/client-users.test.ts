@@ -12,7 +12,11 @@ import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
 
 const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
-const users = new UsersApi(http, new Jobs(http, new JobWatcher(TEST_JOB_POLLING)), writeLimits(0, 0, realClock, realTimers))
+const users = new UsersApi(
+  http,
+  new Jobs(http, new JobWatcher(TEST_JOB_POLLING)),
+  writeLimits(0, 0, realClock, realTimers)
+)
 
 beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())
