@@ -1,4 +1,5 @@
 import type { SegmentEvent } from '@segment/actions-core'
+import { realClock, type Clock, type Timers } from '../destinations/zendesk/client/time'
 import type { ActionResult, EventReport, EventRunner, Outcome } from './run-events'
 
 /**
@@ -28,6 +29,10 @@ export interface RetryOptions {
   firstBackoffMs?: number
   /** the longest wait between tries (default 5 minutes) */
   maxBackoffMs?: number
+  /** milliseconds now (default: the real clock) */
+  clock?: Clock
+  /** what the tries wait with (default: real timers that never keep the process alive) */
+  timers?: Timers
 }
 
 interface Delivery {
@@ -54,6 +59,15 @@ const PENDING_STATES: DeliveryState[] = ['running', 'retrying', 'awaiting connec
 /** Finished deliveries kept for the route and the page; the oldest go first. */
 const KEEP_FINISHED = 10_000
 
+/** Real timers that never keep the process alive: a pending retry does not hold a stopping host open. */
+const backgroundTimers: Timers = {
+  after(ms, wake) {
+    const timer = setTimeout(wake, ms)
+    timer.unref()
+    return () => clearTimeout(timer)
+  }
+}
+
 const brief = ({ requests: _requests, payload: _payload, ...rest }: ActionResult): ActionResult => rest
 
 const pendingOf = (delivery: Delivery) =>
@@ -78,11 +92,17 @@ function eventOutcome(actions: ActionResult[]): Outcome | 'matched no subscripti
 }
 
 /** One line for the terminal: the event, its outcome, and each action that was not delivered. */
-function outcomeLine(label: string, description: string, actions: ActionResult[], nextTryAt?: number): string {
+function outcomeLine(
+  label: string,
+  description: string,
+  actions: ActionResult[],
+  now: number,
+  nextTryAt?: number
+): string {
   const failed = actions
     .filter((a) => a.result !== 'delivered')
     .map((a) => `${a.action} ${a.result} ${a.status}${a.message ? `: ${a.message}` : ''}`)
-  const next = nextTryAt !== undefined ? `; next try in ${Math.ceil((nextTryAt - Date.now()) / 1000)} s` : ''
+  const next = nextTryAt !== undefined ? `; next try in ${Math.ceil((nextTryAt - now) / 1000)} s` : ''
   return `  ${label} ${description} → ${eventOutcome(actions)}${failed.length ? ` (${failed.join('; ')})` : ''}${next}`
 }
 
@@ -96,7 +116,7 @@ function outcomeLine(label: string, description: string, actions: ActionResult[]
 export class Deliveries {
   private readonly deliveries = new Map<string, Delivery>()
   private nextId = 1
-  private timer?: NodeJS.Timeout
+  private cancelTimer?: () => void
   private retrying?: Promise<void>
   /** first attempts and retries under way */
   private readonly inFlight = new Set<Promise<unknown>>()
@@ -104,6 +124,8 @@ export class Deliveries {
   private readonly retryForMs: number
   private readonly firstBackoffMs: number
   private readonly maxBackoffMs: number
+  private readonly clock: Clock
+  private readonly timers: Timers
 
   constructor(
     private readonly runner: EventRunner,
@@ -113,6 +135,8 @@ export class Deliveries {
     this.retryForMs = options.retryForMs ?? DEFAULT_RETRY_FOR_MS
     this.firstBackoffMs = options.firstBackoffMs ?? 1000
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60 * 1000
+    this.clock = options.clock ?? realClock
+    this.timers = options.timers ?? backgroundTimers
   }
 
   /**
@@ -124,7 +148,7 @@ export class Deliveries {
     describe: (event: SegmentEvent) => string,
     attempt: Promise<EventReport[]>
   ): { ids: string[]; settled: Promise<void> } {
-    const now = Date.now()
+    const now = this.clock()
     const accepted = events.map((event) => {
       const delivery: Delivery = {
         id: `d${this.nextId++}`,
@@ -158,7 +182,7 @@ export class Deliveries {
   /** The terminal line for an event: its delivery id, outcome, what failed and when it is tried next. */
   describe(id: string): string {
     const delivery = this.deliveries.get(id)!
-    return outcomeLine(id, delivery.description, [...delivery.results.values()], delivery.nextTryAt)
+    return outcomeLine(id, delivery.description, [...delivery.results.values()], this.clock(), delivery.nextTryAt)
   }
 
   view(id: string): DeliveryView | undefined {
@@ -180,7 +204,7 @@ export class Deliveries {
    * for its retries (the time it was held does not count against it).
    */
   resume(): void {
-    const now = Date.now()
+    const now = this.clock()
     for (const delivery of this.deliveries.values()) {
       if (delivery.running || delivery.gaveUp || !awaitsConnection(delivery)) continue
       delivery.nextTryAt = now
@@ -192,7 +216,7 @@ export class Deliveries {
   /** No more retries. Answers what is still pending: running or retrying (dropped when the process exits). */
   stop(): DeliveryView[] {
     this.stopped = true
-    clearTimeout(this.timer)
+    this.cancelTimer?.()
     return this.pending()
   }
 
@@ -213,7 +237,7 @@ export class Deliveries {
     for (const result of results) delivery.results.set(result.subscription, brief(result))
     delivery.attempts += 1
     delivery.running = false
-    this.plan(delivery, Date.now())
+    this.plan(delivery, this.clock())
     this.schedule()
   }
 
@@ -248,17 +272,16 @@ export class Deliveries {
 
   private schedule(): void {
     if (this.stopped || this.retrying) return
-    clearTimeout(this.timer)
+    this.cancelTimer?.()
     const times = [...this.deliveries.values()].flatMap((d) => (d.nextTryAt === undefined ? [] : [d.nextTryAt]))
     if (times.length === 0) return
-    this.timer = setTimeout(() => this.retryDue(), Math.max(0, Math.min(...times) - Date.now()))
-    this.timer.unref()
+    this.cancelTimer = this.timers.after(Math.max(0, Math.min(...times) - this.clock()), () => this.retryDue())
   }
 
   private retryDue(): void {
-    const now = Date.now()
+    const now = this.clock()
     const due = [...this.deliveries.values()].filter((d) => d.nextTryAt !== undefined && d.nextTryAt <= now)
-    // A timer may fire a millisecond before Date.now() says the first delivery is due: wait for it then.
+    // A timer may fire a millisecond before the clock says the first delivery is due: wait for it then.
     if (due.length === 0) return this.schedule()
     this.retrying = this.track(this.retry(due)).finally(() => {
       this.retrying = undefined
@@ -278,13 +301,14 @@ export class Deliveries {
       this.log(`Retrying ${due.length} event(s) failed: ${(error as Error).message}`)
       for (const delivery of due) {
         delivery.attempts += 1
-        this.plan(delivery, Date.now())
+        this.plan(delivery, this.clock())
       }
       return
     }
     due.forEach((delivery, i) => {
       this.settle(delivery, report.events[i].actions)
-      const line = outcomeLine(delivery.id, delivery.description, [...delivery.results.values()], delivery.nextTryAt)
+      const results = [...delivery.results.values()]
+      const line = outcomeLine(delivery.id, delivery.description, results, this.clock(), delivery.nextTryAt)
       this.log(`retry ${delivery.attempts - 1}:${line}${delivery.gaveUp ? '; gave up' : ''}`)
     })
   }

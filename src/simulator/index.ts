@@ -95,13 +95,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const accountLimit = options.accountRateLimit
     ? { ...options.accountRateLimit, enforce: true }
     : REPORTED_ACCOUNT_LIMIT
-  const clock = options.clock ?? Date.now
+  const clock = options.clock ?? (() => Date.now())
   const sim: Sim = {
     store: new Store(settings.subdomain),
     faults: new FaultState(),
     settings,
     limits: new Limits(endpointLimitsFrom(options, settings.account), accountLimit, clock),
     oauth: new OAuthServer(clock, options.oauthClients),
+    clock,
     serverUrl: ''
   }
   const requests: RecordedRequest[] = []

@@ -423,7 +423,7 @@ export interface SimulatorOptions {
   perUserWriteLimit?: RateLimitOption | false
   /** answers where Zendesk's is unknown (Faults.variants overrides these while set) */
   variants?: Partial<Variants>
-  /** milliseconds now, for every rate-limit window; default Date.now */
+  /** milliseconds now, for every rate-limit window, job timing and Idempotency-Key lifetime; default Date.now */
   clock?: () => number
   /**
    * How long a job works: milliseconds per 100 items (default 1500, about what Zendesk takes); it completes that
@@ -454,6 +454,11 @@ export interface Faults {
   htmlPage?: { count: number; status?: number; path?: string }
   /** processed at once, answered after the delay */
   slow?: { count: number; delayMs: number; path?: string }
+  /**
+   * processed at once, answered only once all `count` have arrived: racing requests (duplicate checks) all pass
+   * before any of them is answered, however far apart they are sent
+   */
+  answeredTogether?: { count: number; path?: string }
   /** socket destroyed without an answer; the request is not processed */
   connectionReset?: { count: number; path?: string }
   /** items at these indexes of jobs submitted while set fail with an error and details */

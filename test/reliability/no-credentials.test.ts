@@ -6,6 +6,7 @@ import { Destination, type SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { testDefinition } from '../helpers/destination-state'
+import { TestClock } from '../helpers/test-clock'
 import { polledJobs } from '../simulator/helpers'
 import { startSimulator, type Faults, type RunningSimulator } from '../../src/simulator'
 import {
@@ -202,7 +203,11 @@ describe('faults on the simulator, with distinctive credentials', () => {
   beforeEach(() => {
     simulator.reset()
     destination = new Destination(
-      testDefinition({ origin: simulator.url, jobPolling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 60 } })
+      testDefinition({
+        origin: simulator.url,
+        jobPolling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 60 },
+        ...new TestClock(Date.now()).runningOptions
+      })
     )
   })
 
