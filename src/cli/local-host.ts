@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http'
 import mappingDefinition from '../destinations/zendesk'
 import type { AddressInfo } from 'net'
 import type { SegmentEvent } from '@segment/actions-core'
-import type { RunningSimulator } from '../simulator'
+import { SIMULATOR_SUBDOMAIN, type RunningSimulator } from '../simulator'
 import { resolve } from 'path'
 import { connectionRoutes } from './connection-page'
 import { Deliveries, type DeliveryView, type RetryOptions } from './deliveries'
@@ -22,6 +22,8 @@ import type { Timers } from './timers'
 export interface LocalHostOptions {
   /** port on 127.0.0.1; 0 picks a free one (default 4000) */
   port?: number
+  /** the embedded simulator's port on 127.0.0.1 (default 0: a free one); only without ZENDESK_* variables */
+  simulatorPort?: number
   /** subscriptions to use instead of the presets: a JSON list of { partnerAction, subscribe, mapping } */
   mappingFile?: string
   /** where the mapping page saves when no mappingFile is given (default: zendesk-mapping.json in the working directory) */
@@ -315,6 +317,15 @@ function connectionLine(view: AccountView): string {
   return `Zendesk is ${view.state}: open the page below and choose Connect Zendesk (events wait until then).`
 }
 
+/** How another host (one embedding the package) reaches the embedded simulator: its address and published client. */
+function pointAHostAt(simulatorUrl: string): string[] {
+  return [
+    `Point your own host at this simulator: createDestination({ origin: '${simulatorUrl}' }), subdomain '${SIMULATOR_SUBDOMAIN}',`,
+    `  the OAuth client SIMULATOR_OAUTH_CLIENT from 'actions-zendesk/simulator' (client credentials grant);`,
+    `  --simulator-port N keeps this address across restarts (README: Test your host against the simulator).`
+  ]
+}
+
 /** The route paths' column in the banner: as wide as the longest, /connection/disconnect. */
 const PATH_WIDTH = 22
 
@@ -324,6 +335,7 @@ function banner(url: string, context: HostContext, routes: Route[], subscription
   const from = context.mappingFile ? `the mapping file ${context.mappingFile}` : 'the presets'
   return [
     context.target.description,
+    ...(context.target.simulator ? pointAHostAt(context.target.simulator.url) : []),
     connectionLine(context.target.account.view()),
     `actions-zendesk local host listening at ${url}`,
     `Mapping page: open ${url}/ in a browser`,
@@ -400,6 +412,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     target = await startTarget({
       env: options.env ?? process.env,
       hostUrl: url,
+      simulatorPort: options.simulatorPort,
       connectionFile: options.connectionFile,
       zendeskOrigin: options.zendeskOrigin,
       timers: options.timers,
