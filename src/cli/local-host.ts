@@ -6,14 +6,14 @@ import type { SegmentEvent } from '@segment/actions-core'
 import { SIMULATOR_SUBDOMAIN, type RunningSimulator } from '../simulator'
 import { resolve } from 'path'
 import { connectionRoutes } from './connection-page'
-import { Deliveries, type DeliveryView, type RetryOptions } from './deliveries'
+import { Deliveries, type DeliveryState, type DeliveryView, type RetryOptions } from './deliveries'
 import { deliveriesPage } from './deliveries-page'
 import { ok, type HostContext, type HostReply, type HostRequest, type Route } from './host-routes'
 import { mappingPageRoutes, MAPPING_FILE_NAME } from './mapping-page'
 import { presetSubscriptions, readMappingFile, type Subscription } from './mapping-file'
 import { redact, secretsOf } from './redact'
 import { EventRunner, type EventReport } from './run-events'
-import { describeEvent, EventInputError, normaliseBatch, normaliseEvent, type EventType } from './segment-events'
+import { EventInputError, receiveBatch, receiveEvent, type EventType, type ReceivedEvent } from './segment-events'
 import { startTarget, type Target } from './target'
 import { isObject } from './objects'
 import type { AccountView } from './host-account'
@@ -88,28 +88,48 @@ function whileAccepting(handle: Route['handle']): Route['handle'] {
         }
 }
 
+/** What the answer says of one received event: its delivery, where it stands, and its first attempt's results. */
+type EventAnswer = { deliveryId: string; state: DeliveryState; reason?: string } & Partial<EventReport>
+
 /**
- * Accepts events: their first attempt has started, and the answer carries its results with each event's delivery
- * id; when the attempt takes longer than answerWithinMs, 202 with the delivery ids alone (the attempt goes on).
+ * Accepts what was received: the events' first attempt (`run`) has started, and the answer carries each event's
+ * delivery id, state and results; one that can never be delivered is rejected at once, with the reason. When the
+ * attempt takes longer than answerWithinMs, 202 with the delivery ids alone (the attempt goes on).
  */
 async function deliver<T>(
-  events: SegmentEvent[],
-  attempt: Promise<T>,
+  received: ReceivedEvent[],
+  run: (events: SegmentEvent[]) => Promise<T>,
   reportsOf: (outcome: T) => EventReport[],
-  answer: (outcome: T, ids: string[]) => unknown,
+  answer: (outcome: T, events: EventAnswer[]) => unknown,
   { deliveries, answerWithinMs }: HostContext
 ): Promise<HostReply> {
-  const { ids, settled } = deliveries.accept(events, describeEvent, attempt.then(reportsOf))
+  const attempt = run(received.flatMap((item) => (item.event ? [item.event] : [])))
+  const { ids, settled } = deliveries.accept(received, attempt.then(reportsOf))
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), answerWithinMs)))
   const outcome = await Promise.race([settled.then(() => attempt), late]).finally(() => clearTimeout(timer))
-  if (outcome !== 'late') return { ...ok(answer(outcome, ids)), log: ids.map((id) => deliveries.describe(id)) }
+  if (outcome !== 'late') {
+    const reports = reportsOf(outcome)
+    let next = 0
+    const events = received.map((item, i): EventAnswer => {
+      const { state, reason } = deliveries.view(ids[i])!
+      if (!item.event) {
+        const { messageId, type, description } = item
+        return { deliveryId: ids[i], state, reason, messageId, type, description, actions: [] }
+      }
+      return { deliveryId: ids[i], state, ...reports[next++] }
+    })
+    return { ...ok(answer(outcome, events)), log: ids.map((id) => deliveries.describe(id)) }
+  }
   deliveries.logWhenSettled(ids, settled)
   return {
     status: 202,
     body: {
       running: `The first attempt takes longer than ${answerWithinMs} ms and goes on: GET /deliveries?id=<deliveryId> shows its results.`,
-      events: events.map((event, i) => ({ deliveryId: ids[i], messageId: String(event.messageId), type: event.type }))
+      events: received.map((item, i) => {
+        const { messageId, state, reason } = deliveries.view(ids[i])!
+        return { deliveryId: ids[i], messageId, type: item.event ? item.event.type : item.type, state, reason }
+      })
     },
     log: [
       `  ${ids.length > 1 ? `${ids[0]} to ${ids[ids.length - 1]}` : ids[0]}: first attempt still running; outcomes follow`
@@ -122,16 +142,15 @@ function eventRoute(type: EventType): Route {
     method: 'POST',
     path: `/v1/${type}`,
     about: `a Segment ${type} event, run through the matching subscriptions (answers its delivery id)`,
-    handle: whileAccepting((request, context) => {
-      const event = normaliseEvent(request.body, type)
-      return deliver(
-        [event],
-        context.runner.runEvent(event),
-        (report) => [report],
-        (report, [deliveryId]) => ({ deliveryId, ...report }),
+    handle: whileAccepting((request, context) =>
+      deliver(
+        [receiveEvent(request.body, type)],
+        (events) => Promise.all(events.map((event) => context.runner.runEvent(event))),
+        (reports) => reports,
+        (_reports, [event]) => event,
         context
       )
-    })
+    )
   }
 }
 
@@ -171,16 +190,15 @@ export function hostRoutes(actionKeys: string[]): Route[] {
       method: 'POST',
       path: '/v1/batch',
       about: '{ batch: [events] }, each subscription in one onBatch call (answers each event’s delivery id)',
-      handle: whileAccepting((request, context) => {
-        const events = normaliseBatch(request.body)
-        return deliver(
-          events,
-          context.runner.runBatch(events),
+      handle: whileAccepting((request, context) =>
+        deliver(
+          receiveBatch(request.body),
+          (events) => context.runner.runBatch(events),
           (report) => report.events,
-          (report, ids) => ({ ...report, events: report.events.map((event, i) => ({ deliveryId: ids[i], ...event })) }),
+          (report, events) => ({ ...report, events }),
           context
         )
-      })
+      )
     },
     {
       method: 'GET',

@@ -79,7 +79,7 @@ describe('replay', () => {
     ])
     expect(summary.notDelivered[0].message).toMatch(/Organization/)
     expect(output).toMatch(/line 1 identify userId=12345: upsertUser rejected \(400\) — .*Organization/)
-    expect(output).toMatch(/line 3 +page userId=12345 +→ matched no subscription/)
+    expect(output).toMatch(/line 3 +page userId=12345 +→ no subscription matched/)
   })
 
   test('a file that cannot be read or parsed is an input error naming the line', async () => {

@@ -45,11 +45,7 @@ describe('deliveries', () => {
     const { runner, retriedAt } = fakeRunner([[delivered]])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 10 })
     const accepted = Date.now()
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable(1)])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable(1)])]))
     await settled
     expect(deliveries.view(ids[0])).toMatchObject({ state: 'retrying', attempts: 1 })
     await until(() => retriedAt.length > 0)
@@ -62,7 +58,7 @@ describe('deliveries', () => {
     const { runner, retriedAt } = fakeRunner([[retryable()], [retryable()], [delivered]])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 100 })
     const accepted = Date.now()
-    const { ids } = deliveries.accept([event], () => 'identify userId=u1', Promise.resolve([report([retryable()])]))
+    const { ids } = deliveries.accept([{ event }], Promise.resolve([report([retryable()])]))
     await until(() => deliveries.view(ids[0])?.state === 'delivered')
     const gaps = [retriedAt[0] - accepted, retriedAt[1] - retriedAt[0], retriedAt[2] - retriedAt[1]]
     expect(gaps[0]).toBeGreaterThanOrEqual(100)
@@ -74,11 +70,7 @@ describe('deliveries', () => {
   test('gives up when the next try would fall after the retry window, and says so', async () => {
     const { runner, retriedAt } = fakeRunner([])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 10, retryForMs: 500 })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable(30)])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable(30)])]))
     await settled
     expect(deliveries.view(ids[0])).toMatchObject({ state: 'gave up', attempts: 1 })
     expect(deliveries.view(ids[0])?.nextTryAt).toBeUndefined()
@@ -89,15 +81,49 @@ describe('deliveries', () => {
   test('after stop nothing is retried and what was pending is listed', async () => {
     const { runner, retriedAt } = fakeRunner([])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 50 })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable()])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable()])]))
     await settled
     expect(deliveries.stop().map((d) => d.id)).toEqual(ids)
     await new Promise((resolve) => setTimeout(resolve, 150))
     expect(retriedAt).toEqual([])
+  })
+})
+
+describe('deliveries that are settled at once', () => {
+  test('one rejected on receipt runs nothing, has its reason and is never retried', async () => {
+    const { runner, retriedAt } = fakeRunner([])
+    const lines: string[] = []
+    const deliveries = new Deliveries(runner, (line) => lines.push(line), { firstBackoffMs: 1 })
+    const received = [
+      { rejected: 'batch[0] is null, not an event', messageId: 'm0', description: 'batch[0]' },
+      { event }
+    ]
+    const { ids, settled } = deliveries.accept(received, Promise.resolve([report([delivered])]))
+    await settled
+    expect(deliveries.view(ids[0])).toEqual({
+      id: ids[0],
+      messageId: 'm0',
+      description: 'batch[0]',
+      acceptedAt: expect.any(String),
+      state: 'rejected',
+      attempts: 0,
+      actions: [],
+      reason: 'batch[0] is null, not an event'
+    })
+    expect(deliveries.view(ids[1])).toMatchObject({ state: 'delivered', actions: [delivered] })
+    expect(deliveries.describe(ids[0])).toBe(`  ${ids[0]} batch[0] → rejected: batch[0] is null, not an event`)
+    expect(deliveries.pending()).toEqual([])
+    expect(retriedAt).toEqual([])
+  })
+
+  test('one that matched no subscription is recorded as such, not as delivered', async () => {
+    const { runner } = fakeRunner([])
+    const deliveries = new Deliveries(runner, () => undefined)
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([])]))
+    await settled
+    expect(deliveries.view(ids[0])).toMatchObject({ state: 'no subscription matched', attempts: 1, actions: [] })
+    expect(deliveries.describe(ids[0])).toBe(`  ${ids[0]} identify userId=u1 → no subscription matched`)
+    expect(deliveries.pending()).toEqual([])
   })
 })
 
@@ -113,11 +139,7 @@ describe('deliveries held for want of a Zendesk connection', () => {
   test('wait without a timer or a deadline, and are tried as soon as the host is connected again', async () => {
     const { runner, retriedAt } = fakeRunner([[delivered]])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 1, retryForMs: 1 })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([notConnected])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([notConnected])]))
     await settled
     // Past the whole retry window: still held, with no next try planned and not given up.
     await new Promise((resolve) => setTimeout(resolve, 20))
@@ -138,11 +160,7 @@ describe('deliveries held for want of a Zendesk connection', () => {
     try {
       const { runner } = fakeRunner([[retryable()]])
       const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 60_000, retryForMs: 600_000 })
-      const { ids, settled } = deliveries.accept(
-        [event],
-        () => 'identify userId=u1',
-        Promise.resolve([report([notConnected])])
-      )
+      const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([notConnected])]))
       await settled
       await jest.advanceTimersByTimeAsync(3_600_000) // an hour without a connection
       deliveries.resume()
