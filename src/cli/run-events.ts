@@ -82,8 +82,12 @@ interface BatchOutcomes {
   crashed?: boolean
 }
 
-/** 409 is retryable too: Zendesk answers it when two writes to one record race (the README's error table). */
-const RETRYABLE_STATUSES = new Set([408, 409, 423, 429])
+/**
+ * Statuses retryable whatever the error: a host reads a batch entry by its status alone. Zendesk's own 409 (two
+ * writes to one record racing) arrives as a RetryableError; a 409 that is not one (Add mode: the record exists) is
+ * final.
+ */
+const RETRYABLE_STATUSES = new Set([408, 429])
 const CREDENTIAL_KEYS = ['email', 'api_token', 'oauth_token']
 /** The host's credentials: what it does not lend to a call that brings its own credentials or names another account. */
 const HOST_CREDENTIAL_KEYS = [...CREDENTIAL_KEYS, 'oauth']
