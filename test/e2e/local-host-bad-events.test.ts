@@ -119,6 +119,15 @@ describe('the local host and bad events', () => {
     expect(batch.body.events.map((event: any) => event.state)).toEqual(['rejected', 'delivered'])
   })
 
+  test('a body over 5 MB is refused whole, and nothing of it is accepted', async () => {
+    const before = host.deliveries.list().length
+    const padding = 'x'.repeat(5 * 1024 * 1024)
+    const { status, body } = await post('/v1/batch', { batch: [{ type: 'identify', ...homer, traits: { padding } }] })
+    expect(status).toBe(413)
+    expect(body.error).toBe('The body is larger than 5242880 bytes.')
+    expect(host.deliveries.list()).toHaveLength(before)
+  })
+
   test('a track without event names the event path Track Event’s Event Type comes from', async () => {
     const { body } = await post('/v1/track', { userId: 'homer', properties: { flavour: 'pink' } })
     const trackEvent = body.actions.find((action: any) => action.action === 'trackEvent')
