@@ -1,12 +1,14 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { realClock, type Clock, type Timers } from '../destinations/zendesk/client/time'
-import type { ActionResult, EventReport, EventRunner, Outcome } from './run-events'
+import type { ActionResult, EventReport, EventRunner } from './run-events'
+import { describeEvent, type ReceivedEvent } from './segment-events'
 
 /**
  * Where a delivery stands: first attempt under way, done, waiting for its next try, held until Zendesk is connected
- * again, refused, or out of time.
+ * again, refused, out of time, or nothing to do (no subscription wants the event).
  */
-export type DeliveryState = 'running' | 'delivered' | 'retrying' | 'awaiting connection' | 'rejected' | 'gave up'
+export type DeliveryState =
+  'running' | 'delivered' | 'retrying' | 'awaiting connection' | 'rejected' | 'gave up' | 'no subscription matched'
 
 /** What the host shows about one accepted event. */
 export interface DeliveryView {
@@ -18,6 +20,8 @@ export interface DeliveryView {
   attempts: number
   /** each matched action's latest result, without the requests and mapped payload */
   actions: ActionResult[]
+  /** why the event itself was rejected at once: it can never be delivered, so no action ran */
+  reason?: string
   /** when the still-retryable actions run again */
   nextTryAt?: string
 }
@@ -37,7 +41,11 @@ export interface RetryOptions {
 
 interface Delivery {
   id: string
-  event: SegmentEvent
+  messageId: string
+  /** the event to run; none when it was rejected at once */
+  event?: SegmentEvent
+  /** why it can never be delivered (then no action runs) */
+  rejected?: string
   description: string
   acceptedAt: number
   giveUpAt: number
@@ -49,6 +57,10 @@ interface Delivery {
   nextTryAt?: number
   gaveUp: boolean
 }
+
+/** A delivery whose event runs (it was not rejected at once). */
+type Runnable = Delivery & { event: SegmentEvent }
+const isRunnable = (delivery: Delivery): delivery is Runnable => delivery.event !== undefined
 
 /** The next attempt needs a Zendesk connection: it waits for one, with no deadline, instead of a timer. */
 const awaitsConnection = (delivery: Delivery) =>
@@ -74,8 +86,10 @@ const pendingOf = (delivery: Delivery) =>
   [...delivery.results.values()].filter((result) => result.result === 'retryable').map((r) => r.subscription)
 
 function stateOf(delivery: Delivery): DeliveryState {
+  if (delivery.rejected !== undefined) return 'rejected'
   if (delivery.running) return 'running'
   const results = [...delivery.results.values()]
+  if (results.length === 0) return 'no subscription matched'
   if (results.some((result) => result.result === 'retryable')) {
     if (delivery.gaveUp) return 'gave up'
     return awaitsConnection(delivery) ? 'awaiting connection' : 'retrying'
@@ -83,27 +97,25 @@ function stateOf(delivery: Delivery): DeliveryState {
   return results.some((result) => result.result === 'rejected') ? 'rejected' : 'delivered'
 }
 
-/** An event's outcome in one word: rejected if any action was, else retryable if any is, else delivered. */
-function eventOutcome(actions: ActionResult[]): Outcome | 'matched no subscription' {
-  if (actions.length === 0) return 'matched no subscription'
+/** An event's outcome in a word or three: rejected if any action was, else retryable if any is, else delivered. */
+function eventOutcome(delivery: Delivery): string {
+  const actions = [...delivery.results.values()]
+  if (delivery.rejected !== undefined) return `rejected: ${delivery.rejected}`
+  if (actions.length === 0) return 'no subscription matched'
   for (const outcome of ['rejected', 'retryable'] as const)
     if (actions.some((a) => a.result === outcome)) return outcome
   return 'delivered'
 }
 
 /** One line for the terminal: the event, its outcome, and each action that was not delivered. */
-function outcomeLine(
-  label: string,
-  description: string,
-  actions: ActionResult[],
-  now: number,
-  nextTryAt?: number
-): string {
-  const failed = actions
+function outcomeLine(delivery: Delivery, now: number): string {
+  const failed = [...delivery.results.values()]
     .filter((a) => a.result !== 'delivered')
     .map((a) => `${a.action} ${a.result} ${a.status}${a.message ? `: ${a.message}` : ''}`)
+  const { nextTryAt } = delivery
   const next = nextTryAt !== undefined ? `; next try in ${Math.ceil((nextTryAt - now) / 1000)} s` : ''
-  return `  ${label} ${description} → ${eventOutcome(actions)}${failed.length ? ` (${failed.join('; ')})` : ''}${next}`
+  const outcome = eventOutcome(delivery)
+  return `  ${delivery.id} ${delivery.description} → ${outcome}${failed.length ? ` (${failed.join('; ')})` : ''}${next}`
 }
 
 /**
@@ -140,35 +152,34 @@ export class Deliveries {
   }
 
   /**
-   * Accepts events: each gets a delivery id at once, and `attempt` (their first run, already started) settles
-   * them. Answers the ids, and a promise resolved once the first results are recorded.
+   * Accepts what was received: each gets a delivery id at once. One that can never be delivered is rejected there
+   * and then; `attempt` (the first run of the others' events, in order, already started) settles the rest. Answers
+   * the ids, and a promise resolved once the first results are recorded.
    */
-  accept(
-    events: SegmentEvent[],
-    describe: (event: SegmentEvent) => string,
-    attempt: Promise<EventReport[]>
-  ): { ids: string[]; settled: Promise<void> } {
+  accept(received: ReceivedEvent[], attempt: Promise<EventReport[]>): { ids: string[]; settled: Promise<void> } {
     const now = this.clock()
-    const accepted = events.map((event) => {
+    const accepted = received.map((item) => {
       const delivery: Delivery = {
         id: `d${this.nextId++}`,
-        event,
-        description: describe(event),
+        ...(item.event
+          ? { event: item.event, messageId: String(item.event.messageId), description: describeEvent(item.event) }
+          : { rejected: item.rejected, messageId: item.messageId, description: item.description }),
         acceptedAt: now,
         giveUpAt: now + this.retryForMs,
         attempts: 0,
         results: new Map(),
-        running: true,
+        running: item.event !== undefined,
         gaveUp: false
       }
       this.deliveries.set(delivery.id, delivery)
       return delivery
     })
     this.forgetOldest()
+    const runs = accepted.filter(isRunnable)
     const settled = this.track(
       attempt.then(
-        (reports) => accepted.forEach((delivery, i) => this.settle(delivery, reports[i].actions)),
-        (error: unknown) => accepted.forEach((delivery) => this.failAll(delivery, error))
+        (reports) => runs.forEach((delivery, i) => this.settle(delivery, reports[i].actions)),
+        (error: unknown) => runs.forEach((delivery) => this.failAll(delivery, error))
       )
     )
     return { ids: accepted.map((delivery) => delivery.id), settled }
@@ -181,8 +192,7 @@ export class Deliveries {
 
   /** The terminal line for an event: its delivery id, outcome, what failed and when it is tried next. */
   describe(id: string): string {
-    const delivery = this.deliveries.get(id)!
-    return outcomeLine(id, delivery.description, [...delivery.results.values()], this.clock(), delivery.nextTryAt)
+    return outcomeLine(this.deliveries.get(id)!, this.clock())
   }
 
   view(id: string): DeliveryView | undefined {
@@ -242,7 +252,7 @@ export class Deliveries {
   }
 
   /** A first attempt that failed as a whole (a bug in the host, not a result): every matching subscription is retried. */
-  private failAll(delivery: Delivery, error: unknown): void {
+  private failAll(delivery: Runnable, error: unknown): void {
     const message = `The local host could not run this event: ${(error as Error)?.message ?? String(error)}`
     const results = this.runner.subscriptionsFor(delivery.event).map((subscription): ActionResult => ({
       action: subscription.partnerAction,
@@ -280,7 +290,9 @@ export class Deliveries {
 
   private retryDue(): void {
     const now = this.clock()
-    const due = [...this.deliveries.values()].filter((d) => d.nextTryAt !== undefined && d.nextTryAt <= now)
+    const due = [...this.deliveries.values()]
+      .filter(isRunnable)
+      .filter((d) => d.nextTryAt !== undefined && d.nextTryAt <= now)
     // A timer may fire a millisecond before the clock says the first delivery is due: wait for it then.
     if (due.length === 0) return this.schedule()
     this.retrying = this.track(this.retry(due)).finally(() => {
@@ -289,7 +301,7 @@ export class Deliveries {
     })
   }
 
-  private async retry(due: Delivery[]): Promise<void> {
+  private async retry(due: Runnable[]): Promise<void> {
     const pending = due.map((delivery) => new Set(pendingOf(delivery)))
     let report
     try {
@@ -307,9 +319,9 @@ export class Deliveries {
     }
     due.forEach((delivery, i) => {
       this.settle(delivery, report.events[i].actions)
-      const results = [...delivery.results.values()]
-      const line = outcomeLine(delivery.id, delivery.description, results, this.clock(), delivery.nextTryAt)
-      this.log(`retry ${delivery.attempts - 1}:${line}${delivery.gaveUp ? '; gave up' : ''}`)
+      this.log(
+        `retry ${delivery.attempts - 1}:${outcomeLine(delivery, this.clock())}${delivery.gaveUp ? '; gave up' : ''}`
+      )
     })
   }
 
@@ -324,12 +336,13 @@ export class Deliveries {
 function viewOf(delivery: Delivery): DeliveryView {
   return {
     id: delivery.id,
-    messageId: String(delivery.event.messageId),
+    messageId: delivery.messageId,
     description: delivery.description,
     acceptedAt: new Date(delivery.acceptedAt).toISOString(),
     state: stateOf(delivery),
     attempts: delivery.attempts,
     actions: [...delivery.results.values()],
+    ...(delivery.rejected !== undefined ? { reason: delivery.rejected } : {}),
     ...(delivery.nextTryAt !== undefined ? { nextTryAt: new Date(delivery.nextTryAt).toISOString() } : {})
   }
 }

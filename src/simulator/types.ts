@@ -403,9 +403,9 @@ export type Credentials = { email: string; apiToken: string } | { oauthToken: st
 export interface SimulatorOptions {
   /** default 0: an ephemeral port on 127.0.0.1 */
   port?: number
-  /** default 'acme'; record `url` fields read https://<subdomain>.zendesk.com/api/v2/... */
+  /** default SIMULATOR_SUBDOMAIN ('acme'); record `url` fields read https://<subdomain>.zendesk.com/api/v2/... */
   subdomain?: string
-  /** default { email: 'agent@example.com', apiToken: 'test-token' } */
+  /** the admin's legacy credential; default SIMULATOR_API_TOKEN's (agent@example.com and test-token) */
   credentials?: Credentials
   /**
    * What the account holds and allows (account.ts): 'default' is what Zendesk gives a new account, 'bulk-import'
@@ -436,7 +436,8 @@ export interface SimulatorOptions {
   latencyMs?: number
   /**
    * The account's OAuth clients (ASSUMPTIONS.md, "OAuth"): tokens they get through /oauth/tokens authenticate every
-   * /api/v2 route, besides `credentials`. More can be added with `oauth.addClient()`. Default none.
+   * /api/v2 route, besides `credentials`. More can be added with `oauth.addClient()`. The published confidential
+   * client SIMULATOR_OAUTH_CLIENT is always there too, unless one of these takes its identifier.
    */
   oauthClients?: SimulatorOAuthClient[]
 }

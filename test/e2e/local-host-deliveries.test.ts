@@ -140,7 +140,7 @@ describe('local host answering late and stopping (demo account)', () => {
       })
       expect(status).toBe(202)
       expect(body.events).toEqual([
-        { deliveryId: expect.stringMatching(/^d/), messageId: expect.any(String), type: 'identify' }
+        { deliveryId: expect.stringMatching(/^d/), messageId: expect.any(String), type: 'identify', state: 'running' }
       ])
       const id = body.events[0].deliveryId
       const done = await until(

@@ -42,11 +42,7 @@ describe('deliveries', () => {
     const { runner, retriedAt } = fakeRunner(clock, [[delivered]])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 10, ...clock.options })
     const accepted = clock.now()
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable(1)])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable(1)])]))
     await settled
     expect(deliveries.view(ids[0])).toMatchObject({ state: 'retrying', attempts: 1 })
     await clock.advance(999)
@@ -62,11 +58,7 @@ describe('deliveries', () => {
     const { runner, retriedAt } = fakeRunner(clock, [[retryable()], [retryable()], [delivered]])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 100, ...clock.options })
     const accepted = clock.now()
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable()])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable()])]))
     await settled
     while (deliveries.view(ids[0])?.state === 'retrying') {
       expect(await clock.next()).toBe(true)
@@ -84,11 +76,7 @@ describe('deliveries', () => {
       retryForMs: 500,
       ...clock.options
     })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable(30)])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable(30)])]))
     await settled
     expect(deliveries.view(ids[0])).toMatchObject({ state: 'gave up', attempts: 1 })
     expect(deliveries.view(ids[0])?.nextTryAt).toBeUndefined()
@@ -101,11 +89,7 @@ describe('deliveries', () => {
     const clock = new TestClock()
     const { runner, retriedAt } = fakeRunner(clock, [])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 50, ...clock.options })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable()])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable()])]))
     await settled
     expect(clock.waiting).toBe(1)
     expect(deliveries.stop().map((d) => d.id)).toEqual(ids)
@@ -117,16 +101,52 @@ describe('deliveries', () => {
     const clock = new TestClock()
     const { runner } = fakeRunner(clock, [])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 10, ...clock.options })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable(30)])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable(30)])]))
     await settled
     expect(deliveries.describe(ids[0])).toMatch(/; next try in 30 s$/)
     clock.stall(20_000)
     expect(deliveries.describe(ids[0])).toMatch(/; next try in 10 s$/)
     deliveries.stop()
+  })
+})
+
+describe('deliveries that are settled at once', () => {
+  test('one rejected on receipt runs nothing, has its reason and is never retried', async () => {
+    const clock = new TestClock()
+    const { runner, retriedAt } = fakeRunner(clock, [])
+    const lines: string[] = []
+    const deliveries = new Deliveries(runner, (line) => lines.push(line), { firstBackoffMs: 1, ...clock.options })
+    const received = [
+      { rejected: 'batch[0] is null, not an event', messageId: 'm0', description: 'batch[0]' },
+      { event }
+    ]
+    const { ids, settled } = deliveries.accept(received, Promise.resolve([report([delivered])]))
+    await settled
+    expect(deliveries.view(ids[0])).toEqual({
+      id: ids[0],
+      messageId: 'm0',
+      description: 'batch[0]',
+      acceptedAt: expect.any(String),
+      state: 'rejected',
+      attempts: 0,
+      actions: [],
+      reason: 'batch[0] is null, not an event'
+    })
+    expect(deliveries.view(ids[1])).toMatchObject({ state: 'delivered', actions: [delivered] })
+    expect(deliveries.describe(ids[0])).toBe(`  ${ids[0]} batch[0] → rejected: batch[0] is null, not an event`)
+    expect(deliveries.pending()).toEqual([])
+    expect(retriedAt).toEqual([])
+  })
+
+  test('one that matched no subscription is recorded as such, not as delivered', async () => {
+    const clock = new TestClock()
+    const { runner } = fakeRunner(clock, [])
+    const deliveries = new Deliveries(runner, () => undefined, clock.options)
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([])]))
+    await settled
+    expect(deliveries.view(ids[0])).toMatchObject({ state: 'no subscription matched', attempts: 1, actions: [] })
+    expect(deliveries.describe(ids[0])).toBe(`  ${ids[0]} identify userId=u1 → no subscription matched`)
+    expect(deliveries.pending()).toEqual([])
   })
 })
 
@@ -143,11 +163,7 @@ describe('deliveries held for want of a Zendesk connection', () => {
     const clock = new TestClock()
     const { runner, retriedAt } = fakeRunner(clock, [[delivered]])
     const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 1, retryForMs: 1, ...clock.options })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([notConnected])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([notConnected])]))
     await settled
     // Past the whole retry window: still held, with no next try planned and not given up.
     await clock.advance(60_000)
@@ -172,11 +188,7 @@ describe('deliveries held for want of a Zendesk connection', () => {
       retryForMs: 600_000,
       ...clock.options
     })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([notConnected])])
-    )
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([notConnected])]))
     await settled
     await clock.advance(3_600_000) // an hour without a connection
     deliveries.resume()
