@@ -238,12 +238,19 @@ describe('the job slots kept in memory', () => {
     expect(slots.inUse(ACME)).toBe(30)
   })
 
-  it('a request that finds no slot within the longest wait is retryable, and leaves the line', async () => {
+  it('a request that finds no slot within the longest wait, the jobs left running, is retryable and leaves the line', async () => {
     const clock = new TestClock()
     const slots = new MemoryJobSlots(30, timings, clock.now, clock)
     const held = await takeAll(slots, 30)
-    const refused = slots.take(ACME, 'bulk upsert of 100 users', noneEnded).catch((error) => error)
-    await clock.advance(timings.maxWaitMs)
+    await Promise.all(held.slice(1).map((slot, i) => slot.submitted(`V3-${i}`).then(() => slot.leave())))
+    let settled = false
+    const refused = slots
+      .take(ACME, 'bulk upsert of 100 users', noneEnded)
+      .catch((error) => error)
+      .finally(() => (settled = true))
+    await clock.advance(timings.maxWaitMs - 1)
+    expect(settled).toBe(false)
+    await clock.advance(timings.recheckMs)
     const error = await refused
     expect(error).toBeInstanceOf(ZendeskRetryableError)
     expect(error).toMatchObject({ status: 429, retryAfterSeconds: 2 })

@@ -84,15 +84,16 @@ export class TestClock implements Timers {
   }
 
   /**
-   * Moves the clock from wait to wait until `work` settles: whenever the code waits on the clock, time passes to
-   * the earliest wait; while it waits for anything else (an answer), the clock stands still.
+   * Moves the clock from wait to wait until `work` settles: whenever the code waits on the clock (and `mayMove`
+   * says nothing it must not pass is under way, e.g. a request still on its way), time passes to the earliest
+   * wait; otherwise the clock stands still.
    */
-  async runUntilSettled<T>(work: Promise<T>): Promise<T> {
+  async runUntilSettled<T>(work: Promise<T>, mayMove: () => boolean = () => true): Promise<T> {
     let settled = false
     const done = work.finally(() => (settled = true))
     done.catch(() => undefined)
     while (!settled) {
-      if (this.waiting > 0) await this.next()
+      if (this.waiting > 0 && mayMove()) await this.next()
       else await turn()
     }
     return done

@@ -13,8 +13,8 @@ import {
 } from './client/pacing'
 import { postgresCoordination } from './client/postgres'
 import { REQUEST_WINDOW_MS } from './client/request-budget'
-import { realClock, realTimers, type Clock, type Timers } from './client/time'
 import { SoftDeletedUsers } from './client/soft-deleted-users'
+import { realClock, realTimers, type Clock, type Timers } from './client/time'
 import { TokenRenewals } from './client/token-renewals'
 import type { Settings } from './generated-types'
 import { simulatorOrigin, zendeskOrigin } from './settings/origin'
@@ -36,12 +36,21 @@ export interface DestinationOptions {
   /** Writes a minute per user and per organization: Zendesk's limit is 5 (the default); 0 turns the limit off. */
   writesPerRecordPerMinute?: number
   /**
-   * Milliseconds since the epoch, for deciding how old an event is, when a token expires, how long a write is
-   * remembered and for counting permanent deletions in Zendesk's 10-minute window (tests pass a clock they move).
+   * Milliseconds since the epoch: how old an event is, when a write's turn comes, when a job is read again, when a
+   * token expires, how long a write is remembered, and the count of permanent deletions in Zendesk's 10-minute
+   * window (tests pass a clock they move).
    */
   clock?: Clock
-  /** What the destination waits with (request budgets, write turns, job slots): tests pass timers on their clock. */
+  /**
+   * What the destination waits with (request budgets, write turns, job slots and polls, request timeouts): tests
+   * pass timers on their clock.
+   */
   timers?: Timers
+  /**
+   * Milliseconds a request waits for Zendesk's answer, on `timers`, before it is given up (a retryable 504). By
+   * default the request client's own timeout applies (actions-core's, or the host's).
+   */
+  requestTimeoutMs?: number
   /**
    * Zendesk's window of an account's requests: a minute (the default), over which the limit its answers report is
    * spread. Tests against a simulator with a shorter window pass that one; `false` counts no requests (a simulator
@@ -81,24 +90,25 @@ export interface Instance extends ClientParts {
 export function instanceOf(options: DestinationOptions = {}): Instance {
   const simulator = options.origin === undefined ? undefined : simulatorOrigin(options.origin)
   const clock = options.clock ?? realClock
+  const timers = options.timers ?? realTimers
   const tokenRenewals = new TokenRenewals(clock)
   const jobPolling = { ...PRODUCTION_JOB_POLLING, ...options.jobPolling }
-  const settings: CoordinationSettings = {
+  const counting: CoordinationSettings = {
     requestWindowMs: options.requestWindowMs ?? REQUEST_WINDOW_MS,
     userWriteIntervalMs: options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
     writesPerRecord: options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit,
     jobSlots: slotTimings(jobPolling),
     clock,
-    timers: options.timers ?? realTimers
+    timers
   }
   const coordination = options.coordination
-    ? postgresCoordination(options.coordination.postgres, settings, options.coordination.leaseMs)
-    : memoryCoordination(settings)
+    ? postgresCoordination(options.coordination.postgres, counting, options.coordination.leaseMs)
+    : memoryCoordination(counting)
   const { limit, windowMs } = PERMANENT_USER_DELETIONS
   const parts: ClientParts = {
     clock,
     requests: coordination.requests,
-    jobWatchers: new JobWatchers(jobPolling, coordination.jobSlots),
+    jobWatchers: new JobWatchers(jobPolling, clock, timers, coordination.jobSlots),
     caches: options.caches ?? new Caches(),
     writeLimits: {
       userWritesPerAccount: coordination.userWritesPerAccount,
@@ -108,7 +118,8 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
     },
     ticketCreates: new Map(),
     deliveredWrites: new DeliveredWrites(clock),
-    softDeletedUsers: new SoftDeletedUsers(clock)
+    softDeletedUsers: new SoftDeletedUsers(clock),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeout: { ms: options.requestTimeoutMs, timers } })
   }
   return {
     ...parts,

@@ -43,8 +43,8 @@ export function memoryCoordination(settings: CoordinationSettings): Coordination
         ? UNCOUNTED_REQUESTS
         : new MemoryRequestBudget(settings.requestWindowMs, clock, timers),
     jobSlots: new MemoryJobSlots(ACTIVE_JOB_LIMIT, settings.jobSlots, clock, timers),
-    userWritesPerAccount: new Pacer(settings.userWriteIntervalMs),
-    writesPerUser: new RecordWriteLimit(writesPerRecord, windowMs, 'user'),
-    writesPerOrganization: new RecordWriteLimit(writesPerRecord, windowMs, 'organization')
+    userWritesPerAccount: new Pacer(settings.userWriteIntervalMs, clock, timers),
+    writesPerUser: new RecordWriteLimit(writesPerRecord, windowMs, 'user', clock, timers),
+    writesPerOrganization: new RecordWriteLimit(writesPerRecord, windowMs, 'organization', clock, timers)
   }
 }

@@ -4,7 +4,7 @@ import { CatalogApi } from './catalog'
 import type { DeliveredWrites } from './delivered-writes'
 import { EventsApi } from './events'
 import { FieldListsApi } from './field-lists'
-import { ZendeskHttp } from './http'
+import { ZendeskHttp, type RequestTimeout } from './http'
 import type { JobWatchers } from './job-watcher'
 import { Jobs } from './jobs'
 import { OAuthApi } from './oauth'
@@ -12,6 +12,7 @@ import { OrganizationsApi } from './organizations'
 import type { WriteLimits } from './pacing'
 import type { RequestBudget } from './request-budget'
 import type { SoftDeletedUsers } from './soft-deleted-users'
+import type { Clock } from './time'
 import { TicketsApi, type TicketCreation } from './tickets'
 import { UsersApi } from './users'
 
@@ -40,7 +41,7 @@ export class ZendeskClient {
     this.account = account
     this.caches = parts.caches
     this.softDeletedUsers = parts.softDeletedUsers
-    const http = new ZendeskHttp(request, account, secrets, authorization, parts.requests)
+    const http = new ZendeskHttp(request, account, secrets, authorization, parts.requestTimeout, parts.requests)
     const jobs = new Jobs(http, parts.jobWatchers.of(account))
     this.users = new UsersApi(http, jobs, parts.writeLimits)
     this.organizations = new OrganizationsApi(http, jobs, parts.writeLimits.writesPerOrganization)
@@ -65,7 +66,7 @@ export interface Connection {
 /** What a destination instance lends each of its clients: nothing here is shared between instances. */
 export interface ClientParts {
   /** Milliseconds since the epoch (tests pass a clock they move). */
-  clock: () => number
+  clock: Clock
   /** The accounts' request budgets: each request is spent from its account's before it is sent. */
   requests: RequestBudget
   /** One per account: polls all its jobs together, each in one of the account's job slots. */
@@ -82,4 +83,6 @@ export interface ClientParts {
   deliveredWrites: DeliveredWrites
   /** Users soft-deleted and not yet seen deleted for good: a retried deletion request finishes them. */
   softDeletedUsers: SoftDeletedUsers
+  /** How long a request waits for its answer, and on which timers; unset: the request client's own timeout. */
+  requestTimeout?: RequestTimeout
 }

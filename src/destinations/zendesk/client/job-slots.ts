@@ -45,6 +45,9 @@ export function noFreeSlot(limit: number, about: string, retryAfterMs: number): 
 
 interface Waiter {
   give(): void
+  refuse(): void
+  /** After this, the waiter is refused at the next look at the jobs left running. */
+  deadline: number
 }
 
 /** One account's slots in this process: taken ones (held by a request or left to its job) and the waiting line. */
@@ -61,7 +64,9 @@ interface AccountSlots {
 
 /**
  * The job slots of the accounts this process sends to, when no other process sends to them. Waiters are served in
- * order; the jobs left running are asked about only while someone waits for a slot.
+ * order. The jobs left running are asked about only while someone waits for a slot, and that is when a waiter past
+ * the longest wait is refused: while no slot is left to a job, every slot is held by a job being followed, which
+ * ends within the polling budget.
  */
 export class MemoryJobSlots implements JobSlots {
   private readonly accounts = new Map<string, AccountSlots>()
@@ -86,17 +91,11 @@ export class MemoryJobSlots implements JobSlots {
       return Promise.resolve(this.slot(slots))
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        give: () => {
-          cancelTimeout()
-          resolve(this.slot(slots))
-        }
-      }
-      const cancelTimeout = this.timers.after(this.timings.maxWaitMs, () => {
-        slots.waiting.splice(slots.waiting.indexOf(waiter), 1)
-        reject(noFreeSlot(this.limit, about, this.timings.recheckMs))
+      slots.waiting.push({
+        give: () => resolve(this.slot(slots)),
+        refuse: () => reject(noFreeSlot(this.limit, about, this.timings.recheckMs)),
+        deadline: this.clock() + this.timings.maxWaitMs
       })
-      slots.waiting.push(waiter)
       this.scheduleCheck(slots)
     })
   }
@@ -150,8 +149,7 @@ export class MemoryJobSlots implements JobSlots {
 
   private async check(slots: AccountSlots): Promise<void> {
     slots.checking = true
-    const now = this.clock()
-    const due = [...slots.left].filter(([, at]) => at <= now).map(([id]) => id)
+    const due = [...slots.left].filter(([, at]) => at <= this.clock()).map(([id]) => id)
     let ended: string[] = []
     try {
       ended = slots.ended && due.length ? await slots.ended(due) : []
@@ -165,6 +163,11 @@ export class MemoryJobSlots implements JobSlots {
       } else {
         slots.left.set(id, this.clock() + this.timings.recheckMs)
       }
+    }
+    const now = this.clock()
+    for (const waiter of slots.waiting.filter((one) => one.deadline <= now)) {
+      slots.waiting.splice(slots.waiting.indexOf(waiter), 1)
+      waiter.refuse()
     }
     slots.checking = false
     this.scheduleCheck(slots)

@@ -1,4 +1,5 @@
 import { ZendeskRetryableError } from './errors'
+import { sleep, type Clock, type Timers } from './time'
 
 /**
  * Zendesk's limit on single-user writes (`users/create_or_update`, `PUT users/{id}`) is one a second per account;
@@ -8,7 +9,13 @@ export const SINGLE_USER_WRITE_INTERVAL_MS = 1100
 /** Longer than this in the queue, a write is not worth holding the event for: it is retried later instead. */
 export const MAX_WAIT_MS = 5000
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** The single-user writes of one account: when the last one was sent, and the writes waiting for their turn. */
+interface AccountWrites {
+  lastSentAt?: number
+  waiting: number
+  /** Settles when the last write in line has been sent: the next one waits for it. */
+  lineEnd: Promise<void>
+}
 
 /** Single-user writes, one a second per account: `slot` resolves when the caller may send its write. */
 export interface AccountWritePacing {
@@ -56,25 +63,64 @@ export function userWriteTurnTooFar(about: string, waitMs: number): ZendeskRetry
 
 /**
  * Spreads one kind of request under a per-account rate, so an account's documented endpoint limit is met by
- * waiting a moment rather than answered with a burst of 429s. A write that would wait too long is retryable at
- * once, with the time after which its slot is free.
+ * waiting a moment rather than answered with a burst of 429s. Writes take their turns in order, each at least the
+ * interval after the previous one was actually sent (a timer that fires late delays the ones behind it, never
+ * brings them closer). A write that would wait too long is retryable at once, with the time after which its turn
+ * comes.
  */
 export class Pacer implements AccountWritePacing {
-  private readonly nextSlot = new Map<string, number>()
+  private readonly accounts = new Map<string, AccountWrites>()
 
   constructor(
     private readonly intervalMs: number,
+    private readonly clock: Clock,
+    private readonly timers: Timers,
     private readonly maxWaitMs = MAX_WAIT_MS
   ) {}
 
+  /** Resolves when the caller may send its write; it is counted as sent then. */
   async slot(account: string, about: string): Promise<void> {
     if (this.intervalMs <= 0) return
-    const now = Date.now()
-    const at = Math.max(now, this.nextSlot.get(account) ?? 0)
-    const wait = at - now
+    const writes = this.writesOf(account)
+    const wait = this.expectedWait(writes)
     if (wait > this.maxWaitMs) throw userWriteTurnTooFar(about, wait)
-    this.nextSlot.set(account, at + this.intervalMs)
-    if (wait > 0) await sleep(wait)
+    const previous = writes.lineEnd
+    let sent!: () => void
+    writes.lineEnd = new Promise((resolve) => (sent = resolve))
+    writes.waiting += 1
+    try {
+      await previous
+      await this.untilIntervalAfter(writes)
+      writes.lastSentAt = this.clock()
+    } finally {
+      writes.waiting -= 1
+      sent()
+    }
+  }
+
+  private writesOf(account: string): AccountWrites {
+    let writes = this.accounts.get(account)
+    if (!writes) {
+      writes = { waiting: 0, lineEnd: Promise.resolve() }
+      this.accounts.set(account, writes)
+    }
+    return writes
+  }
+
+  /** The writes waiting go one interval apart from the last one sent; a new write goes after them. */
+  private expectedWait(writes: AccountWrites): number {
+    const now = this.clock()
+    const firstTurn = writes.lastSentAt === undefined ? now : Math.max(now, writes.lastSentAt + this.intervalMs)
+    return firstTurn + writes.waiting * this.intervalMs - now
+  }
+
+  /** Sleeps until the interval since the last write sent has passed, reading the clock again on every wake. */
+  private async untilIntervalAfter(writes: AccountWrites): Promise<void> {
+    for (;;) {
+      const wait = writes.lastSentAt === undefined ? 0 : writes.lastSentAt + this.intervalMs - this.clock()
+      if (wait <= 0) return
+      await sleep(this.timers, wait)
+    }
   }
 }
 
@@ -97,19 +143,21 @@ export class RecordWriteLimit implements RecordWriteTurns {
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly what: string,
+    private readonly clock: Clock,
+    private readonly timers: Timers,
     private readonly maxWaitMs = MAX_WAIT_MS
   ) {}
 
   async turn(record: string, about: string): Promise<void> {
     if (this.limit <= 0) return
-    const now = Date.now()
+    const now = this.clock()
     // At most once a window, so a busy account does not walk every record on every write.
     if (this.writes.size > RECORDS_BEFORE_PRUNING && now - this.prunedAt > this.windowMs) this.prune(now)
     const { at, recent } = recordWriteTurn(this.writes.get(record) ?? [], now, this.limit, this.windowMs)
     const wait = at - now
     if (wait > this.maxWaitMs) throw recordWritesSpent(this.limit, this.what, about, wait)
     this.writes.set(record, [...recent, at])
-    if (wait > 0) await sleep(wait)
+    if (wait > 0) await sleep(this.timers, wait)
   }
 
   private prune(now: number): void {
@@ -173,13 +221,15 @@ export interface WriteLimits {
 export function writeLimits(
   userWriteIntervalMs: number,
   writesPerRecord: number,
-  now: () => number = () => Date.now()
+  clock: Clock,
+  timers: Timers
 ): WriteLimits {
   const { limit, windowMs } = PERMANENT_USER_DELETIONS
+  const perRecordWindowMs = WRITES_PER_RECORD.windowMs
   return {
-    userWritesPerAccount: new Pacer(userWriteIntervalMs),
-    writesPerUser: new RecordWriteLimit(writesPerRecord, WRITES_PER_RECORD.windowMs, 'user'),
-    writesPerOrganization: new RecordWriteLimit(writesPerRecord, WRITES_PER_RECORD.windowMs, 'organization'),
-    permanentUserDeletions: new AccountWindowLimit(limit, windowMs, 'permanent user deletions', now)
+    userWritesPerAccount: new Pacer(userWriteIntervalMs, clock, timers),
+    writesPerUser: new RecordWriteLimit(writesPerRecord, perRecordWindowMs, 'user', clock, timers),
+    writesPerOrganization: new RecordWriteLimit(writesPerRecord, perRecordWindowMs, 'organization', clock, timers),
+    permanentUserDeletions: new AccountWindowLimit(limit, windowMs, 'permanent user deletions', clock)
   }
 }
