@@ -72,7 +72,6 @@ async function run(
   }
   const simulator = child('simulator-process.ts', [JSON.stringify(simulatorOptions), PREFIX])
   const url = await simulator.line()
-  const started = performance.now()
   const share = Math.ceil(events / processes)
   const workers = Array.from({ length: processes }, (_, i) => {
     const worker: WorkerOptions = {
@@ -86,6 +85,9 @@ async function run(
     }
     return child('worker-process.ts', [JSON.stringify(worker)])
   })
+  await Promise.all(workers.map((worker) => worker.line()))
+  const started = performance.now()
+  for (const worker of workers) worker.write('go')
   const results = (await Promise.all(workers.map((worker) => worker.line()))).map(
     (line) => JSON.parse(line) as WorkerFigures
   )

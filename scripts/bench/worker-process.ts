@@ -2,10 +2,12 @@
  * One worker process of a host running the destination in several: identifies `from`..`from + count` of the
  * workload, `batchesInFlight` onBatch calls of 100 at once, the events a batch leaves retryable sent again (in
  * later batches) once the wait they carry has passed, as a host does. Coordinated on PostgreSQL when given a
- * database, else on its own. Prints one JSON line of its figures and exits.
+ * database, else on its own. Says `ready` once loaded and starts on a line on stdin (so the workers of a run start
+ * together), then prints one JSON line of its figures and exits.
  *
  *   ts-node --transpile-only worker-process.ts '<WorkerOptions as JSON>'
  */
+import { createInterface } from 'readline'
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import { createDestination } from '../../src'
 import { BULK_LIMIT } from '../../src/destinations/zendesk/client/constants'
@@ -68,6 +70,8 @@ async function main() {
   })
   /** Events to send again, each once its wait has passed. */
   const again: { event: SegmentEvent; at: number }[] = []
+  process.stdout.write('ready\n')
+  await new Promise((resolve) => createInterface({ input: process.stdin }).once('line', resolve))
   const deadline = Date.now() + RETRY_DEADLINE_MS
   let inFlight = 0
 

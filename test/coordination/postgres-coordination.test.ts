@@ -2,6 +2,8 @@ import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/err
 import type { JobSlot } from '../../src/destinations/zendesk/client/job-slots'
 import { Database } from '../../src/destinations/zendesk/client/postgres/database'
 import { PostgresJobSlots } from '../../src/destinations/zendesk/client/postgres/job-slots'
+import { PostgresJobStatuses } from '../../src/destinations/zendesk/client/postgres/job-statuses'
+import type { JobStatus } from '../../src/destinations/zendesk/client/schemas'
 import { PostgresRequestBudget } from '../../src/destinations/zendesk/client/postgres/request-budget'
 import { PostgresRecordWrites, PostgresWritePacing } from '../../src/destinations/zendesk/client/postgres/write-turns'
 import { realClock, realTimers, type Timers } from '../../src/destinations/zendesk/client/time'
@@ -166,6 +168,37 @@ describe('job slots on PostgreSQL', () => {
     expect(refused).toBeInstanceOf(ZendeskRetryableError)
     const slot = await slotsOn(new Database(url), { unnotedJobMs: 300 }).take(ACME, 'a bulk request', noneEnded)
     await slot.release()
+  })
+})
+
+describe('job statuses on PostgreSQL', () => {
+  const timings = { maxWaitMs: 10_000, recheckMs: 100 }
+  const slotsOn = (db: Database) => new PostgresJobSlots(db, 30, timings, 30_000, 0, realClock, realTimers)
+  const working = (id: string): JobStatus => ({ id, status: 'working', total: 10, progress: 3 }) as JobStatus
+
+  it("one process's poll reads the account's other jobs too: another that follows them reads them from it", async () => {
+    const url = await postgres.database()
+    const [first, second] = processes(url, 2)
+    const mine = await slotsOn(first).take(ACME, 'a bulk request', async () => [])
+    const theirs = await slotsOn(second).take(ACME, 'a bulk request', async () => [])
+    await mine.submitted('V3-mine')
+    await theirs.submitted('V3-theirs')
+    const polls: string[][] = []
+    const poll = async (ids: string[]) => {
+      polls.push([...ids].sort())
+      return new Map(ids.map((id) => [id, working(id)]))
+    }
+    // A freshness of an hour: what one process read is fresh for the other, however slowly the machine runs.
+    const statuses = [first, second].map((db) => new PostgresJobStatuses(db, HOUR))
+    expect([...(await statuses[0].read(ACME, ['V3-mine'], poll)).keys()]).toEqual(['V3-mine'])
+    expect(polls).toEqual([['V3-mine', 'V3-theirs']])
+    expect(await statuses[1].read(ACME, ['V3-theirs'], poll)).toEqual(new Map([['V3-theirs', working('V3-theirs')]]))
+    expect(polls).toHaveLength(1)
+    // Once freed, a slot's job is read no more.
+    await theirs.release()
+    await new PostgresJobStatuses(first, 0).read(ACME, ['V3-mine'], poll)
+    expect(polls[1]).toEqual(['V3-mine'])
+    await mine.release()
   })
 })
 

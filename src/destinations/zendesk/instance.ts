@@ -4,7 +4,7 @@ import { ZendeskClient, type ClientParts } from './client'
 import { Caches } from './client/caches'
 import { DeliveredWrites } from './client/delivered-writes'
 import { memoryCoordination, type CoordinationSettings } from './client/coordination'
-import { JobWatchers, PRODUCTION_JOB_POLLING, slotTimings, type JobPolling } from './client/job-watcher'
+import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from './client/job-watcher'
 import {
   AccountWindowLimit,
   PERMANENT_USER_DELETIONS,
@@ -97,7 +97,7 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
     requestWindowMs: options.requestWindowMs ?? REQUEST_WINDOW_MS,
     userWriteIntervalMs: options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
     writesPerRecord: options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit,
-    jobSlots: slotTimings(jobPolling),
+    jobPolling,
     clock,
     timers
   }
@@ -108,7 +108,7 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
   const parts: ClientParts = {
     clock,
     requests: coordination.requests,
-    jobWatchers: new JobWatchers(jobPolling, clock, timers, coordination.jobSlots),
+    jobWatchers: new JobWatchers(jobPolling, clock, timers, coordination.jobSlots, coordination.jobStatuses),
     caches: options.caches ?? new Caches(),
     writeLimits: {
       userWritesPerAccount: coordination.userWritesPerAccount,

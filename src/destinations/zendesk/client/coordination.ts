@@ -1,5 +1,7 @@
 import { ACTIVE_JOB_LIMIT } from './constants'
-import { MemoryJobSlots, type JobSlots, type JobSlotTimings } from './job-slots'
+import { MemoryJobSlots, type JobSlots } from './job-slots'
+import { slotTimings, type JobPolling } from './job-watcher'
+import { OWN_POLLS, type JobStatusReads } from './job-status-reads'
 import { Pacer, RecordWriteLimit, WRITES_PER_RECORD, type AccountWritePacing, type RecordWriteTurns } from './pacing'
 import { MemoryRequestBudget, UNCOUNTED_REQUESTS, type RequestBudget } from './request-budget'
 import type { Clock, Timers } from './time'
@@ -12,6 +14,8 @@ import type { Clock, Timers } from './time'
 export interface Coordination {
   requests: RequestBudget
   jobSlots: JobSlots
+  /** The statuses of the account's jobs, read once for every process following some of them. */
+  jobStatuses: JobStatusReads
   /** `users/create_or_update` and `PUT users/{id}`: one a second per account. */
   userWritesPerAccount: AccountWritePacing
   /** The same writes, per user. */
@@ -28,7 +32,8 @@ export interface CoordinationSettings {
   userWriteIntervalMs: number
   /** Writes a minute per user and per organization; 0 counts none. */
   writesPerRecord: number
-  jobSlots: JobSlotTimings
+  /** How jobs are followed: how long a request waits for a slot, how often a job left running is asked about. */
+  jobPolling: JobPolling
   clock: Clock
   timers: Timers
 }
@@ -42,7 +47,8 @@ export function memoryCoordination(settings: CoordinationSettings): Coordination
       settings.requestWindowMs === false
         ? UNCOUNTED_REQUESTS
         : new MemoryRequestBudget(settings.requestWindowMs, clock, timers),
-    jobSlots: new MemoryJobSlots(ACTIVE_JOB_LIMIT, settings.jobSlots, clock, timers),
+    jobSlots: new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(settings.jobPolling), clock, timers),
+    jobStatuses: OWN_POLLS,
     userWritesPerAccount: new Pacer(settings.userWriteIntervalMs, clock, timers),
     writesPerUser: new RecordWriteLimit(writesPerRecord, windowMs, 'user', clock, timers),
     writesPerOrganization: new RecordWriteLimit(writesPerRecord, windowMs, 'organization', clock, timers)

@@ -3,6 +3,7 @@ import { ZendeskRetryableError } from './errors'
 import type { ZendeskHttp } from './http'
 import { ACTIVE_JOB_LIMIT } from './constants'
 import { MemoryJobSlots, type JobSlots, type JobSlotTimings } from './job-slots'
+import { OWN_POLLS, type JobStatusReads } from './job-status-reads'
 import { TtlCache } from './ttl-cache'
 import { jobStatusAnswer, jobStatusesAnswer, type JobStatus } from './schemas'
 import { realClock, realTimers, type Clock, type Timers } from './time'
@@ -66,7 +67,9 @@ export class JobWatcher {
     private readonly clock: Clock = realClock,
     private readonly timers: Timers = realTimers,
     /** The account's job slots: a job is submitted in one of them. */
-    readonly slots: JobSlots = new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(timings), clock, timers)
+    readonly slots: JobSlots = new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(timings), clock, timers),
+    /** Where the statuses of the jobs come from: this watcher's polls, or another process's made a moment ago. */
+    private readonly statuses: JobStatusReads = OWN_POLLS
   ) {}
 
   /** Follows a submitted job until it ends or the time budget runs out; never rejects. */
@@ -143,8 +146,12 @@ export class JobWatcher {
     this.schedule()
   }
 
+  private read(http: ZendeskHttp, ids: string[]): Promise<Map<string, JobStatus>> {
+    return this.statuses.read(http.origin, ids, (polled) => this.poll(http, polled))
+  }
+
   /** A lone job is read at its own (recorded) address; several at once with show_many. */
-  private async read(http: ZendeskHttp, ids: string[]): Promise<Map<string, JobStatus>> {
+  private async poll(http: ZendeskHttp, ids: string[]): Promise<Map<string, JobStatus>> {
     if (ids.length === 1) {
       const { body } = await http.get(`job_statuses/${ids[0]}`, `job status ${ids[0]}`, jobStatusAnswer)
       return new Map([[body.job_status.id, body.job_status]])
@@ -226,13 +233,14 @@ export class JobWatchers {
     readonly timings: JobPolling,
     private readonly clock: Clock,
     private readonly timers: Timers,
-    private readonly slots: JobSlots = new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(timings), clock, timers)
+    private readonly slots: JobSlots = new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(timings), clock, timers),
+    private readonly statuses: JobStatusReads = OWN_POLLS
   ) {}
 
   of(account: string): JobWatcher {
     let watcher = this.watchers.get(account)
     if (!watcher) {
-      watcher = new JobWatcher(this.timings, this.clock, this.timers, this.slots)
+      watcher = new JobWatcher(this.timings, this.clock, this.timers, this.slots, this.statuses)
       this.watchers.set(account, watcher)
     }
     return watcher

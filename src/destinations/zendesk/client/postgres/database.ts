@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS zendesk_job_slots (
   holder text,
   job_id text,
   until timestamptz,
+  job_status jsonb,
+  status_at timestamptz,
   PRIMARY KEY (account, slot)
 );
 CREATE TABLE IF NOT EXISTS zendesk_write_turns (

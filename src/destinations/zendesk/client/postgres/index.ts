@@ -1,9 +1,11 @@
 import { ACTIVE_JOB_LIMIT } from '../constants'
 import type { Coordination, CoordinationSettings } from '../coordination'
+import { slotTimings } from '../job-watcher'
 import { WRITES_PER_RECORD } from '../pacing'
 import { UNCOUNTED_REQUESTS } from '../request-budget'
 import { Database } from './database'
 import { PostgresJobSlots } from './job-slots'
+import { PostgresJobStatuses } from './job-statuses'
 import { PostgresRequestBudget } from './request-budget'
 import { PostgresRecordWrites, PostgresWritePacing } from './write-turns'
 
@@ -23,21 +25,16 @@ export function postgresCoordination(
   const db = new Database(url)
   const { clock, timers, writesPerRecord } = settings
   const { windowMs } = WRITES_PER_RECORD
+  const timings = slotTimings(settings.jobPolling)
   return {
     requests:
       settings.requestWindowMs === false
         ? UNCOUNTED_REQUESTS
         : new PostgresRequestBudget(db, settings.requestWindowMs, clock, timers),
     // A job whose holder died before noting it is given the time it would have been followed.
-    jobSlots: new PostgresJobSlots(
-      db,
-      ACTIVE_JOB_LIMIT,
-      settings.jobSlots,
-      leaseMs,
-      settings.jobSlots.maxWaitMs,
-      clock,
-      timers
-    ),
+    jobSlots: new PostgresJobSlots(db, ACTIVE_JOB_LIMIT, timings, leaseMs, timings.maxWaitMs, clock, timers),
+    // A status another process read within the first wait between polls is as good as a poll now.
+    jobStatuses: new PostgresJobStatuses(db, settings.jobPolling.firstWaitMs),
     userWritesPerAccount: new PostgresWritePacing(db, settings.userWriteIntervalMs, timers),
     writesPerUser: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'user', clock, timers),
     writesPerOrganization: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'organization', clock, timers)

@@ -17,7 +17,8 @@ INSERT INTO zendesk_job_slots (account, slot) SELECT $1, generate_series(1, $2::
  * had $4 ms beyond the lease to end.
  */
 const TAKE = `
-UPDATE zendesk_job_slots AS slots SET holder = $2, job_id = NULL, until = now() + $3::float8 ${MS}
+UPDATE zendesk_job_slots AS slots
+SET holder = $2, job_id = NULL, until = now() + $3::float8 ${MS}, job_status = NULL, status_at = NULL
 FROM (
   SELECT slot FROM zendesk_job_slots
   WHERE account = $1 AND job_id IS NULL AND (holder IS NULL OR until < now() - $4::float8 ${MS})
@@ -43,7 +44,7 @@ RETURNING slots.job_id`
 /** The slots of jobs found ended are free, unless a holder took them meanwhile. */
 const FREE_ENDED = `
 WITH freed AS (
-  UPDATE zendesk_job_slots SET job_id = NULL, until = NULL
+  UPDATE zendesk_job_slots SET job_id = NULL, until = NULL, job_status = NULL, status_at = NULL
   WHERE account = $1 AND holder IS NULL AND job_id = ANY($2::text[])
   RETURNING slot
 )
@@ -53,7 +54,7 @@ const SUBMITTED = 'UPDATE zendesk_job_slots SET job_id = $4 WHERE account = $1 A
 
 const RELEASE = `
 WITH freed AS (
-  UPDATE zendesk_job_slots SET holder = NULL, job_id = NULL, until = NULL
+  UPDATE zendesk_job_slots SET holder = NULL, job_id = NULL, until = NULL, job_status = NULL, status_at = NULL
   WHERE account = $1 AND slot = $2 AND holder = $3
   RETURNING slot
 )
