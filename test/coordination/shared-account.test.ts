@@ -21,17 +21,19 @@ beforeAll(async () => {
   postgres = await startPostgres()
 }, 60_000)
 afterAll(() => postgres?.stop())
-beforeEach(async () => {
+afterEach(() => simulator.close())
+
+const bulkImportAccount = async () => {
   simulator = await startSimulator({
     account: 'bulk-import',
     accountRateLimit: { requests: REQUESTS_PER_WINDOW, windowMs: WINDOW_MS },
     jobMsPer100Items: 1000
   })
-})
-afterEach(() => simulator.close())
+}
 
 const subscriptions = presetSubscriptions.filter((s) => s.partnerAction === 'upsertUser')
 const settings = { ...simulatorSettings, subscriptions } as any
+const INSTANCES_OF_A_HOST = 4
 
 function instance(options: Partial<DestinationOptions> = {}): Destination<Settings> {
   return new Destination<Settings>(
@@ -67,6 +69,7 @@ const EVENTS = INSTANCES * BATCHES_PER_INSTANCE * PER_BATCH
 
 describe('several instances on one account', () => {
   it('coordinated on PostgreSQL: no job or request refused, every event delivered on its first attempt', async () => {
+    await bulkImportAccount()
     const url = await postgres.database()
     const statuses = await sendFromAll(
       Array.from({ length: INSTANCES }, () => instance({ coordination: { postgres: url } }))
@@ -80,7 +83,33 @@ describe('several instances on one account', () => {
   })
 
   it('each on its own: more jobs and requests than the account allows, refused', async () => {
+    await bulkImportAccount()
     await sendFromAll(Array.from({ length: INSTANCES }, () => instance()))
     expect(refused().length).toBeGreaterThan(0)
+  })
+
+  it('a default account: 20 identifies of one user from 4 instances, at most 5 writes reach Zendesk, none refused', async () => {
+    // Zendesk's single-user write limits: one a second for the account, 5 a minute per user.
+    simulator = await startSimulator({ account: 'default' })
+    const url = await postgres.database()
+    const instances = Array.from({ length: INSTANCES_OF_A_HOST }, () =>
+      instance({ requestWindowMs: false, coordination: { postgres: url } })
+    )
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => {
+        const event = { type: 'identify', userId: 'busy', traits: { email: 'busy@example.com', name: `Busy ${i}` } }
+        return instances[i % INSTANCES_OF_A_HOST].onEvent(event as SegmentEvent, settings).then(
+          () => 'delivered',
+          (error) => `${error.status} ${error.retryAfterSeconds === undefined ? 'no wait' : 'with a wait'}`
+        )
+      })
+    )
+    const writes = simulator.requests.filter((r) => r.path.includes('users/create_or_update'))
+    // Five turns for the user, 1.1 s apart for the account: the fifth is 4.4 s off, within the longest wait.
+    expect(writes.map((write) => write.status).sort()).toEqual([200, 200, 200, 200, 201])
+    expect(outcomes.filter((outcome) => outcome === 'delivered')).toHaveLength(writes.length)
+    expect(outcomes.filter((outcome) => outcome !== 'delivered')).toEqual(
+      Array(20 - writes.length).fill('429 with a wait')
+    )
   })
 })

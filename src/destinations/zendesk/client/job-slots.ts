@@ -58,7 +58,7 @@ interface AccountSlots {
   waiting: Waiter[]
   /** The newest waiter's way to ask Zendesk about jobs (an older one's request may have ended). */
   ended?: EndedJobs
-  cancelCheck?: () => void
+  /** Whether a look at the jobs left running is due or under way. */
   checking: boolean
 }
 
@@ -139,16 +139,13 @@ export class MemoryJobSlots implements JobSlots {
 
   /** While someone waits and jobs hold slots nobody follows, asks about them when the earliest is due. */
   private scheduleCheck(slots: AccountSlots): void {
-    if (slots.checking || slots.cancelCheck || slots.waiting.length === 0 || slots.left.size === 0) return
+    if (slots.checking || slots.waiting.length === 0 || slots.left.size === 0) return
+    slots.checking = true
     const earliest = Math.min(...slots.left.values())
-    slots.cancelCheck = this.timers.after(Math.max(0, earliest - this.clock()), () => {
-      slots.cancelCheck = undefined
-      void this.check(slots)
-    })
+    this.timers.after(Math.max(0, earliest - this.clock()), () => void this.check(slots))
   }
 
   private async check(slots: AccountSlots): Promise<void> {
-    slots.checking = true
     const due = [...slots.left].filter(([, at]) => at <= this.clock()).map(([id]) => id)
     let ended: string[] = []
     try {

@@ -133,9 +133,9 @@ export class PostgresJobSlots implements JobSlots {
   private async firstFree(account: string, about: string, ended: EndedJobs, deadline: number): Promise<JobSlot> {
     await this.makeRows(account)
     for (;;) {
-      const slot =
-        (await this.takeFree(account)) ?? ((await this.freeEnded(account, ended)) && (await this.takeFree(account)))
-      if (typeof slot === 'number') return this.slot(account, slot)
+      let slot = await this.takeFree(account)
+      if (slot === undefined && (await this.freeEnded(account, ended))) slot = await this.takeFree(account)
+      if (slot !== undefined) return this.slot(account, slot)
       const left = deadline - this.clock()
       if (left <= 0) throw noFreeSlot(this.limit, about, this.timings.recheckMs)
       await this.freed.wait(account, Math.min(left, this.timings.recheckMs))
