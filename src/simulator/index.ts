@@ -30,6 +30,9 @@ export type {
   BrandRecord,
   CommentRecord,
   Credentials,
+  CustomObjectDefinition,
+  CustomObjectFieldRecord,
+  CustomRecord,
   DuplicateMembershipAnswer,
   EndpointLimits,
   Faults,
@@ -62,7 +65,8 @@ export const DEFAULT_VARIANTS: Variants = {
   organizationFieldValues: 'every-key',
   tokenAnswerStatus: 200,
   softDeletedUsers: 'left-out',
-  deletedUserExternalId: 'absent'
+  deletedUserExternalId: 'absent',
+  customObjectJobResults: 'records'
 }
 
 function endpointLimitsFrom(options: SimulatorOptions, account: AccountKind): EndpointLimits {

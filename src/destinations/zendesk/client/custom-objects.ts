@@ -205,7 +205,9 @@ export class CustomObjectsApi {
           `custom_objects/${objectKeySegment(objectKey)}/fields`,
           'custom_object_fields',
           `custom object ${quote(objectKey)}`,
-          customObjectFieldSchema
+          customObjectFieldSchema,
+          // The standard fields say whether names are numbered automatically.
+          { include_standard_fields: true }
         )
         .then((fields) => {
           const loaded = { fields, loadedAt: this.clock() }
