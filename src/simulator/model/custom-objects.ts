@@ -1,5 +1,5 @@
 import { randomBytes } from 'crypto'
-import { ApiError, isBlank, json, RecordInvalid, type Details, type Input } from '../http'
+import { isBlank, notFound, RecordInvalid, type Details, type Input } from '../http'
 import { timestamp, type Store, type StoredCustomObject } from '../state'
 import type { CustomObjectDefinition, CustomObjectFieldRecord, CustomRecord, NameNumbering } from '../types'
 import { createField } from './fields'
@@ -84,9 +84,7 @@ export function addCustomObject(store: Store, input: NewCustomObject): CustomObj
 /** The object with this key; an unknown key answers 404. */
 export function customObjectOf(store: Store, key: string): StoredCustomObject {
   const object = store.customObjects.get(key)
-  if (!object) {
-    throw new ApiError(json(404, { error: 'RecordNotFound', description: `Custom object ${key} not found` }))
-  }
+  if (!object) throw notFound()
   return object
 }
 

@@ -26,7 +26,7 @@ export interface RecordInput {
   custom_object_fields: Record<string, unknown>
 }
 
-/** The job actions of `custom_objects/{key}/jobs` this destination submits (up to 100 items each). */
+/** The record job actions (an object's `POST jobs`) this destination submits (up to 100 items each). */
 export type RecordJob =
   | { action: 'create_or_update_by_external_id' | 'create'; items: (RecordInput & { external_id: string })[] }
   | { action: 'update'; items: (RecordInput & { id: string })[] }
@@ -179,7 +179,7 @@ export class CustomObjectsApi {
     return found
   }
 
-  /** `POST custom_objects/{key}/jobs` (up to 100 items), followed to one outcome per item, in order. */
+  /** A record job of the object (`POST jobs`, up to 100 items), followed to one outcome per item, in order. */
   async job(objectKey: string, job: RecordJob): Promise<JobItemOutcome[]> {
     if (job.items.length > BULK_LIMIT) throw new Error(`At most ${BULK_LIMIT} records per custom object job`)
     const items: readonly object[] =
