@@ -1,6 +1,6 @@
 export const USAGE = `Usage:
   npm start                                   run the local host (embedded Zendesk simulator unless ZENDESK_* is set)
-  npm start -- [--port N] [--mapping FILE.json] [--retry-for MINUTES]
+  npm start -- [--port N] [--mapping FILE.json] [--retry-for MINUTES] [--connection-file FILE]
   npm start -- replay FILE.ndjson [--mapping FILE.json]
                                               send a file of events (one JSON event per line) through the same
                                               path, print the result per action and the simulator's records, exit
@@ -11,16 +11,23 @@ Options:
   --mapping FILE      use these subscriptions instead of the presets: a JSON list of
                       { "partnerAction": "upsertUser", "subscribe": "type = \\"identify\\"", "mapping": { ... } }
   --retry-for MINUTES how long an accepted event's retryable actions are retried in the background (default 30)
+  --connection-file FILE
+                      where the Zendesk connection is kept (default: $ZENDESK_CONNECTION_FILE, else
+                      $XDG_CONFIG_HOME/actions-zendesk/zendesk-<subdomain>.json or ~/.config/actions-zendesk/…)
   -h, --help          show this text
 
 Environment (none set: the embedded Zendesk simulator on 127.0.0.1 is used):
   ZENDESK_SUBDOMAIN                    your account, e.g. acme for https://acme.zendesk.com
+  ZENDESK_CLIENT_ID                    an OAuth client of the account: connect on the page (Connect Zendesk)
+  ZENDESK_CLIENT_SECRET                a confidential client's secret: the host connects with client credentials
+  ZENDESK_CONNECTION_FILE              where the connection is kept (--connection-file)
+  legacy, until Zendesk ends API tokens on 2027-04-30:
   ZENDESK_EMAIL + ZENDESK_API_TOKEN    an agent's email and a Zendesk API token, or
-  ZENDESK_OAUTH_TOKEN                  an OAuth access token
+  ZENDESK_OAUTH_TOKEN                  an OAuth access token (never renewed)
   PORT                                 port when --port is not given`
 
 export type Command =
-  | { kind: 'serve'; port: number; mappingFile?: string; retryForMs?: number }
+  | { kind: 'serve'; port: number; mappingFile?: string; retryForMs?: number; connectionFile?: string }
   | { kind: 'replay'; file: string; mappingFile?: string }
   | { kind: 'help' }
 
@@ -45,6 +52,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
   let port: number | undefined
   let mappingFile: string | undefined
   let retryForMs: number | undefined
+  let connectionFile: string | undefined
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const [flag, inline] =
@@ -58,6 +66,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
     else if (flag === '--mapping') {
       mappingFile = value()
       if (!mappingFile) throw new UsageError('--mapping needs a file: --mapping FILE.json')
+    } else if (flag === '--connection-file') {
+      connectionFile = value()
+      if (!connectionFile) throw new UsageError('--connection-file needs a file: --connection-file FILE.json')
     } else if (flag.startsWith('-')) throw new UsageError(`Unknown option ${flag}.`)
     else positional.push(arg)
   }
@@ -65,9 +76,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
     if (positional.length !== 2) throw new UsageError('replay needs exactly one file: replay FILE.ndjson')
     if (port !== undefined) throw new UsageError('--port is for the local host; replay starts no server.')
     if (retryForMs !== undefined) throw new UsageError('--retry-for is for the local host; replay does not retry.')
+    if (connectionFile !== undefined) {
+      throw new UsageError('--connection-file is for the local host; replay reads ZENDESK_CONNECTION_FILE.')
+    }
     return { kind: 'replay', file: positional[1], mappingFile }
   }
   if (positional.length > 0) throw new UsageError(`Unknown command ${positional[0]}.`)
   const envPort = env.PORT?.trim() ? parsePort(env.PORT.trim(), 'PORT') : undefined
-  return { kind: 'serve', port: port ?? envPort ?? defaultPort, mappingFile, retryForMs }
+  return { kind: 'serve', port: port ?? envPort ?? defaultPort, mappingFile, retryForMs, connectionFile }
 }

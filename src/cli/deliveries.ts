@@ -1,8 +1,11 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import type { ActionResult, EventReport, EventRunner, Outcome } from './run-events'
 
-/** Where a delivery stands: first attempt under way, done, waiting for its next try, refused, or out of time. */
-export type DeliveryState = 'running' | 'delivered' | 'retrying' | 'rejected' | 'gave up'
+/**
+ * Where a delivery stands: first attempt under way, done, waiting for its next try, held until Zendesk is connected
+ * again, refused, or out of time.
+ */
+export type DeliveryState = 'running' | 'delivered' | 'retrying' | 'awaiting connection' | 'rejected' | 'gave up'
 
 /** What the host shows about one accepted event. */
 export interface DeliveryView {
@@ -42,7 +45,12 @@ interface Delivery {
   gaveUp: boolean
 }
 
+/** The next attempt needs a Zendesk connection: it waits for one, with no deadline, instead of a timer. */
+const awaitsConnection = (delivery: Delivery) =>
+  [...delivery.results.values()].some((result) => result.result === 'retryable' && result.awaitingConnection)
+
 const DEFAULT_RETRY_FOR_MS = 30 * 60 * 1000
+const PENDING_STATES: DeliveryState[] = ['running', 'retrying', 'awaiting connection']
 /** Finished deliveries kept for the route and the page; the oldest go first. */
 const KEEP_FINISHED = 10_000
 
@@ -54,7 +62,10 @@ const pendingOf = (delivery: Delivery) =>
 function stateOf(delivery: Delivery): DeliveryState {
   if (delivery.running) return 'running'
   const results = [...delivery.results.values()]
-  if (results.some((result) => result.result === 'retryable')) return delivery.gaveUp ? 'gave up' : 'retrying'
+  if (results.some((result) => result.result === 'retryable')) {
+    if (delivery.gaveUp) return 'gave up'
+    return awaitsConnection(delivery) ? 'awaiting connection' : 'retrying'
+  }
   return results.some((result) => result.result === 'rejected') ? 'rejected' : 'delivered'
 }
 
@@ -79,7 +90,8 @@ function outcomeLine(label: string, description: string, actions: ActionResult[]
  * Every event the host accepted, until each of its actions is delivered or rejected: retryable actions run again
  * in the background (only those, in dependency order, due events together as one batch), after a backoff that
  * doubles from `firstBackoffMs` and is never shorter than the Retry-After the result carries, until `retryForMs`
- * after acceptance. Nothing is written to disk: a crash loses what is still pending.
+ * after acceptance. An event that failed for want of a Zendesk connection is held, without a deadline, until
+ * `resume()` says the host is connected again. Nothing is written to disk: a crash loses what is still pending.
  */
 export class Deliveries {
   private readonly deliveries = new Map<string, Delivery>()
@@ -160,7 +172,21 @@ export class Deliveries {
   }
 
   pending(): DeliveryView[] {
-    return this.list().filter((delivery) => delivery.state === 'running' || delivery.state === 'retrying')
+    return this.list().filter((delivery) => PENDING_STATES.includes(delivery.state))
+  }
+
+  /**
+   * The host is connected again: what was held for want of a connection is tried now, and has `retryForMs` from now
+   * for its retries (the time it was held does not count against it).
+   */
+  resume(): void {
+    const now = Date.now()
+    for (const delivery of this.deliveries.values()) {
+      if (delivery.running || delivery.gaveUp || !awaitsConnection(delivery)) continue
+      delivery.nextTryAt = now
+      delivery.giveUpAt = Math.max(delivery.giveUpAt, now + this.retryForMs)
+    }
+    this.schedule()
   }
 
   /** No more retries. Answers what is still pending: running or retrying (dropped when the process exits). */
@@ -205,11 +231,14 @@ export class Deliveries {
     this.settle(delivery, results)
   }
 
-  /** Sets the next try of a delivery with retryable actions, or gives up when it would fall past its deadline. */
+  /**
+   * Sets the next try of a delivery with retryable actions, or gives up when it would fall past its deadline. One held
+   * for want of a connection gets no try until `resume()`.
+   */
   private plan(delivery: Delivery, now: number): void {
     delivery.nextTryAt = undefined
     const pending = [...delivery.results.values()].filter((result) => result.result === 'retryable')
-    if (pending.length === 0) return
+    if (pending.length === 0 || awaitsConnection(delivery)) return
     const backoff = Math.min(this.maxBackoffMs, this.firstBackoffMs * 2 ** (delivery.attempts - 1))
     const asked = Math.max(0, ...pending.map((result) => (result.retryAfterSeconds ?? 0) * 1000))
     const at = now + Math.max(backoff, asked)

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'net'
 import type { SegmentEvent } from '@segment/actions-core'
 import type { RunningSimulator } from '../simulator'
 import { resolve } from 'path'
+import { connectionRoutes } from './connection-page'
 import { Deliveries, type DeliveryView, type RetryOptions } from './deliveries'
 import { deliveriesPage } from './deliveries-page'
 import { ok, type HostContext, type HostReply, type HostRequest, type Route } from './host-routes'
@@ -15,6 +16,8 @@ import { EventRunner, type EventReport } from './run-events'
 import { describeEvent, EventInputError, normaliseBatch, normaliseEvent, type EventType } from './segment-events'
 import { startTarget, type Target } from './target'
 import { isObject } from './objects'
+import type { AccountView } from './host-account'
+import type { Timers } from './timers'
 
 export interface LocalHostOptions {
   /** port on 127.0.0.1; 0 picks a free one (default 4000) */
@@ -23,8 +26,17 @@ export interface LocalHostOptions {
   mappingFile?: string
   /** where the mapping page saves when no mappingFile is given (default: zendesk-mapping.json in the working directory) */
   newMappingFile?: string
-  /** where ZENDESK_* credentials are read from (default: process.env) */
+  /** where ZENDESK_* variables are read from (default: process.env) */
   env?: NodeJS.ProcessEnv
+  /** where the connection to a Zendesk account is kept (default: ZENDESK_CONNECTION_FILE, else under ~/.config) */
+  connectionFile?: string
+  /**
+   * A loopback Zendesk the caller runs (a simulator) instead of https://<subdomain>.zendesk.com for the account the
+   * ZENDESK_* variables name: tests restart the host against one simulated account.
+   */
+  zendeskOrigin?: string
+  /** the clock and timers the connection renews on (default: the system's) */
+  timers?: Timers
   /** one line per request and the start-up banner (default: console.log) */
   log?: (line: string) => void
   /** how long and how often retryable results are tried again in the background */
@@ -222,6 +234,7 @@ export function hostRoutes(actionKeys: string[]): Route[] {
           ? ok(target.simulator.state())
           : { status: 404, body: { error: 'There is no simulator: this host sends to a real Zendesk account.' } }
     },
+    ...connectionRoutes(),
     ...mappingPageRoutes()
   ]
 }
@@ -281,10 +294,29 @@ function send(res: ServerResponse, reply: HostReply, secrets: string[]): void {
 }
 
 /** Secrets a reply must not echo: the host's and any the request brought. */
-function secretsFor(context: HostContext, body: unknown): string[] {
+function secretsFor(target: Target | undefined, body: unknown): string[] {
   const given = isObject(body) ? [body, body.settings] : []
-  return [...secretsOf(context.target.settings), ...given.flatMap(secretsOf)]
+  return [...(target?.account.secrets() ?? []), ...given.flatMap(secretsOf)]
 }
+
+/** The request line for the terminal, without the authorization code and state Zendesk sends to /oauth/callback. */
+function loggedUrl(url: string | undefined): string {
+  return (url ?? '/').replace(/([?&](?:code|state)=)[^&#]*/g, '$1[redacted]')
+}
+
+/** One line on how the host reaches Zendesk, for the start-up banner. */
+function connectionLine(view: AccountView): string {
+  if (view.kind === 'legacy') return `Legacy ${view.credential}: ${view.note}`
+  if (view.state === 'connected') {
+    const who = view.connectedBy ? ` as ${view.connectedBy.name ?? view.connectedBy.email}` : ''
+    const until = view.expiresAt ? `; token until ${view.expiresAt}, renewed ahead of time` : ''
+    return `Zendesk connected${who} (${view.grant}, OAuth client ${view.clientId})${until}; kept in ${view.storedIn}`
+  }
+  return `Zendesk is ${view.state}: open the page below and choose Connect Zendesk (events wait until then).`
+}
+
+/** The route paths' column in the banner: as wide as the longest, /connection/disconnect. */
+const PATH_WIDTH = 22
 
 function banner(url: string, context: HostContext, routes: Route[], subscriptions: Subscription[]): string {
   const actionKeys = Object.keys(context.definition.actions)
@@ -292,38 +324,29 @@ function banner(url: string, context: HostContext, routes: Route[], subscription
   const from = context.mappingFile ? `the mapping file ${context.mappingFile}` : 'the presets'
   return [
     context.target.description,
+    connectionLine(context.target.account.view()),
     `actions-zendesk local host listening at ${url}`,
     `Mapping page: open ${url}/ in a browser`,
-    ...listed.map((route) => `  ${route.method.padEnd(4)} ${route.path.padEnd(18)} ${route.about}`),
-    `  POST ${'/<action>'.padEnd(18)} { payload, mapping, settings } → that action (an array payload runs as a batch);`,
-    `       ${''.padEnd(18)} actions: ${actionKeys.join(', ')}`,
+    ...listed.map((route) => `  ${route.method.padEnd(4)} ${route.path.padEnd(PATH_WIDTH)} ${route.about}`),
+    `  POST ${'/<action>'.padEnd(PATH_WIDTH)} { payload, mapping, settings } → that action (an array payload runs as a batch);`,
+    `       ${''.padEnd(PATH_WIDTH)} actions: ${actionKeys.join(', ')}`,
     `Subscriptions (${subscriptions.length}, from ${from}): ${subscriptions.map((s) => s.partnerAction).join(', ')}`
   ].join('\n')
 }
 
 /**
  * Starts the local host on 127.0.0.1: Segment-spec events in, the destination's actions run through actions-core,
- * each event's result per action out. Without ZENDESK_* credentials it starts and uses the embedded simulator.
+ * each event's result per action out. Without ZENDESK_* variables it starts and uses the embedded simulator. It
+ * listens before it connects: Zendesk's consent page sends people back to its address.
  */
 export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
   const log = options.log ?? ((line: string) => console.log(line))
   const subscriptions = options.mappingFile
     ? await readMappingFile(options.mappingFile, mappingDefinition)
     : presetSubscriptions(mappingDefinition)
-  const target = await startTarget(options.env ?? process.env)
-  const runner = new EventRunner(target.definition, target.settings, subscriptions)
-  const deliveries = new Deliveries(runner, (line) => log(redact(line, secretsOf(target.settings))), options.retry)
-  const context: HostContext = {
-    definition: target.definition,
-    target,
-    runner,
-    deliveries,
-    accepting: true,
-    answerWithinMs: options.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS,
-    mappingFile: options.mappingFile,
-    newMappingFile: options.newMappingFile ?? resolve(MAPPING_FILE_NAME)
-  }
-  const routes = hostRoutes(Object.keys(target.definition.actions))
+  // Set once the host is connected and its routes are ready: until then requests answer 503.
+  let context: HostContext | undefined = undefined
+  let routes: Route[] = []
   let port = 0
 
   const server = createServer((req, res) => {
@@ -331,6 +354,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     let body: unknown
     const answer = async (): Promise<HostReply> => {
       checkOrigin(req, port)
+      if (!context) throw new HttpProblem(503, 'The local host is starting: try again in a moment.')
       const request = await parseRequest(req)
       body = request.body
       const route = routes.find((r) => r.path === request.path && r.method === request.method)
@@ -352,25 +376,57 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         return { status: 500, body: { error: (error as Error)?.message ?? String(error) } }
       })
       .then((reply) => {
-        const secrets = secretsFor(context, body)
+        const secrets = secretsFor(context?.target, body)
         send(res, reply, secrets)
-        log(`${req.method} ${req.url} → ${reply.status} (${Date.now() - started} ms)`)
+        log(redact(`${req.method} ${loggedUrl(req.url)} → ${reply.status} (${Date.now() - started} ms)`, secrets))
         reply.log?.forEach((line) => log(redact(line, secrets)))
       })
   })
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject)
-      server.listen(options.port ?? DEFAULT_PORT, LOOPBACK, () => resolve())
-    })
-  } catch (error) {
-    await target.close()
-    throw error
-  }
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? DEFAULT_PORT, LOOPBACK, () => resolve())
+  })
   port = (server.address() as AddressInfo).port
   const url = `http://${LOOPBACK}:${port}`
-  log(redact(banner(url, context, routes, subscriptions), secretsOf(target.settings)))
+  const closeServer = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    server.closeAllConnections()
+    await closed
+  }
+
+  let target: Target
+  try {
+    target = await startTarget({
+      env: options.env ?? process.env,
+      hostUrl: url,
+      connectionFile: options.connectionFile,
+      zendeskOrigin: options.zendeskOrigin,
+      timers: options.timers,
+      log
+    })
+  } catch (error) {
+    await closeServer()
+    throw error
+  }
+  const secrets = () => target.account.secrets()
+  const runner = new EventRunner(target.definition, target.account, subscriptions)
+  const deliveries = new Deliveries(runner, (line) => log(redact(line, secrets())), options.retry)
+  // Events held for want of a connection go as soon as there is one.
+  target.connection?.whenConnected(() => deliveries.resume())
+  routes = hostRoutes(Object.keys(target.definition.actions))
+  context = {
+    definition: target.definition,
+    target,
+    runner,
+    deliveries,
+    accepting: true,
+    answerWithinMs: options.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS,
+    mappingFile: options.mappingFile,
+    newMappingFile: options.newMappingFile ?? resolve(MAPPING_FILE_NAME)
+  }
+  const hostContext = context
+  log(redact(banner(url, hostContext, routes, subscriptions), secrets()))
 
   return {
     url,
@@ -379,16 +435,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     runner,
     deliveries,
     stopAccepting: () => {
-      context.accepting = false
+      hostContext.accepting = false
       return deliveries.stop()
     },
     close: async () => {
-      context.accepting = false
+      hostContext.accepting = false
       deliveries.stop()
       await deliveries.idle()
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()))
-      server.closeAllConnections()
-      await closed
+      await closeServer()
       await target.close()
     }
   }

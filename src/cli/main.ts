@@ -24,6 +24,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   const host = await startLocalHost({
     port: command.port,
     mappingFile: command.mappingFile,
+    connectionFile: command.connectionFile,
     retry: { retryForMs: command.retryForMs }
   }).catch((error) => {
     if (error?.code === 'EADDRINUSE') {

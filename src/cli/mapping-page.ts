@@ -6,7 +6,7 @@ import { ok, type HostContext, type HostReply, type Route } from './host-routes'
 import { checkEditedSubscriptions, MappingFileError, presetSubscriptions, writeMappingFile } from './mapping-file'
 import { previewSubscription } from './mapping-preview'
 import { simulatorView } from './replay'
-import { EventRunner, matches } from './run-events'
+import { authOf, EventRunner, matches } from './run-events'
 import { describeEvent, EventInputError, normaliseEvent } from './segment-events'
 import { isObject } from './objects'
 
@@ -120,7 +120,7 @@ async function sendEvent(body: Record<string, unknown>, context: HostContext): P
       ? context.runner
       : new EventRunner(
           context.definition,
-          context.runner.settings,
+          context.runner.account,
           checkEditedSubscriptions(body.subscriptions, context.definition)
         )
   const report = await runner.runEvent(event)
@@ -153,8 +153,10 @@ async function fieldChoices(body: Record<string, unknown>, context: HostContext)
     throw new EventInputError('Give the "action" key and the "field" key whose choices to list.')
   }
   try {
+    const settings = context.runner.settings
     const answer = await new Destination(context.definition).executeDynamicField(action, field, {
-      settings: context.runner.settings,
+      settings,
+      auth: authOf(settings),
       payload: {},
       page: typeof page === 'string' ? page : undefined
     })

@@ -4,11 +4,15 @@ const REDACTED = '[redacted]'
 /** Shorter values would blank out ordinary words; no Zendesk token is that short. */
 const MIN_SECRET_LENGTH = 4
 
-/** The secret strings of some settings: the tokens, and the Authorization header value made from them. */
+/**
+ * The secret strings of some settings: the legacy tokens and the Authorization header value made from them, and an
+ * OAuth connection's access token, refresh token and client secret.
+ */
 export function secretsOf(settings: unknown): string[] {
   if (settings === null || typeof settings !== 'object') return []
-  const { api_token, oauth_token } = settings as Record<string, unknown>
-  const secrets = [api_token, oauth_token]
+  const { api_token, oauth_token, oauth } = settings as Record<string, unknown>
+  const { access_token, refresh_token, clientSecret } = (oauth ?? {}) as Record<string, unknown>
+  const secrets = [api_token, oauth_token, access_token, refresh_token, clientSecret]
     .filter((value): value is string => typeof value === 'string')
     .flatMap((token) => [token, token.trim()])
   try {

@@ -4,7 +4,7 @@ import mappingDefinition from '../destinations/zendesk'
 import type { SegmentEvent } from '@segment/actions-core'
 import type { SimulatorState } from '../simulator'
 import { presetSubscriptions, readMappingFile } from './mapping-file'
-import { secretsOf, redact } from './redact'
+import { redact } from './redact'
 import { formatSummary, summarise, type ReplaySummary } from './report'
 import { EventRunner, type EventReport } from './run-events'
 import { normaliseEvent } from './segment-events'
@@ -84,15 +84,16 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
   const subscriptions = options.mappingFile
     ? await readMappingFile(options.mappingFile, mappingDefinition)
     : presetSubscriptions(mappingDefinition)
-  const target = await startTarget(options.env ?? process.env)
-  const secrets = secretsOf(target.settings)
-  const print = (text: string) => write(redact(text, secrets) + '\n')
+  let secrets = (): string[] => []
+  const print = (text: string) => write(redact(text, secrets()) + '\n')
+  const target = await startTarget({ env: options.env ?? process.env, log: print })
+  secrets = () => target.account.secrets()
   try {
     print(target.description)
     print(
       `Replaying ${events.length} event(s) from ${path}${options.mappingFile ? ` with ${options.mappingFile}` : ''}\n`
     )
-    const runner = new EventRunner(target.definition, target.settings, subscriptions)
+    const runner = new EventRunner(target.definition, target.account, subscriptions)
     const reports: EventReport[] = []
     for (const event of events) reports.push(await runner.runEvent(event))
     const summary = summarise(reports, lines)
@@ -100,7 +101,7 @@ export async function replayFile(path: string, options: ReplayOptions = {}): Pro
     const state = target.simulator ? simulatorView(target.simulator.state()) : undefined
     if (state) print(`\nSimulator state\n${JSON.stringify(state, null, 2)}`)
     else print(`\nThe events went to a real Zendesk account: look there for the records.`)
-    return redact({ reports, summary, lines, state }, secrets)
+    return redact({ reports, summary, lines, state }, secrets())
   } finally {
     await target.close()
   }

@@ -13,6 +13,8 @@ import { parseFql, validate } from '@segment/destination-subscriptions'
 import { statusOf } from '../destinations/zendesk/batch/results'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
+import { isRefusedRenewal } from './connection'
+import type { Blocked, HostAccount, HostSettings } from './host-account'
 import type { Subscription } from './mapping-file'
 import { describeEvent } from './segment-events'
 import { isObject } from './objects'
@@ -37,6 +39,8 @@ export interface ActionResult {
   logs?: string[]
   /** how long Zendesk (or the destination's pacing) asked to wait before a retry */
   retryAfterSeconds?: number
+  /** retryable because the host has no working Zendesk connection: tried again once it is connected */
+  awaitingConnection?: boolean
   /** the requests this action sent for this event (single events; a batch lists them per subscription) */
   requests?: ZendeskExchange[]
 }
@@ -78,6 +82,8 @@ interface BatchOutcomes {
 /** 409 is retryable too: Zendesk answers it when two writes to one record race (the README's error table). */
 const RETRYABLE_STATUSES = new Set([408, 409, 423, 429])
 const CREDENTIAL_KEYS = ['email', 'api_token', 'oauth_token']
+/** The host's credentials: what it does not lend to a call that brings its own credentials or names another account. */
+const HOST_CREDENTIAL_KEYS = [...CREDENTIAL_KEYS, 'oauth']
 /** Keys a caller's settings may not bring: they would change which actions run. */
 const HOST_ONLY_KEYS = ['subscription', 'subscriptions', 'oauth']
 
@@ -105,6 +111,10 @@ export function retryAfterOf(failure: unknown): number | undefined {
   return typeof carried === 'number' && Number.isFinite(carried) ? carried : undefined
 }
 
+/** The host's settings for one subscription's call, as actions-core reads them. */
+const withSubscription = (settings: HostSettings, subscription: Subscription): JSONObject =>
+  ({ ...settings, subscriptions: [subscription] }) as unknown as JSONObject
+
 /** Which action and subscription a result belongs to. */
 type ResultLabel = Pick<ActionResult, 'action' | 'subscription'>
 
@@ -131,15 +141,31 @@ export function matches(subscription: Subscription, event: SegmentEvent): boolea
  * host's own account: not when the caller brings any credential (never mixed with someone else's email) and not
  * for another subdomain (never sent to an account they do not belong to).
  */
-export function effectiveSettings(host: Settings, given: unknown): Settings {
+export function effectiveSettings(host: HostSettings, given: unknown): HostSettings {
   if (!isObject(given)) return host
   const own = Object.fromEntries(Object.entries(given).filter(([key]) => !HOST_ONLY_KEYS.includes(key)))
   const bringsCredentials = CREDENTIAL_KEYS.some((key) => key in own)
   const otherAccount = 'subdomain' in own && !sameSubdomain(own.subdomain, host.subdomain)
   const base = Object.fromEntries(
-    Object.entries(host).filter(([key]) => !((bringsCredentials || otherAccount) && CREDENTIAL_KEYS.includes(key)))
+    Object.entries(host).filter(([key]) => !((bringsCredentials || otherAccount) && HOST_CREDENTIAL_KEYS.includes(key)))
   )
-  return { ...base, ...own } as unknown as Settings
+  return { ...base, ...own } as unknown as HostSettings
+}
+
+/** actions-core's `auth` for a call made without it (an action run directly, a dynamic field): the connection's tokens. */
+export function authOf(settings: HostSettings) {
+  return { accessToken: settings.oauth?.access_token ?? '', refreshToken: settings.oauth?.refresh_token ?? '' }
+}
+
+/** A result for a call that was not made: the host cannot reach Zendesk now. */
+function blockedResult(label: ResultLabel, blocked: Blocked): ActionResult {
+  return {
+    ...label,
+    result: 'retryable',
+    status: 401,
+    message: blocked.reason,
+    ...(blocked.untilConnected && { awaitingConnection: true })
+  }
 }
 
 function sameSubdomain(a: unknown, b: unknown): boolean {
@@ -192,7 +218,9 @@ function collectingLogger(lines: string[]): Logger {
 /**
  * Runs events through actions-core's Destination the way a host does, one unit of work at a time, and reports
  * each event's result per action. Working one at a time keeps results reproducible and lets every Zendesk request
- * be attributed to the action and event that sent it.
+ * be attributed to the action and event that sent it. Each call carries its own copy of the account's settings and
+ * the account's onTokenRefresh; a call the account cannot make now (no connection) is not made, and its events are
+ * held as retryable.
  */
 export class EventRunner {
   readonly destination: Destination<Settings>
@@ -200,10 +228,15 @@ export class EventRunner {
 
   constructor(
     readonly definition: DestinationDefinition<Settings>,
-    public settings: Settings,
+    readonly account: HostAccount,
     public subscriptions: Subscription[]
   ) {
     this.destination = new Destination(definition)
+  }
+
+  /** The host's settings for a call now. */
+  get settings(): HostSettings {
+    return this.account.settings()
   }
 
   /** One event: each matching subscription in turn through `onEvent`. */
@@ -268,9 +301,10 @@ export class EventRunner {
         ...(isObject(input.mapping) ? input.mapping : {})
       } as JSONObject
       const settings = effectiveSettings(this.settings, input.settings)
+      const auth = authOf(settings)
       const label = { action: actionKey, subscription: action.definition.title }
       const executeOne = (data: JSONObject) => (logger: Logger) =>
-        action.execute({ data, mapping, settings, auth: undefined, logger })
+        action.execute({ data, mapping, settings, auth, logger })
       this.takeExchanges()
       if (!Array.isArray(input.payload)) {
         const result = await this.settle(
@@ -286,6 +320,7 @@ export class EventRunner {
               events: events as unknown as SegmentEvent[],
               mapping,
               settings,
+              auth,
               logger
             })
           )
@@ -331,23 +366,68 @@ export class EventRunner {
     } catch {
       payload = undefined
     }
-    const result = await this.settle(labelOf(subscription), this.onEventFor(subscription, event))
+    const result = await this.onEventAsHost(subscription, event)
     return { ...result, payload, requests: await this.exchanges() }
   }
 
   private deliverEach(subscription: Subscription, events: SegmentEvent[]): Promise<BatchOutcomes> {
-    return this.inTurn(events, (event) => this.settle(labelOf(subscription), this.onEventFor(subscription, event)))
+    return this.inTurn(events, (event) => this.onEventAsHost(subscription, event))
+  }
+
+  /** One event through one subscription (`onEvent`) with the host's settings. */
+  private async onEventAsHost(subscription: Subscription, event: SegmentEvent): Promise<ActionResult> {
+    const label = labelOf(subscription)
+    const { results } = await this.asHost(label, 1, async (settings) => ({
+      results: [await this.settle(label, this.onEventFor(subscription, event, settings), settings)],
+      logs: []
+    }))
+    return results[0]
   }
 
   private deliverBatch(subscription: Subscription, events: SegmentEvent[]): Promise<BatchOutcomes> {
-    return this.batchOutcomes(labelOf(subscription), events.length, async (logger) => {
-      const [first] = await this.destination.onBatch(events, this.hostSettings(subscription), { logger })
-      return (first as { multistatus?: unknown[] })?.multistatus ?? []
-    })
+    const label = labelOf(subscription)
+    return this.asHost(label, events.length, (settings) =>
+      this.batchOutcomes(
+        label,
+        events.length,
+        async (logger) => {
+          const [first] = await this.destination.onBatch(events, withSubscription(settings, subscription), {
+            logger,
+            onTokenRefresh: this.account.onTokenRefresh
+          })
+          return (first as { multistatus?: unknown[] })?.multistatus ?? []
+        },
+        settings
+      )
+    )
   }
 
-  private onEventFor(subscription: Subscription, event: SegmentEvent) {
-    return (logger: Logger) => this.destination.onEvent(event, this.hostSettings(subscription), { logger })
+  private onEventFor(subscription: Subscription, event: SegmentEvent, settings: HostSettings) {
+    return (logger: Logger) =>
+      this.destination.onEvent(event, withSubscription(settings, subscription), {
+        logger,
+        onTokenRefresh: this.account.onTokenRefresh
+      })
+  }
+
+  /**
+   * A subscription's call with the host's settings of the moment. Not made while the account cannot make calls (the
+   * events are held as retryable); a call that failed for want of a connection holds its events the same way.
+   */
+  private async asHost(
+    label: ResultLabel,
+    count: number,
+    call: (settings: HostSettings) => Promise<BatchOutcomes>
+  ): Promise<BatchOutcomes> {
+    const blocked = await this.account.blocked()
+    if (blocked) return { results: Array.from({ length: count }, () => blockedResult(label, blocked)), logs: [] }
+    const outcomes = await call(this.account.settings())
+    if (!outcomes.results.some((result) => result.status === 401 && result.result !== 'delivered')) return outcomes
+    const after = await this.account.blocked()
+    if (!after?.untilConnected) return outcomes
+    const held = (result: ActionResult) =>
+      result.status === 401 && result.result !== 'delivered' ? { ...result, ...blockedResult(label, after) } : result
+    return { ...outcomes, results: outcomes.results.map(held) }
   }
 
   /** Each item on its own (each result keeps its own log lines). */
@@ -364,7 +444,8 @@ export class EventRunner {
   private async batchOutcomes(
     label: ResultLabel,
     count: number,
-    call: (logger: Logger) => Promise<unknown[]>
+    call: (logger: Logger) => Promise<unknown[]>,
+    used?: HostSettings
   ): Promise<BatchOutcomes> {
     const logs: string[] = []
     let results: ActionResult[]
@@ -375,19 +456,24 @@ export class EventRunner {
         const status = typeof entry.status === 'number' ? entry.status : 500
         if (entry.errormessage === undefined && status < 300) return { ...label, result: 'delivered', status }
         const message = entry.errormessage ?? `The action gave no result for this event (${status}).`
-        return withRetryAfter({ ...label, result: outcomeOf(status, entry), status, message }, entry.body)
+        return withRetryAfter({ ...label, result: this.outcomeOf(status, entry, used), status, message }, entry.body)
       })
     } catch (error) {
       const status = statusOf(error)
+      const result = this.outcomeOf(status, error, used)
       results = Array.from({ length: count }, () =>
-        withRetryAfter({ ...label, result: outcomeOf(status, error), status, message: messageOf(error) }, error)
+        withRetryAfter({ ...label, result, status, message: messageOf(error) }, error)
       )
     }
     if (count === 1 && logs.length) return { results: [{ ...results[0], logs }], logs: [] }
     return { results, logs }
   }
 
-  private async settle(label: ResultLabel, call: (logger: Logger) => Promise<unknown>): Promise<ActionResult> {
+  private async settle(
+    label: ResultLabel,
+    call: (logger: Logger) => Promise<unknown>,
+    used?: HostSettings
+  ): Promise<ActionResult> {
     const logs: string[] = []
     let result: ActionResult
     try {
@@ -395,13 +481,22 @@ export class EventRunner {
       result = { ...label, result: 'delivered', status: 200 }
     } catch (error) {
       const status = statusOf(error)
-      result = withRetryAfter({ ...label, result: outcomeOf(status, error), status, message: messageOf(error) }, error)
+      result = withRetryAfter(
+        { ...label, result: this.outcomeOf(status, error, used), status, message: messageOf(error) },
+        error
+      )
     }
     return logs.length ? { ...result, logs } : result
   }
 
-  private hostSettings(subscription: Subscription): JSONObject {
-    return { ...this.settings, subscriptions: [subscription] } as unknown as JSONObject
+  /**
+   * With the host's OAuth connection, a 401 is retryable: the connection renews itself (a renewal Zendesk refused
+   * tells the account, and its events wait for someone to connect again).
+   */
+  private outcomeOf(status: number, error: unknown, used: HostSettings | undefined): Outcome {
+    if (!used?.oauth) return outcomeOf(status, error)
+    if (isRefusedRenewal(error)) this.account.renewalRefused?.(used, error)
+    return status === 401 ? 'retryable' : outcomeOf(status, error)
   }
 
   /** Drops what earlier work left in the destination's response log. */

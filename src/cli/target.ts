@@ -1,30 +1,56 @@
 import { randomBytes } from 'crypto'
+import { Destination, type DestinationDefinition } from '@segment/actions-core'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
-import type { DestinationDefinition } from '@segment/actions-core'
-import { createDestination } from '../destinations/zendesk'
+import { createDestination, zendeskOAuth, type DestinationOptions, type ZendeskTokens } from '../destinations/zendesk'
 import { Caches } from '../destinations/zendesk/client/caches'
 import { startSimulator, type RunningSimulator } from '../simulator'
+import { ConnectionFile, defaultConnectionFile } from './connection-file'
+import { ZendeskConnection, type OAuthClient } from './connection'
+import { legacyAccount, type HostAccount, type HostSettings } from './host-account'
+import { systemTimers, type Timers } from './timers'
 
-/** Where the destination's requests go: the embedded simulator, or a real Zendesk account. */
+/** Where the destination's requests go: the embedded simulator, or a Zendesk account. */
 export interface Target {
   kind: 'simulator' | 'zendesk'
-  /** the destination definition bound to this target: the production one, or one sending to the simulator */
+  /** the destination definition bound to this target: the production one, or one sending to a simulator */
   definition: DestinationDefinition<Settings>
-  /** the destination settings the host uses when a request brings none */
-  settings: Settings
+  /** how the host's calls are authorised: an OAuth connection, or a legacy credential */
+  account: HostAccount
+  /** the OAuth connection, unless the host uses a legacy credential */
+  connection?: ZendeskConnection
   simulator?: RunningSimulator
-  /** empties the simulator and what the destination remembers of it (every cached id is stale after a reset) */
-  resetSimulator?: () => void
+  /**
+   * empties the simulator and what the destination remembers of it (every cached id is stale after a reset); the
+   * reset revokes every token, so the host renews its connection as it resolves
+   */
+  resetSimulator?: () => Promise<void>
   /** one line for people, without any credential */
   description: string
   close(): Promise<void>
+}
+
+export interface TargetOptions {
+  env: NodeJS.ProcessEnv
+  /** the local host's address, for the OAuth redirect URL `<hostUrl>/oauth/callback`; none for replay */
+  hostUrl?: string
+  /** where the connection to a Zendesk account is kept (default: ZENDESK_CONNECTION_FILE, else under ~/.config) */
+  connectionFile?: string
+  /**
+   * A loopback Zendesk the caller runs (a simulator) instead of https://<subdomain>.zendesk.com, for the account
+   * the ZENDESK_* variables name: tests restart the host against one simulated account.
+   */
+  zendeskOrigin?: string
+  timers?: Timers
+  log(line: string): void
 }
 
 export class TargetError extends Error {}
 
 export const ZENDESK_ENV_VARS = [
   'ZENDESK_SUBDOMAIN',
+  'ZENDESK_CLIENT_ID',
+  'ZENDESK_CLIENT_SECRET',
   'ZENDESK_EMAIL',
   'ZENDESK_API_TOKEN',
   'ZENDESK_OAUTH_TOKEN'
@@ -32,71 +58,188 @@ export const ZENDESK_ENV_VARS = [
 
 const SIMULATOR_SUBDOMAIN = 'acme'
 const SIMULATOR_AGENT_EMAIL = 'agent@example.com'
+/** The simulated account's OAuth clients: the host's own (client credentials at start) and Connect Zendesk's. */
+const SIMULATOR_HOST_CLIENT = 'actions-zendesk-local-host'
+const SIMULATOR_CONNECT_CLIENT = 'actions-zendesk-connect'
 
 /** The simulator completes bulk jobs after a few polls; short waits keep the local runtime snappy. */
 const SIMULATOR_JOB_POLLING = { firstWaitMs: 10, maxWaitMs: 100, budgetMs: 10_000 }
 
 const present = (value: string | undefined): string | undefined => (value?.trim() ? value.trim() : undefined)
 
+/** The account the ZENDESK_* variables name, and how the host is to reach it. */
+export type AccountFromEnv =
+  { kind: 'oauth'; subdomain: string; client: OAuthClient } | { kind: 'legacy'; settings: Settings }
+
 /**
- * Settings for a real account from ZENDESK_* variables, or undefined when none is set.
- * A partial set (a subdomain without a credential, a token without a subdomain) is an error rather than a silent
- * fallback to the simulator, so nobody believes they are writing to their account when they are not.
+ * The account from ZENDESK_* variables, or undefined when none is set. A partial set (a subdomain without a client
+ * or credential, a client without a subdomain) is an error rather than a silent fallback to the simulator, so
+ * nobody believes they are writing to their account when they are not.
  */
-export function accountSettingsFromEnv(env: NodeJS.ProcessEnv): Settings | undefined {
-  const subdomain = present(env.ZENDESK_SUBDOMAIN)
-  const email = present(env.ZENDESK_EMAIL)
-  const apiToken = present(env.ZENDESK_API_TOKEN)
-  const oauthToken = present(env.ZENDESK_OAUTH_TOKEN)
-  if (!subdomain && !email && !apiToken && !oauthToken) return undefined
-  const hint = 'Set ZENDESK_SUBDOMAIN with ZENDESK_EMAIL + ZENDESK_API_TOKEN, or with ZENDESK_OAUTH_TOKEN.'
-  if (!subdomain) throw new TargetError(`Zendesk credentials are set but ZENDESK_SUBDOMAIN is not. ${hint}`)
+export function accountFromEnv(env: NodeJS.ProcessEnv): AccountFromEnv | undefined {
+  const [subdomain, clientId, clientSecret, email, apiToken, oauthToken] = ZENDESK_ENV_VARS.map((name) =>
+    present(env[name])
+  )
+  if (![subdomain, clientId, clientSecret, email, apiToken, oauthToken].some(Boolean)) return undefined
+  const hint =
+    'Set ZENDESK_SUBDOMAIN with ZENDESK_CLIENT_ID (and ZENDESK_CLIENT_SECRET for a confidential OAuth client); the legacy ZENDESK_EMAIL + ZENDESK_API_TOKEN or ZENDESK_OAUTH_TOKEN still work.'
+  if (!subdomain) throw new TargetError(`Zendesk variables are set but ZENDESK_SUBDOMAIN is not. ${hint}`)
+  try {
+    normaliseSubdomain(subdomain)
+  } catch (error) {
+    throw new TargetError(`ZENDESK_SUBDOMAIN: ${(error as Error).message}`)
+  }
+  const legacy = email || apiToken || oauthToken
+  if (clientSecret && !clientId)
+    throw new TargetError(`ZENDESK_CLIENT_SECRET is set without ZENDESK_CLIENT_ID. ${hint}`)
+  if (clientId && legacy) {
+    throw new TargetError(
+      'Set either ZENDESK_CLIENT_ID (an OAuth connection) or a legacy credential (ZENDESK_EMAIL + ZENDESK_API_TOKEN, ZENDESK_OAUTH_TOKEN), not both.'
+    )
+  }
+  if (clientId)
+    return { kind: 'oauth', subdomain, client: { id: clientId, ...(clientSecret && { secret: clientSecret }) } }
   if (oauthToken && (email || apiToken)) {
     throw new TargetError(`Set either ZENDESK_OAUTH_TOKEN or ZENDESK_EMAIL + ZENDESK_API_TOKEN, not both.`)
   }
   if (!oauthToken && !(email && apiToken)) {
     throw new TargetError(`ZENDESK_SUBDOMAIN is set but the credentials are incomplete. ${hint}`)
   }
-  try {
-    normaliseSubdomain(subdomain)
-  } catch (error) {
-    throw new TargetError(`ZENDESK_SUBDOMAIN: ${(error as Error).message}`)
+  return {
+    kind: 'legacy',
+    settings: oauthToken ? { subdomain, oauth_token: oauthToken } : { subdomain, email, api_token: apiToken }
   }
-  return oauthToken ? { subdomain, oauth_token: oauthToken } : { subdomain, email, api_token: apiToken }
 }
 
+/** A renewal as actions-core makes one on a 401, through the same definition (and so the same instance). */
+function renewalThrough(definition: DestinationDefinition<Settings>) {
+  const destination = new Destination(definition)
+  return async ({ oauth, ...settings }: HostSettings): Promise<ZendeskTokens> => {
+    const tokens = await destination.refreshAccessToken(settings, {
+      accessToken: oauth?.access_token ?? '',
+      refreshToken: oauth?.refresh_token ?? '',
+      clientId: oauth?.clientId ?? '',
+      clientSecret: oauth?.clientSecret ?? ''
+    })
+    return tokens as ZendeskTokens
+  }
+}
+
+const callbackOf = (hostUrl: string | undefined) => (hostUrl ? `${hostUrl}/oauth/callback` : undefined)
+
 /** Starts the embedded simulator (no ZENDESK_* variables) or points the destination at the account they name. */
-export async function startTarget(env: NodeJS.ProcessEnv): Promise<Target> {
-  const account = accountSettingsFromEnv(env)
-  if (account) {
+export async function startTarget(options: TargetOptions): Promise<Target> {
+  const account = accountFromEnv(options.env)
+  const timers = options.timers ?? systemTimers
+  if (account?.kind === 'legacy') {
     return {
       kind: 'zendesk',
       definition: createDestination(),
-      settings: account,
-      description: `Sending to the Zendesk account https://${normaliseSubdomain(account.subdomain)}.zendesk.com`,
+      account: legacyAccount(account.settings),
+      description: `Sending to the Zendesk account https://${normaliseSubdomain(account.settings.subdomain)}.zendesk.com with a legacy credential`,
       close: async () => undefined
     }
   }
-  // A fresh token per run: the simulator is private to this process, nothing outside it needs to know it.
-  const apiToken = randomBytes(12).toString('hex')
+  if (account) return connectedTarget(account.subdomain, account.client, options, timers)
+  return simulatorTarget(options, timers)
+}
+
+async function connectedTarget(
+  subdomain: string,
+  client: OAuthClient,
+  options: TargetOptions,
+  timers: Timers
+): Promise<Target> {
+  const normalised = normaliseSubdomain(subdomain)
+  const destinationOptions: DestinationOptions = {
+    clock: () => timers.now(),
+    ...(options.zendeskOrigin && { origin: options.zendeskOrigin })
+  }
+  const definition = createDestination(destinationOptions)
+  const address = options.zendeskOrigin ?? `https://${normalised}.zendesk.com`
+  const path =
+    options.connectionFile ??
+    present(options.env.ZENDESK_CONNECTION_FILE) ??
+    defaultConnectionFile(options.env, normalised)
+  const connection = new ZendeskConnection({
+    settings: { subdomain: normalised },
+    accountLabel: address,
+    client,
+    redirectUri: callbackOf(options.hostUrl),
+    oauth: zendeskOAuth(destinationOptions),
+    renew: renewalThrough(definition),
+    file: new ConnectionFile(path),
+    timers,
+    log: options.log
+  })
+  await connection.start()
+  return {
+    kind: 'zendesk',
+    definition,
+    account: connection,
+    connection,
+    description: `Sending to the Zendesk account ${address} through the OAuth client ${client.id}`,
+    close: async () => connection.close()
+  }
+}
+
+async function simulatorTarget(options: TargetOptions, timers: Timers): Promise<Target> {
+  // Fresh secrets per run: the simulator is private to this process, nothing outside it needs to know them.
+  const hostClient = { id: SIMULATOR_HOST_CLIENT, secret: randomBytes(16).toString('hex') }
+  const redirectUri = callbackOf(options.hostUrl)
   // A demo account: what Zendesk gives a new account (bulk user import off, its endpoint limits), plus groups,
-  // brands, forms and custom fields for the mapping page's choices.
+  // brands, forms and custom fields for the mapping page's choices, and two OAuth clients.
   const simulator = await startSimulator({
     account: 'demo',
     subdomain: SIMULATOR_SUBDOMAIN,
-    credentials: { email: SIMULATOR_AGENT_EMAIL, apiToken }
+    credentials: { email: SIMULATOR_AGENT_EMAIL, apiToken: randomBytes(12).toString('hex') },
+    clock: () => timers.now(),
+    oauthClients: [
+      { identifier: hostClient.id, kind: 'confidential', secret: hostClient.secret, redirectUris: [] },
+      {
+        identifier: SIMULATOR_CONNECT_CLIENT,
+        name: 'actions-zendesk local host',
+        kind: 'public',
+        redirectUris: redirectUri ? [redirectUri] : []
+      }
+    ]
   })
   const caches = new Caches()
+  const destinationOptions: DestinationOptions = {
+    origin: simulator.url,
+    jobPolling: SIMULATOR_JOB_POLLING,
+    caches,
+    clock: () => timers.now()
+  }
+  const definition = createDestination(destinationOptions)
+  const connection = new ZendeskConnection({
+    settings: { subdomain: SIMULATOR_SUBDOMAIN },
+    accountLabel: `the simulated account ${SIMULATOR_SUBDOMAIN} at ${simulator.url}`,
+    client: { id: SIMULATOR_CONNECT_CLIENT },
+    startClient: hostClient,
+    redirectUri,
+    oauth: zendeskOAuth(destinationOptions),
+    renew: renewalThrough(definition),
+    inMemoryBecause: 'the embedded simulator’s account ends with the host',
+    timers,
+    log: options.log
+  })
+  await connection.start()
   return {
     kind: 'simulator',
-    definition: createDestination({ origin: simulator.url, jobPolling: SIMULATOR_JOB_POLLING, caches }),
-    settings: { subdomain: SIMULATOR_SUBDOMAIN, email: SIMULATOR_AGENT_EMAIL, api_token: apiToken },
+    definition,
+    account: connection,
+    connection,
     simulator,
-    description: `No ZENDESK_* credentials in the environment: using the embedded Zendesk simulator at ${simulator.url} (a demo account: bulk user import off, Zendesk's endpoint limits)`,
-    resetSimulator: () => {
+    description: `No ZENDESK_* variables in the environment: using the embedded Zendesk simulator at ${simulator.url} (a demo account: bulk user import off, Zendesk's endpoint limits)`,
+    resetSimulator: async () => {
       simulator.reset()
       caches.clear()
+      await connection.renewNow()
     },
-    close: () => simulator.close()
+    close: async () => {
+      connection.close()
+      await simulator.close()
+    }
   }
 }

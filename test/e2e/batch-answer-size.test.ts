@@ -1,5 +1,6 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import { presetSubscriptions } from '../../src/cli/mapping-file'
+import { legacyAccount } from '../../src/cli/host-account'
 import { EventRunner } from '../../src/cli/run-events'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { simulatorSettings } from '../helpers/harness'
@@ -24,7 +25,7 @@ describe('a /v1/batch answer is sized by what was sent (bulk-import account, no 
   afterAll(() => simulator.close())
   beforeEach(() => {
     const definition = testDefinition({ origin: simulator.url })
-    runner = new EventRunner(definition, simulatorSettings as any, presetSubscriptions(definition))
+    runner = new EventRunner(definition, legacyAccount(simulatorSettings), presetSubscriptions(definition))
   })
 
   test('each event carries only its own log lines; what a batch call logged is listed once', async () => {

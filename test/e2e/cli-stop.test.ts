@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'child_process'
 import { resolve } from 'path'
+import { ZENDESK_ENV_VARS } from '../../src/cli/target'
 
 jest.setTimeout(60_000)
 
@@ -8,8 +9,7 @@ const ROOT = resolve(__dirname, '../..')
 /** `npm start -- --port 0` in a process group of its own, as a terminal runs it; resolves with the host's address. */
 function npmStart(): Promise<{ npm: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }> {
   const env = { ...process.env }
-  for (const key of ['ZENDESK_SUBDOMAIN', 'ZENDESK_EMAIL', 'ZENDESK_API_TOKEN', 'ZENDESK_OAUTH_TOKEN', 'PORT'])
-    delete env[key]
+  for (const key of [...ZENDESK_ENV_VARS, 'PORT']) delete env[key]
   const npm = spawn('npm', ['start', '--', '--port', '0'], { cwd: ROOT, env, detached: true })
   let text = ''
   npm.stdout!.on('data', (chunk) => (text += chunk))

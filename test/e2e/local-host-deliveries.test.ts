@@ -30,8 +30,8 @@ describe('local host deliveries (demo account)', () => {
     })
   })
   afterAll(() => host.close())
-  beforeEach(() => {
-    host.target.resetSimulator!()
+  beforeEach(async () => {
+    await host.target.resetSimulator!()
     logged.length = 0
   })
 

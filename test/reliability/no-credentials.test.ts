@@ -237,19 +237,14 @@ describe("the local host's answers", () => {
   let host: LocalHost
   const logged: string[] = []
   const answers: string[] = []
-  /** The fake credentials, plus the token the host made up for its embedded simulator. */
-  const secrets = () => {
-    const hostToken = host.target.settings.api_token as string
-    return [...FAKE_CREDENTIALS, hostToken, basicCredential(hostToken)]
-  }
+  /** The fake credentials, plus every token and client secret of the host's connection to its embedded simulator. */
+  const secrets = () => [...FAKE_CREDENTIALS, ...host.target.account.secrets()]
 
   beforeAll(async () => {
     host = await startLocalHost({ port: 0, env: {}, log: (line) => logged.push(line) })
   })
   afterAll(() => host.close())
-  beforeEach(() => {
-    host.target.resetSimulator!()
-  })
+  beforeEach(() => host.target.resetSimulator!())
 
   async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<void> {
     const res = await fetch(`${host.url}${path}`, {
@@ -284,6 +279,7 @@ describe("the local host's answers", () => {
     for (const event of events) await call('POST', `/v1/${event.type}`, event)
     await call('GET', '/manifest')
     await call('GET', '/simulator/state')
+    await call('GET', '/connection')
     await call('GET', '/no-such-route')
 
     expect(answers.length).toBeGreaterThan(40)

@@ -101,6 +101,61 @@ describe('deliveries', () => {
   })
 })
 
+describe('deliveries held for want of a Zendesk connection', () => {
+  const notConnected: ActionResult = {
+    ...label,
+    result: 'retryable',
+    status: 401,
+    message: 'Zendesk is not connected',
+    awaitingConnection: true
+  }
+
+  test('wait without a timer or a deadline, and are tried as soon as the host is connected again', async () => {
+    const { runner, retriedAt } = fakeRunner([[delivered]])
+    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 1, retryForMs: 1 })
+    const { ids, settled } = deliveries.accept(
+      [event],
+      () => 'identify userId=u1',
+      Promise.resolve([report([notConnected])])
+    )
+    await settled
+    // Past the whole retry window: still held, with no next try planned and not given up.
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(deliveries.view(ids[0])).toMatchObject({ state: 'awaiting connection', attempts: 1 })
+    expect(deliveries.view(ids[0])?.nextTryAt).toBeUndefined()
+    expect(deliveries.pending().map((d) => d.id)).toEqual(ids)
+    expect(retriedAt).toEqual([])
+
+    deliveries.resume()
+    await until(() => deliveries.view(ids[0])?.state === 'delivered')
+    expect(deliveries.view(ids[0])).toMatchObject({ state: 'delivered', attempts: 2 })
+    expect(retriedAt).toHaveLength(1)
+    await deliveries.idle()
+  })
+
+  test('the time held does not count against the retry window', async () => {
+    jest.useFakeTimers()
+    try {
+      const { runner } = fakeRunner([[retryable()]])
+      const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 60_000, retryForMs: 600_000 })
+      const { ids, settled } = deliveries.accept(
+        [event],
+        () => 'identify userId=u1',
+        Promise.resolve([report([notConnected])])
+      )
+      await settled
+      await jest.advanceTimersByTimeAsync(3_600_000) // an hour without a connection
+      deliveries.resume()
+      await jest.advanceTimersByTimeAsync(0)
+      // Retried once connected, still retryable: its next try is planned, not given up for the hour it was held.
+      expect(deliveries.view(ids[0])).toMatchObject({ state: 'retrying', attempts: 2, nextTryAt: expect.any(String) })
+      deliveries.stop()
+    } finally {
+      jest.useRealTimers()
+    }
+  })
+})
+
 describe('retryAfterOf', () => {
   test('reads the wait a ZendeskRetryableError carries', () => {
     expect(retryAfterOf(new ZendeskRetryableError('Zendesk rate limit (429)', 429, 7))).toBe(7)

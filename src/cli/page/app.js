@@ -1,4 +1,4 @@
-/* global document, fetch, structuredClone, setTimeout, clearTimeout, URL */
+/* global document, window, fetch, structuredClone, setTimeout, clearTimeout, URL */
 // The local mapping page. Data is only ever put on the page as text (textContent / text nodes), never as HTML.
 
 const RECORD_COLUMNS = {
@@ -1435,6 +1435,69 @@ async function loadRecords() {
   renderRecords(body)
 }
 
+/* ---------- Zendesk connection ---------- */
+
+const CONNECTION_BADGES = { connected: 'delivered', 'not connected': 'retryable', 'reconnect needed': 'rejected' }
+
+/** A time from the host as the browser's local date and time. */
+const localTime = (iso) => (iso ? new Date(iso).toLocaleString() : undefined)
+
+/** How the host reaches Zendesk: the account, who connected it, the token's end and last renewal, never a token. */
+function renderConnection(view) {
+  const state = $('connection-state')
+  state.textContent = view.kind === 'legacy' ? `legacy ${view.credential}` : view.state
+  state.className = `badge ${view.kind === 'legacy' ? 'retryable' : CONNECTION_BADGES[view.state]}`
+  const who = view.connectedBy
+  const facts = [
+    ['Account', view.account],
+    ['Connected as', who && [who.name, who.email && `<${who.email}>`].filter(Boolean).join(' ')],
+    ['How', view.grant && (view.grant === 'client_credentials' ? 'client credentials' : 'consent on Zendesk’s page')],
+    ['OAuth client', view.clientId && `${view.clientId} (${view.clientKind})`],
+    ['Connected at', localTime(view.connectedAt)],
+    ['Token expires', view.state === 'connected' ? (localTime(view.expiresAt) ?? 'never') : undefined],
+    ['Refresh token expires', localTime(view.refreshTokenExpiresAt)],
+    ['Last refresh', localTime(view.lastRefreshAt) ?? (view.state === 'connected' ? 'not yet' : undefined)],
+    ['Next refresh', localTime(view.nextRefreshAt)],
+    ['Kept in', view.storedIn]
+  ].filter(([, value]) => value)
+  $('connection-details').replaceChildren(
+    ...facts.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', { text: value })])
+  )
+  const note =
+    view.kind === 'legacy'
+      ? view.note
+      : view.state === 'connected'
+        ? ''
+        : 'Events wait (pending) until Zendesk is connected.'
+  $('connection-note').textContent = note
+  show($('connection-note'), note !== '')
+  $('connection-problem').textContent = view.problem ?? ''
+  show($('connection-problem'), Boolean(view.problem))
+  show($('connection-actions'), view.kind === 'oauth')
+  $('disconnect').disabled = view.state === 'not connected'
+}
+
+async function loadConnection() {
+  const { body } = await getJson('/connection')
+  renderConnection(body)
+}
+
+/** To Zendesk's consent page; Zendesk sends the browser back to the host, which comes back here. */
+async function connectZendesk() {
+  setStatus($('connection-status'), 'Opening Zendesk’s consent page…', 'muted')
+  const { status, body } = await postJson('/connection/connect', {})
+  if (status !== 200) return setStatus($('connection-status'), body.error, 'bad')
+  window.location.assign(body.authorizationUrl)
+}
+
+async function disconnectZendesk() {
+  setStatus($('connection-status'), 'Disconnecting…', 'muted')
+  const { status, body } = await postJson('/connection/disconnect', {})
+  if (status !== 200) return setStatus($('connection-status'), body.error, 'bad')
+  renderConnection(body.account)
+  setStatus($('connection-status'), body.revoked ? 'Disconnected: the token is revoked.' : 'Disconnected.', 'ok')
+}
+
 /* ---------- start ---------- */
 
 async function loadModel() {
@@ -1486,11 +1549,13 @@ function reportFailure(error) {
   show($('load-error'), true)
 }
 
-$('send').addEventListener('click', () => sendEvent().catch(reportFailure))
+$('send').addEventListener('click', () => sendEvent().then(loadConnection).catch(reportFailure))
+$('connect').addEventListener('click', () => connectZendesk().catch(reportFailure))
+$('disconnect').addEventListener('click', () => disconnectZendesk().catch(reportFailure))
 $('save').addEventListener('click', () => saveMappings().catch(reportFailure))
 $('event').addEventListener('keydown', (keyEvent) => {
   if (keyEvent.key === 'Enter' && (keyEvent.ctrlKey || keyEvent.metaKey)) sendEvent().catch(reportFailure)
 })
 
 // The fields list the example event's paths, so the examples come first.
-Promise.all([loadExamples().then(loadModel), loadRecords()]).catch(reportFailure)
+Promise.all([loadConnection(), loadExamples().then(loadModel), loadRecords()]).catch(reportFailure)

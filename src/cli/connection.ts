@@ -1,0 +1,525 @@
+import { createHash, randomBytes } from 'crypto'
+import { ErrorCodes, RetryableError, type RefreshAccessTokenResult } from '@segment/actions-core'
+import type { Settings } from '../destinations/zendesk/generated-types'
+import type { zendeskOAuth, ZendeskTokens } from '../destinations/zendesk'
+import type { ConnectionFile, StoredConnection } from './connection-file'
+import type { Blocked, ConnectionView, HostAccount, HostSettings } from './host-account'
+import { systemTimers, type Timers } from './timers'
+
+/** The destination's host-side OAuth helper: every token request and revocation goes through it. */
+export type ZendeskOAuth = ReturnType<typeof zendeskOAuth>
+
+/** An OAuth client of the account: public (no secret, PKCE only) or confidential (with its secret). */
+export interface OAuthClient {
+  id: string
+  secret?: string
+}
+
+export interface ConnectionOptions {
+  /** the destination settings besides the credential: the subdomain and the options */
+  settings: Settings
+  /** what the page calls the account, e.g. https://acme.zendesk.com */
+  accountLabel: string
+  /** the client Connect Zendesk connects with */
+  client: OAuthClient
+  /**
+   * a confidential client the host connects with at start (client credentials) when nothing is stored; default
+   * `client` when it has a secret
+   */
+  startClient?: OAuthClient
+  /** where Zendesk's consent page sends the person back: http://127.0.0.1:<port>/oauth/callback; none: no Connect */
+  redirectUri?: string
+  oauth: ZendeskOAuth
+  /** a renewal through the destination, as actions-core makes on a 401 (Destination.refreshAccessToken) */
+  renew(settings: HostSettings): Promise<ZendeskTokens>
+  /** where the connection is kept; undefined keeps it in memory (an account that ends with the host) */
+  file?: ConnectionFile
+  /** why it is kept in memory, when there is no file */
+  inMemoryBecause?: string
+  timers?: Timers
+  log(line: string): void
+}
+
+/** A person's answer on Zendesk's consent page that did not connect the host, said so that they know what to do. */
+export class ConnectError extends Error {}
+
+/** Renewed this long before the access token ends (at most half its life), so calls never meet an expired one. */
+const RENEW_BEFORE_ACCESS_END_MS = 5 * 60_000
+/** Renewed at least this long before the refresh token ends (at most half its life), so a quiet connection lives on. */
+const RENEW_BEFORE_REFRESH_END_MS = 24 * 60 * 60_000
+/** After a renewal that failed for a passing reason: the first wait, doubled up to the longest. */
+const FIRST_RETRY_MS = 30_000
+const LONGEST_RETRY_MS = 10 * 60_000
+/** How long a Connect Zendesk started here waits for Zendesk's answer, and how many may wait at once. */
+const AUTHORIZATION_TTL_MS = 10 * 60_000
+const MAX_WAITING_AUTHORIZATIONS = 20
+/** Tokens of this run kept, for redaction and to know an older rotation when one comes back: the newest ones. */
+const TOKENS_KEPT = 50
+
+const base64url = (bytes: Buffer) => bytes.toString('base64url')
+const iso = (ms: number) => new Date(ms).toISOString()
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/** Adds a value as the newest of the set, dropping the oldest beyond TOKENS_KEPT. */
+function keepNewest(set: Set<string>, value: string): void {
+  set.delete(value)
+  set.add(value)
+  if (set.size > TOKENS_KEPT) set.delete(set.values().next().value as string)
+}
+
+/** Zendesk refused a renewal (actions-core's OAUTH_REFRESH_FAILED): only connecting again helps. */
+export function isRefusedRenewal(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === ErrorCodes.OAUTH_REFRESH_FAILED
+}
+
+/** When to renew ahead of `end`: `before` earlier, or half-way through the token's life when that is sooner. */
+function renewalDue(end: string | undefined, obtainedAt: number, before: number): number | undefined {
+  if (end === undefined) return undefined
+  const endMs = Date.parse(end)
+  return endMs - Math.min(before, Math.max(0, endMs - obtainedAt) / 2)
+}
+
+/**
+ * The local host's OAuth connection to one Zendesk account: made by a person's consent (authorization code with
+ * PKCE S256) or, with a confidential client, with client credentials. It is stored before
+ * it is used (each renewed refresh token is on disk before any call carries the new access token), renewed ahead
+ * of time on `timers` so that neither token runs out while the host is quiet, and revoked on Disconnect.
+ */
+export class ZendeskConnection implements HostAccount {
+  private record?: StoredConnection
+  /** the record is on disk (or there is no file); an unsaved one is not used until a save succeeds */
+  private saved = true
+  /** the last save failed (and the problem says so) */
+  private saveFailed = false
+  /** the connection is gone at Zendesk (a refused renewal): it waits for someone to connect again */
+  private lost = false
+  private problem?: string
+  private nextRenewalAt?: number
+  private cancelTimer?: () => void
+  private retryMs?: number
+  private renewing?: Promise<void>
+  private readonly waiting = new Map<string, { verifier: string; startedAt: number }>()
+  /** access tokens this connection has held: a renewal answering one of them is an older rotation, not news */
+  private readonly heldAccessTokens = new Set<string>()
+  /** the tokens of this run, for redaction */
+  private readonly heldSecrets = new Set<string>()
+  private readonly connectedListeners: (() => void)[] = []
+  private readonly timers: Timers
+
+  constructor(private readonly options: ConnectionOptions) {
+    this.timers = options.timers ?? systemTimers
+  }
+
+  /**
+   * Takes up the stored connection (a restart stays connected), or with a confidential client and none stored,
+   * connects with client credentials. Problems are logged and shown on the page; the host starts either way.
+   */
+  async start(): Promise<void> {
+    const stored = await this.readStored()
+    if (stored) {
+      this.take(stored)
+      this.options.log(`Zendesk connection read from ${this.options.file!.path}${this.describeWho(stored)}.`)
+    } else if (this.startClient) {
+      try {
+        await this.connectWithClientCredentials(this.startClient)
+      } catch (error) {
+        this.report(`Connecting with the OAuth client's credentials failed: ${messageOf(error)}`)
+      }
+    }
+    this.planRenewal()
+  }
+
+  /** Whenever the host becomes connected (Connect Zendesk, or a save that finally succeeded). */
+  whenConnected(listener: () => void): void {
+    this.connectedListeners.push(listener)
+  }
+
+  settings(): HostSettings {
+    const { settings } = this.options
+    const client = this.record && this.clientOf(this.record.clientId)
+    if (!this.record || this.lost || !client) return { ...settings }
+    return {
+      ...settings,
+      oauth: {
+        access_token: this.record.accessToken,
+        ...(this.record.refreshToken && { refresh_token: this.record.refreshToken }),
+        clientId: client.id,
+        ...(client.secret && { clientSecret: client.secret })
+      }
+    }
+  }
+
+  async blocked(): Promise<Blocked | undefined> {
+    if (!this.record) {
+      return { reason: 'Zendesk is not connected: Connect Zendesk on the local host’s page.', untilConnected: true }
+    }
+    if (this.lost) return { reason: this.problem ?? 'The Zendesk connection is gone.', untilConnected: true }
+    if (!(await this.saveIfUnsaved())) return { reason: this.problem!, untilConnected: false }
+    return undefined
+  }
+
+  /**
+   * actions-core's onTokenRefresh, and where a renewal ahead of time ends: the renewed connection is saved before
+   * this resolves, so nothing uses a refresh token that is not on disk. A save that fails is logged, shown on the
+   * page and rejects (the call is retried; every later call tries the save again first).
+   */
+  onTokenRefresh = async (tokens: RefreshAccessTokenResult): Promise<void> => {
+    const renewed = tokens as ZendeskTokens
+    if (!this.record || this.heldAccessTokens.has(renewed.accessToken)) return
+    const now = this.timers.now()
+    this.record = {
+      ...this.record,
+      accessToken: renewed.accessToken,
+      // A grant without a refresh token (client credentials, or an old client's) keeps the one there was.
+      refreshToken: renewed.refreshToken ?? this.record.refreshToken,
+      expiresAt: renewed.expiresAt,
+      refreshTokenExpiresAt: renewed.refreshToken ? renewed.refreshTokenExpiresAt : this.record.refreshTokenExpiresAt,
+      lastRefreshAt: iso(now)
+    }
+    this.hold(renewed)
+    this.lost = false
+    this.saved = false
+    this.retryMs = undefined
+    const stored = await this.saveIfUnsaved()
+    this.planRenewal()
+    if (!stored) throw new RetryableError(this.problem!)
+  }
+
+  renewalRefused(used: HostSettings, error: unknown): void {
+    // A call that began with an older token says nothing about the connection in force now.
+    if (!this.record || used.oauth?.access_token !== this.record.accessToken) return
+    this.loseConnection(messageOf(error))
+  }
+
+  secrets(): string[] {
+    const clientSecrets = [this.options.client.secret, this.options.startClient?.secret]
+    return [...clientSecrets.filter((secret): secret is string => !!secret), ...this.heldSecrets]
+  }
+
+  view(): ConnectionView {
+    const record = this.record
+    const { file, inMemoryBecause, accountLabel } = this.options
+    const client = (record && this.clientOf(record.clientId)) ?? this.options.client
+    return {
+      kind: 'oauth',
+      state: !record ? 'not connected' : this.lost ? 'reconnect needed' : 'connected',
+      account: accountLabel,
+      clientId: client.id,
+      clientKind: client.secret ? 'confidential' : 'public',
+      ...(record && {
+        grant: record.grant,
+        connectedBy: record.connectedBy,
+        connectedAt: record.connectedAt,
+        expiresAt: record.expiresAt,
+        refreshTokenExpiresAt: record.refreshTokenExpiresAt,
+        lastRefreshAt: record.lastRefreshAt
+      }),
+      ...(this.nextRenewalAt !== undefined && { nextRefreshAt: iso(this.nextRenewalAt) }),
+      storedIn: file ? file.path : `memory only (${inMemoryBecause ?? 'no file'})`,
+      ...(this.problem && { problem: this.problem })
+    }
+  }
+
+  /** Zendesk's consent page for a new connection: a fresh state and PKCE S256 verifier, kept here for the answer. */
+  authorizationUrl(): string {
+    const { settings, client, redirectUri, oauth } = this.options
+    if (!redirectUri) throw new ConnectError('Connect Zendesk needs the local host: run npm start and open its page.')
+    const now = this.timers.now()
+    for (const [state, { startedAt }] of this.waiting) {
+      if (now - startedAt > AUTHORIZATION_TTL_MS || this.waiting.size >= MAX_WAITING_AUTHORIZATIONS) {
+        this.waiting.delete(state)
+      }
+    }
+    const state = base64url(randomBytes(32))
+    const verifier = base64url(randomBytes(32))
+    this.waiting.set(state, { verifier, startedAt: now })
+    return oauth.authorizationUrl({
+      subdomain: settings.subdomain,
+      clientId: client.id,
+      redirectUri,
+      state,
+      codeChallenge: base64url(createHash('sha256').update(verifier).digest())
+    })
+  }
+
+  /**
+   * Zendesk's answer on the redirect URL: exchanges the code (with the PKCE verifier of the state it answers) and
+   * makes the connection; a Deny, an unknown or expired state, or a failed exchange is a ConnectError.
+   */
+  async completeAuthorization(query: URLSearchParams): Promise<void> {
+    const state = query.get('state') ?? ''
+    const waiting = this.waiting.get(state)
+    this.waiting.delete(state)
+    const error = query.get('error')
+    if (error === 'access_denied') {
+      throw this.connectFailed(
+        'Zendesk’s consent page was answered with Deny, so no connection was made. Choose Connect Zendesk again and Allow to connect.'
+      )
+    }
+    if (error) {
+      const description = query.get('error_description')
+      throw this.connectFailed(`Zendesk did not connect the host (${error}${description ? `: ${description}` : ''}).`)
+    }
+    if (!waiting || this.timers.now() - waiting.startedAt > AUTHORIZATION_TTL_MS) {
+      throw this.connectFailed(
+        'This answer from Zendesk does not match a Connect Zendesk started here (unknown or expired state). Choose Connect Zendesk again.'
+      )
+    }
+    const code = query.get('code')
+    if (!code) throw this.connectFailed('Zendesk’s answer carries no authorization code. Choose Connect Zendesk again.')
+    const { settings, client, redirectUri, oauth } = this.options
+    let tokens: ZendeskTokens
+    try {
+      tokens = await oauth.exchangeCode({
+        subdomain: settings.subdomain,
+        clientId: client.id,
+        ...(client.secret && { clientSecret: client.secret }),
+        code,
+        codeVerifier: waiting.verifier,
+        redirectUri: redirectUri!
+      })
+    } catch (exchangeError) {
+      throw this.connectFailed(`Zendesk did not exchange the authorization code: ${messageOf(exchangeError)}`)
+    }
+    await this.connect(tokens, 'authorization_code', client)
+  }
+
+  /**
+   * Revokes the token at Zendesk, forgets the connection and deletes the file. A revocation that fails is reported
+   * (the token then lives until it expires); the connection is forgotten either way. A connection Zendesk already
+   * refused has nothing left to revoke.
+   */
+  async disconnect(): Promise<{ revoked: boolean; problem?: string }> {
+    const record = this.record
+    if (!record) return { revoked: false }
+    const alreadyGone = this.lost
+    this.forget()
+    this.problem = undefined
+    let problem: string | undefined
+    let revoked = false
+    try {
+      if (!alreadyGone) {
+        await this.options.oauth.revoke(this.options.settings, record.accessToken)
+        revoked = true
+      }
+    } catch (error) {
+      problem = `Zendesk did not revoke the token (${messageOf(error)}); it stays valid until it expires${record.expiresAt ? ` at ${record.expiresAt}` : ''}. Revoke it in Admin Center if needed.`
+    }
+    try {
+      await this.options.file?.remove()
+    } catch (error) {
+      problem = [problem, `${messageOf(error)}: delete it yourself.`].filter(Boolean).join(' ')
+    }
+    if (problem) this.report(problem)
+    this.options.log(`Zendesk disconnected${revoked ? ': the token is revoked' : ''}.`)
+    return { revoked, ...(problem && { problem }) }
+  }
+
+  /** Renews now, as the timer does (the simulator's reset calls it too); a failure is logged and planned again. */
+  renewNow(): Promise<void> {
+    this.renewing ??= this.renew().finally(() => {
+      this.renewing = undefined
+      this.planRenewal()
+    })
+    return this.renewing
+  }
+
+  /** Resolves once a renewal under way has ended. */
+  async settled(): Promise<void> {
+    await this.renewing
+  }
+
+  close(): void {
+    this.cancelTimer?.()
+    this.cancelTimer = undefined
+  }
+
+  /** The confidential client the host connects with at start, if there is one. */
+  private get startClient(): OAuthClient | undefined {
+    const client = this.options.startClient ?? this.options.client
+    return client.secret ? client : undefined
+  }
+
+  private clientOf(id: string): OAuthClient | undefined {
+    return [this.options.client, this.options.startClient].find((client) => client?.id === id)
+  }
+
+  private async connectWithClientCredentials(client: OAuthClient): Promise<void> {
+    const { settings, oauth } = this.options
+    const tokens = await oauth.clientCredentials({
+      subdomain: settings.subdomain,
+      clientId: client.id,
+      clientSecret: client.secret!
+    })
+    await this.connect(tokens, 'client_credentials', client)
+  }
+
+  /** A new connection: who it acts as, stored (or reported and revoked when it cannot be), then in force. */
+  private async connect(tokens: ZendeskTokens, grant: StoredConnection['grant'], client: OAuthClient): Promise<void> {
+    const { settings, oauth, file } = this.options
+    this.hold(tokens)
+    const agent = await oauth.connectedAgent(settings, tokens.accessToken).catch((error) => {
+      this.options.log(`Could not look up who the new Zendesk connection acts as: ${messageOf(error)}`)
+      return undefined
+    })
+    const now = this.timers.now()
+    const record: StoredConnection = {
+      version: 1,
+      subdomain: settings.subdomain,
+      clientId: client.id,
+      grant,
+      accessToken: tokens.accessToken,
+      ...(tokens.refreshToken && { refreshToken: tokens.refreshToken }),
+      ...(tokens.expiresAt && { expiresAt: tokens.expiresAt }),
+      ...(tokens.refreshTokenExpiresAt && { refreshTokenExpiresAt: tokens.refreshTokenExpiresAt }),
+      connectedAt: iso(now),
+      ...(agent && { connectedBy: { name: agent.name, email: agent.email } })
+    }
+    try {
+      await file?.write(record)
+    } catch (error) {
+      await oauth.revoke(settings, tokens.accessToken).catch(() => undefined)
+      throw this.connectFailed(`Zendesk connected, but ${messageOf(error)}. The new token is revoked; not connected.`)
+    }
+    const replaced = this.record
+    this.take(record)
+    this.problem = undefined
+    this.options.log(`Zendesk connected${this.describeWho(record)}${file ? `; stored in ${file.path}` : ''}.`)
+    this.planRenewal()
+    if (replaced && replaced.accessToken !== record.accessToken) {
+      await oauth.revoke(settings, replaced.accessToken).catch(() => undefined)
+    }
+    this.connectedListeners.forEach((listener) => listener())
+  }
+
+  /** A connection that is on disk (or has no file) comes into force. */
+  private take(record: StoredConnection): void {
+    this.record = record
+    this.saved = true
+    this.lost = false
+    this.retryMs = undefined
+    this.hold(record)
+  }
+
+  private forget(): void {
+    this.record = undefined
+    this.saved = true
+    this.lost = false
+    this.nextRenewalAt = undefined
+    this.cancelTimer?.()
+  }
+
+  private async readStored(): Promise<StoredConnection | undefined> {
+    const { file, settings } = this.options
+    if (!file) return undefined
+    let stored: StoredConnection | undefined
+    try {
+      stored = await file.read()
+    } catch (error) {
+      this.report(`${messageOf(error)} Connect Zendesk to replace it.`)
+      return undefined
+    }
+    if (stored && (stored.subdomain !== settings.subdomain || !this.clientOf(stored.clientId))) {
+      this.report(
+        `The connection in ${file.path} is for ${stored.subdomain} with the OAuth client ${stored.clientId}, not ${settings.subdomain} with ${this.options.client.id}: it is not used. Connect Zendesk to replace it.`
+      )
+      return undefined
+    }
+    return stored
+  }
+
+  /** Saves a record not yet on disk; false (with the problem reported) when the save fails. */
+  private async saveIfUnsaved(): Promise<boolean> {
+    if (this.saved || !this.record) return true
+    const record = this.record
+    try {
+      await this.options.file?.write(record)
+    } catch (error) {
+      this.saveFailed = true
+      this.report(
+        `The renewed Zendesk connection could not be saved (${messageOf(error)}): calls wait until it can be, and a restart before then needs Connect Zendesk again.`
+      )
+      return false
+    }
+    if (this.record !== record) return this.saveIfUnsaved()
+    this.saved = true
+    if (this.saveFailed) {
+      this.saveFailed = false
+      this.problem = undefined
+      this.options.log('The renewed Zendesk connection is saved now.')
+      this.connectedListeners.forEach((listener) => listener())
+    }
+    return true
+  }
+
+  /** A renewal ahead of time; never with a refresh token that is not on disk yet (the save is tried first). */
+  private async renew(): Promise<void> {
+    if (!this.record || this.lost) return
+    let used: HostSettings | undefined
+    try {
+      if (!(await this.saveIfUnsaved())) throw new Error(this.problem)
+      used = this.settings()
+      await this.onTokenRefresh(await this.options.renew(used))
+    } catch (error) {
+      if (used && isRefusedRenewal(error)) return this.renewalRefused(used, error)
+      this.retryMs = Math.min(LONGEST_RETRY_MS, this.retryMs === undefined ? FIRST_RETRY_MS : this.retryMs * 2)
+      this.options.log(
+        `Renewing the Zendesk connection failed (${messageOf(error)}); trying again in ${Math.round(this.retryMs / 1000)} s.`
+      )
+    }
+  }
+
+  /** The next renewal: before either token ends, or after a failed renewal's wait; none for tokens without an end. */
+  private planRenewal(): void {
+    this.cancelTimer?.()
+    this.cancelTimer = undefined
+    this.nextRenewalAt = undefined
+    const record = this.record
+    if (!record || this.lost) return
+    const obtainedAt = Date.parse(record.lastRefreshAt ?? record.connectedAt)
+    const dues = [
+      renewalDue(record.expiresAt, obtainedAt, RENEW_BEFORE_ACCESS_END_MS),
+      renewalDue(record.refreshTokenExpiresAt, obtainedAt, RENEW_BEFORE_REFRESH_END_MS)
+    ].filter((due): due is number => due !== undefined)
+    if (dues.length === 0) return
+    const due = this.retryMs === undefined ? Math.min(...dues) : this.timers.now() + this.retryMs
+    this.nextRenewalAt = due
+    const wait = () => {
+      this.cancelTimer = this.timers.after(due - this.timers.now(), () => {
+        // A long wait may end early (timers cap it): wait again until the renewal is due.
+        if (this.timers.now() < due) return wait()
+        void this.renewNow()
+      })
+    }
+    wait()
+  }
+
+  private loseConnection(reason: string): void {
+    this.lost = true
+    this.nextRenewalAt = undefined
+    this.cancelTimer?.()
+    this.report(`Zendesk refused to renew the connection, so it is gone: ${reason}`)
+  }
+
+  private connectFailed(message: string): ConnectError {
+    this.report(message)
+    return new ConnectError(message)
+  }
+
+  /** A problem is loud: logged, and kept for the page until the next success. */
+  private report(problem: string): void {
+    this.problem = problem
+    this.options.log(problem)
+  }
+
+  private describeWho(record: StoredConnection): string {
+    const who = record.connectedBy
+    return who ? ` (acting as ${[who.name, who.email && `<${who.email}>`].filter(Boolean).join(' ')})` : ''
+  }
+
+  private hold(tokens: { accessToken: string; refreshToken?: string }): void {
+    keepNewest(this.heldAccessTokens, tokens.accessToken)
+    keepNewest(this.heldSecrets, tokens.accessToken)
+    if (tokens.refreshToken) keepNewest(this.heldSecrets, tokens.refreshToken)
+  }
+}
