@@ -126,7 +126,13 @@ function lookupOf(field: CustomObjectField, value: unknown): CheckedValue {
   const targetType = field.relationship_target_type ?? ''
   const lookup = LOOKUP_TARGETS[targetType]
   if (lookup) {
-    if (!text) throw refused(field, value, `the external id${lookup === 'user' ? ' or email' : ''} of a ${lookup}`)
+    if (!text) {
+      throw refused(
+        field,
+        value,
+        lookup === 'user' ? 'the external id or email of a user' : 'the external id of an organization'
+      )
+    }
     return { lookup, reference: text }
   }
   if (targetType === 'zen:ticket') {
