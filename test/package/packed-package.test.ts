@@ -124,10 +124,10 @@ console.log(JSON.stringify({
 }))`
     )
     expect(loaded).toEqual({
-      actions: 6,
+      actions: 7,
       presets: 6,
       createDestination: 'function',
-      built: 6,
+      built: 7,
       scheme: 'oauth2',
       zendeskOAuth: 'function'
     })
@@ -145,7 +145,7 @@ console.log(JSON.stringify({
   zendeskOAuth: typeof zendeskOAuth
 }))`
     )
-    expect(loaded).toEqual({ actions: 6, presets: 6, createDestination: 'function', zendeskOAuth: 'function' })
+    expect(loaded).toEqual({ actions: 7, presets: 6, createDestination: 'function', zendeskOAuth: 'function' })
   })
 
   describe('against the simulator', () => {
