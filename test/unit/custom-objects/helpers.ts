@@ -1,7 +1,7 @@
-import { defaultValues, Destination, type SegmentEvent } from '@segment/actions-core'
+import { Destination, type SegmentEvent } from '@segment/actions-core'
 import nock from 'nock'
-import definition from '../../../src'
 import type { Settings } from '../../../src/destinations/zendesk/generated-types'
+import { CUSTOM_OBJECT_ACTION, orderMapping } from '../../helpers/custom-objects'
 import { testDefinition } from '../../helpers/destination-state'
 import { jobStatus, sent, useNockZendesk, zendesk } from '../nock-zendesk'
 import { destination, settings } from '../support'
@@ -11,30 +11,10 @@ export { jobStatus, sent, useNockZendesk, zendesk }
 /** "METHOD path" of every request made, for asserting the exact sequence. */
 export const requestLines = (): string[] => sent.map((r) => `${r.method} ${r.path}`)
 
-const ACTION = 'upsertCustomObjectRecord'
-
-/**
- * The subscription a user adds for orders: the action's defaults, the `order` object, its amount and status from
- * the properties and its customer from the userId.
- */
-export function orderMapping(mapping: Record<string, unknown> = {}, syncMode?: string) {
-  return {
-    ...defaultValues(definition.actions[ACTION].fields),
-    custom_object_key: 'order',
-    custom_object_fields: {
-      amount: { '@path': '$.properties.total' },
-      status: { '@path': '$.properties.status' },
-      customer: { '@path': '$.userId' }
-    },
-    ...mapping,
-    ...(syncMode ? { __segment_internal_sync_mode: syncMode } : {})
-  }
-}
-
 function settingsFor(mapping: Record<string, unknown>) {
   return {
     ...settings,
-    subscriptions: [{ partnerAction: ACTION, subscribe: 'type = "track"', mapping }]
+    subscriptions: [{ partnerAction: CUSTOM_OBJECT_ACTION, subscribe: 'type = "track"', mapping }]
   } as any
 }
 
