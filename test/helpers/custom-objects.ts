@@ -1,5 +1,6 @@
 import { defaultValues } from '@segment/actions-core'
 import definition from '../../src'
+import type { RunningSimulator } from '../../src/simulator'
 
 export const CUSTOM_OBJECT_ACTION = 'upsertCustomObjectRecord'
 
@@ -28,4 +29,17 @@ export function orderSubscription(mapping: Record<string, unknown> = {}, syncMod
     subscribe: definition.actions[CUSTOM_OBJECT_ACTION].defaultSubscription!,
     mapping: orderMapping(mapping, syncMode)
   }
+}
+
+/** An `order` object as an admin would make it: an amount, a status drop-down and a lookup to the customer user. */
+export function seedOrderObject(simulator: RunningSimulator): void {
+  simulator.seed.customObject({
+    key: 'order',
+    title: 'Order',
+    fields: [
+      { key: 'amount', type: 'decimal' },
+      { key: 'status', type: 'dropdown', options: ['pending', 'paid', 'shipped'].map((v) => ({ name: v, value: v })) },
+      { key: 'customer', type: 'lookup', relationship_target_type: 'zen:user' }
+    ]
+  })
 }
