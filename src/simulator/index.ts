@@ -42,6 +42,7 @@ export type {
   JobStatusRecord,
   MembershipRecord,
   NamedRecord,
+  NewCustomObject,
   OrganizationRecord,
   RateLimitOption,
   RecordedRequest,

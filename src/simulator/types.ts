@@ -233,6 +233,20 @@ export interface CustomObjectFieldRecord extends FieldRecord {
   properties?: NameNumbering
 }
 
+/** A custom object to seed: its fields (a lookup names its `relationship_target_type`) and, optionally, numbered names. */
+export interface NewCustomObject {
+  key: string
+  title?: string
+  fields?: {
+    key: string
+    type: string
+    title?: string
+    options?: { name: string; value: string }[]
+    relationship_target_type?: string
+  }[]
+  numberedNames?: { prefix: string; padding: number }
+}
+
 /** A record of a custom object; its id is text (`01GDXYEY1FQYN066VHF49YHJ21`), as Zendesk's are. */
 export interface CustomRecord {
   id: string
@@ -567,19 +581,7 @@ export interface SimulatorSeed {
   group(name: string, more?: Partial<GroupRecord>): GroupRecord
   brand(name: string, more?: Partial<BrandRecord>): BrandRecord
   ticketForm(name: string, more?: Partial<TicketFormRecord>): TicketFormRecord
-  /** a custom object with its fields (lookups name `relationship_target_type`) and, optionally, numbered names */
-  customObject(o: {
-    key: string
-    title?: string
-    fields?: {
-      key: string
-      type: string
-      title?: string
-      options?: { name: string; value: string }[]
-      relationship_target_type?: string
-    }[]
-    numberedNames?: { prefix: string; padding: number }
-  }): CustomObjectDefinition
+  customObject(o: NewCustomObject): CustomObjectDefinition
   customRecord(
     objectKey: string,
     r: { name?: string; external_id?: string; custom_object_fields?: Record<string, unknown> }

@@ -1,7 +1,7 @@
 import { Destination, IntegrationError, RetryableError, type SegmentEvent } from '@segment/actions-core'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { startSimulator, type RunningSimulator, type UserRecord } from '../../src/simulator'
-import { orderSubscription } from '../helpers/custom-objects'
+import { orderSubscription, seedOrderObject } from '../helpers/custom-objects'
 import { testDefinition, testSettings } from '../helpers/destination-state'
 import { polledJobs } from '../simulator/helpers'
 
@@ -26,16 +26,7 @@ beforeEach(() => {
   simulator.reset()
   now = T0
   destination = new Destination(testDefinition({ origin: simulator.url, clock: () => now }))
-  simulator.seed.customObject({
-    key: 'order',
-    title: 'Order',
-    fields: [
-      { key: 'amount', type: 'decimal' },
-      { key: 'status', type: 'dropdown', options: ['pending', 'paid', 'shipped'].map((v) => ({ name: v, value: v })) },
-      { key: 'customer', type: 'lookup', relationship_target_type: 'zen:user' },
-      { key: 'company', type: 'lookup', relationship_target_type: 'zen:organization' }
-    ]
-  })
+  seedOrderObject(simulator, [{ key: 'company', type: 'lookup', relationship_target_type: 'zen:organization' }])
 })
 
 const settingsWith = (mapping: Record<string, unknown> = {}, syncMode?: string) =>

@@ -1,6 +1,6 @@
 import { defaultValues } from '@segment/actions-core'
 import definition from '../../src'
-import type { RunningSimulator } from '../../src/simulator'
+import type { NewCustomObject, RunningSimulator } from '../../src/simulator'
 
 export const CUSTOM_OBJECT_ACTION = 'upsertCustomObjectRecord'
 
@@ -31,15 +31,19 @@ export function orderSubscription(mapping: Record<string, unknown> = {}, syncMod
   }
 }
 
-/** An `order` object as an admin would make it: an amount, a status drop-down and a lookup to the customer user. */
-export function seedOrderObject(simulator: RunningSimulator): void {
+/**
+ * An `order` object as an admin would make it: an amount, a status drop-down, a lookup to the customer user, and
+ * `more` fields.
+ */
+export function seedOrderObject(simulator: RunningSimulator, more: NonNullable<NewCustomObject['fields']> = []): void {
   simulator.seed.customObject({
     key: 'order',
     title: 'Order',
     fields: [
       { key: 'amount', type: 'decimal' },
       { key: 'status', type: 'dropdown', options: ['pending', 'paid', 'shipped'].map((v) => ({ name: v, value: v })) },
-      { key: 'customer', type: 'lookup', relationship_target_type: 'zen:user' }
+      { key: 'customer', type: 'lookup', relationship_target_type: 'zen:user' },
+      ...more
     ]
   })
 }

@@ -1,7 +1,13 @@
 import { randomBytes } from 'crypto'
 import { isBlank, notFound, RecordInvalid, type Details, type Input } from '../http'
 import { timestamp, type Store, type StoredCustomObject } from '../state'
-import type { CustomObjectDefinition, CustomObjectFieldRecord, CustomRecord, NameNumbering } from '../types'
+import type {
+  CustomObjectDefinition,
+  CustomObjectFieldRecord,
+  CustomRecord,
+  NameNumbering,
+  NewCustomObject
+} from '../types'
 import { createField } from './fields'
 
 /** Zendesk's limit on one record (the size of its JSON). */
@@ -15,19 +21,6 @@ const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 /** A new record id: 26 characters of Crockford base 32, as Zendesk's (ULIDs) look. */
 function recordId(): string {
   return `01${[...randomBytes(24)].map((byte) => CROCKFORD[byte % 32]).join('')}`
-}
-
-export interface NewCustomObject {
-  key: string
-  title?: string
-  fields?: {
-    key: string
-    type: string
-    title?: string
-    options?: { name: string; value: string }[]
-    relationship_target_type?: string
-  }[]
-  numberedNames?: { prefix: string; padding: number }
 }
 
 /** A custom object with its standard fields (name, external ID) and its own, for seeding. */
