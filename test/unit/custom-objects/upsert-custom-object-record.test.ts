@@ -425,6 +425,32 @@ describe('sync modes', () => {
     expect(results.map((r) => r.body.status)).toEqual(['Not found, nothing to delete', 'Deleted', 'Deleted'])
   })
 
+  it('update: an external_id that cannot be listed (a comma) is found with a filtered search of its own', async () => {
+    objectFields()
+    usersFound({ id: 501, external_id: 'u1' })
+    zendesk()
+      .post('/api/v2/custom_objects/order/records/search', { filter: { external_id: { $eq: 'a,b' } } })
+      .reply(200, { custom_object_records: [record('a,b', '01RECAB')], meta: { has_more: false } })
+    zendesk()
+      .patch('/api/v2/custom_objects/order/records/01RECAB')
+      .reply(200, { custom_object_record: record('a,b', '01RECAB') })
+    expect(await send(orderCompleted('a,b'), { syncMode: 'update' })).toMatchObject({
+      id: '01RECAB',
+      status: 'Updated'
+    })
+  })
+
+  it('update: a search answered with an HTML page is retryable, and nothing is written', async () => {
+    objectFields()
+    usersFound({ id: 501, external_id: 'u1' })
+    zendesk()
+      .post('/api/v2/custom_objects/order/records/search')
+      .reply(200, '<html>Maintenance</html>', { 'Content-Type': 'text/html' })
+    const error = await failure(orderCompleted('a,b'), { syncMode: 'update' })
+    expect(error).toBeInstanceOf(RetryableError)
+    expect(requestLines().filter((line) => line.startsWith('PATCH'))).toEqual([])
+  })
+
   it('mirror: not supported, nothing sent', async () => {
     const results = await sendBatch([orderCompleted('o-1')], { syncMode: 'mirror' })
     expect(results[0]).toMatchObject({
