@@ -121,6 +121,24 @@ describe('one event: one PATCH records?external_id=', () => {
   })
 })
 
+describe('a re-read of the fields that fails', () => {
+  it('keeps the fields at hand, and is not tried again within the minute', async () => {
+    let clock = Date.parse('2026-03-01T12:00:00Z')
+    const destination = destinationAt(() => clock)
+    const mapping = { custom_object_fields: { colour: { '@path': '$.properties.colour' } } }
+    objectFields()
+    acceptUpserts(3)
+    await send(orderCompleted('o-1', { colour: 'red' }), { mapping, on: destination })
+    clock += 61 * 1000
+    zendesk().get('/api/v2/custom_objects/order/fields').query(true).reply(503, 'Unavailable')
+    const during = await send(orderCompleted('o-2', { colour: 'red' }), { mapping, on: destination })
+    expect(during.values_not_sent).toEqual(['colour (no field of order)'])
+    clock += 30 * 1000
+    await send(orderCompleted('o-3', { colour: 'red' }), { mapping, on: destination })
+    expect(requestLines().filter((line) => line.includes('/fields'))).toHaveLength(2)
+  })
+})
+
 describe('values checked before any write, each error naming the field', () => {
   it.each([
     [

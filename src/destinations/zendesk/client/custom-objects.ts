@@ -41,10 +41,13 @@ interface LoadedFields {
 export class CustomObjectFieldCache {
   readonly lists = new TtlCache<string, LoadedFields>(CACHED_OBJECTS, FIELDS_MAX_AGE_MS)
   readonly loading = new Map<string, Promise<LoadedFields>>()
+  /** When each object's fields were last read again, or tried: a failing re-read is not repeated per batch. */
+  readonly rereadAt = new TtlCache<string, number>(CACHED_OBJECTS, FIELDS_MAX_AGE_MS)
 
   clear(): void {
     this.lists.clear()
     this.loading.clear()
+    this.rereadAt.clear()
   }
 }
 
@@ -99,8 +102,11 @@ export class CustomObjectsApi {
    * created is picked up without a request per event. Undefined when they were read too recently.
    */
   async refreshedFields(objectKey: string): Promise<CustomObjectField[] | undefined> {
-    const cached = this.cache.lists.get(this.cacheKey(objectKey))
-    if (cached && this.clock() - cached.loadedAt < REFRESH_AT_MOST_EVERY_MS) return undefined
+    const key = this.cacheKey(objectKey)
+    const now = this.clock()
+    const last = Math.max(this.cache.lists.get(key)?.loadedAt ?? -Infinity, this.cache.rereadAt.get(key) ?? -Infinity)
+    if (now - last < REFRESH_AT_MOST_EVERY_MS) return undefined
+    this.cache.rereadAt.set(key, now)
     return (await this.load(objectKey)).fields
   }
 

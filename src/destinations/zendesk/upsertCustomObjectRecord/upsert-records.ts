@@ -98,6 +98,7 @@ async function draftsOf(
     const unmatched = [...drafts.values()].some(
       (draft) => draft.ok && draft.value.objectKey === objectKey && draft.value.unmatched.length > 0
     )
+    // A failed re-read leaves the fields at hand: it only delays picking up a new field.
     const refreshed = unmatched
       ? await client.customObjects.refreshedFields(objectKey).catch(() => undefined)
       : undefined
