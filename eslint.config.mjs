@@ -13,7 +13,9 @@ export default tseslint.config(
     }
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly' } }
-  }
+  },
+  // The README's CommonJS host examples load packages as a CommonJS host does.
+  { files: ['examples/**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } }
 )
