@@ -1,3 +1,4 @@
+import { customObjects } from './custom-objects'
 import { defaultAccount } from './default-account'
 import { hostShaped } from './host-shaped'
 import { underLimit } from './rate-limited'
@@ -6,4 +7,4 @@ import { sequential } from './sequential'
 import { syncModes } from './sync-modes'
 
 /** Every scenario `npm run bench` runs, in order (`--only <name>` runs one). Add a scenario here to run it. */
-export const SCENARIOS: Scenario[] = [hostShaped, sequential, underLimit, defaultAccount, syncModes]
+export const SCENARIOS: Scenario[] = [hostShaped, sequential, underLimit, defaultAccount, syncModes, customObjects]

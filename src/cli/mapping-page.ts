@@ -1,7 +1,7 @@
 import { existsSync } from 'fs'
 import { readFile } from 'fs/promises'
 import { join, resolve } from 'path'
-import { Destination, type SegmentEvent } from '@segment/actions-core'
+import { defaultValues, Destination, type SegmentEvent } from '@segment/actions-core'
 import { ok, type HostContext, type HostReply, type Route } from './host-routes'
 import { checkEditedSubscriptions, MappingFileError, presetSubscriptions, writeMappingFile } from './mapping-file'
 import { previewSubscription } from './mapping-preview'
@@ -69,6 +69,13 @@ function pageModel(context: HostContext): unknown {
       title: action.title,
       description: action.description,
       preset: presets.find((preset) => preset.partnerAction === key),
+      /** what a new subscription of an action without a preset starts from: its default subscription and fields */
+      suggested: {
+        name: action.title,
+        partnerAction: key,
+        subscribe: action.defaultSubscription ?? '',
+        mapping: defaultValues(action.fields)
+      },
       /** the action's sync mode choice, saved in a mapping as __segment_internal_sync_mode */
       syncMode: action.syncMode,
       fields: Object.entries(action.fields).map(([fieldKey, field]) => ({
@@ -146,9 +153,12 @@ async function previewEvent(body: Record<string, unknown>, context: HostContext)
   })
 }
 
-/** One page of a field's choices from the Zendesk account (the action's dynamicFields); a refusal is its `error`. */
+/**
+ * One page of a field's choices from the Zendesk account (the action's dynamicFields); a refusal is its `error`.
+ * `payload` holds the mapped values the choices depend on (a custom object's fields: the object chosen).
+ */
 async function fieldChoices(body: Record<string, unknown>, context: HostContext): Promise<HostReply> {
-  const { action, field, page } = body
+  const { action, field, page, payload } = body
   if (typeof action !== 'string' || typeof field !== 'string' || !context.definition.actions[action]) {
     throw new EventInputError('Give the "action" key and the "field" key whose choices to list.')
   }
@@ -157,7 +167,7 @@ async function fieldChoices(body: Record<string, unknown>, context: HostContext)
     const answer = await new Destination(context.definition).executeDynamicField(action, field, {
       settings,
       auth: authOf(settings),
-      payload: {},
+      payload: isObject(payload) ? payload : {},
       page: typeof page === 'string' ? page : undefined
     })
     return ok(Array.isArray(answer) ? { choices: [] } : answer)
@@ -227,7 +237,7 @@ export function mappingPageRoutes(): Route[] {
     {
       method: 'POST',
       path: '/mapping/choices',
-      about: '{ action, field, page? } → one page of that field’s choices from the Zendesk account',
+      about: '{ action, field, payload?, page? } → one page of that field’s choices from the Zendesk account',
       handle: async (request, context) => fieldChoices(isObject(request.body) ? request.body : {}, context)
     },
     {

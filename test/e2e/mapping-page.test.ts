@@ -198,6 +198,43 @@ describe('mapping page routes', () => {
     expect((await post('/mapping/choices', { action: 'sendFax', field: 'x' })).status).toBe(400)
   })
 
+  test('POST /mapping/choices lists the custom objects, and the fields and options of the object chosen', async () => {
+    const action = 'upsertCustomObjectRecord'
+    const objects = await post('/mapping/choices', { action, field: 'custom_object_key' })
+    expect(objects.body.choices).toEqual([{ value: 'order', label: 'Order' }])
+    const chosen = { custom_object_key: 'order' }
+    const keys = await post('/mapping/choices', { action, field: 'custom_object_fields.__keys__', payload: chosen })
+    expect(keys.body.choices.map((choice: any) => [choice.value, choice.type])).toEqual([
+      ['amount', 'number'],
+      ['status', 'string'],
+      ['ordered_on', 'string'],
+      ['customer', 'string'],
+      ['company', 'string']
+    ])
+    expect(keys.body.choices[3].description).toBe("Type: lookup; takes a user's external ID or email")
+    const status = await post('/mapping/choices', { action, field: 'custom_object_fields.status', payload: chosen })
+    expect(status.body.choices.map((choice: any) => choice.value)).toEqual(['pending', 'paid', 'shipped', 'refunded'])
+    const unchosen = await post('/mapping/choices', { action, field: 'custom_object_fields.__keys__' })
+    expect(unchosen.body).toEqual({
+      choices: [],
+      error: { code: '400', message: expect.stringMatching(/Choose the Custom Object first/) }
+    })
+  })
+
+  test('an action without a preset is suggested with its default subscription and field defaults', async () => {
+    const { body } = await get('/mapping/model')
+    const action = body.actions.find((a: any) => a.key === 'upsertCustomObjectRecord')
+    expect(action.preset).toBeUndefined()
+    expect(action.suggested).toMatchObject({
+      subscribe: 'type = "track" and event = "Order Completed"',
+      mapping: expect.objectContaining({ custom_object_fields: { '@path': '$.properties' } })
+    })
+    expect(action.fields.find((f: any) => f.key === 'custom_object_fields').objectChoices).toEqual({
+      keys: true,
+      values: true
+    })
+  })
+
   test('POST /mapping/send with edited subscriptions runs them without saving them', async () => {
     const { body } = await post('/mapping/send', {
       event: { ...homer, traits: { ...homer.traits, vip: true } },

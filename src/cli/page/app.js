@@ -380,17 +380,36 @@ function pathSelect(id, label, current, paths, onChange) {
   return select
 }
 
+/** The mapped field an action's account choices depend on: a custom object's fields are those of the object chosen. */
+const CHOICES_DEPEND_ON = { upsertCustomObjectRecord: 'custom_object_key' }
+
+/** The mapped value the choices of `dynamicKey` depend on, sent as the payload of their request ({} when none). */
+function choicesPayload(editor, dynamicKey) {
+  const key = CHOICES_DEPEND_ON[editor.partnerAction]
+  const value = key && dynamicKey !== key ? editor.mapping?.[key] : undefined
+  return typeof value === 'string' ? { [key]: value } : {}
+}
+
+const choicesKey = (editor, dynamicKey) =>
+  `${editor.partnerAction}:${dynamicKey}:${compact(choicesPayload(editor, dynamicKey))}`
+
 /** The account's choices loaded so far for a field (`group_id`) or a part of an object field (`user_fields.__keys__`). */
-function choicesState(actionKey, dynamicKey) {
-  const key = `${actionKey}:${dynamicKey}`
+function choicesState(editor, dynamicKey) {
+  const key = choicesKey(editor, dynamicKey)
   if (!page.choices.has(key)) page.choices.set(key, { choices: [], loaded: false })
   return page.choices.get(key)
 }
 
 /** Loads the next page of choices (the first while none is loaded); a load under way is shared, not repeated. */
-function loadChoices(actionKey, dynamicKey) {
-  const state = choicesState(actionKey, dynamicKey)
-  state.loading ??= postJson('/mapping/choices', { action: actionKey, field: dynamicKey, page: state.nextPage })
+function loadChoices(editor, dynamicKey) {
+  const state = choicesState(editor, dynamicKey)
+  const payload = choicesPayload(editor, dynamicKey)
+  state.loading ??= postJson('/mapping/choices', {
+    action: editor.partnerAction,
+    field: dynamicKey,
+    payload,
+    page: state.nextPage
+  })
     .then(({ body }) => {
       state.choices = [...state.choices, ...(body.choices ?? [])]
       state.nextPage = body.nextPage
@@ -407,8 +426,8 @@ function loadChoices(actionKey, dynamicKey) {
  * The account's choices for `dynamicKey`: search what is loaded, load the next page, pick one. Hidden when the account
  * has nothing to choose from (a text ticket field has no options).
  */
-function choicesPicker({ id, actionKey, dynamicKey, label, noun = 'choices', isChosen, onPick }) {
-  const state = choicesState(actionKey, dynamicKey)
+function choicesPicker({ id, editor, dynamicKey, label, noun = 'choices', isChosen, onPick }) {
+  const state = choicesState(editor, dynamicKey)
   const listId = `${id}-choices`
   const search = el('input', {
     type: 'search',
@@ -455,7 +474,7 @@ function choicesPicker({ id, actionKey, dynamicKey, label, noun = 'choices', isC
   }
   const load = () => {
     status.textContent = 'Loading…'
-    return loadChoices(actionKey, dynamicKey).then(render)
+    return loadChoices(editor, dynamicKey).then(render)
   }
   // Kept with the choices: the field is drawn again when the example event or the mapping changes.
   search.addEventListener('input', () => {
@@ -473,7 +492,7 @@ function choicesPicker({ id, actionKey, dynamicKey, label, noun = 'choices', isC
  * set, rerender }`, a field of the action or one key of an object field.
  */
 function valueControls(target, mode, value, paths) {
-  const { action, field, id, label, set, rerender } = target
+  const { editor, field, id, label, set, rerender } = target
   switch (mode) {
     case 'default':
       return el('code', { class: 'default-value', text: describeDefault(field.default) })
@@ -514,7 +533,7 @@ function valueControls(target, mode, value, paths) {
         controls.push(
           choicesPicker({
             id,
-            actionKey: action.key,
+            editor,
             dynamicKey: field.key,
             label: field.label,
             isChosen: (choice) => String(choice.value) === literalText(value),
@@ -595,11 +614,11 @@ function valueControls(target, mode, value, paths) {
  * key to add, typed or picked from the account's keys (user field keys, ticket field ids).
  */
 function keysEditor(target, value, paths) {
-  const { editor, action, field, id, set, rerender } = target
+  const { editor, field, id, set, rerender } = target
   const keysKey = `${field.key}.__keys__`
-  const keys = field.objectChoices?.keys ? choicesState(action.key, keysKey) : undefined
+  const keys = field.objectChoices?.keys ? choicesState(editor, keysKey) : undefined
   // The rows show the keys' labels and value types from the account: drawn again once those are loaded.
-  if (keys && !keys.loaded) loadChoices(action.key, keysKey).then(rerender).catch(reportFailure)
+  if (keys && !keys.loaded) loadChoices(editor, keysKey).then(rerender).catch(reportFailure)
   const object = () => editor.mapping?.[field.key] ?? {}
   const setKey = (key, next) => set({ ...object(), [key]: next })
   const removeKey = (key) => {
@@ -687,7 +706,7 @@ function keyRow(target, keys, key, value, index, paths, { setKey, removeKey }) {
 
 /** A key to add to an object field: typed, or picked from the account's keys. */
 function keyAdder(target, keys, addKey) {
-  const { editor, action, field, id, label } = target
+  const { editor, field, id, label } = target
   const input = el('input', {
     id: `${id}-new-key`,
     type: 'text',
@@ -714,7 +733,7 @@ function keyAdder(target, keys, addKey) {
     keys
       ? choicesPicker({
           id: `${id}-keys`,
-          actionKey: action.key,
+          editor,
           dynamicKey: `${field.key}.__keys__`,
           label: field.label,
           noun: 'keys',
@@ -942,11 +961,14 @@ function renderActions() {
     const add = el('button', {
       type: 'button',
       class: 'quiet',
-      text: editors.length ? 'Add another subscription' : 'Enable with the preset'
+      text: editors.length
+        ? 'Add another subscription'
+        : action.preset
+          ? 'Enable with the preset'
+          : 'Add a subscription'
     })
     add.addEventListener('click', () => {
-      const preset = action.preset ?? { name: action.title, partnerAction: action.key, subscribe: '', mapping: {} }
-      page.editors.splice(insertionIndex(action.key), 0, editorFor(preset))
+      page.editors.splice(insertionIndex(action.key), 0, editorFor(action.preset ?? action.suggested))
       renderActions()
     })
     container.append(
@@ -1007,7 +1029,7 @@ async function refreshPreview() {
 
 /** A fixed value of a field with the account's choices that is not one of them (when all of them are loaded). */
 function choiceProblem(editor, field) {
-  const state = page.choices.get(`${editor.partnerAction}:${field.key}`)
+  const state = page.choices.get(choicesKey(editor, field.key))
   const value = editor.mapping?.[field.key]
   if (!field.dynamic || !state?.loaded || state.nextPage || state.error || modeOf(field, value) !== 'literal') return
   if (value === '' || state.choices.some((choice) => String(choice.value) === String(value))) return
@@ -1017,9 +1039,9 @@ function choiceProblem(editor, field) {
 /** The values the account lists for one key of an object field (a drop-down ticket field's options). */
 function keyValueChoices(editor, field, key) {
   const dynamicKey = `${field.key}.${key}`
-  const state = choicesState(editor.partnerAction, dynamicKey)
+  const state = choicesState(editor, dynamicKey)
   if (!state.loaded && !state.loading) {
-    loadChoices(editor.partnerAction, dynamicKey)
+    loadChoices(editor, dynamicKey)
       .then(() => renderPreviewOf(editor))
       .catch(reportFailure)
   }
@@ -1050,7 +1072,7 @@ const CREATES_MISSING_KEYS = new Set(['upsertOrganization:organization_fields'])
 function unknownKeyProblems(editor, field) {
   if (CREATES_MISSING_KEYS.has(`${editor.partnerAction}:${field.key}`)) return []
   const value = editor.mapping?.[field.key]
-  const state = page.choices.get(`${editor.partnerAction}:${field.key}.__keys__`)
+  const state = page.choices.get(choicesKey(editor, `${field.key}.__keys__`))
   if (modeOf(field, value) !== 'keys' || !state?.loaded || state.nextPage || state.error) return []
   const known = new Set(state.choices.map((choice) => looseKey(String(choice.value))))
   return Object.keys(value)
