@@ -32,6 +32,15 @@ function recentLine(state: PageState, subscription: ListedSubscription): string 
   return subscription.enabled ? `Matched ${of}.` : `Off: it receives no event (its trigger matches ${of}).`
 }
 
+/** The open mapping, saved meanwhile from the list, keeps its edits over what is saved now. */
+function followSaved(state: PageState): void {
+  const draft = state.draft
+  const saved = draft?.position === undefined ? undefined : state.model.subscriptions[draft.position - 1]
+  if (!draft || !saved) return
+  draft.saved = saved
+  draft.enabled = saved.enabled
+}
+
 /** On/off: saved in the mapping file at once; an off mapping receives no event. */
 function onOffSwitch(state: PageState, subscription: ListedSubscription, status: HTMLElement): HTMLButtonElement {
   const button = el('button', {
@@ -53,6 +62,7 @@ function onOffSwitch(state: PageState, subscription: ListedSubscription, status:
       .then(({ status: code, body }) => {
         if (code !== 200) return setStatus(status, body.error, 'bad')
         state.model = { ...state.model, ...body }
+        followSaved(state)
         state.render()
         setStatus(
           document.getElementById('list-status')!,
@@ -124,6 +134,21 @@ function addMapping(state: PageState): HTMLElement {
   )
 }
 
+/** Which events the counts are of, and where each one's delivery is. */
+function recentNote(state: PageState): HTMLElement {
+  const { recentEvents } = state.model
+  const last = recentEvents === 1 ? 'event' : `${recentEvents} events`
+  const counted =
+    recentEvents === 0 ? 'No event has come to /v1/… yet' : `Recent events: the last ${last} that came to /v1/…`
+  return el(
+    'p',
+    { class: 'hint' },
+    `${counted}; what the host did with each is on the `,
+    el('a', { href: '/deliveries/page', text: 'Deliveries' }),
+    ' page.'
+  )
+}
+
 /** A new mapping opened and not saved yet: the way back to it. */
 function unsavedNew(state: PageState): HTMLElement | null {
   const draft = state.draft
@@ -155,6 +180,7 @@ export function listView(state: PageState): HTMLElement {
         status
       ),
       mappingFileNote(state),
+      recentNote(state),
       unsavedNew(state),
       subscriptions.length
         ? el(
