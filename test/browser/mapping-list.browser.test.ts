@@ -198,6 +198,30 @@ describe('the list of mappings and one mapping open, in a browser (demo account)
     expect(session.problems).toEqual([])
   })
 
+  test('Add a mapping: pick an action, get its preset; saved, the URL names it; Remove drops it', async () => {
+    await page.goto(`${host.url}/`)
+    await page.selectOption('#add-action', 'createTicket')
+    await page.click('#add-mapping')
+    await page.locator('#subscribe').waitFor()
+    expect(new URL(page.url()).search).toBe('?mapping=new&action=createTicket&step=trigger')
+    expect(await page.inputValue('#subscribe')).toBe('type = "track" and event = "Ticket Created"')
+    expect(await textOf(page.locator('#save-status'))).toBe('Not saved yet')
+    await page.fill('#mapping-name', 'Urgent tickets')
+    await page.fill('#subscribe', 'type = "track" and event = "Ticket Created" and properties.priority = "urgent"')
+    await page.click('#save')
+    await page.locator('#save-status.ok').waitFor()
+    expect(new URL(page.url()).search).toBe('?mapping=7&step=trigger')
+    expect(savedFile()[6]).toMatchObject({ name: 'Urgent tickets', partnerAction: 'createTicket', enabled: true })
+    // The steps now lead to the saved mapping.
+    await goToStep(page, 'Fields')
+    expect(new URL(page.url()).search).toBe('?mapping=7&step=fields')
+
+    await page.getByRole('button', { name: 'Remove this mapping' }).click()
+    await page.getByRole('button', { name: 'Remove Urgent tickets from the mapping file' }).click()
+    await eventually(async () => expect(await page.locator('.mapping-card').count()).toBe(6))
+    expect(savedFile().map((s: any) => s.name)).not.toContain('Urgent tickets')
+  })
+
   /** Each view as a person sees it: the list, each step of an open mapping (tested), an event sent, the records. */
   const views: [string, () => Promise<void>][] = [
     [

@@ -3,7 +3,7 @@ import { tmpdir } from 'os'
 import { join } from 'path'
 import definition from '../../src'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
-import { presetSubscriptions } from '../../src/cli/mapping-file'
+import { MappingFileError, parseSubscriptions, presetSubscriptions } from '../../src/cli/mapping-file'
 import { resetDestinationState } from '../helpers/harness'
 import { call } from '../helpers/local-host-client'
 
@@ -92,6 +92,22 @@ describe('mapping page: one mapping at a time', () => {
     const sent = await post('/v1/track', ticketCreated)
     expect(sent.body.actions).toEqual([expect.objectContaining({ action: 'createTicket', result: 'delivered' })])
     expect(host.simulator!.state().tickets).toEqual([expect.objectContaining({ external_id: 'e2e-ticket-1' })])
+  })
+
+  test('a mapping file keeps on/off as "enabled": missing is on, anything but true or false is refused', () => {
+    const [missing, off] = parseSubscriptions(
+      [
+        { partnerAction: 'upsertUser', subscribe: 'type = "identify"' },
+        { partnerAction: 'upsertUser', subscribe: 'type = "identify"', enabled: false }
+      ],
+      definition
+    )
+    expect([missing.enabled, off.enabled]).toEqual([true, false])
+    const bad = [{ partnerAction: 'upsertUser', subscribe: 'type = "identify"', enabled: 'no' }]
+    expect(() => parseSubscriptions(bad, definition)).toThrow(MappingFileError)
+    expect(() => parseSubscriptions(bad, definition)).toThrow(
+      'Upsert User (subscription 1): enabled must be true or false (got "no").'
+    )
   })
 
   test('a change to a mapping the page no longer shows as it is answers 409 and changes nothing', async () => {

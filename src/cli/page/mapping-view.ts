@@ -96,8 +96,9 @@ function showSaveState(draft: Draft, bar: SaveBar): void {
 }
 
 /** Saves the open mapping alone; a new one is added to the mapping file and the URL names it from then on. */
-async function save(open: OpenMapping, bar: SaveBar, step: Step): Promise<void> {
+async function save(open: OpenMapping, bar: SaveBar, step: Step, redrawLinks: () => void): Promise<void> {
   const { state, draft } = open
+  const added = draft.position === undefined
   draft.saveTried = true
   open.onPreview()
   setStatus(bar.status, 'Saving…', 'muted')
@@ -115,7 +116,10 @@ async function save(open: OpenMapping, bar: SaveBar, step: Step): Promise<void> 
   state.model = { ...state.model, ...body }
   draft.position = body.position
   draft.saved = body.subscriptions[(body.position ?? 0) - 1]
-  history.replaceState(null, '', urlOf(placeOfDraft(draft, step)))
+  if (added) {
+    history.replaceState(null, '', urlOf(placeOfDraft(draft, step)))
+    redrawLinks()
+  }
   setStatus(bar.status, `Saved to ${body.saved}${body.switched ? ' — the host now reads this file' : ''}`, 'ok')
   showSaveState(draft, bar)
 }
@@ -193,18 +197,27 @@ export function mappingView(state: PageState, place: MappingPlace): HTMLElement 
   }
   // The steps show the test event: a mapping opened without one gets it first.
   const body = el('p', { class: 'muted', text: 'Loading the test event…' })
+  // The header and the steps' links name the mapping: a new one is named by its position once saved.
+  const links = () => [header(state, open), stepNav(state, draft, place.step), stepFooter(state, draft, place.step)]
+  const redrawLinks = () => {
+    const [head, nav, footer] = links()
+    panel.querySelector('.mapping-header')!.replaceWith(head)
+    panel.querySelector('.steps')!.replaceWith(nav)
+    panel.querySelector('.step-footer')!.replaceWith(footer)
+  }
+  const [head, nav, footer] = links()
   panel.append(
-    header(state, open),
+    head,
     bar.element,
-    stepNav(state, draft, place.step),
+    nav,
     el('h3', {
       class: 'step-title',
       text: `Step ${STEPS.indexOf(place.step) + 1} of ${STEPS.length}: ${STEP_TITLES[place.step]}`
     }),
     body,
-    stepFooter(state, draft, place.step)
+    footer
   )
-  bar.button.addEventListener('click', () => save(open, bar, place.step).catch(state.reportFailure))
+  bar.button.addEventListener('click', () => save(open, bar, place.step, redrawLinks).catch(state.reportFailure))
   showSaveState(draft, bar)
   pickDefaultEvent(open)
     .then(() => {

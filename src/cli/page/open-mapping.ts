@@ -28,6 +28,7 @@ export function setFieldValue(open: OpenMapping, key: string, value: unknown): v
 export async function refreshPreview(open: OpenMapping): Promise<void> {
   const { draft } = open
   const asked = compact([editedSubscription(draft), draft.eventText])
+  const label = draft.eventLabel
   const { body } = await postJson<{ subscriptions: SubscriptionPreview[] }>('/mapping/preview', {
     event: testEventOf(draft),
     subscriptions: [editedSubscription(draft)]
@@ -35,6 +36,7 @@ export async function refreshPreview(open: OpenMapping): Promise<void> {
   // Edited meanwhile: a newer preview is coming.
   if (asked !== compact([editedSubscription(draft), draft.eventText])) return
   draft.preview = body.subscriptions[0]
+  draft.previewLabel = label
   open.onPreview()
 }
 

@@ -51,6 +51,8 @@ export interface Draft {
   eventLabel: string
   /** what the host says the mapping does with the test event (nothing sent) */
   preview?: SubscriptionPreview
+  /** the label of the test event the preview is for */
+  previewLabel?: string
   /** the last Test this mapping */
   tested?: TestAnswer
 }

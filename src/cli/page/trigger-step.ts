@@ -4,13 +4,13 @@ import { mappingText } from './state.js'
 
 /** Whether the mapping matches its test event, in words. */
 export function matchLine(open: OpenMapping): HTMLElement {
-  const { preview, eventLabel } = open.draft
+  const { preview, previewLabel } = open.draft
   const line = el('p', { class: 'match', 'aria-live': 'polite' })
   if (!preview) return line
   line.classList.add(preview.matches ? 'yes' : 'no')
   line.textContent = preview.matches
-    ? `Matches the test event (${eventLabel}).`
-    : `Does not match this event (${eventLabel}): a real event like it never reaches this mapping.`
+    ? `Matches the test event (${previewLabel}).`
+    : `Does not match this event (${previewLabel}): a real event like it never reaches this mapping.`
   return line
 }
 
