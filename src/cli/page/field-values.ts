@@ -4,7 +4,7 @@ import type { FieldModel } from './types.js'
 /** The forms a mapped value can take in the field-by-field editor. */
 export type Mode = 'none' | 'default' | 'path' | 'literal' | 'keys' | 'if' | 'template' | 'json'
 
-export const MODES: [Mode, string][] = [
+const MODES: [Mode, string][] = [
   ['none', 'Not mapped'],
   ['default', 'Default'],
   ['path', 'Event path'],
@@ -36,7 +36,7 @@ export const pathOf = (value: unknown): string | undefined => {
 }
 
 /** An object that is not a directive: each of its keys is a key of the mapped object. */
-export const isKeysObject = (value: unknown): value is Record<string, unknown> =>
+const isKeysObject = (value: unknown): value is Record<string, unknown> =>
   isPlainObject(value) && Object.keys(value).every((key) => !key.startsWith('@'))
 
 /** An `@if` the builder edits: a path that must exist, the same path then, a value or a path else. */

@@ -33,7 +33,7 @@ export interface ValueTarget {
 }
 
 /** A select of the event's paths, each with its value there; a mapped path the event lacks stays listed. */
-export function pathSelect(
+function pathSelect(
   id: string,
   label: string,
   current: string | undefined,
