@@ -67,7 +67,7 @@ describe('mapping page routes', () => {
       expect(script.status).toBe(200)
       expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
       expect(script.text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/)
-      expect(script.text).not.toMatch(/^import type|: string\b|interface /m)
+      expect(script.text).not.toMatch(/^(import type|(export )?interface|(export )?type) /m)
     }
     const app = modules[moduleFiles.indexOf('app.ts')].text
     expect(app).toMatch(/^import \{ getJson \} from '\.\/api\.js';?$/m)
