@@ -18,7 +18,9 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true }] }
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', process: 'readonly', console: 'readonly' } }
-  }
+  },
+  // The README's CommonJS host examples load packages as a CommonJS host does.
+  { files: ['examples/**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } }
 )

@@ -1,6 +1,6 @@
 export const USAGE = `Usage:
   npm start                                   run the local host (embedded Zendesk simulator unless ZENDESK_* is set)
-  npm start -- [--port N] [--mapping FILE.json] [--retry-for MINUTES] [--connection-file FILE]
+  npm start -- [--port N] [--simulator-port N] [--mapping FILE.json] [--retry-for MINUTES] [--connection-file FILE]
   npm start -- replay FILE.ndjson [--mapping FILE.json]
                                               send a file of events (one JSON event per line) through the same
                                               path, print the result per action and the simulator's records, exit
@@ -8,6 +8,8 @@ export const USAGE = `Usage:
 
 Options:
   --port N            port on 127.0.0.1 (default: $PORT, else 4000; 0 picks a free port)
+  --simulator-port N  the embedded Zendesk simulator's port on 127.0.0.1, to point another host at it
+                      (default 0: a free port; the start-up lines print its address)
   --mapping FILE      use these subscriptions instead of the presets: a JSON list of
                       { "partnerAction": "upsertUser", "subscribe": "type = \\"identify\\"", "mapping": { ... } }
   --retry-for MINUTES how long an accepted event's retryable actions are retried in the background (default 30)
@@ -27,7 +29,14 @@ Environment (none set: the embedded Zendesk simulator on 127.0.0.1 is used):
   PORT                                 port when --port is not given`
 
 export type Command =
-  | { kind: 'serve'; port: number; mappingFile?: string; retryForMs?: number; connectionFile?: string }
+  | {
+      kind: 'serve'
+      port: number
+      simulatorPort?: number
+      mappingFile?: string
+      retryForMs?: number
+      connectionFile?: string
+    }
   | { kind: 'replay'; file: string; mappingFile?: string }
   | { kind: 'help' }
 
@@ -50,6 +59,7 @@ function parseMinutes(value: string | undefined): number {
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: number): Command {
   const positional: string[] = []
   let port: number | undefined
+  let simulatorPort: number | undefined
   let mappingFile: string | undefined
   let retryForMs: number | undefined
   let connectionFile: string | undefined
@@ -62,6 +72,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
     const value = () => inline ?? argv[++i]
     if (flag === '-h' || flag === '--help') return { kind: 'help' }
     else if (flag === '--port') port = parsePort(value(), '--port')
+    else if (flag === '--simulator-port') simulatorPort = parsePort(value(), '--simulator-port')
     else if (flag === '--retry-for') retryForMs = parseMinutes(value())
     else if (flag === '--mapping') {
       mappingFile = value()
@@ -75,6 +86,9 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
   if (positional[0] === 'replay') {
     if (positional.length !== 2) throw new UsageError('replay needs exactly one file: replay FILE.ndjson')
     if (port !== undefined) throw new UsageError('--port is for the local host; replay starts no server.')
+    if (simulatorPort !== undefined) {
+      throw new UsageError('--simulator-port is for the local host; replay’s simulator ends with the replay.')
+    }
     if (retryForMs !== undefined) throw new UsageError('--retry-for is for the local host; replay does not retry.')
     if (connectionFile !== undefined) {
       throw new UsageError('--connection-file is for the local host; replay reads ZENDESK_CONNECTION_FILE.')
@@ -83,5 +97,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
   }
   if (positional.length > 0) throw new UsageError(`Unknown command ${positional[0]}.`)
   const envPort = env.PORT?.trim() ? parsePort(env.PORT.trim(), 'PORT') : undefined
-  return { kind: 'serve', port: port ?? envPort ?? defaultPort, mappingFile, retryForMs, connectionFile }
+  return {
+    kind: 'serve',
+    port: port ?? envPort ?? defaultPort,
+    simulatorPort,
+    mappingFile,
+    retryForMs,
+    connectionFile
+  }
 }

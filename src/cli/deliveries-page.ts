@@ -15,10 +15,10 @@ function row(delivery: DeliveryView): string {
     delivery.description,
     delivery.state,
     String(delivery.attempts),
-    results || 'matched no subscription',
+    results || delivery.reason || delivery.state,
     delivery.nextTryAt ?? ''
   ]
-  return `<tr class="${escape(delivery.state.replace(' ', '-'))}">${cells.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`
+  return `<tr class="${escape(delivery.state.replace(/ /g, '-'))}">${cells.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`
 }
 
 /** The deliveries as a plain table that reloads itself every 2 s: no script, nothing loaded from elsewhere. */

@@ -1,11 +1,14 @@
 import type { SegmentEvent } from '@segment/actions-core'
-import type { ActionResult, EventReport, EventRunner, Outcome } from './run-events'
+import { realClock, type Clock, type Timers } from '../destinations/zendesk/client/time'
+import type { ActionResult, EventReport, EventRunner } from './run-events'
+import { describeEvent, type ReceivedEvent } from './segment-events'
 
 /**
  * Where a delivery stands: first attempt under way, done, waiting for its next try, held until Zendesk is connected
- * again, refused, or out of time.
+ * again, refused, out of time, or nothing to do (no subscription wants the event).
  */
-export type DeliveryState = 'running' | 'delivered' | 'retrying' | 'awaiting connection' | 'rejected' | 'gave up'
+export type DeliveryState =
+  'running' | 'delivered' | 'retrying' | 'awaiting connection' | 'rejected' | 'gave up' | 'no subscription matched'
 
 /** What the host shows about one accepted event. */
 export interface DeliveryView {
@@ -17,6 +20,8 @@ export interface DeliveryView {
   attempts: number
   /** each matched action's latest result, without the requests and mapped payload */
   actions: ActionResult[]
+  /** why the event itself was rejected at once: it can never be delivered, so no action ran */
+  reason?: string
   /** when the still-retryable actions run again */
   nextTryAt?: string
 }
@@ -37,11 +42,19 @@ export interface RetryOptions {
   firstBackoffMs?: number
   /** the longest wait between tries (default 5 minutes) */
   maxBackoffMs?: number
+  /** milliseconds now (default: the real clock) */
+  clock?: Clock
+  /** what the tries wait with (default: real timers that never keep the process alive) */
+  timers?: Timers
 }
 
 interface Delivery {
   id: string
-  event: SegmentEvent
+  messageId: string
+  /** the event to run; none when it was rejected at once */
+  event?: SegmentEvent
+  /** why it can never be delivered (then no action runs) */
+  rejected?: string
   description: string
   acceptedAt: number
   giveUpAt: number
@@ -54,6 +67,10 @@ interface Delivery {
   gaveUp: boolean
 }
 
+/** A delivery whose event runs (it was not rejected at once). */
+type Runnable = Delivery & { event: SegmentEvent }
+const isRunnable = (delivery: Delivery): delivery is Runnable => delivery.event !== undefined
+
 /** The next attempt needs a Zendesk connection: it waits for one, with no deadline, instead of a timer. */
 const awaitsConnection = (delivery: Delivery) =>
   [...delivery.results.values()].some((result) => result.result === 'retryable' && result.awaitingConnection)
@@ -63,14 +80,25 @@ const PENDING_STATES: DeliveryState[] = ['running', 'retrying', 'awaiting connec
 /** Finished deliveries kept for the route and the page; the oldest go first. */
 const KEEP_FINISHED = 10_000
 
+/** Real timers that never keep the process alive: a pending retry does not hold a stopping host open. */
+const backgroundTimers: Timers = {
+  after(ms, wake) {
+    const timer = setTimeout(wake, ms)
+    timer.unref()
+    return () => clearTimeout(timer)
+  }
+}
+
 const brief = ({ requests: _requests, payload: _payload, ...rest }: ActionResult): ActionResult => rest
 
 const pendingOf = (delivery: Delivery) =>
   [...delivery.results.values()].filter((result) => result.result === 'retryable').map((r) => r.subscription)
 
 function stateOf(delivery: Delivery): DeliveryState {
+  if (delivery.rejected !== undefined) return 'rejected'
   if (delivery.running) return 'running'
   const results = [...delivery.results.values()]
+  if (results.length === 0) return 'no subscription matched'
   if (results.some((result) => result.result === 'retryable')) {
     if (delivery.gaveUp) return 'gave up'
     return awaitsConnection(delivery) ? 'awaiting connection' : 'retrying'
@@ -78,21 +106,25 @@ function stateOf(delivery: Delivery): DeliveryState {
   return results.some((result) => result.result === 'rejected') ? 'rejected' : 'delivered'
 }
 
-/** An event's outcome in one word: rejected if any action was, else retryable if any is, else delivered. */
-function eventOutcome(actions: ActionResult[]): Outcome | 'matched no subscription' {
-  if (actions.length === 0) return 'matched no subscription'
+/** An event's outcome in a word or three: rejected if any action was, else retryable if any is, else delivered. */
+function eventOutcome(delivery: Delivery): string {
+  const actions = [...delivery.results.values()]
+  if (delivery.rejected !== undefined) return `rejected: ${delivery.rejected}`
+  if (actions.length === 0) return 'no subscription matched'
   for (const outcome of ['rejected', 'retryable'] as const)
     if (actions.some((a) => a.result === outcome)) return outcome
   return 'delivered'
 }
 
 /** One line for the terminal: the event, its outcome, and each action that was not delivered. */
-function outcomeLine(label: string, description: string, actions: ActionResult[], nextTryAt?: number): string {
-  const failed = actions
+function outcomeLine(delivery: Delivery, now: number): string {
+  const failed = [...delivery.results.values()]
     .filter((a) => a.result !== 'delivered')
     .map((a) => `${a.action} ${a.result} ${a.status}${a.message ? `: ${a.message}` : ''}`)
-  const next = nextTryAt !== undefined ? `; next try in ${Math.ceil((nextTryAt - Date.now()) / 1000)} s` : ''
-  return `  ${label} ${description} → ${eventOutcome(actions)}${failed.length ? ` (${failed.join('; ')})` : ''}${next}`
+  const { nextTryAt } = delivery
+  const next = nextTryAt !== undefined ? `; next try in ${Math.ceil((nextTryAt - now) / 1000)} s` : ''
+  const outcome = eventOutcome(delivery)
+  return `  ${delivery.id} ${delivery.description} → ${outcome}${failed.length ? ` (${failed.join('; ')})` : ''}${next}`
 }
 
 /**
@@ -105,7 +137,7 @@ function outcomeLine(label: string, description: string, actions: ActionResult[]
 export class Deliveries {
   private readonly deliveries = new Map<string, Delivery>()
   private nextId = 1
-  private timer?: NodeJS.Timeout
+  private cancelTimer?: () => void
   private retrying?: Promise<void>
   /** first attempts and retries under way */
   private readonly inFlight = new Set<Promise<unknown>>()
@@ -113,6 +145,8 @@ export class Deliveries {
   private readonly retryForMs: number
   private readonly firstBackoffMs: number
   private readonly maxBackoffMs: number
+  private readonly clock: Clock
+  private readonly timers: Timers
 
   constructor(
     private readonly runner: EventRunner,
@@ -122,38 +156,39 @@ export class Deliveries {
     this.retryForMs = options.retryForMs ?? DEFAULT_RETRY_FOR_MS
     this.firstBackoffMs = options.firstBackoffMs ?? 1000
     this.maxBackoffMs = options.maxBackoffMs ?? 5 * 60 * 1000
+    this.clock = options.clock ?? realClock
+    this.timers = options.timers ?? backgroundTimers
   }
 
   /**
-   * Accepts events: each gets a delivery id at once, and `attempt` (their first run, already started) settles
-   * them. Answers the ids, and a promise resolved once the first results are recorded.
+   * Accepts what was received: each gets a delivery id at once. One that can never be delivered is rejected there
+   * and then; `attempt` (the first run of the others' events, in order, already started) settles the rest. Answers
+   * the ids, and a promise resolved once the first results are recorded.
    */
-  accept(
-    events: SegmentEvent[],
-    describe: (event: SegmentEvent) => string,
-    attempt: Promise<EventReport[]>
-  ): { ids: string[]; settled: Promise<void> } {
-    const now = Date.now()
-    const accepted = events.map((event) => {
+  accept(received: ReceivedEvent[], attempt: Promise<EventReport[]>): { ids: string[]; settled: Promise<void> } {
+    const now = this.clock()
+    const accepted = received.map((item) => {
       const delivery: Delivery = {
         id: `d${this.nextId++}`,
-        event,
-        description: describe(event),
+        ...(item.event
+          ? { event: item.event, messageId: String(item.event.messageId), description: describeEvent(item.event) }
+          : { rejected: item.rejected, messageId: item.messageId, description: item.description }),
         acceptedAt: now,
         giveUpAt: now + this.retryForMs,
         attempts: 0,
         results: new Map(),
-        running: true,
+        running: item.event !== undefined,
         gaveUp: false
       }
       this.deliveries.set(delivery.id, delivery)
       return delivery
     })
     this.forgetOldest()
+    const runs = accepted.filter(isRunnable)
     const settled = this.track(
       attempt.then(
-        (reports) => accepted.forEach((delivery, i) => this.settle(delivery, reports[i].actions)),
-        (error: unknown) => accepted.forEach((delivery) => this.failAll(delivery, error))
+        (reports) => runs.forEach((delivery, i) => this.settle(delivery, reports[i].actions)),
+        (error: unknown) => runs.forEach((delivery) => this.failAll(delivery, error))
       )
     )
     return { ids: accepted.map((delivery) => delivery.id), settled }
@@ -166,8 +201,7 @@ export class Deliveries {
 
   /** The terminal line for an event: its delivery id, outcome, what failed and when it is tried next. */
   describe(id: string): string {
-    const delivery = this.deliveries.get(id)!
-    return outcomeLine(id, delivery.description, [...delivery.results.values()], delivery.nextTryAt)
+    return outcomeLine(this.deliveries.get(id)!, this.clock())
   }
 
   view(id: string): DeliveryView | undefined {
@@ -180,9 +214,10 @@ export class Deliveries {
     return [...this.deliveries.values()].reverse().map(viewOf)
   }
 
-  /** The last `count` events accepted, newest first, each with its delivery id. */
+  /** The last `count` events accepted to run (not those rejected at once), newest first, each with its delivery id. */
   recentEvents(count: number): RecentEvent[] {
     return [...this.deliveries.values()]
+      .filter(isRunnable)
       .slice(-count)
       .reverse()
       .map(({ id, description, acceptedAt, event }) => ({
@@ -202,7 +237,7 @@ export class Deliveries {
    * for its retries (the time it was held does not count against it).
    */
   resume(): void {
-    const now = Date.now()
+    const now = this.clock()
     for (const delivery of this.deliveries.values()) {
       if (delivery.running || delivery.gaveUp || !awaitsConnection(delivery)) continue
       delivery.nextTryAt = now
@@ -214,7 +249,7 @@ export class Deliveries {
   /** No more retries. Answers what is still pending: running or retrying (dropped when the process exits). */
   stop(): DeliveryView[] {
     this.stopped = true
-    clearTimeout(this.timer)
+    this.cancelTimer?.()
     return this.pending()
   }
 
@@ -235,12 +270,12 @@ export class Deliveries {
     for (const result of results) delivery.results.set(result.subscription, brief(result))
     delivery.attempts += 1
     delivery.running = false
-    this.plan(delivery, Date.now())
+    this.plan(delivery, this.clock())
     this.schedule()
   }
 
   /** A first attempt that failed as a whole (a bug in the host, not a result): every matching subscription is retried. */
-  private failAll(delivery: Delivery, error: unknown): void {
+  private failAll(delivery: Runnable, error: unknown): void {
     const message = `The local host could not run this event: ${(error as Error)?.message ?? String(error)}`
     const results = this.runner.subscriptionsFor(delivery.event).map((subscription): ActionResult => ({
       action: subscription.partnerAction,
@@ -270,17 +305,18 @@ export class Deliveries {
 
   private schedule(): void {
     if (this.stopped || this.retrying) return
-    clearTimeout(this.timer)
+    this.cancelTimer?.()
     const times = [...this.deliveries.values()].flatMap((d) => (d.nextTryAt === undefined ? [] : [d.nextTryAt]))
     if (times.length === 0) return
-    this.timer = setTimeout(() => this.retryDue(), Math.max(0, Math.min(...times) - Date.now()))
-    this.timer.unref()
+    this.cancelTimer = this.timers.after(Math.max(0, Math.min(...times) - this.clock()), () => this.retryDue())
   }
 
   private retryDue(): void {
-    const now = Date.now()
-    const due = [...this.deliveries.values()].filter((d) => d.nextTryAt !== undefined && d.nextTryAt <= now)
-    // A timer may fire a millisecond before Date.now() says the first delivery is due: wait for it then.
+    const now = this.clock()
+    const due = [...this.deliveries.values()]
+      .filter(isRunnable)
+      .filter((d) => d.nextTryAt !== undefined && d.nextTryAt <= now)
+    // A timer may fire a millisecond before the clock says the first delivery is due: wait for it then.
     if (due.length === 0) return this.schedule()
     this.retrying = this.track(this.retry(due)).finally(() => {
       this.retrying = undefined
@@ -288,7 +324,7 @@ export class Deliveries {
     })
   }
 
-  private async retry(due: Delivery[]): Promise<void> {
+  private async retry(due: Runnable[]): Promise<void> {
     const pending = due.map((delivery) => new Set(pendingOf(delivery)))
     let report
     try {
@@ -300,14 +336,15 @@ export class Deliveries {
       this.log(`Retrying ${due.length} event(s) failed: ${(error as Error).message}`)
       for (const delivery of due) {
         delivery.attempts += 1
-        this.plan(delivery, Date.now())
+        this.plan(delivery, this.clock())
       }
       return
     }
     due.forEach((delivery, i) => {
       this.settle(delivery, report.events[i].actions)
-      const line = outcomeLine(delivery.id, delivery.description, [...delivery.results.values()], delivery.nextTryAt)
-      this.log(`retry ${delivery.attempts - 1}:${line}${delivery.gaveUp ? '; gave up' : ''}`)
+      this.log(
+        `retry ${delivery.attempts - 1}:${outcomeLine(delivery, this.clock())}${delivery.gaveUp ? '; gave up' : ''}`
+      )
     })
   }
 
@@ -322,12 +359,13 @@ export class Deliveries {
 function viewOf(delivery: Delivery): DeliveryView {
   return {
     id: delivery.id,
-    messageId: String(delivery.event.messageId),
+    messageId: delivery.messageId,
     description: delivery.description,
     acceptedAt: new Date(delivery.acceptedAt).toISOString(),
     state: stateOf(delivery),
     attempts: delivery.attempts,
     actions: [...delivery.results.values()],
+    ...(delivery.rejected !== undefined ? { reason: delivery.rejected } : {}),
     ...(delivery.nextTryAt !== undefined ? { nextTryAt: new Date(delivery.nextTryAt).toISOString() } : {})
   }
 }

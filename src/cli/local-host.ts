@@ -3,17 +3,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'http'
 import mappingDefinition from '../destinations/zendesk'
 import type { AddressInfo } from 'net'
 import type { SegmentEvent } from '@segment/actions-core'
-import type { RunningSimulator } from '../simulator'
+import { SIMULATOR_SUBDOMAIN, type RunningSimulator } from '../simulator'
 import { resolve } from 'path'
 import { connectionRoutes } from './connection-page'
-import { Deliveries, type DeliveryView, type RetryOptions } from './deliveries'
+import { Deliveries, type DeliveryState, type DeliveryView, type RetryOptions } from './deliveries'
 import { deliveriesPage } from './deliveries-page'
 import { ok, type HostContext, type HostReply, type HostRequest, type Route } from './host-routes'
 import { mappingPageRoutes, MAPPING_FILE_NAME } from './mapping-page'
 import { presetSubscriptions, readMappingFile, type Subscription } from './mapping-file'
 import { redact, secretsOf } from './redact'
 import { EventRunner, type EventReport } from './run-events'
-import { describeEvent, EventInputError, normaliseBatch, normaliseEvent, type EventType } from './segment-events'
+import { EventInputError, receiveBatch, receiveEvent, type EventType, type ReceivedEvent } from './segment-events'
 import { startTarget, type Target } from './target'
 import { isObject } from './objects'
 import type { AccountView } from './host-account'
@@ -22,6 +22,8 @@ import type { Timers } from './timers'
 export interface LocalHostOptions {
   /** port on 127.0.0.1; 0 picks a free one (default 4000) */
   port?: number
+  /** the embedded simulator's port on 127.0.0.1 (default 0: a free one); only without ZENDESK_* variables */
+  simulatorPort?: number
   /** subscriptions to use instead of the presets: a JSON list of { partnerAction, subscribe, mapping } */
   mappingFile?: string
   /** where the mapping page saves when no mappingFile is given (default: zendesk-mapping.json in the working directory) */
@@ -86,28 +88,48 @@ function whileAccepting(handle: Route['handle']): Route['handle'] {
         }
 }
 
+/** What the answer says of one received event: its delivery, where it stands, and its first attempt's results. */
+type EventAnswer = { deliveryId: string; state: DeliveryState; reason?: string } & Partial<EventReport>
+
 /**
- * Accepts events: their first attempt has started, and the answer carries its results with each event's delivery
- * id; when the attempt takes longer than answerWithinMs, 202 with the delivery ids alone (the attempt goes on).
+ * Accepts what was received: the events' first attempt (`run`) has started, and the answer carries each event's
+ * delivery id, state and results; one that can never be delivered is rejected at once, with the reason. When the
+ * attempt takes longer than answerWithinMs, 202 with the delivery ids alone (the attempt goes on).
  */
 async function deliver<T>(
-  events: SegmentEvent[],
-  attempt: Promise<T>,
+  received: ReceivedEvent[],
+  run: (events: SegmentEvent[]) => Promise<T>,
   reportsOf: (outcome: T) => EventReport[],
-  answer: (outcome: T, ids: string[]) => unknown,
+  answer: (outcome: T, events: EventAnswer[]) => unknown,
   { deliveries, answerWithinMs }: HostContext
 ): Promise<HostReply> {
-  const { ids, settled } = deliveries.accept(events, describeEvent, attempt.then(reportsOf))
+  const attempt = run(received.flatMap((item) => (item.event ? [item.event] : [])))
+  const { ids, settled } = deliveries.accept(received, attempt.then(reportsOf))
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), answerWithinMs)))
   const outcome = await Promise.race([settled.then(() => attempt), late]).finally(() => clearTimeout(timer))
-  if (outcome !== 'late') return { ...ok(answer(outcome, ids)), log: ids.map((id) => deliveries.describe(id)) }
+  if (outcome !== 'late') {
+    const reports = reportsOf(outcome)
+    let next = 0
+    const events = received.map((item, i): EventAnswer => {
+      const { state, reason } = deliveries.view(ids[i])!
+      if (!item.event) {
+        const { messageId, type, description } = item
+        return { deliveryId: ids[i], state, reason, messageId, type, description, actions: [] }
+      }
+      return { deliveryId: ids[i], state, ...reports[next++] }
+    })
+    return { ...ok(answer(outcome, events)), log: ids.map((id) => deliveries.describe(id)) }
+  }
   deliveries.logWhenSettled(ids, settled)
   return {
     status: 202,
     body: {
       running: `The first attempt takes longer than ${answerWithinMs} ms and goes on: GET /deliveries?id=<deliveryId> shows its results.`,
-      events: events.map((event, i) => ({ deliveryId: ids[i], messageId: String(event.messageId), type: event.type }))
+      events: received.map((item, i) => {
+        const { messageId, state, reason } = deliveries.view(ids[i])!
+        return { deliveryId: ids[i], messageId, type: item.event ? item.event.type : item.type, state, reason }
+      })
     },
     log: [
       `  ${ids.length > 1 ? `${ids[0]} to ${ids[ids.length - 1]}` : ids[0]}: first attempt still running; outcomes follow`
@@ -120,16 +142,15 @@ function eventRoute(type: EventType): Route {
     method: 'POST',
     path: `/v1/${type}`,
     about: `a Segment ${type} event, run through the matching subscriptions (answers its delivery id)`,
-    handle: whileAccepting((request, context) => {
-      const event = normaliseEvent(request.body, type)
-      return deliver(
-        [event],
-        context.runner.runEvent(event),
-        (report) => [report],
-        (report, [deliveryId]) => ({ deliveryId, ...report }),
+    handle: whileAccepting((request, context) =>
+      deliver(
+        [receiveEvent(request.body, type)],
+        (events) => Promise.all(events.map((event) => context.runner.runEvent(event))),
+        (reports) => reports,
+        (_reports, [event]) => event,
         context
       )
-    })
+    )
   }
 }
 
@@ -169,16 +190,15 @@ export function hostRoutes(actionKeys: string[]): Route[] {
       method: 'POST',
       path: '/v1/batch',
       about: '{ batch: [events] }, each subscription in one onBatch call (answers each event’s delivery id)',
-      handle: whileAccepting((request, context) => {
-        const events = normaliseBatch(request.body)
-        return deliver(
-          events,
-          context.runner.runBatch(events),
+      handle: whileAccepting((request, context) =>
+        deliver(
+          receiveBatch(request.body),
+          (events) => context.runner.runBatch(events),
           (report) => report.events,
-          (report, ids) => ({ ...report, events: report.events.map((event, i) => ({ deliveryId: ids[i], ...event })) }),
+          (report, events) => ({ ...report, events }),
           context
         )
-      })
+      )
     },
     {
       method: 'GET',
@@ -319,6 +339,15 @@ function connectionLine(view: AccountView): string {
 const subscriptionList = (subscriptions: Subscription[]) =>
   subscriptions.map((s) => `${s.partnerAction}${s.enabled ? '' : ' (off)'}`).join(', ')
 
+/** How another host (one embedding the package) reaches the embedded simulator: its address and published client. */
+function pointAHostAt(simulatorUrl: string): string[] {
+  return [
+    `Point your own host at this simulator: createDestination({ origin: '${simulatorUrl}' }), subdomain '${SIMULATOR_SUBDOMAIN}',`,
+    `  the OAuth client SIMULATOR_OAUTH_CLIENT from 'actions-zendesk/simulator' (client credentials grant);`,
+    `  --simulator-port N keeps this address across restarts (README: Test your host against the simulator).`
+  ]
+}
+
 function banner(url: string, context: HostContext, routes: Route[], subscriptions: Subscription[]): string {
   const actionKeys = Object.keys(context.definition.actions)
   const listed = routes.filter((route) => !route.unlisted && !actionKeys.includes(route.path.slice(1)))
@@ -327,6 +356,7 @@ function banner(url: string, context: HostContext, routes: Route[], subscription
   const from = context.mappingFile ? `the mapping file ${context.mappingFile}` : 'the presets'
   return [
     context.target.description,
+    ...(context.target.simulator ? pointAHostAt(context.target.simulator.url) : []),
     connectionLine(context.target.account.view()),
     `actions-zendesk local host listening at ${url}`,
     `Mapping page: open ${url}/ in a browser`,
@@ -403,6 +433,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     target = await startTarget({
       env: options.env ?? process.env,
       hostUrl: url,
+      simulatorPort: options.simulatorPort,
       connectionFile: options.connectionFile,
       zendeskOrigin: options.zendeskOrigin,
       timers: options.timers,

@@ -23,6 +23,7 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   const host = await startLocalHost({
     port: command.port,
+    simulatorPort: command.simulatorPort,
     mappingFile: command.mappingFile,
     connectionFile: command.connectionFile,
     retry: { retryForMs: command.retryForMs }

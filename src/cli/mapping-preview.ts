@@ -9,6 +9,7 @@ import {
   type SegmentEvent
 } from '@segment/actions-core'
 import { parseFql, validate, type Condition, type Subscription } from '@segment/destination-subscriptions'
+import { isEmpty } from './missing-fields'
 import { triggerInWords } from './trigger-words'
 import { isObject } from './objects'
 
@@ -127,9 +128,6 @@ function matchesSafely(parsed: Subscription, event: SegmentEvent): boolean {
     return false
   }
 }
-
-const isEmpty = (value: unknown) =>
-  value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)
 
 /** The causes of actions-core's AggregateError (iterable, one error per problem), or the error itself. */
 const causesOf = <T>(error: unknown): T[] =>

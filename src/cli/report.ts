@@ -53,7 +53,7 @@ function eventLine(report: EventReport, index: number, lines?: number[]): string
   const where = lines ? `line ${lines[index]}` : `event ${index + 1}`
   const results = report.actions.length
     ? report.actions.map((a) => `${a.action} ${a.result}${a.result === 'delivered' ? '' : ` (${a.status})`}`).join(', ')
-    : 'matched no subscription'
+    : 'no subscription matched'
   return `  ${where.padEnd(8)} ${report.description.padEnd(40)} → ${results}`
 }
 
@@ -70,7 +70,7 @@ export function formatSummary(reports: EventReport[], summary: ReplaySummary, li
       ).padStart(9)}`
     )
   }
-  if (summary.unmatched > 0) out.push(`  ${summary.unmatched} event(s) matched no subscription`)
+  if (summary.unmatched > 0) out.push(`  ${summary.unmatched} event(s): no subscription matched`)
   if (summary.notDelivered.length > 0) {
     out.push('', 'Not delivered')
     for (const item of summary.notDelivered) {

@@ -16,6 +16,7 @@ import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
 import { isRefusedRenewal } from './connection'
 import type { Blocked, HostAccount, HostSettings } from './host-account'
 import type { Subscription } from './mapping-file'
+import { missingFieldsHint } from './missing-fields'
 import { describeEvent } from './segment-events'
 import { isObject } from './objects'
 
@@ -77,10 +78,16 @@ export type ActionRunReport =
 interface BatchOutcomes {
   results: ActionResult[]
   logs: string[]
+  /** actions-core failed on an event before the destination ran, and with it the whole call */
+  crashed?: boolean
 }
 
-/** 409 is retryable too: Zendesk answers it when two writes to one record race (the README's error table). */
-const RETRYABLE_STATUSES = new Set([408, 409, 423, 429])
+/**
+ * Statuses retryable whatever the error: a host reads a batch entry by its status alone. Zendesk's own 409 (two
+ * writes to one record racing) arrives as a RetryableError; a 409 that is not one (Add mode: the record exists) is
+ * final.
+ */
+const RETRYABLE_STATUSES = new Set([408, 429])
 const CREDENTIAL_KEYS = ['email', 'api_token', 'oauth_token']
 /** The host's credentials: what it does not lend to a call that brings its own credentials or names another account. */
 const HOST_CREDENTIAL_KEYS = [...CREDENTIAL_KEYS, 'oauth']
@@ -125,6 +132,28 @@ const labelOf = (subscription: Subscription): ResultLabel => ({
 
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : typeof error === 'string' ? error : String(error)
+
+const ACTIONS_CORE_CODE = /[\\/]@segment[\\/]actions-core[\\/]/
+
+/**
+ * actions-core itself failed on the event (e.g. a TypeError reading `context.personas` of a null context) rather
+ * than answering with one of its errors, which carry a status: the same event fails the same way on every try.
+ */
+export function crashedInActionsCore(error: unknown): error is Error {
+  if (!(error instanceof Error) || (error as { status?: unknown }).status !== undefined) return false
+  const firstFrame = error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '))
+  return firstFrame !== undefined && ACTIONS_CORE_CODE.test(firstFrame)
+}
+
+/** A result for an event actions-core cannot run: rejected at once, since a retry would fail the same way. */
+function crashResult(label: ResultLabel, error: Error): ActionResult {
+  return {
+    ...label,
+    result: 'rejected',
+    status: 400,
+    message: `actions-core could not run this event (${error.name}: ${error.message}); it would fail the same way on every try, so it is not retried. Check the event against Segment's spec (context, traits and properties are objects).`
+  }
+}
 
 /** Whether a subscription's trigger matches the event (on or off). */
 export function matches(subscription: Pick<Subscription, 'subscribe'>, event: SegmentEvent): boolean {
@@ -245,7 +274,7 @@ export class EventRunner {
     return this.exclusive(async () => {
       const actions: ActionResult[] = []
       for (const subscription of this.subscriptionsFor(event)) {
-        actions.push(await this.deliverOne(subscription, event))
+        actions.push(this.explained(subscription, event, await this.deliverOne(subscription, event)))
       }
       return { messageId: String(event.messageId), type: event.type, description: describeEvent(event), actions }
     })
@@ -293,7 +322,9 @@ export class EventRunner {
           : await this.deliverEach(subscription, matched)
         requests[subscription.name] = [...(requests[subscription.name] ?? []), ...(await this.exchanges())]
         if (outcomes.logs.length) logs[subscription.name] = [...(logs[subscription.name] ?? []), ...outcomes.logs]
-        indexes.forEach((eventIndex, k) => results[eventIndex].push(outcomes.results[k]))
+        indexes.forEach((eventIndex, k) =>
+          results[eventIndex].push(this.explained(subscription, events[eventIndex], outcomes.results[k]))
+        )
       }
       return {
         events: events.map((event, i) => ({
@@ -373,6 +404,17 @@ export class EventRunner {
     })
   }
 
+  /**
+   * A result rejected because the mapped payload lacks a required field says which event path to send (actions-core
+   * names only the payload's field).
+   */
+  private explained(subscription: Subscription, event: SegmentEvent, result: ActionResult): ActionResult {
+    if (result.result !== 'rejected' || result.status !== 400) return result
+    const fields = this.destination.actions[subscription.partnerAction]?.definition.fields ?? {}
+    const hint = missingFieldsHint(fields, subscription.mapping, event)
+    return hint ? { ...result, message: `${result.message ?? ''} ${hint}`.trim() } : result
+  }
+
   private supportsBatch(actionKey: string): boolean {
     return this.destination.actions[actionKey]?.hasBatchSupport ?? false
   }
@@ -403,7 +445,16 @@ export class EventRunner {
     return results[0]
   }
 
-  private deliverBatch(subscription: Subscription, events: SegmentEvent[]): Promise<BatchOutcomes> {
+  /**
+   * The events in one `onBatch` call. When actions-core failed on one of them before the destination ran, failing
+   * the whole call, each is judged alone (`onEvent`), so only the event at fault is rejected.
+   */
+  private async deliverBatch(subscription: Subscription, events: SegmentEvent[]): Promise<BatchOutcomes> {
+    const outcomes = await this.batchCall(subscription, events)
+    return outcomes.crashed && events.length > 1 ? this.deliverEach(subscription, events) : outcomes
+  }
+
+  private batchCall(subscription: Subscription, events: SegmentEvent[]): Promise<BatchOutcomes> {
     const label = labelOf(subscription)
     return this.asHost(label, events.length, (settings) =>
       this.batchOutcomes(
@@ -478,6 +529,9 @@ export class EventRunner {
         return withRetryAfter({ ...label, result: this.outcomeOf(status, entry, used), status, message }, entry.body)
       })
     } catch (error) {
+      if (crashedInActionsCore(error)) {
+        return { results: Array.from({ length: count }, () => crashResult(label, error)), logs, crashed: true }
+      }
       const status = statusOf(error)
       const result = this.outcomeOf(status, error, used)
       results = Array.from({ length: count }, () =>
@@ -499,6 +553,7 @@ export class EventRunner {
       await call(collectingLogger(logs))
       result = { ...label, result: 'delivered', status: 200 }
     } catch (error) {
+      if (crashedInActionsCore(error)) return crashResult(label, error)
       const status = statusOf(error)
       result = withRetryAfter(
         { ...label, result: this.outcomeOf(status, error, used), status, message: messageOf(error) },

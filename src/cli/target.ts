@@ -4,7 +4,7 @@ import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
 import { createDestination, zendeskOAuth, type DestinationOptions, type ZendeskTokens } from '../destinations/zendesk'
 import { Caches } from '../destinations/zendesk/client/caches'
-import { startSimulator, type RunningSimulator } from '../simulator'
+import { SIMULATOR_SUBDOMAIN, startSimulator, type RunningSimulator } from '../simulator'
 import { ConnectionFile, defaultConnectionFile } from './connection-file'
 import { ZendeskConnection, type OAuthClient } from './connection'
 import { legacyAccount, type HostAccount, type HostSettings } from './host-account'
@@ -34,6 +34,8 @@ export interface TargetOptions {
   env: NodeJS.ProcessEnv
   /** the local host's address, for the OAuth redirect URL `<hostUrl>/oauth/callback`; none for replay */
   hostUrl?: string
+  /** the embedded simulator's port (default 0: a free one); refused when the variables name an account */
+  simulatorPort?: number
   /** where the connection to a Zendesk account is kept (default: ZENDESK_CONNECTION_FILE, else under ~/.config) */
   connectionFile?: string
   /**
@@ -56,8 +58,6 @@ export const ZENDESK_ENV_VARS = [
   'ZENDESK_OAUTH_TOKEN'
 ] as const
 
-const SIMULATOR_SUBDOMAIN = 'acme'
-const SIMULATOR_AGENT_EMAIL = 'agent@example.com'
 /** The simulated account's OAuth clients: the host's own (client credentials at start) and Connect Zendesk's. */
 const SIMULATOR_HOST_CLIENT = 'actions-zendesk-local-host'
 const SIMULATOR_CONNECT_CLIENT = 'actions-zendesk-connect'
@@ -131,6 +131,11 @@ const callbackOf = (hostUrl: string | undefined) => (hostUrl ? `${hostUrl}/oauth
 export async function startTarget(options: TargetOptions): Promise<Target> {
   const account = accountFromEnv(options.env)
   const timers = options.timers ?? systemTimers
+  if (account && options.simulatorPort !== undefined) {
+    throw new TargetError(
+      '--simulator-port is for the embedded simulator, and with ZENDESK_* variables set the host sends to that account and starts none.'
+    )
+  }
   if (account?.kind === 'legacy') {
     return {
       kind: 'zendesk',
@@ -188,11 +193,11 @@ async function simulatorTarget(options: TargetOptions, timers: Timers): Promise<
   const hostClient = { id: SIMULATOR_HOST_CLIENT, secret: randomBytes(16).toString('hex') }
   const redirectUri = callbackOf(options.hostUrl)
   // A demo account: what Zendesk gives a new account (bulk user import off, its endpoint limits), plus groups,
-  // brands, forms and custom fields for the mapping page's choices, and two OAuth clients.
+  // brands, forms and custom fields for the mapping page's choices, and two OAuth clients besides the one every
+  // simulator has for other hosts (SIMULATOR_OAUTH_CLIENT).
   const simulator = await startSimulator({
     account: 'demo',
-    subdomain: SIMULATOR_SUBDOMAIN,
-    credentials: { email: SIMULATOR_AGENT_EMAIL, apiToken: randomBytes(12).toString('hex') },
+    port: options.simulatorPort,
     clock: () => timers.now(),
     oauthClients: [
       { identifier: hostClient.id, kind: 'confidential', secret: hostClient.secret, redirectUris: [] },
@@ -203,6 +208,11 @@ async function simulatorTarget(options: TargetOptions, timers: Timers): Promise<
         redirectUris: redirectUri ? [redirectUri] : []
       }
     ]
+  }).catch((error) => {
+    if (error?.code !== 'EADDRINUSE') throw error
+    throw new TargetError(
+      `Simulator port ${options.simulatorPort} is in use: pass another --simulator-port N (0 picks a free port).`
+    )
   })
   const caches = new Caches()
   const destinationOptions: DestinationOptions = {

@@ -27,6 +27,8 @@ export interface Sim {
   limits: Limits
   /** the account's OAuth clients, authorization codes and issued tokens */
   oauth: OAuthServer
+  /** milliseconds now: rate-limit windows, job timing, Idempotency-Key lifetimes (SimulatorOptions.clock) */
+  clock: () => number
   /** where this server listens, e.g. http://127.0.0.1:40123 (for pagination links) */
   serverUrl: string
 }

@@ -1,6 +1,6 @@
 import type { Faults } from './types'
 
-type CountedFault = 'rateLimit' | 'serverError' | 'htmlPage' | 'slow' | 'connectionReset'
+type CountedFault = 'rateLimit' | 'serverError' | 'htmlPage' | 'slow' | 'answeredTogether' | 'connectionReset'
 
 /** The faults in force; counted ones are used up one matching request at a time. */
 export class FaultState {

@@ -1,6 +1,7 @@
 import { accountProfile, NEW_ACCOUNT, NO_ENDPOINT_LIMITS, seedAccount } from './account'
 import type { Settings, Sim } from './context'
 import { FaultState } from './faults'
+import { SIMULATOR_API_TOKEN, SIMULATOR_OAUTH_CLIENT, SIMULATOR_SUBDOMAIN } from './host-credentials'
 import { completeDueJobs, DEFAULT_JOB_MS_PER_100_ITEMS } from './jobs'
 import { Limits, REPORTED_ACCOUNT_LIMIT } from './limits'
 import { insertUser } from './model/users'
@@ -9,6 +10,7 @@ import { createSeed } from './seed'
 import { listen } from './server'
 import { snapshot } from './snapshot'
 import { Store } from './state'
+import type { SimulatorOAuthClient } from './oauth/types'
 import type {
   AccountKind,
   EndpointLimits,
@@ -21,6 +23,7 @@ import type {
 } from './types'
 
 export { NEW_ACCOUNT, NO_ENDPOINT_LIMITS, ZENDESK_ENDPOINT_LIMITS } from './account'
+export { SIMULATOR_API_TOKEN, SIMULATOR_OAUTH_CLIENT, SIMULATOR_SUBDOMAIN } from './host-credentials'
 export { CODE_LIFETIME_MS } from './oauth/codes'
 export { issuedCredentialsIn } from './oauth/credentials'
 export { DEFAULT_ACCESS_TOKEN_SECONDS, DEFAULT_REFRESH_TOKEN_SECONDS } from './oauth/lifetimes'
@@ -76,8 +79,8 @@ function endpointLimitsFrom(options: SimulatorOptions, account: AccountKind): En
 function settingsFrom(options: SimulatorOptions): Settings {
   const account = options.account ?? NEW_ACCOUNT
   return {
-    subdomain: options.subdomain ?? 'acme',
-    credentials: options.credentials ?? { email: 'agent@example.com', apiToken: 'test-token' },
+    subdomain: options.subdomain ?? SIMULATOR_SUBDOMAIN,
+    credentials: options.credentials ?? { email: SIMULATOR_API_TOKEN.email, apiToken: SIMULATOR_API_TOKEN.api_token },
     account,
     bulkImport: options.bulkImport ?? accountProfile(account).bulkImport,
     jobTiming:
@@ -89,19 +92,32 @@ function settingsFrom(options: SimulatorOptions): Settings {
   }
 }
 
+/** The clients given, and the published host client unless one of them takes its identifier. */
+function withHostClient(clients: SimulatorOAuthClient[]): SimulatorOAuthClient[] {
+  if (clients.some((client) => client.identifier === SIMULATOR_OAUTH_CLIENT.clientId)) return clients
+  const hostClient: SimulatorOAuthClient = {
+    identifier: SIMULATOR_OAUTH_CLIENT.clientId,
+    kind: 'confidential',
+    secret: SIMULATOR_OAUTH_CLIENT.clientSecret,
+    redirectUris: []
+  }
+  return [...clients, hostClient]
+}
+
 /** Starts an in-process Zendesk Support API on 127.0.0.1 (an ephemeral port unless `port` is given). */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const settings = settingsFrom(options)
   const accountLimit = options.accountRateLimit
     ? { ...options.accountRateLimit, enforce: true }
     : REPORTED_ACCOUNT_LIMIT
-  const clock = options.clock ?? Date.now
+  const clock = options.clock ?? (() => Date.now())
   const sim: Sim = {
     store: new Store(settings.subdomain),
     faults: new FaultState(),
     settings,
     limits: new Limits(endpointLimitsFrom(options, settings.account), accountLimit, clock),
-    oauth: new OAuthServer(clock, options.oauthClients),
+    oauth: new OAuthServer(clock, withHostClient(options.oauthClients ?? [])),
+    clock,
     serverUrl: ''
   }
   const requests: RecordedRequest[] = []
@@ -109,7 +125,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   // The account always holds the admin the credentials belong to, then what its kind starts with.
   const reset = () => {
     sim.store.clear()
-    const email = 'email' in settings.credentials ? settings.credentials.email : 'agent@example.com'
+    const email = 'email' in settings.credentials ? settings.credentials.email : SIMULATOR_API_TOKEN.email
     sim.store.agentId = insertUser(sim.store, { name: 'Simulated Agent', email, role: 'admin', verified: true }).id
     seedAccount(sim.store, settings.account)
     sim.faults.set({})

@@ -72,7 +72,7 @@ export function enqueueJob(sim: Sim, spec: JobSpec): JobStatusRecord {
     record,
     spec,
     polls: 0,
-    queuedAt: Date.now(),
+    queuedAt: sim.clock(),
     durationMs: 'msPer100Items' in timing ? Math.round((timing.msPer100Items * spec.total) / 100) : 0,
     failIndexes: [...(sim.faults.current.failJobItems?.indexes ?? [])]
   })
@@ -85,7 +85,7 @@ export function enqueueJob(sim: Sim, spec: JobSpec): JobStatusRecord {
  */
 export function completeDueJobs(sim: Sim): void {
   if (!('msPer100Items' in sim.settings.jobTiming) || sim.faults.current.stuckJobs) return
-  const now = Date.now()
+  const now = sim.clock()
   for (const job of sim.store.jobs.values()) {
     if (isActive(job) && now >= job.queuedAt + job.durationMs) complete(job, variantsOf(sim))
   }
@@ -106,7 +106,7 @@ export function pollJob(sim: Sim, id: string): JobStatusRecord | undefined {
   if (!isActive(job) || sim.faults.current.stuckJobs) return record
   const timing = sim.settings.jobTiming
   if ('msPer100Items' in timing) {
-    working(job, Math.min(1, (Date.now() - job.queuedAt) / Math.max(1, job.durationMs)))
+    working(job, Math.min(1, (sim.clock() - job.queuedAt) / Math.max(1, job.durationMs)))
     return record
   }
   job.polls += 1

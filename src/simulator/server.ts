@@ -215,6 +215,9 @@ export function listen(
     timers.add(timer)
   }
 
+  /** Answers held by `answeredTogether` until its last request arrives. */
+  const heldTogether: (() => void)[] = []
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const at = Date.now()
     const method = req.method ?? 'GET'
@@ -238,6 +241,7 @@ export function listen(
       return
     }
     const slow = sim.faults.take('slow', url.pathname)
+    const together = sim.faults.take('answeredTogether', url.pathname)
     const idempotencyKey = [req.headers['idempotency-key']].flat()[0]
     const reply = oauth
       ? oauthAnswer(sim, method, url.pathname, oauth.params)
@@ -245,7 +249,10 @@ export function listen(
     entry.status = reply.status
     const idempotencyLookup = reply.headers?.['x-idempotency-lookup']
     if (idempotencyLookup === 'hit' || idempotencyLookup === 'miss') entry.idempotencyLookup = idempotencyLookup
-    later(sim.settings.latencyMs + (slow?.delayMs ?? 0), () => send(res, reply))
+    const answer = () => later(sim.settings.latencyMs + (slow?.delayMs ?? 0), () => send(res, reply))
+    if (!together) return answer()
+    heldTogether.push(answer)
+    if (together.count === 0) heldTogether.splice(0).forEach((release) => release())
   }
 
   const server = createServer((req, res) => {

@@ -403,9 +403,9 @@ export type Credentials = { email: string; apiToken: string } | { oauthToken: st
 export interface SimulatorOptions {
   /** default 0: an ephemeral port on 127.0.0.1 */
   port?: number
-  /** default 'acme'; record `url` fields read https://<subdomain>.zendesk.com/api/v2/... */
+  /** default SIMULATOR_SUBDOMAIN ('acme'); record `url` fields read https://<subdomain>.zendesk.com/api/v2/... */
   subdomain?: string
-  /** default { email: 'agent@example.com', apiToken: 'test-token' } */
+  /** the admin's legacy credential; default SIMULATOR_API_TOKEN's (agent@example.com and test-token) */
   credentials?: Credentials
   /**
    * What the account holds and allows (account.ts): 'default' is what Zendesk gives a new account, 'bulk-import'
@@ -423,7 +423,7 @@ export interface SimulatorOptions {
   perUserWriteLimit?: RateLimitOption | false
   /** answers where Zendesk's is unknown (Faults.variants overrides these while set) */
   variants?: Partial<Variants>
-  /** milliseconds now, for every rate-limit window; default Date.now */
+  /** milliseconds now, for every rate-limit window, job timing and Idempotency-Key lifetime; default Date.now */
   clock?: () => number
   /**
    * How long a job works: milliseconds per 100 items (default 1500, about what Zendesk takes); it completes that
@@ -436,7 +436,8 @@ export interface SimulatorOptions {
   latencyMs?: number
   /**
    * The account's OAuth clients (ASSUMPTIONS.md, "OAuth"): tokens they get through /oauth/tokens authenticate every
-   * /api/v2 route, besides `credentials`. More can be added with `oauth.addClient()`. Default none.
+   * /api/v2 route, besides `credentials`. More can be added with `oauth.addClient()`. The published confidential
+   * client SIMULATOR_OAUTH_CLIENT is always there too, unless one of these takes its identifier.
    */
   oauthClients?: SimulatorOAuthClient[]
 }
@@ -454,6 +455,11 @@ export interface Faults {
   htmlPage?: { count: number; status?: number; path?: string }
   /** processed at once, answered after the delay */
   slow?: { count: number; delayMs: number; path?: string }
+  /**
+   * processed at once, answered only once all `count` have arrived: racing requests (duplicate checks) all pass
+   * before any of them is answered, however far apart they are sent
+   */
+  answeredTogether?: { count: number; path?: string }
   /** socket destroyed without an answer; the request is not processed */
   connectionReset?: { count: number; path?: string }
   /** items at these indexes of jobs submitted while set fail with an error and details */

@@ -37,17 +37,16 @@ const identify = (url: string) =>
     })
   })
 
-async function refused(url: string, withinMs: number): Promise<boolean> {
-  const started = Date.now()
-  while (Date.now() - started < withinMs) {
+/** Resolves once the host refuses connections; the test's timeout ends a wait for a host that never stops. */
+async function refused(url: string): Promise<void> {
+  for (;;) {
     try {
       await fetch(`${url}/deliveries`)
     } catch {
-      return true
+      return
     }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  return false
 }
 
 describe('stopping npm start', () => {
@@ -69,7 +68,7 @@ describe('stopping npm start', () => {
     const answer = await identify(url)
     const { deliveryId } = await answer.json()
     process.kill(-npm.pid!, 'SIGINT')
-    expect(await refused(url, 10_000)).toBe(true)
+    await refused(url)
     await exited
     expect(output()).toContain('Interrupted: taking no more events.')
     expect(output()).toMatch(
@@ -83,6 +82,6 @@ describe('stopping npm start', () => {
     const { npm, url } = await npmStart()
     started.push(npm)
     process.kill(npm.pid!, 'SIGKILL')
-    expect(await refused(url, 10_000)).toBe(true)
+    await refused(url)
   })
 })

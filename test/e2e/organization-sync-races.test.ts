@@ -1,11 +1,14 @@
-import type { SegmentEvent } from '@segment/actions-core'
+import { Destination, type SegmentEvent } from '@segment/actions-core'
+import { testDefinition } from '../helpers/destination-state'
 import {
   anotherWriter,
   presetSubscriptions,
   resetDestinationState,
+  simulatorSettings,
   startHarness,
   type SimulatorHarness
 } from '../helpers/harness'
+import { TestClock, until } from '../helpers/test-clock'
 
 /** Update and add modes stay true to their word when another writer changes Zendesk while their job is queued. */
 let h: SimulatorHarness
@@ -18,7 +21,6 @@ beforeEach(() => {
   resetDestinationState()
 })
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const group = (groupId: string, name: string) => ({ type: 'group', groupId, traits: { name } }) as Partial<SegmentEvent>
 const inMode = (mode: string) =>
   presetSubscriptions
@@ -27,14 +29,20 @@ const inMode = (mode: string) =>
 const organizations = (externalId: string) =>
   h.simulator.state().organizations.filter((o) => o.external_id === externalId)
 
-/** Sends the batch with its jobs held in Zendesk's queue until `meanwhile` has run. */
+/**
+ * Sends the batch with its jobs held in Zendesk's queue until `meanwhile` has run: the destination's clock stands
+ * still until then, so its jobs are first polled afterwards, however long that takes.
+ */
 async function batchWhileQueued(mode: string, events: Partial<SegmentEvent>[], meanwhile: () => Promise<unknown>) {
-  h.simulator.setFaults({ stuckJobs: true })
-  const sent = h.sendBatch(events, inMode(mode))
-  while (!h.simulator.requests.some((r) => /(create|update)_many/.test(r.path))) await sleep(5)
+  const clock = new TestClock(Date.now())
+  const destination = new Destination(testDefinition({ origin: h.simulator.url, ...clock.options }))
+  const sent = destination.onBatch(
+    events as SegmentEvent[],
+    { ...simulatorSettings, subscriptions: inMode(mode) } as any
+  )
+  await until(() => h.simulator.requests.some((r) => /(create|update)_many/.test(r.path)))
   await meanwhile()
-  h.simulator.setFaults({})
-  return ((await sent).find((r) => r.multistatus)?.multistatus ?? []) as any[]
+  return ((await clock.runUntilSettled(sent)).find((r) => r.multistatus)?.multistatus ?? []) as any[]
 }
 
 it('update mode: an organization deleted while its update job waits is skipped, never created again', async () => {

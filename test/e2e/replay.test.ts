@@ -79,7 +79,7 @@ describe('replay', () => {
     ])
     expect(summary.notDelivered[0].message).toMatch(/Organization/)
     expect(output).toMatch(/line 1 identify userId=12345: upsertUser rejected \(400\) — .*Organization/)
-    expect(output).toMatch(/line 3 +page userId=12345 +→ matched no subscription/)
+    expect(output).toMatch(/line 3 +page userId=12345 +→ no subscription matched/)
   })
 
   test('a file that cannot be read or parsed is an input error naming the line', async () => {
@@ -103,6 +103,7 @@ describe('command line', () => {
     [['--port', '0'], { kind: 'serve', port: 0 }],
     [['--port=5001', '--mapping', 'm.json'], { kind: 'serve', port: 5001, mappingFile: 'm.json' }],
     [['--retry-for', '90'], { kind: 'serve', port: 4000, retryForMs: 90 * 60_000 }],
+    [['--simulator-port', '3000'], { kind: 'serve', port: 4000, simulatorPort: 3000 }],
     [['replay', 'events.ndjson'], { kind: 'replay', file: 'events.ndjson' }],
     [['--help'], { kind: 'help' }]
   ])('parses %j', (argv, command) => {
@@ -120,7 +121,9 @@ describe('command line', () => {
     [['serve']],
     [['--verbose']],
     [['--retry-for', '0']],
-    [['--retry-for', 'soon']]
+    [['--retry-for', 'soon']],
+    [['--simulator-port', 'any']],
+    [['replay', 'events.ndjson', '--simulator-port', '3000']]
   ])('refuses %j', (argv) => {
     expect(() => parseArgs(argv, {}, 4000)).toThrow(UsageError)
   })

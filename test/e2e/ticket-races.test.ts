@@ -12,7 +12,7 @@ import { testDefinition, testSettings } from '../helpers/destination-state'
 let harness: SimulatorHarness
 
 beforeAll(async () => {
-  // Some latency, so the duplicate checks of racing deliveries all answer before any create arrives.
+  // Some latency, so a create is still under way when a racing delivery in the same instance comes to create.
   harness = await startHarness({ account: 'default', endpointLimits: false, latencyMs: 150 })
 })
 afterAll(() => harness.close())
@@ -40,11 +40,18 @@ const ticketsWith = (externalId: string) =>
   harness.simulator.state().tickets.filter((ticket) => ticket.external_id === externalId)
 const creates = () =>
   harness.simulator.requests.filter((r) => r.method === 'POST' && /\/tickets(\.json)?$/.test(r.path))
+/**
+ * The next `count` duplicate checks are answered once all have arrived, so every racing delivery passes its check
+ * and goes on to create, however far apart they start (a busy machine).
+ */
+const duplicateChecksAnsweredTogether = (count: number) =>
+  harness.simulator.setFaults({ answeredTogether: { count, path: '/api/v2/tickets' } })
 /** Another destination instance on the same simulator, as a second worker of one host would have. */
 const otherInstance = () => new Destination(testDefinition({ origin: harness.simulator.url }))
 
 describe('one destination instance', () => {
   it('concurrent onEvent ×2 of one event: one ticket, one create shared by both', async () => {
+    duplicateChecksAnsweredTogether(2)
     const [first, second] = await Promise.all([
       harness.destination.onEvent(ticketCreated('msg-race-1'), settings),
       harness.destination.onEvent(ticketCreated('msg-race-1'), settings)
@@ -57,6 +64,7 @@ describe('one destination instance', () => {
   })
 
   it('concurrent onBatch ×2 sharing events: one ticket per external_id', async () => {
+    duplicateChecksAnsweredTogether(4)
     const [first, second] = await Promise.all([
       harness.destination.onBatch([ticketCreated('msg-b-1'), ticketCreated('msg-b-2')], settings),
       harness.destination.onBatch([ticketCreated('msg-b-2'), ticketCreated('msg-b-1')], settings)
@@ -71,6 +79,7 @@ describe('one destination instance', () => {
 
 describe('two destination instances', () => {
   it('concurrent onEvent in two instances: both create, Zendesk replays the first answer for the second (hit)', async () => {
+    duplicateChecksAnsweredTogether(2)
     const [first, second] = await Promise.all([
       harness.destination.onEvent(ticketCreated('msg-two-1'), settings),
       otherInstance().onEvent(ticketCreated('msg-two-1'), settings)
@@ -86,7 +95,7 @@ describe('two destination instances', () => {
   })
 
   it('a slow create, then the host redelivers the event while it is under way: one ticket', async () => {
-    // The first delivery's duplicate check and create both answer late: its host gives up and redelivers.
+    // The first delivery's duplicate check and create both answer late: its host redelivers to another instance.
     harness.simulator.setFaults({ slow: { count: 2, delayMs: 1500, path: '/api/v2/tickets' } })
     const slow = harness.destination.onEvent(ticketCreated('msg-slow'), settings)
     while (creates().length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
@@ -98,6 +107,7 @@ describe('two destination instances', () => {
   })
 
   it('two events with one external_id but other bodies, at once: Zendesk refuses the reused key, the ticket is found', async () => {
+    duplicateChecksAnsweredTogether(2)
     const changed = { ...ticketCreated('msg-changed'), properties: { subject: 'Changed', comment: 'Payment declined' } }
     const [first, second] = await Promise.all([
       harness.destination.onEvent(ticketCreated('msg-changed'), settings),
@@ -147,9 +157,8 @@ describe('two host processes', () => {
       const events = [ticketCreated(`msg-proc-${mode}-1`), ticketCreated(`msg-proc-${mode}-2`)]
       const hosts = [hostProcess(mode, events), hostProcess(mode, [...events].reverse())]
       await Promise.all(hosts.map((host) => host.ready))
-      // The four duplicate checks (two tickets, two processes) answer late, so both processes pass them even when
-      // one starts a moment after the other (a busy machine): both then create.
-      harness.simulator.setFaults({ slow: { count: 4, delayMs: 3000, path: '/api/v2/tickets' } })
+      // Two tickets, two processes: both processes pass the four duplicate checks, then both create.
+      duplicateChecksAnsweredTogether(4)
       const [first, second] = await Promise.all(hosts.map((host) => host.go()))
       for (const event of events) expect(ticketsWith(event.messageId!)).toHaveLength(1)
       // Each process created each ticket: Zendesk made it once and replayed it to the other process.

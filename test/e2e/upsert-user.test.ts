@@ -8,8 +8,7 @@ import {
   startHarness,
   type SimulatorHarness
 } from '../helpers/harness'
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+import { TestClock, until } from '../helpers/test-clock'
 
 const upsertUserOnly = presetSubscriptions.filter((s) => s.partnerAction === 'upsertUser')
 
@@ -85,8 +84,10 @@ describe.each(['default', 'bulk-import'] as const)('a new user without a name (%
 
 describe('an account without bulk import (default): the fast path', () => {
   let h: SimulatorHarness
+  /** The time of the simulator's limits and of the paced destination's waits. */
+  const clock = new TestClock(Date.now())
   beforeAll(async () => {
-    h = await startHarness({ account: 'default' })
+    h = await startHarness({ account: 'default', clock: clock.now })
   })
   afterAll(() => h.close())
   beforeEach(() => {
@@ -95,12 +96,21 @@ describe('an account without bulk import (default): the fast path', () => {
   })
 
   const routes = () => requestLines(h).map((line) => line.replace(/\/\d+/g, '/{id}'))
-  /** onBatch with single-user writes paced as in production (one a second), as the account's limits expect. */
+  /**
+   * onBatch with single-user writes paced as in production (one a second), as the account's limits expect. The
+   * destination waits on the clock the simulator's limits read, and the clock moves only once every request sent
+   * has arrived: writes reach Zendesk as far apart as they were sent, however busy the machine.
+   */
   async function pacedBatch(events: Partial<SegmentEvent>[], settings: Record<string, unknown> = {}) {
-    const paced = new Destination(testDefinition({ origin: h.simulator.url, singleUserWriteIntervalMs: 1100 }))
-    const results = await paced.onBatch(
-      events as any,
-      { ...simulatorSettings, ...settings, subscriptions: upsertUserOnly } as any
+    const definition = testDefinition({ origin: h.simulator.url, singleUserWriteIntervalMs: 1100, ...clock.options })
+    let sent = 0
+    const paced = new Destination({
+      ...definition,
+      extendRequest: (context) => ({ ...definition.extendRequest!(context), beforeRequest: [() => void (sent += 1)] })
+    })
+    const results = await clock.runUntilSettled(
+      paced.onBatch(events as any, { ...simulatorSettings, ...settings, subscriptions: upsertUserOnly } as any),
+      () => h.simulator.requests.length === sent
     )
     return results[0].multistatus as any[]
   }
@@ -327,6 +337,23 @@ describe('sync modes (mapping.__segment_internal_sync_mode)', () => {
   }
   const batch = async (mode: string, events: Partial<SegmentEvent>[]) =>
     (await h.sendBatch(events, inMode(mode))).find((r) => r.multistatus)?.multistatus as any[]
+  /**
+   * A batch whose bulk job (`submitted` names its endpoint) waits in Zendesk's queue until `meanwhile` has run: the
+   * destination's clock stands still until then, so its job is first polled afterwards, however long that takes.
+   */
+  async function batchWhileQueued(
+    mode: string,
+    events: Partial<SegmentEvent>[],
+    submitted: string,
+    meanwhile: () => Promise<unknown>
+  ) {
+    const clock = new TestClock(Date.now())
+    const destination = new Destination(testDefinition({ origin: h.simulator.url, ...clock.options }))
+    const sent = destination.onBatch(events as any, { ...simulatorSettings, subscriptions: inMode(mode) } as any)
+    await until(() => h.simulator.requests.some((r) => r.path.includes(submitted)))
+    await meanwhile()
+    return (await clock.runUntilSettled(sent))[0].multistatus as any[]
+  }
   const oldAndNew = [
     identify('old', { name: 'Old Renamed' }),
     identify('new1', { name: 'New 1' }),
@@ -397,16 +424,12 @@ describe('sync modes (mapping.__segment_internal_sync_mode)', () => {
         h.simulator.seed.user({ name: externalId, email: `${externalId}@example.com`, external_id: externalId })
       }
       // The lookup sees all three; the user is deleted while the update job waits in Zendesk's queue.
-      h.simulator.setFaults({ stuckJobs: true })
-      const sent = batch('update', [
-        identify('old', { name: 'Back?' }),
-        identify('old2', { name: 'A' }),
-        identify('old3', { name: 'B' })
-      ])
-      while (!h.simulator.requests.some((r) => r.path.includes('users/update_many'))) await sleep(5)
-      await anotherWriter(h.simulator, 'DELETE', `users/${old.id}`)
-      h.simulator.setFaults({})
-      const statuses = await sent
+      const statuses = await batchWhileQueued(
+        'update',
+        [identify('old', { name: 'Back?' }), identify('old2', { name: 'A' }), identify('old3', { name: 'B' })],
+        'users/update_many',
+        () => anotherWriter(h.simulator, 'DELETE', `users/${old.id}`)
+      )
       expect(statuses.map((s) => s.status)).toEqual([404, 200, 200])
       expect(statuses[0].errormessage).toContain('Update mode creates nothing')
       expect(h.simulator.state().users.filter((u) => u.external_id === 'old')).toEqual([
@@ -449,16 +472,16 @@ describe('sync modes (mapping.__segment_internal_sync_mode)', () => {
     })
 
     it('a user created elsewhere while the create job waits is left untouched, never updated', async () => {
-      h.simulator.setFaults({ stuckJobs: true })
-      const sent = batch('add', [
-        identify('raced', { name: 'Ours', email: 'raced@example.com' }),
-        identify('new1', { name: 'New 1' }),
-        identify('new2', { name: 'New 2' })
-      ])
-      while (!h.simulator.requests.some((r) => r.path.includes('users/create_many'))) await sleep(5)
-      await anotherWriter(h.simulator, 'POST', 'users', { user: { name: 'Theirs', external_id: 'raced' } })
-      h.simulator.setFaults({})
-      const statuses = await sent
+      const statuses = await batchWhileQueued(
+        'add',
+        [
+          identify('raced', { name: 'Ours', email: 'raced@example.com' }),
+          identify('new1', { name: 'New 1' }),
+          identify('new2', { name: 'New 2' })
+        ],
+        'users/create_many',
+        () => anotherWriter(h.simulator, 'POST', 'users', { user: { name: 'Theirs', external_id: 'raced' } })
+      )
       expect(statuses.map((s) => s.status)).toEqual([409, 200, 200])
       expect(statuses[0].errormessage).toMatch(/Left untouched.*Add mode changes no existing user/)
       expect(h.simulator.state().users.filter((u) => u.external_id === 'raced')).toEqual([

@@ -1,3 +1,4 @@
+import { SIMULATOR_OAUTH_CLIENT } from '../../src/simulator/host-credentials'
 import { issuedCredentialsIn } from '../../src/simulator/oauth/credentials'
 
 /**
@@ -27,13 +28,17 @@ export const FAKE_OAUTH_TOKENS = [
 
 /** Refresh tokens and OAuth client secrets of the tests' connections: as secret as the tokens. */
 export const FAKE_REFRESH_TOKENS = ['refresh-tok-1', 'leak-refresh-4k'] as const
-/** OAuth client secrets: the tests' own, and those of the simulated account's confidential clients. */
+/**
+ * OAuth client secrets: the tests' own, those of the simulated account's confidential clients, and the one every
+ * simulator accepts (published for hosts' tests, but a client secret all the same).
+ */
 export const FAKE_CLIENT_SECRETS = [
   'client-secret-1',
   'leak-secret-5m',
   'sim-client-secret-1',
   'sim-client-secret-2',
-  'sim-client-secret-wrong'
+  'sim-client-secret-wrong',
+  SIMULATOR_OAUTH_CLIENT.clientSecret
 ] as const
 
 /** The agent email every fake API token is paired with. */

@@ -1,5 +1,6 @@
 import { Destination, type SegmentEvent } from '@segment/actions-core'
 import definition from '../../src'
+import type { DestinationOptions } from '../../src/destinations/zendesk'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import {
   resetDestinationState as resetDestinationUnderNock,
@@ -44,12 +45,18 @@ export function resetDestinationState(): void {
   running.forEach((harness) => harness.renew())
 }
 
-/** A simulator of the account kind the test names, and a destination instance sending to it. */
-export async function startHarness(options: SimulatorOptions & { account: AccountKind }): Promise<SimulatorHarness> {
+/**
+ * A simulator of the account kind the test names, and a destination instance sending to it (on the clock and timers
+ * of `time`, when given).
+ */
+export async function startHarness(
+  options: SimulatorOptions & { account: AccountKind },
+  time: Pick<DestinationOptions, 'clock' | 'timers'> = {}
+): Promise<SimulatorHarness> {
   const simulator = await startSimulator(polledJobs(options))
   let caches = new Caches()
   let jobPolling: Partial<JobPolling> = TEST_JOB_POLLING
-  const build = () => new Destination<Settings>(testDefinition({ origin: simulator.url, jobPolling, caches }))
+  const build = () => new Destination<Settings>(testDefinition({ origin: simulator.url, jobPolling, caches, ...time }))
   let destination = build()
   const renewer = {
     renew: () => {

@@ -1,72 +1,99 @@
 import { execFile } from 'child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os'
 import { join, resolve } from 'path'
 import { promisify } from 'util'
-import { startSimulator, type RunningSimulator } from '../../src/simulator'
+import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
+import { SIMULATOR_OAUTH_CLIENT, startSimulator, type RunningSimulator } from '../../src/simulator'
 import { hostLockfile } from './host-lockfile'
 
-jest.setTimeout(90_000)
+jest.setTimeout(240_000)
 
 const run = promisify(execFile)
 const repo = resolve(__dirname, '../..')
-const typescript = require.resolve('typescript/bin/tsc')
+const examples = join(repo, 'examples')
+/** The TypeScript the lock file pins, and TypeScript 7 (what `npm install typescript` brings now). */
+const TYPESCRIPTS = {
+  '5.9.3': require.resolve('typescript/bin/tsc'),
+  '7.0.2': join(repo, 'node_modules/typescript-7/bin/tsc')
+}
 
-/** A TypeScript host's own code, type-checked as CommonJS (host.ts) and as an ES module (host-esm.mts). */
-const TYPESCRIPT_HOST = `import { Destination } from '@segment/actions-core'
-import definition, {
+/** The README's host examples, each run below from an empty host with the tarball installed. */
+const RUN_HERE = ['host.cjs', 'host.mjs', 'host.ts', 'tsconfig.json', 'host.test.cjs', 'segment-sdk.cjs']
+
+/**
+ * Every type the package exports, from both declaration entries (index.d.ts and index.d.mts, and the simulator's):
+ * checked as CommonJS (declarations.ts) and as an ES module (declarations.mts) with the README's tsconfig.
+ */
+const DECLARATIONS = `import definition, {
   createDestination,
   zendeskOAuth,
+  type CreateTicketPayload,
   type DestinationOptions,
   type Settings,
   type TrackEventPayload,
+  type UpdateOrganizationMembershipPayload,
+  type UpdateTicketPayload,
+  type UpsertOrganizationPayload,
+  type UpsertUserPayload,
   type ZendeskTokens
 } from 'actions-zendesk'
+import {
+  SIMULATOR_API_TOKEN,
+  SIMULATOR_OAUTH_CLIENT,
+  SIMULATOR_SUBDOMAIN,
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions
+} from 'actions-zendesk/simulator'
 
 const options: DestinationOptions = { origin: 'http://127.0.0.1:3000' }
-export const settings: Settings = { subdomain: 'acme' }
-export const payload: Pick<TrackEventPayload, 'event_type' | 'source'> = { event_type: 'Article Read', source: 'segment' }
+export const settings: Settings = { subdomain: SIMULATOR_SUBDOMAIN, ...SIMULATOR_API_TOKEN }
+export const payloads: [
+  Pick<UpsertUserPayload, 'external_id'>,
+  Pick<UpdateOrganizationMembershipPayload, 'organization_external_id'>,
+  Pick<UpsertOrganizationPayload, 'external_id'>,
+  Pick<TrackEventPayload, 'event_type'>,
+  Pick<CreateTicketPayload, 'subject'>,
+  Pick<UpdateTicketPayload, 'ticket_id'>
+] = [{ external_id: 'u' }, { organization_external_id: 'o' }, { external_id: 'o' }, { event_type: 'e' }, { subject: 's' }, { ticket_id: '1' }]
 export const store = (tokens: ZendeskTokens): string | undefined => tokens.refreshToken
 export const consent: string = zendeskOAuth(options).authorizationUrl({
   subdomain: 'acme',
-  clientId: 'host',
+  clientId: SIMULATOR_OAUTH_CLIENT.clientId,
   redirectUri: 'http://127.0.0.1:4000/oauth/callback',
   state: 's',
   codeChallenge: 'c'
 })
-const destination = new Destination(definition)
-export const actions: number = Object.keys(destination.actions).length + Object.keys(createDestination(options).actions).length
-export const presets: number = definition.presets?.length ?? 0
+export const actions: number = Object.keys(definition.actions).length + Object.keys(createDestination(options).actions).length
+const simulatorOptions: SimulatorOptions = { account: 'demo' }
+export const started: Promise<RunningSimulator> = startSimulator(simulatorOptions)
 `
 
-/** The tsconfig the README gives a host, with skipLibCheck off. */
-const TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2021',
-    module: 'node16',
-    moduleResolution: 'node16',
-    strict: true,
-    esModuleInterop: true,
-    skipLibCheck: false,
-    noEmit: true,
-    types: ['node']
-  },
-  files: ['host.ts', 'host-esm.mts']
+interface Outcome {
+  code: number | string
+  stdout: string
+  stderr: string
 }
 
-/** One `node` run of a script in the host project; its last stdout line as JSON. */
-async function runInHost(host: string, file: string, source: string, env: NodeJS.ProcessEnv = {}): Promise<any> {
-  writeFileSync(join(host, file), source)
-  const { stdout } = await run(process.execPath, [file], { cwd: host, env: { ...process.env, ...env } })
-  return JSON.parse(stdout.trim().split('\n').pop()!)
+/** A command's exit code and output, whether it failed or not. */
+function outcomeOf(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
+  return run(command, args, { cwd, env: { ...process.env, ...env } }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (error: { code?: number | string; stdout?: string; stderr?: string }) => ({
+      code: error.code ?? 'failed',
+      stdout: error.stdout ?? '',
+      stderr: error.stderr ?? ''
+    })
+  )
 }
 
 describe('the packed package in an empty host project', () => {
   let work: string
   let host: string
   let files: string[]
-  /** the host's type check, started once the package is installed (it takes the longest, so it runs alongside) */
-  let typeCheck: Promise<unknown>
+  /** the host's type checks, started once the package is installed (they take longest, so they run alongside) */
+  let typeChecks: Record<string, Promise<Outcome>>
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'actions-zendesk-pack-'))
@@ -82,71 +109,57 @@ describe('the packed package in an empty host project', () => {
       version: '1.0.0',
       private: true,
       dependencies: { 'actions-zendesk': `file:${tarball}` },
-      devDependencies: { '@types/node': '20.19.43' }
+      devDependencies: { '@types/node': '20.19.43', '@segment/analytics-node': '3.1.0' }
     }
     writeFileSync(join(host, 'package.json'), JSON.stringify(manifest))
     // No network: the lockfile pins what this repository's `npm ci` already put in the npm cache.
     const lock = hostLockfile(JSON.parse(readFileSync(join(repo, 'package-lock.json'), 'utf8')), manifest, tarball)
     writeFileSync(join(host, 'package-lock.json'), JSON.stringify(lock))
     await run('npm', ['ci', '--offline', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: host })
-    writeFileSync(join(host, 'host.ts'), TYPESCRIPT_HOST)
-    writeFileSync(join(host, 'host-esm.mts'), TYPESCRIPT_HOST)
-    writeFileSync(join(host, 'tsconfig.json'), JSON.stringify(TSCONFIG))
-    typeCheck = run(process.execPath, [typescript, '-p', host], { cwd: host })
-    typeCheck.catch(() => undefined) // awaited by its test
+    for (const file of RUN_HERE) copyFileSync(join(examples, file), join(host, file))
+    writeFileSync(join(host, 'declarations.ts'), DECLARATIONS)
+    writeFileSync(join(host, 'declarations.mts'), DECLARATIONS)
+    // The README's tsconfig as it is: 5.9.3 type-checks and compiles host.ts to run it, 7.0.2 type-checks.
+    typeChecks = {
+      '5.9.3': outcomeOf(process.execPath, [TYPESCRIPTS['5.9.3'], '-p', '.', '--outDir', 'build'], host),
+      '7.0.2': outcomeOf(process.execPath, [TYPESCRIPTS['7.0.2'], '-p', '.', '--noEmit'], host)
+    }
   })
 
   afterAll(async () => {
-    await typeCheck?.catch(() => undefined)
+    await Promise.all(Object.values(typeChecks ?? {}))
     rmSync(work, { recursive: true, force: true })
   })
 
-  it('ships the built package, its README and license, and nothing else', () => {
+  it('ships the built package and its simulator, its README and license, and nothing else', () => {
     expect(files).toEqual(
-      expect.arrayContaining(['dist/index.js', 'dist/index.mjs', 'dist/index.d.ts', 'dist/index.d.mts'])
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.mjs',
+        'dist/index.d.ts',
+        'dist/index.d.mts',
+        'dist/simulator/index.js',
+        'dist/simulator/index.mjs',
+        'dist/simulator/index.d.ts',
+        'dist/simulator/index.d.mts'
+      ])
     )
     expect(files.filter((path) => !path.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'package.json'])
-    expect(files.filter((path) => /test|\.map$/.test(path))).toEqual([])
+    expect(files.filter((path) => /test|\.map$|^dist\/cli\//.test(path))).toEqual([])
   })
 
-  it('loads by require: the definition as default, with createDestination', async () => {
-    const loaded = await runInHost(
-      host,
-      'require.cjs',
-      `const zendesk = require('actions-zendesk')
-console.log(JSON.stringify({
-  actions: Object.keys(zendesk.default.actions).length,
-  presets: zendesk.default.presets.length,
-  createDestination: typeof zendesk.createDestination,
-  built: Object.keys(zendesk.createDestination().actions).length,
-  scheme: zendesk.default.authentication.scheme,
-  zendeskOAuth: typeof zendesk.zendeskOAuth
-}))`
-    )
-    expect(loaded).toEqual({
-      actions: 6,
-      presets: 6,
-      createDestination: 'function',
-      built: 6,
-      scheme: 'oauth2',
-      zendeskOAuth: 'function'
-    })
+  it('runs every host example of the README (each file of examples/ but the replay events)', () => {
+    expect(readdirSync(examples).sort()).toEqual([...RUN_HERE, 'seed-events.ndjson'].sort())
   })
 
-  it('loads by import: the definition as default export, with createDestination', async () => {
-    const loaded = await runInHost(
-      host,
-      'import.mjs',
-      `import definition, { createDestination, zendeskOAuth } from 'actions-zendesk'
-console.log(JSON.stringify({
-  actions: Object.keys(definition.actions).length,
-  presets: definition.presets.length,
-  createDestination: typeof createDestination,
-  zendeskOAuth: typeof zendeskOAuth
-}))`
-    )
-    expect(loaded).toEqual({ actions: 6, presets: 6, createDestination: 'function', zendeskOAuth: 'function' })
-  })
+  it.each(Object.keys(TYPESCRIPTS))(
+    'type-checks host.ts and the declarations with --strict under TypeScript %s',
+    async (version) => {
+      // tsc prints its errors on stdout: a failure shows them.
+      const { code, stdout } = await typeChecks[version]
+      expect({ code, stdout }).toEqual({ code: 0, stdout: '' })
+    }
+  )
 
   describe('against the simulator', () => {
     let simulator: RunningSimulator
@@ -156,36 +169,131 @@ console.log(JSON.stringify({
     })
     afterAll(() => simulator.close())
 
-    it('runs an event through new Destination(definition) from the host’s own actions-core', async () => {
-      const errors = await runInHost(
-        host,
-        'event.cjs',
-        `const { Destination } = require('@segment/actions-core')
-const { createDestination } = require('actions-zendesk')
-const destination = new Destination(createDestination({ origin: process.env.SIMULATOR }))
-const settings = {
-  subdomain: 'acme', email: 'agent@example.com', api_token: 'test-token',
-  subscriptions: destination.definition.presets.map(({ subscribe, partnerAction, mapping }) => ({ subscribe, partnerAction, mapping }))
-}
-destination
-  .onEvent({ type: 'identify', userId: 'host-1', traits: { name: 'Marge Simpson', email: 'marge@example.com' } }, settings)
-  .then((results) => console.log(JSON.stringify(results.filter((r) => r.error).map((r) => r.error.message))))
-`,
-        { SIMULATOR: simulator.url }
-      )
-      expect(errors).toEqual([])
-      expect(simulator.state().users.filter((user: any) => user.external_id === 'host-1')).toEqual([
-        expect.objectContaining({ name: 'Marge Simpson', email: 'marge@example.com' })
+    /**
+     * A connection as a host stores it after Connect Zendesk: a token pair of a confidential client, whose access
+     * token has expired (Zendesk answers 401), so the example's first call renews it and its onTokenRefresh runs.
+     */
+    function connectionFile(): { path: string; stored: () => Record<string, string>; refreshToken: string } {
+      simulator.reset()
+      const pair = simulator.oauth.issue(SIMULATOR_OAUTH_CLIENT.clientId)
+      const path = join(work, `connection-${Date.now()}-${Math.random()}.json`)
+      const connection = {
+        access_token: 'an-expired-access-token',
+        refresh_token: pair.refresh_token!,
+        ...SIMULATOR_OAUTH_CLIENT
+      }
+      writeFileSync(path, JSON.stringify(connection))
+      return { path, stored: () => JSON.parse(readFileSync(path, 'utf8')), refreshToken: pair.refresh_token! }
+    }
+
+    async function runExample(args: string[]) {
+      const connection = connectionFile()
+      const { code, stdout, stderr } = await outcomeOf(process.execPath, args, host, {
+        ZENDESK_SIMULATOR: simulator.url,
+        ZENDESK_CONNECTION_FILE: connection.path
+      })
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
+      return { printed: JSON.parse(stdout), connection }
+    }
+
+    function expectDeliveredAndRenewed({ connection }: { connection: ReturnType<typeof connectionFile> }) {
+      const { users, organizations } = simulator.state()
+      expect(users.find((user) => user.external_id === '12345')).toMatchObject({ name: 'Homer Simpson' })
+      expect(organizations.map((organization) => organization.external_id).sort()).toEqual([
+        'shelbyville',
+        'springfield'
       ])
+      // onTokenRefresh stored the rotated pair.
+      const stored = connection.stored()
+      expect(stored.access_token).not.toBe('an-expired-access-token')
+      expect(stored.refresh_token).not.toBe(connection.refreshToken)
+      expect(stored).toMatchObject(SIMULATOR_OAUTH_CLIENT)
+    }
+
+    it('CommonJS (examples/host.cjs): delivers an event and a batch, and stores the renewed connection', async () => {
+      const result = await runExample(['host.cjs'])
+      expect(result.printed).toEqual({
+        single: 'delivered',
+        batch: [{ outcome: 'delivered' }, { outcome: 'delivered' }]
+      })
+      expectDeliveredAndRenewed(result)
+    })
+
+    it('ES module on Node 20 (examples/host.mjs), actions-core loaded with createRequire', async () => {
+      const result = await runExample(['host.mjs'])
+      expect(result.printed).toEqual({
+        single: 'delivered',
+        batch: [{ outcome: 'delivered' }, { outcome: 'delivered' }]
+      })
+      expectDeliveredAndRenewed(result)
+    })
+
+    it('without createRequire, importing actions-core fails on this Node as the README says', async () => {
+      writeFileSync(join(host, 'import-actions-core.mjs'), `import { Destination } from '@segment/actions-core'\n`)
+      const { code, stderr } = await outcomeOf(process.execPath, ['import-actions-core.mjs'], host)
+      expect(code).not.toBe(0)
+      expect(stderr).toContain('ERR_UNSUPPORTED_DIR_IMPORT')
+    })
+
+    it('TypeScript (examples/host.ts, compiled by 5.9.3 with the README tsconfig)', async () => {
+      expect((await typeChecks['5.9.3']).code).toBe(0)
+      const result = await runExample(['build/host.js'])
+      expect(result.printed).toEqual({
+        single: 'delivered',
+        batch: [
+          { externalId: 'springfield', outcome: 'delivered' },
+          { externalId: 'shelbyville', outcome: 'delivered' }
+        ]
+      })
+      expectDeliveredAndRenewed(result)
     })
   })
 
-  it('type-checks in a TypeScript host with skipLibCheck off, as CommonJS and as an ES module', async () => {
-    // tsc prints its errors on stdout: a failure shows them.
-    const outcome = await typeCheck.then(
-      () => 'compiled',
-      (error: { stdout?: string }) => error.stdout
+  it('a host’s own tests against actions-zendesk/simulator (examples/host.test.cjs) pass', async () => {
+    const { code, stdout } = await outcomeOf(process.execPath, ['--test', 'host.test.cjs'], host)
+    expect({ code, failing: stdout.split('\n').filter((line) => /^not ok/.test(line)) }).toEqual({
+      code: 0,
+      failing: []
+    })
+    expect(stdout).toMatch(/^# pass 1$/m)
+  })
+
+  it('the simulator loads by import too, with the credentials it publishes', async () => {
+    writeFileSync(
+      join(host, 'simulator.mjs'),
+      `import { startSimulator, SIMULATOR_OAUTH_CLIENT, SIMULATOR_SUBDOMAIN } from 'actions-zendesk/simulator'
+const simulator = await startSimulator()
+console.log(JSON.stringify({ url: simulator.url, clientId: SIMULATOR_OAUTH_CLIENT.clientId, subdomain: SIMULATOR_SUBDOMAIN }))
+await simulator.close()
+`
     )
-    expect(outcome).toBe('compiled')
+    const { code, stdout } = await outcomeOf(process.execPath, ['simulator.mjs'], host)
+    expect(code).toBe(0)
+    expect(JSON.parse(stdout)).toEqual({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      clientId: SIMULATOR_OAUTH_CLIENT.clientId,
+      subdomain: 'acme'
+    })
+  })
+
+  describe('Segment’s Node SDK pointed at the local host (examples/segment-sdk.cjs)', () => {
+    let localHost: LocalHost
+
+    beforeAll(async () => {
+      localHost = await startLocalHost({ port: 0, env: {}, log: () => undefined })
+    })
+    afterAll(() => localHost.close())
+
+    it('its host and path settings send the events to /v1/batch, where they are delivered', async () => {
+      const { code, stdout } = await outcomeOf(process.execPath, ['segment-sdk.cjs'], host, {
+        LOCAL_HOST: localHost.url
+      })
+      expect({ code, stdout }).toEqual({ code: 0, stdout: 'sent\n' })
+      const deliveries = localHost.deliveries.list()
+      expect(deliveries.map((delivery) => [delivery.description, delivery.state])).toEqual([
+        ['track "Donut Eaten" userId=12345', 'delivered'],
+        ['identify userId=12345', 'delivered']
+      ])
+    })
   })
 })

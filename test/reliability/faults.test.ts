@@ -1,38 +1,85 @@
-import { Destination, type DestinationDefinition } from '@segment/actions-core'
+import { Destination } from '@segment/actions-core'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
-import type { Faults, RunningSimulator } from '../../src/simulator'
+import type { Timers } from '../../src/destinations/zendesk/client/time'
+import type { Faults, RecordedRequest, RunningSimulator } from '../../src/simulator'
 import { basicCredential } from '../helpers/credentials'
 import { resetDestinationState, simulatorSettings, startHarness, type SimulatorHarness } from '../helpers/harness'
 import { testDefinition } from '../helpers/destination-state'
+import { TestClock } from '../helpers/test-clock'
 import { ACTION_CASES, OTHER_PATH_CASES, subscriptionsOf, type ActionCase } from './actions'
 import { sendMany, sendOne, type Outcome } from './outcomes'
 
-/** actions-core waits 10 s for an answer; a host-configured timeout of 100 ms lets a slow answer time out quickly. */
+/** A held answer comes long after the request timeout, which `timeoutsOnceHeld` runs out. */
+const ANSWER_HELD_MS = 60_000
 const REQUEST_TIMEOUT_MS = 100
-const SLOW_MS = 300
-/** Near-instant job polling with room for a job that completes normally. */
+/** Near-instant job polling with room for a job that completes normally (on its second poll). */
 const POLLING = { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 100 }
 /** A budget shorter than one slow answer, so a job is given up on quickly. */
 const IMPATIENT_POLLING = { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 30 }
+const SLOW_JOB_STATUS_MS = 100
 const EVENTS = [0, 1, 2]
 const EVERY_REQUEST = 10_000
 
+/**
+ * The destination's time: its waits (job polls) end by themselves, so a polling budget counts polls, never how
+ * slowly a busy machine answers them.
+ */
+const clock = new TestClock(Date.now())
 let harness: SimulatorHarness
 let impatient: Destination<Settings>
+let impatientTimeouts: ReturnType<typeof timeoutsOnceHeld>
 const sim = () => harness.simulator
 
-/** A destination instance of its own (fresh caches, as the simulator is reset) whose requests time out sooner. */
-function impatientDestination(): Destination<Settings> {
-  const definition = testDefinition({ origin: harness.simulator.url, jobPolling: POLLING })
-  const withTimeout: DestinationDefinition<Settings> = {
-    ...definition,
-    extendRequest: (context) => ({ ...definition.extendRequest!(context), timeout: REQUEST_TIMEOUT_MS })
+/**
+ * The timers of an instance whose only waits are its request timeouts (it neither paces writes nor gets a job
+ * accepted while every write is held): they run out together once every request in flight is a write the simulator
+ * holds (applied, its answer not sent), however slowly the machine runs; never while an answer may still come.
+ */
+function timeoutsOnceHeld() {
+  const timeouts = new Set<() => void>()
+  let held = 0
+  const runOutIfAllHeld = () =>
+    setImmediate(() => {
+      if (timeouts.size === 0 || timeouts.size !== held) return
+      const due = [...timeouts]
+      timeouts.clear()
+      held = 0
+      due.forEach((runOut) => runOut())
+    })
+  const timers: Timers = {
+    after: (_ms, runOut) => {
+      timeouts.add(runOut)
+      return () => {
+        timeouts.delete(runOut)
+        runOutIfAllHeld()
+      }
+    }
   }
-  return new Destination(withTimeout)
+  return {
+    timers,
+    /** A write reached the simulator, which applies it and holds its answer. */
+    hold: () => {
+      held += 1
+      runOutIfAllHeld()
+    }
+  }
+}
+
+/** A destination instance of its own (fresh caches, as the simulator is reset) whose requests time out. */
+function impatientDestination(): Destination<Settings> {
+  impatientTimeouts = timeoutsOnceHeld()
+  return new Destination(
+    testDefinition({
+      origin: harness.simulator.url,
+      jobPolling: POLLING,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      timers: impatientTimeouts.timers
+    })
+  )
 }
 
 beforeAll(async () => {
-  harness = await startHarness({ account: 'bulk-import', endpointLimits: false })
+  harness = await startHarness({ account: 'bulk-import', endpointLimits: false }, clock.runningOptions)
 })
 afterAll(() => harness.close())
 beforeEach(() => {
@@ -44,17 +91,33 @@ beforeEach(() => {
 afterEach(() => stopInjecting(sim()))
 
 /**
- * Applies `faults` to every request of one kind: writes (POST/PUT/DELETE) or reads (GET). The simulator records a
- * request before it takes its faults, so the fault is armed for exactly the requests being recorded that match.
+ * Calls `recorded` with every request the simulator records, before it is answered. The simulator records a
+ * request before it takes its faults, so a fault set here is armed for exactly that request.
  */
-function injectInto(simulator: RunningSimulator, requests: 'writes' | 'reads', faults: Faults): void {
+function onEachRequest(simulator: RunningSimulator, recorded: (request: RecordedRequest) => void): void {
   const log = simulator.requests
   const record = log.push.bind(log)
   log.push = (...entries) => {
-    const isRead = entries[0]?.method === 'GET'
-    simulator.setFaults(isRead === (requests === 'reads') ? faults : {})
+    entries.forEach(recorded)
     return record(...entries)
   }
+}
+
+/**
+ * Applies `faults` to every request of one kind: writes (POST/PUT/DELETE) or reads (GET); `applied` is called for
+ * each request they are applied to.
+ */
+function injectInto(
+  simulator: RunningSimulator,
+  requests: 'writes' | 'reads',
+  faults: Faults,
+  applied: () => void = () => undefined
+): void {
+  onEachRequest(simulator, (request) => {
+    const matches = (request.method === 'GET') === (requests === 'reads')
+    simulator.setFaults(matches ? faults : {})
+    if (matches) applied()
+  })
 }
 
 function stopInjecting(simulator: RunningSimulator): void {
@@ -86,7 +149,7 @@ interface FaultCase {
   allFail?: (action: ActionCase) => boolean
   /** the request reached Zendesk and was applied, though its answer never arrived */
   appliedUnanswered?: boolean
-  /** sent with the host timeout of REQUEST_TIMEOUT_MS */
+  /** sent by the instance whose requests time out (REQUEST_TIMEOUT_MS, run out by `timeoutsOnceHeld`) */
   impatient?: boolean
   check?(outcomes: Outcome[], action: ActionCase, mode: Mode): void
 }
@@ -163,7 +226,7 @@ const FAULTS: FaultCase[] = [
   {
     name: 'writes answered after the request timeout (applied, answer lost)',
     modes: ['single', 'batch'],
-    inject: (s) => injectInto(s, 'writes', { slow: { count: 1, delayMs: SLOW_MS } }),
+    inject: (s) => injectInto(s, 'writes', { slow: { count: 1, delayMs: ANSWER_HELD_MS } }, impatientTimeouts.hold),
     impatient: true,
     appliedUnanswered: true,
     status: 504,
@@ -174,7 +237,9 @@ const FAULTS: FaultCase[] = [
     modes: ['batch'],
     inject: (s) => {
       harness.usePolling(IMPATIENT_POLLING)
-      s.setFaults({ slow: { count: EVERY_REQUEST, delayMs: 100, path: 'job_statuses' } })
+      s.setFaults({ slow: { count: EVERY_REQUEST, delayMs: SLOW_JOB_STATUS_MS, path: 'job_statuses' } })
+      // The destination's clock runs on while each answer is awaited.
+      onEachRequest(s, (request) => request.path.includes('job_statuses') && clock.stall(SLOW_JOB_STATUS_MS))
     },
     status: 504,
     allFail: whenJobs

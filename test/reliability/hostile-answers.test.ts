@@ -4,6 +4,7 @@ import { Destination } from '@segment/actions-core'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { testDefinition } from '../helpers/destination-state'
+import { TestClock } from '../helpers/test-clock'
 import { polledJobs } from '../simulator/helpers'
 import { ACTION_CASES, OTHER_PATH_CASES, subscriptionsOf } from './actions'
 import { sendMany, sendOne, type Outcome } from './outcomes'
@@ -113,7 +114,11 @@ beforeEach(() => {
   proxy.tamper = undefined
   elsewhereHits.length = 0
   destination = new Destination(
-    testDefinition({ origin: proxy.url, jobPolling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 300 } })
+    testDefinition({
+      origin: proxy.url,
+      jobPolling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 300 },
+      ...new TestClock(Date.now()).runningOptions
+    })
   )
 })
 

@@ -1,5 +1,6 @@
 import { startSimulator } from '../../src/simulator'
 import { client, polledJobs, useSimulator, type AccountOptions, type Api } from './helpers'
+import { until } from '../helpers/test-clock'
 
 const newUser = { user: { name: 'Ann', external_id: 'u1' } }
 
@@ -70,6 +71,7 @@ describe('simulator faults', () => {
     expect((await ctx.api('GET', 'users/me.json')).status).toBe(200)
     expect(Date.now() - started).toBeGreaterThanOrEqual(140)
 
+    const giveUp = new AbortController()
     const aborted = fetch(`${ctx.sim.url}/api/v2/users/create_or_update.json`, {
       method: 'POST',
       headers: {
@@ -77,10 +79,26 @@ describe('simulator faults', () => {
         'Content-Type': 'application/json'
       },
       body: JSON.stringify(newUser),
-      signal: AbortSignal.timeout(30)
+      signal: giveUp.signal
     })
+    // The client gives up once the request has arrived, before its answer comes.
+    await until(() => ctx.sim.requests.some((r) => r.path === '/api/v2/users/create_or_update.json'))
+    giveUp.abort()
     await expect(aborted).rejects.toThrow()
     expect(ctx.sim.state().users.map((u) => u.external_id)).toContain('u1')
+  })
+
+  it('answeredTogether: processes each request at once, answers them all once the last has arrived', async () => {
+    ctx.sim.setFaults({ answeredTogether: { count: 2, path: 'create_or_update' } })
+    let firstAnswered = false
+    const first = ctx.api('POST', 'users/create_or_update.json', newUser).finally(() => (firstAnswered = true))
+    await until(() => ctx.sim.requests.length === 1)
+    expect(ctx.sim.state().users.map((u) => u.external_id)).toContain('u1')
+    expect((await ctx.api('GET', 'users/me.json')).status).toBe(200)
+    expect(firstAnswered).toBe(false)
+    const second = await ctx.api('POST', 'users/create_or_update.json', { user: { name: 'Bo', external_id: 'u2' } })
+    expect(second.status).toBe(201)
+    expect((await first).status).toBe(201)
   })
 
   it('records every API request with method, path, query, body, status and the scheme of its Authorization', async () => {
@@ -150,7 +168,13 @@ describe('simulator control routes', () => {
 
 describe('simulator account rate limit and latency', () => {
   it('answers 429 text/plain with Retry-After once the window is used up, and X-Rate-Limit headers always', async () => {
-    await withSimulator({ account: 'default', accountRateLimit: { requests: 2, windowMs: 300 } }, async (api) => {
+    const clock = { now: 1_000_000 }
+    const options: AccountOptions = {
+      account: 'default',
+      accountRateLimit: { requests: 2, windowMs: 300 },
+      clock: () => clock.now
+    }
+    await withSimulator(options, async (api) => {
       const first = await api('GET', 'users/me.json')
       expect(first.headers.get('x-rate-limit')).toBe('2')
       expect(first.headers.get('x-rate-limit-remaining')).toBe('1')
@@ -161,7 +185,9 @@ describe('simulator account rate limit and latency', () => {
       expect(limited.headers.get('content-type')).toMatch(/^text\/plain/)
       expect(limited.headers.get('retry-after')).toBe('1')
       expect(limited.headers.get('x-rate-limit')).toBe('2')
-      await new Promise((resolve) => setTimeout(resolve, 320))
+      clock.now += 299
+      expect((await api('GET', 'users/me.json')).status).toBe(429)
+      clock.now += 1
       expect((await api('GET', 'users/me.json')).status).toBe(200)
     })
   })

@@ -175,36 +175,47 @@ describe('simulator jobPollsToComplete', () => {
 })
 
 describe('simulator timed jobs (jobMsPer100Items)', () => {
-  const ctx = useSimulator('bulk-import', { endpointLimits: false, jobMsPer100Items: 400 })
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+  /** The simulator's clock, moved by the test. */
+  const clock = { now: 1_000_000 }
+  const ctx = useSimulator('bulk-import', { endpointLimits: false, jobMsPer100Items: 400, clock: () => clock.now })
   const createUsers = async (count: number) =>
     (
       await ctx.api('POST', 'users/create_many.json', {
         users: Array.from({ length: count }, (_, i) => ({ name: `User ${i}`, external_id: `timed-${i}` }))
       })
     ).body.job_status
+  const timedUsers = () => ctx.sim.state().users.filter((u) => u.external_id?.startsWith('timed-'))
 
   it('works for its time (per 100 items), polled or not, then completes and applies its items', async () => {
     const job = await createUsers(50)
-    const early = await poll(ctx.api, job.id)
-    expect(early.status).toBe('working')
-    expect(early.progress).toBeLessThan(50)
-    expect(ctx.sim.state().users.filter((u) => u.external_id?.startsWith('timed-'))).toHaveLength(0)
-    await sleep(260)
+    clock.now += 100
+    const halfway = await poll(ctx.api, job.id)
+    expect(halfway).toMatchObject({ status: 'working', progress: 25 })
+    expect(timedUsers()).toHaveLength(0)
+    clock.now += 99
+    expect(timedUsers()).toHaveLength(0)
+    clock.now += 1
     // Nobody polled it: the account shows its effect anyway.
-    expect(ctx.sim.state().users.filter((u) => u.external_id?.startsWith('timed-'))).toHaveLength(50)
+    expect(timedUsers()).toHaveLength(50)
     expect((await poll(ctx.api, job.id)).status).toBe('completed')
   })
 
   it('a job finished with time frees its slot under the 30-job limit', async () => {
-    const limited = await startSimulator({ account: 'bulk-import', jobMsPer100Items: 1000 })
+    const limitedClock = { now: 1_000_000 }
+    const limited = await startSimulator({
+      account: 'bulk-import',
+      jobMsPer100Items: 1000,
+      clock: () => limitedClock.now
+    })
     try {
       const api = client(limited)
       const tickets = Array.from({ length: 100 }, () => ({ comment: { body: 'a' } }))
       const submit = () => api('POST', 'tickets/create_many.json', { tickets })
       for (let i = 0; i < 30; i++) expect((await submit()).status).toBe(200)
       expect((await submit()).status).toBe(429)
-      await sleep(1050)
+      limitedClock.now += 999
+      expect((await submit()).status).toBe(429)
+      limitedClock.now += 1
       expect((await submit()).status).toBe(200)
     } finally {
       await limited.close()

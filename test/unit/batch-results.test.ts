@@ -8,6 +8,7 @@ import {
   withMessagePrefix
 } from '../../src/destinations/zendesk/batch/results'
 import { refusalOf, withRefusal, ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
+import { until } from '../helpers/test-clock'
 
 describe('BatchResults', () => {
   it('gives every event its own result, in order, and never reports an unsettled event as delivered', () => {
@@ -83,16 +84,24 @@ describe('helpers', () => {
   })
 
   it('mapWithConcurrency keeps the order and never runs more than the limit at once', async () => {
-    let running = 0
+    /** The tasks running, each ended by calling it. */
+    const running: (() => void)[] = []
     let most = 0
-    const out = await mapWithConcurrency([30, 10, 20, 5, 1], 2, async (ms, index) => {
-      running++
-      most = Math.max(most, running)
-      await new Promise((resolve) => setTimeout(resolve, ms))
-      running--
-      return index * 10
-    })
-    expect(out).toEqual([0, 10, 20, 30, 40])
+    const out = mapWithConcurrency(
+      ['a', 'b', 'c', 'd', 'e'],
+      2,
+      (_, index) =>
+        new Promise<number>((resolve) => {
+          running.push(() => resolve(index * 10))
+          most = Math.max(most, running.length)
+        })
+    )
+    // Once the limit is running, the newest task ends first: results come back out of order.
+    for (let ended = 0; ended < 5; ended++) {
+      await until(() => running.length === Math.min(2, 5 - ended))
+      running.pop()!()
+    }
+    expect(await out).toEqual([0, 10, 20, 30, 40])
     expect(most).toBe(2)
   })
 

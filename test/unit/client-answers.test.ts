@@ -3,6 +3,7 @@ import { Destination, RetryableError, type SegmentEvent } from '@segment/actions
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { testDefinition } from '../helpers/destination-state'
 import { BASE_URL, presetSubscription, settings, watchUnmatchedRequests } from './support'
+import { TestClock } from '../helpers/test-clock'
 
 /**
  * Every route the destination uses, answered as a hostile network or a broken proxy would: a 2xx that is an HTML
@@ -248,9 +249,12 @@ beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())
 beforeEach(() => {
   nock.cleanAll()
-  // Its own caches, and jobs given up on after 150 ms (a poll that keeps failing is retried until then).
+  // Its own caches, and jobs given up on after 150 ms of polling (a poll that keeps failing is retried until then).
   destination = new Destination<Settings>(
-    testDefinition({ jobPolling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 150 } })
+    testDefinition({
+      jobPolling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 150 },
+      ...new TestClock(Date.now()).runningOptions
+    })
   )
   elsewhere = watchElsewhere()
   unmatched = watchUnmatchedRequests()

@@ -7,6 +7,7 @@ import { JobWatcher } from '../../src/destinations/zendesk/client/job-watcher'
 import { Jobs, type JobItemOutcome } from '../../src/destinations/zendesk/client/jobs'
 import { OrganizationsApi } from '../../src/destinations/zendesk/client/organizations'
 import { writeLimits } from '../../src/destinations/zendesk/client/pacing'
+import { realClock, realTimers } from '../../src/destinations/zendesk/client/time'
 import { UsersApi } from '../../src/destinations/zendesk/client/users'
 import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
@@ -14,7 +15,7 @@ import { BASE_URL, watchUnmatchedRequests } from './support'
 const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
 const watcher = new JobWatcher(TEST_JOB_POLLING)
 const jobs = new Jobs(http, watcher)
-const limits = writeLimits(0, 0)
+const limits = writeLimits(0, 0, realClock, realTimers)
 const users = new UsersApi(http, jobs, limits)
 const organizations = new OrganizationsApi(http, jobs, limits.writesPerOrganization)
 

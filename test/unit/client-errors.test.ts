@@ -19,6 +19,7 @@ import {
 } from '../../src/destinations/zendesk/client/errors'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
 import { BASE_URL } from './support'
+import { TestClock, until } from '../helpers/test-clock'
 
 const ABOUT = 'user with external_id "u1"'
 const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
@@ -116,6 +117,36 @@ describe('server errors, timeouts and network failures: retryable', () => {
     expect(error).toBeInstanceOf(ZendeskRetryableError)
     expect(error.message).toMatch(/did not answer in time/)
     expectWellFormed(error, 504)
+  })
+
+  it('a request unanswered for the request timeout of the instance, on its timers', async () => {
+    const clock = new TestClock()
+    const timed = new ZendeskHttp(createRequestClient(), BASE_URL, [], undefined, { ms: 100, timers: clock })
+    let answerLate: ((error: null, answer: nock.ReplyFnResult) => void) | undefined
+    nock(BASE_URL)
+      .get('/api/v2/users/5')
+      .reply((_uri, _body, callback) => void (answerLate = callback))
+    let error: any
+    const failure = timed.get('users/5', ABOUT, anything).catch((e) => (error = e))
+    await until(() => answerLate !== undefined)
+    await clock.advance(99)
+    expect(error).toBeUndefined()
+    await clock.advance(1)
+    await failure
+    expect(error).toBeInstanceOf(ZendeskRetryableError)
+    expect(error.message).toMatch(/did not answer in time/)
+    expectWellFormed(error, 504)
+    answerLate!(null, [200, { user: { id: 5 } }])
+  })
+
+  it('an answer within the request timeout ends its wait', async () => {
+    const clock = new TestClock()
+    const timed = new ZendeskHttp(createRequestClient(), BASE_URL, [], undefined, { ms: 100, timers: clock })
+    nock(BASE_URL)
+      .get('/api/v2/users/5')
+      .reply(200, { user: { id: 5 } })
+    await expect(timed.get('users/5', ABOUT, anything)).resolves.toMatchObject({ status: 200 })
+    expect(clock.waiting).toBe(0)
   })
 
   it("actions-core's RequestTimeoutError", () => {

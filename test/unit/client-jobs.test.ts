@@ -7,6 +7,7 @@ import { Jobs, type JobItemOutcome, type JobPolling } from '../../src/destinatio
 import type { JobStatus } from '../../src/destinations/zendesk/client/schemas'
 import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
+import { TestClock } from '../helpers/test-clock'
 
 const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
 const JOB_ID = 'V3-bd4fe431443aac7f1af637c7b7b48534'
@@ -17,9 +18,12 @@ const job = (status: JobStatus['status'], results: unknown[] | null = null, mess
   job_status: { id: JOB_ID, url: `${BASE_URL}${JOB_PATH}.json`, total: 2, status, message, results }
 })
 
+/** The time of the job followed: a clock the test moves from poll to poll; renewed for each test. */
+let clock: TestClock
+
 /**
  * Submits a bulk request of `total` items, which Zendesk answers with `submitted` (a queued job unless said),
- * and follows its job with these timings.
+ * and follows its job with these timings, the clock moving to each poll in turn.
  */
 function followJob(
   total: number,
@@ -28,18 +32,20 @@ function followJob(
   nock(BASE_URL)
     .post(SUBMIT_PATH)
     .reply(200, (options.submitted ?? job('queued')) as nock.Body)
-  const jobs = new Jobs(http, new JobWatcher({ ...TEST_JOB_POLLING, ...options.polling }))
+  const jobs = new Jobs(http, new JobWatcher({ ...TEST_JOB_POLLING, ...options.polling }, clock.now, clock))
   const users = Array.from({ length: total }, (_, i) => ({ external_id: `u${i}` }))
-  return jobs.bulk('POST', 'users/create_or_update_many', `bulk upsert of ${total} users`, { users })
+  return clock.runUntilSettled(
+    jobs.bulk('POST', 'users/create_or_update_many', `bulk upsert of ${total} users`, { users })
+  )
 }
 
-/** Answers the job-status polls in order and records when each arrived. */
+/** Answers the job-status polls in order and records when each arrived, on the clock. */
 function pollAnswers(...answers: [number, unknown, Record<string, string>?][]) {
   const times: number[] = []
   let scope = nock(BASE_URL)
   for (const [status, body, headers] of answers) {
     scope = scope.get(JOB_PATH).reply(() => {
-      times.push(Date.now())
+      times.push(clock.now())
       return [status, body as nock.Body, headers ?? {}]
     })
   }
@@ -48,7 +54,10 @@ function pollAnswers(...answers: [number, unknown, Record<string, string>?][]) {
 
 beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())
-beforeEach(() => nock.cleanAll())
+beforeEach(() => {
+  nock.cleanAll()
+  clock = new TestClock()
+})
 
 describe('following a job to its end', () => {
   it('queued → working → completed gives one outcome per item', async () => {
@@ -155,11 +164,9 @@ describe('following a job to its end', () => {
 describe('bounded waiting', () => {
   it('a stuck job: every item is retryable once the time budget is spent', async () => {
     nock(BASE_URL).get(JOB_PATH).times(100).reply(200, job('working'))
-    const started = Date.now()
+    const started = clock.now()
     const outcomes = await followJob(3, { polling: { firstWaitMs: 5, maxWaitMs: 20, budgetMs: 150 } })
-    const elapsed = Date.now() - started
-    expect(elapsed).toBeGreaterThanOrEqual(140)
-    expect(elapsed).toBeLessThan(1000)
+    expect(clock.now() - started).toBe(150)
     expect(outcomes).toHaveLength(3)
     for (const outcome of outcomes) {
       expect(outcome.ok).toBe(false)
@@ -178,14 +185,11 @@ describe('bounded waiting', () => {
       [200, job('working')],
       [200, job('completed', [{ index: 0, id: 1 }])]
     )
-    const started = Date.now()
+    const started = clock.now()
     await followJob(1, { polling: { firstWaitMs: 20, maxWaitMs: 80, budgetMs: 5000 } })
-    // Each poll is due its wait after the one before it was due; a loaded machine can only make one arrive late,
-    // so the polls are checked against when they were due, counted from the start.
-    const due = [20, 60, 140, 220, 300]
-    times.forEach((time, i) => expect(time - started).toBeGreaterThanOrEqual(due[i] - 2))
-    // Uncapped, the fifth wait would be 320 ms.
-    expect(times[4] - times[3]).toBeLessThan(300)
+    // Each poll is due its wait after the one before it was due: 20, 40, 80, then the cap. Uncapped, the fourth
+    // wait would be 160 ms.
+    expect(times.map((time) => time - started)).toEqual([20, 60, 140, 220, 300])
   })
 
   it('a 429 while polling waits for Retry-After, then goes on', async () => {
@@ -195,15 +199,16 @@ describe('bounded waiting', () => {
     )
     const outcomes = await followJob(1, { polling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 5000 } })
     expect(outcomes).toEqual([{ ok: true, id: 1 }])
-    expect(times[1] - times[0]).toBeGreaterThanOrEqual(990)
+    expect(times[1] - times[0]).toBe(1000)
     expect(scope.isDone()).toBe(true)
   })
 
   it('a Retry-After beyond the budget stops waiting at once: items are retryable', async () => {
     pollAnswers([429, 'Too many requests', { 'Retry-After': '60' }])
-    const started = Date.now()
+    const started = clock.now()
     const outcomes = await followJob(2, { polling: { firstWaitMs: 1, maxWaitMs: 5, budgetMs: 2000 } })
-    expect(Date.now() - started).toBeLessThan(500)
+    // Given up on at its first poll, 1 ms in.
+    expect(clock.now() - started).toBe(1)
     for (const outcome of outcomes) {
       const error = (outcome as { error: any }).error
       expect(error).toBeInstanceOf(RetryableError)
@@ -350,10 +355,10 @@ describe("the shapes of Zendesk's job results", () => {
         { id: 71, action: 'update', status: 'Updated', success: true }
       ])
     ])
-    const jobs = new Jobs(http, new JobWatcher(TEST_JOB_POLLING))
-    const [first, second] = await jobs.bulk('PUT', 'tickets/update_many', 'bulk update of 2 tickets', {
-      tickets: [{ id: 71 }, { id: 72 }]
-    })
+    const jobs = new Jobs(http, new JobWatcher(TEST_JOB_POLLING, clock.now, clock))
+    const [first, second] = await clock.runUntilSettled(
+      jobs.bulk('PUT', 'tickets/update_many', 'bulk update of 2 tickets', { tickets: [{ id: 71 }, { id: 72 }] })
+    )
     expect(first).toEqual({ ok: true, id: 71, status: 'Updated' })
     expect(!second.ok && second.error).toMatchObject({ status: 404 })
   })

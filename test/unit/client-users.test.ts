@@ -6,12 +6,17 @@ import { BULK_LIMIT } from '../../src/destinations/zendesk/client/constants'
 import { JobWatcher } from '../../src/destinations/zendesk/client/job-watcher'
 import { Jobs } from '../../src/destinations/zendesk/client/jobs'
 import { writeLimits } from '../../src/destinations/zendesk/client/pacing'
+import { realClock, realTimers } from '../../src/destinations/zendesk/client/time'
 import { DELETED_USER_PAGES, describeUser, UsersApi } from '../../src/destinations/zendesk/client/users'
 import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
 
 const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
-const users = new UsersApi(http, new Jobs(http, new JobWatcher(TEST_JOB_POLLING)), writeLimits(0, 0))
+const users = new UsersApi(
+  http,
+  new Jobs(http, new JobWatcher(TEST_JOB_POLLING)),
+  writeLimits(0, 0, realClock, realTimers)
+)
 
 beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())

@@ -8,6 +8,7 @@ import { Caches } from '../../src/destinations/zendesk/client/caches'
 import type { Settings } from '../../src/destinations/zendesk/generated-types'
 import { TEST_JOB_POLLING, testDefinition } from '../helpers/destination-state'
 import { BASE_URL, presetSubscription, settings, watchUnmatchedRequests } from './support'
+import { TestClock } from '../helpers/test-clock'
 
 const SIMULATOR = 'http://127.0.0.1:4010'
 const OTHER_SIMULATOR = 'http://localhost:4011'
@@ -103,8 +104,11 @@ describe('createDestination: each definition has caches of its own', () => {
   })
 
   it('job polling is per definition', async () => {
-    const patient = new Destination<Settings>(testDefinition())
-    const impatient = new Destination<Settings>(testDefinition({ jobPolling: { budgetMs: 30 } }))
+    // Each polls on a clock of its own that moves only while it waits: the budgets count polls, not machine speed.
+    const patient = new Destination<Settings>(testDefinition(new TestClock(Date.now()).runningOptions))
+    const impatient = new Destination<Settings>(
+      testDefinition({ jobPolling: { budgetMs: 30 }, ...new TestClock(Date.now()).runningOptions })
+    )
     const users = ['u1', 'u2', 'u3'].map((id) => identify(id))
     nock(BASE_URL)
       .post('/api/v2/users/create_or_update_many')

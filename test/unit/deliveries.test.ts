@@ -2,6 +2,7 @@ import type { SegmentEvent } from '@segment/actions-core'
 import { Deliveries } from '../../src/cli/deliveries'
 import { retryAfterOf, type ActionResult, type EventReport, type EventRunner } from '../../src/cli/run-events'
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
+import { TestClock } from '../helpers/test-clock'
 
 const event = { type: 'identify', userId: 'u1', messageId: 'm1' } as unknown as SegmentEvent
 const label = { action: 'upsertUser', subscription: 'Upsert User' }
@@ -20,13 +21,13 @@ const report = (actions: ActionResult[]): EventReport => ({
   actions
 })
 
-/** A runner whose retries answer the given results in turn, recording when each retry ran. */
-function fakeRunner(answers: ActionResult[][]) {
+/** A runner whose retries answer the given results in turn, recording when each retry ran on `clock`. */
+function fakeRunner(clock: TestClock, answers: ActionResult[][]) {
   const retriedAt: number[] = []
   const runner = {
     subscriptionsFor: () => [],
     runBatch: async (events: SegmentEvent[], only: (i: number, s: { name: string }) => boolean) => {
-      retriedAt.push(Date.now())
+      retriedAt.push(clock.now())
       expect(only(0, { name: 'Upsert User' })).toBe(true)
       expect(only(0, { name: 'Track Event' })).toBe(false)
       return { events: events.map(() => report(answers.shift() ?? [delivered])), requests: {}, logs: {} }
@@ -35,69 +36,117 @@ function fakeRunner(answers: ActionResult[][]) {
   return { runner: runner as unknown as EventRunner, retriedAt }
 }
 
-async function until(done: () => boolean, withinMs = 5000): Promise<void> {
-  const started = Date.now()
-  while (!done() && Date.now() - started < withinMs) await new Promise((resolve) => setTimeout(resolve, 10))
-}
-
 describe('deliveries', () => {
   test('a retryable result waits at least its Retry-After, however short the backoff', async () => {
-    const { runner, retriedAt } = fakeRunner([[delivered]])
-    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 10 })
-    const accepted = Date.now()
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable(1)])])
-    )
+    const clock = new TestClock()
+    const { runner, retriedAt } = fakeRunner(clock, [[delivered]])
+    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 10, ...clock.options })
+    const accepted = clock.now()
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable(1)])]))
     await settled
     expect(deliveries.view(ids[0])).toMatchObject({ state: 'retrying', attempts: 1 })
-    await until(() => retriedAt.length > 0)
-    expect(retriedAt[0] - accepted).toBeGreaterThanOrEqual(1000)
-    expect(deliveries.view(ids[0])).toMatchObject({ state: 'delivered', attempts: 2 })
+    await clock.advance(999)
+    expect(retriedAt).toEqual([])
+    await clock.advance(1)
     await deliveries.idle()
+    expect(retriedAt).toEqual([accepted + 1000])
+    expect(deliveries.view(ids[0])).toMatchObject({ state: 'delivered', attempts: 2 })
   })
 
   test('without Retry-After the wait doubles after each attempt', async () => {
-    const { runner, retriedAt } = fakeRunner([[retryable()], [retryable()], [delivered]])
-    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 100 })
-    const accepted = Date.now()
-    const { ids } = deliveries.accept([event], () => 'identify userId=u1', Promise.resolve([report([retryable()])]))
-    await until(() => deliveries.view(ids[0])?.state === 'delivered')
-    const gaps = [retriedAt[0] - accepted, retriedAt[1] - retriedAt[0], retriedAt[2] - retriedAt[1]]
-    expect(gaps[0]).toBeGreaterThanOrEqual(100)
-    expect(gaps[1]).toBeGreaterThanOrEqual(200)
-    expect(gaps[2]).toBeGreaterThanOrEqual(400)
-    expect(deliveries.view(ids[0])).toMatchObject({ attempts: 4 })
+    const clock = new TestClock()
+    const { runner, retriedAt } = fakeRunner(clock, [[retryable()], [retryable()], [delivered]])
+    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 100, ...clock.options })
+    const accepted = clock.now()
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable()])]))
+    await settled
+    while (deliveries.view(ids[0])?.state === 'retrying') {
+      expect(await clock.next()).toBe(true)
+      await deliveries.idle()
+    }
+    expect(retriedAt.map((at) => at - accepted)).toEqual([100, 100 + 200, 100 + 200 + 400])
+    expect(deliveries.view(ids[0])).toMatchObject({ state: 'delivered', attempts: 4 })
   })
 
   test('gives up when the next try would fall after the retry window, and says so', async () => {
-    const { runner, retriedAt } = fakeRunner([])
-    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 10, retryForMs: 500 })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable(30)])])
-    )
+    const clock = new TestClock()
+    const { runner, retriedAt } = fakeRunner(clock, [])
+    const deliveries = new Deliveries(runner, () => undefined, {
+      firstBackoffMs: 10,
+      retryForMs: 500,
+      ...clock.options
+    })
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable(30)])]))
     await settled
     expect(deliveries.view(ids[0])).toMatchObject({ state: 'gave up', attempts: 1 })
     expect(deliveries.view(ids[0])?.nextTryAt).toBeUndefined()
     expect(deliveries.pending()).toEqual([])
+    expect(clock.waiting).toBe(0)
     expect(retriedAt).toEqual([])
   })
 
   test('after stop nothing is retried and what was pending is listed', async () => {
-    const { runner, retriedAt } = fakeRunner([])
-    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 50 })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([retryable()])])
-    )
+    const clock = new TestClock()
+    const { runner, retriedAt } = fakeRunner(clock, [])
+    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 50, ...clock.options })
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable()])]))
     await settled
+    expect(clock.waiting).toBe(1)
     expect(deliveries.stop().map((d) => d.id)).toEqual(ids)
-    await new Promise((resolve) => setTimeout(resolve, 150))
+    await clock.advance(60_000)
     expect(retriedAt).toEqual([])
+  })
+
+  test('the terminal line says when the next try comes, by the clock', async () => {
+    const clock = new TestClock()
+    const { runner } = fakeRunner(clock, [])
+    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 10, ...clock.options })
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([retryable(30)])]))
+    await settled
+    expect(deliveries.describe(ids[0])).toMatch(/; next try in 30 s$/)
+    clock.stall(20_000)
+    expect(deliveries.describe(ids[0])).toMatch(/; next try in 10 s$/)
+    deliveries.stop()
+  })
+})
+
+describe('deliveries that are settled at once', () => {
+  test('one rejected on receipt runs nothing, has its reason and is never retried', async () => {
+    const clock = new TestClock()
+    const { runner, retriedAt } = fakeRunner(clock, [])
+    const lines: string[] = []
+    const deliveries = new Deliveries(runner, (line) => lines.push(line), { firstBackoffMs: 1, ...clock.options })
+    const received = [
+      { rejected: 'batch[0] is null, not an event', messageId: 'm0', description: 'batch[0]' },
+      { event }
+    ]
+    const { ids, settled } = deliveries.accept(received, Promise.resolve([report([delivered])]))
+    await settled
+    expect(deliveries.view(ids[0])).toEqual({
+      id: ids[0],
+      messageId: 'm0',
+      description: 'batch[0]',
+      acceptedAt: expect.any(String),
+      state: 'rejected',
+      attempts: 0,
+      actions: [],
+      reason: 'batch[0] is null, not an event'
+    })
+    expect(deliveries.view(ids[1])).toMatchObject({ state: 'delivered', actions: [delivered] })
+    expect(deliveries.describe(ids[0])).toBe(`  ${ids[0]} batch[0] → rejected: batch[0] is null, not an event`)
+    expect(deliveries.pending()).toEqual([])
+    expect(retriedAt).toEqual([])
+  })
+
+  test('one that matched no subscription is recorded as such, not as delivered', async () => {
+    const clock = new TestClock()
+    const { runner } = fakeRunner(clock, [])
+    const deliveries = new Deliveries(runner, () => undefined, clock.options)
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([])]))
+    await settled
+    expect(deliveries.view(ids[0])).toMatchObject({ state: 'no subscription matched', attempts: 1, actions: [] })
+    expect(deliveries.describe(ids[0])).toBe(`  ${ids[0]} identify userId=u1 → no subscription matched`)
+    expect(deliveries.pending()).toEqual([])
   })
 })
 
@@ -111,48 +160,43 @@ describe('deliveries held for want of a Zendesk connection', () => {
   }
 
   test('wait without a timer or a deadline, and are tried as soon as the host is connected again', async () => {
-    const { runner, retriedAt } = fakeRunner([[delivered]])
-    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 1, retryForMs: 1 })
-    const { ids, settled } = deliveries.accept(
-      [event],
-      () => 'identify userId=u1',
-      Promise.resolve([report([notConnected])])
-    )
+    const clock = new TestClock()
+    const { runner, retriedAt } = fakeRunner(clock, [[delivered]])
+    const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 1, retryForMs: 1, ...clock.options })
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([notConnected])]))
     await settled
     // Past the whole retry window: still held, with no next try planned and not given up.
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await clock.advance(60_000)
+    expect(clock.waiting).toBe(0)
     expect(deliveries.view(ids[0])).toMatchObject({ state: 'awaiting connection', attempts: 1 })
     expect(deliveries.view(ids[0])?.nextTryAt).toBeUndefined()
     expect(deliveries.pending().map((d) => d.id)).toEqual(ids)
     expect(retriedAt).toEqual([])
 
     deliveries.resume()
-    await until(() => deliveries.view(ids[0])?.state === 'delivered')
+    await clock.advance(0)
+    await deliveries.idle()
     expect(deliveries.view(ids[0])).toMatchObject({ state: 'delivered', attempts: 2 })
     expect(retriedAt).toHaveLength(1)
-    await deliveries.idle()
   })
 
   test('the time held does not count against the retry window', async () => {
-    jest.useFakeTimers()
-    try {
-      const { runner } = fakeRunner([[retryable()]])
-      const deliveries = new Deliveries(runner, () => undefined, { firstBackoffMs: 60_000, retryForMs: 600_000 })
-      const { ids, settled } = deliveries.accept(
-        [event],
-        () => 'identify userId=u1',
-        Promise.resolve([report([notConnected])])
-      )
-      await settled
-      await jest.advanceTimersByTimeAsync(3_600_000) // an hour without a connection
-      deliveries.resume()
-      await jest.advanceTimersByTimeAsync(0)
-      // Retried once connected, still retryable: its next try is planned, not given up for the hour it was held.
-      expect(deliveries.view(ids[0])).toMatchObject({ state: 'retrying', attempts: 2, nextTryAt: expect.any(String) })
-      deliveries.stop()
-    } finally {
-      jest.useRealTimers()
-    }
+    const clock = new TestClock()
+    const { runner } = fakeRunner(clock, [[retryable()]])
+    const deliveries = new Deliveries(runner, () => undefined, {
+      firstBackoffMs: 60_000,
+      retryForMs: 600_000,
+      ...clock.options
+    })
+    const { ids, settled } = deliveries.accept([{ event }], Promise.resolve([report([notConnected])]))
+    await settled
+    await clock.advance(3_600_000) // an hour without a connection
+    deliveries.resume()
+    await clock.advance(0)
+    await deliveries.idle()
+    // Retried once connected, still retryable: its next try is planned, not given up for the hour it was held.
+    expect(deliveries.view(ids[0])).toMatchObject({ state: 'retrying', attempts: 2, nextTryAt: expect.any(String) })
+    deliveries.stop()
   })
 })
 

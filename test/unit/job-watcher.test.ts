@@ -4,10 +4,10 @@ import { ACTIVE_JOB_LIMIT } from '../../src/destinations/zendesk/client/constant
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
 import { JobWatcher, JobWatchers, type JobPolling } from '../../src/destinations/zendesk/client/job-watcher'
 import { Jobs } from '../../src/destinations/zendesk/client/jobs'
+import { TestClock, until } from '../helpers/test-clock'
 import { BASE_URL } from './support'
 
 const POLLING: JobPolling = { firstWaitMs: 20, maxWaitMs: 80, budgetMs: 3000 }
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 interface Poll {
   ids: string[]
@@ -17,9 +17,10 @@ interface Poll {
 
 /**
  * A nock Zendesk whose bulk submissions queue jobs V3-job0, V3-job1, …; a job stays working until the test
- * finishes it. Polls (by id or show_many) are recorded with the caller whose client sent them.
+ * finishes it. Polls (by id or show_many) are recorded with the caller whose client sent them and the time of
+ * `clock`.
  */
-function fakeZendesk() {
+function fakeZendesk(clock: TestClock) {
   const finished = new Set<string>()
   const polls: Poll[] = []
   let submitted = 0
@@ -44,13 +45,13 @@ function fakeZendesk() {
     .query(true)
     .reply(function (uri) {
       const ids = new URL(uri, BASE_URL).searchParams.get('ids')!.split(',')
-      polls.push({ ids, caller: callerOf(this.req), at: Date.now() })
+      polls.push({ ids, caller: callerOf(this.req), at: clock.now() })
       return [200, { job_statuses: ids.map(status) }]
     })
     .get(/\/api\/v2\/job_statuses\/V3-job\d+$/)
     .reply(function (uri) {
       const id = uri.split('/').pop()!
-      polls.push({ ids: [id], caller: callerOf(this.req), at: Date.now() })
+      polls.push({ ids: [id], caller: callerOf(this.req), at: clock.now() })
       return [200, { job_status: status(id) }]
     })
   return {
@@ -58,8 +59,23 @@ function fakeZendesk() {
     /** The Authorization header of each poll that carried one. */
     authorizations,
     submitted: () => submitted,
-    finish: (...ids: string[]) => ids.forEach((id) => finished.add(id))
+    finish: (...ids: string[]) => ids.forEach((id) => finished.add(id)),
+    /** Moves the clock to each tick in turn until `count` polls have been answered. */
+    async pollsUntil(count: number) {
+      while (polls.length < count) {
+        await until(() => clock.waiting > 0)
+        await clock.next()
+      }
+    }
   }
+}
+
+/** A watcher on a clock the test moves, and how many jobs it has been given to follow. */
+function watcherOnClock(polling: JobPolling = POLLING) {
+  const clock = new TestClock()
+  const watcher = new JobWatcher(polling, clock.now, clock)
+  const follows = jest.spyOn(watcher, 'follow')
+  return { clock, watcher, followed: () => follows.mock.calls.length }
 }
 
 /** One action call's client, recognisable in the polls it sends. */
@@ -69,27 +85,19 @@ const callerHttp = (caller: string) =>
 const bulkOfOne = (jobs: Jobs) =>
   jobs.bulk('POST', 'users/create_or_update_many', 'bulk upsert of 1 user', { users: [{ external_id: 'u' }] })
 
-async function until(condition: () => boolean, timeoutMs = 2000) {
-  const end = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await sleep(5)
-  }
-}
-
 beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())
 beforeEach(() => nock.cleanAll())
 
 describe('the job watcher of an account', () => {
   it('reads every in-flight job in one show_many request per tick', async () => {
-    const zendesk = fakeZendesk()
-    // A first wait long enough for all three submissions to be answered before the first tick.
-    const watcher = new JobWatcher({ ...POLLING, firstWaitMs: 150 })
+    const { clock, watcher, followed } = watcherOnClock()
+    const zendesk = fakeZendesk(clock)
     const calls = ['a', 'b', 'c'].map((caller) => bulkOfOne(new Jobs(callerHttp(caller), watcher)))
-    await until(() => zendesk.polls.length >= 2)
+    await until(() => followed() === 3)
+    await zendesk.pollsUntil(2)
     zendesk.finish('V3-job0', 'V3-job1', 'V3-job2')
-    const outcomes = await Promise.all(calls)
+    const outcomes = await clock.runUntilSettled(Promise.all(calls))
     expect(outcomes.map(([one]) => one)).toEqual([
       { ok: true, id: 1, status: 'Created' },
       { ok: true, id: 2, status: 'Created' },
@@ -99,40 +107,40 @@ describe('the job watcher of an account', () => {
   })
 
   it('backs off: the waits between ticks double up to the cap', async () => {
-    const zendesk = fakeZendesk()
-    const startedAt = Date.now()
-    const call = bulkOfOne(new Jobs(callerHttp('a'), new JobWatcher(POLLING)))
-    await until(() => zendesk.polls.length >= 6)
+    const { clock, watcher } = watcherOnClock()
+    const zendesk = fakeZendesk(clock)
+    const startedAt = clock.now()
+    const call = bulkOfOne(new Jobs(callerHttp('a'), watcher))
+    await zendesk.pollsUntil(6)
     zendesk.finish('V3-job0')
-    await call
-    const at = zendesk.polls.map((poll) => poll.at - startedAt)
-    // Planned: 20, +40, +80 (the cap), +80, +80 ms; a timer never fires early. Without backoff it would be 120 ms.
-    expect(at[2]).toBeGreaterThanOrEqual(20 + 40 + 80)
-    expect(at[4]).toBeGreaterThanOrEqual(20 + 40 + 80 + 80 + 80)
-    expect(at[5] - at[4]).toBeLessThan(80 + 100)
+    await clock.runUntilSettled(call)
+    // Waits of 20, 40, then 80 ms (the cap); without backoff the third poll would be at 60 ms.
+    expect(zendesk.polls.map((poll) => poll.at - startedAt)).toEqual([20, 60, 140, 220, 300, 380, 460])
   })
 
   it('reads a working job again when its reported progress says it ends, not before', async () => {
+    const { clock, watcher } = watcherOnClock({ firstWaitMs: 20, maxWaitMs: 1000, budgetMs: 3000 })
+    const startedAt = clock.now()
     const polls: number[] = []
-    const startedAt = Date.now()
     nock(BASE_URL)
       .post('/api/v2/users/create_or_update_many')
       .reply(200, { job_status: { id: 'V3-slow', status: 'queued', total: 100, progress: null } })
       .get('/api/v2/job_statuses/V3-slow')
       .times(2)
       .reply(() => {
-        polls.push(Date.now() - startedAt)
+        polls.push(clock.now() - startedAt)
         return polls.length === 1
           ? [200, { job_status: { id: 'V3-slow', status: 'working', total: 100, progress: 10 } }]
           : [200, { job_status: { id: 'V3-slow', status: 'completed', results: [{ index: 0, id: 9 }] } }]
       })
-    const watcher = new JobWatcher({ firstWaitMs: 20, maxWaitMs: 1000, budgetMs: 3000 })
-    expect(await bulkOfOne(new Jobs(callerHttp('a'), watcher))).toEqual([{ ok: true, id: 9 }])
-    // 10% done at least 20 ms after submission: read again at least 9 × 20 ms later; the backoff would say 40 ms.
-    expect(polls[1] - polls[0]).toBeGreaterThanOrEqual(180)
+    expect(await clock.runUntilSettled(bulkOfOne(new Jobs(callerHttp('a'), watcher)))).toEqual([{ ok: true, id: 9 }])
+    // 10% done 20 ms after submission: read again when 100% is due, a tenth later (220 ms); the backoff says 60.
+    expect(polls).toEqual([20, 220])
   })
 
   it('reads a new job first when the account’s last job of that size ended, a little before', async () => {
+    const { clock, watcher } = watcherOnClock({ firstWaitMs: 20, maxWaitMs: 1000, budgetMs: 3000 })
+    const startedAt = clock.now()
     const times: Record<string, number[]> = { submitted: [], polled: [] }
     const answers = [
       { status: 'working', total: 100, progress: 10 },
@@ -143,66 +151,65 @@ describe('the job watcher of an account', () => {
       .post('/api/v2/users/create_or_update_many')
       .times(2)
       .reply(() => {
-        times.submitted.push(Date.now())
+        times.submitted.push(clock.now() - startedAt)
         return [200, { job_status: { id: `V3-n${times.submitted.length}`, status: 'queued', total: 100 } }]
       })
       .get(/\/api\/v2\/job_statuses\/V3-n\d$/)
       .times(3)
       .reply((uri) => {
-        times.polled.push(Date.now())
+        times.polled.push(clock.now() - startedAt)
         return [200, { job_status: { id: uri.split('/').pop(), ...answers[times.polled.length - 1] } }]
       })
-    const watcher = new JobWatcher({ firstWaitMs: 20, maxWaitMs: 1000, budgetMs: 3000 })
-    await bulkOfOne(new Jobs(callerHttp('a'), watcher))
-    const firstTook = times.polled[1] - times.submitted[0]
-    expect(await bulkOfOne(new Jobs(callerHttp('a'), watcher))).toEqual([{ ok: true, id: 2 }])
-    // One poll for the second job, at about nine tenths of the first one's time; the backoff would say 20 ms.
-    expect(times.polled).toHaveLength(3)
-    expect(times.polled[2] - times.submitted[1]).toBeGreaterThanOrEqual(0.9 * firstTook - 25)
-    expect(0.9 * firstTook).toBeGreaterThan(150)
+    await clock.runUntilSettled(bulkOfOne(new Jobs(callerHttp('a'), watcher)))
+    expect(await clock.runUntilSettled(bulkOfOne(new Jobs(callerHttp('a'), watcher)))).toEqual([{ ok: true, id: 2 }])
+    // The first job took 220 ms; the second is read once, at nine tenths of that (198 ms); the backoff says 20.
+    expect(times).toEqual({ submitted: [0, 220], polled: [20, 220, 418] })
   })
 
   it(`holds at most ${ACTIVE_JOB_LIMIT} jobs queued or running: the next submission waits for a slot`, async () => {
-    const zendesk = fakeZendesk()
-    const watcher = new JobWatcher(POLLING)
+    const { clock, watcher } = watcherOnClock()
+    const zendesk = fakeZendesk(clock)
     const calls = Array.from({ length: ACTIVE_JOB_LIMIT + 2 }, () => bulkOfOne(new Jobs(callerHttp('a'), watcher)))
-    await until(() => zendesk.polls.length >= 2)
+    await until(() => zendesk.submitted() === ACTIVE_JOB_LIMIT)
+    await zendesk.pollsUntil(2)
     expect(zendesk.submitted()).toBe(ACTIVE_JOB_LIMIT)
     expect(watcher.slots.inUse).toBe(ACTIVE_JOB_LIMIT)
     zendesk.finish('V3-job0')
     await until(() => zendesk.submitted() === ACTIVE_JOB_LIMIT + 1)
-    await sleep(100)
+    await zendesk.pollsUntil(zendesk.polls.length + 2)
     expect(zendesk.submitted()).toBe(ACTIVE_JOB_LIMIT + 1)
     zendesk.finish(...Array.from({ length: ACTIVE_JOB_LIMIT + 2 }, (_, i) => `V3-job${i}`))
-    const outcomes = await Promise.all(calls)
+    const outcomes = await clock.runUntilSettled(Promise.all(calls))
     expect(outcomes.every(([one]) => one.ok)).toBe(true)
     expect(watcher.slots.inUse).toBe(0)
   })
 
   it('gives the slot back when the submission is refused', async () => {
     nock(BASE_URL).post('/api/v2/users/create_or_update_many').reply(422, { error: 'RecordInvalid' })
-    const watcher = new JobWatcher(POLLING)
+    const { watcher } = watcherOnClock()
     await expect(bulkOfOne(new Jobs(callerHttp('a'), watcher))).rejects.toThrow()
     expect(watcher.slots.inUse).toBe(0)
   })
 
   it('never polls with the client of a call that has ended: it uses one that is still waiting', async () => {
-    const zendesk = fakeZendesk()
-    const watcher = new JobWatcher(POLLING)
+    const { clock, watcher, followed } = watcherOnClock()
+    const zendesk = fakeZendesk(clock)
     const first = bulkOfOne(new Jobs(callerHttp('first'), watcher))
     const second = bulkOfOne(new Jobs(callerHttp('second'), watcher))
-    await until(() => zendesk.polls.length >= 1)
+    await until(() => followed() === 2)
+    await zendesk.pollsUntil(1)
     zendesk.finish('V3-job1')
-    await second
+    await clock.runUntilSettled(second)
     const secondEnded = zendesk.polls.length
     const third = bulkOfOne(new Jobs(callerHttp('third'), watcher))
-    await until(() => zendesk.polls.length >= secondEnded + 2)
+    await until(() => followed() === 3)
+    await zendesk.pollsUntil(secondEnded + 2)
     zendesk.finish('V3-job2')
-    await third
+    await clock.runUntilSettled(third)
     const thirdEnded = zendesk.polls.length
-    await until(() => zendesk.polls.length >= thirdEnded + 2)
+    await zendesk.pollsUntil(thirdEnded + 2)
     zendesk.finish('V3-job0')
-    await first
+    await clock.runUntilSettled(first)
     expect(zendesk.polls.slice(secondEnded).every((poll) => poll.caller !== 'second')).toBe(true)
     expect(zendesk.polls.slice(thirdEnded).map((poll) => poll.caller)).toEqual(
       zendesk.polls.slice(thirdEnded).map(() => 'first')
@@ -210,6 +217,7 @@ describe('the job watcher of an account', () => {
   })
 
   it('a job show_many no longer lists fails with 404, the others go on', async () => {
+    const { clock, watcher, followed } = watcherOnClock()
     const polls: string[][] = []
     nock(BASE_URL)
       .post('/api/v2/users/create_or_update_many')
@@ -224,17 +232,19 @@ describe('the job watcher of an account', () => {
       })
       .get('/api/v2/job_statuses/V3-kept')
       .reply(200, { job_status: { id: 'V3-kept', status: 'completed', results: [{ index: 0, id: 7 }] } })
-    const watcher = new JobWatcher(POLLING)
-    const [kept, lost] = await Promise.all([
+    const calls = Promise.all([
       bulkOfOne(new Jobs(callerHttp('a'), watcher)),
       bulkOfOne(new Jobs(callerHttp('b'), watcher))
     ])
+    await until(() => followed() === 2)
+    const [kept, lost] = await clock.runUntilSettled(calls)
     expect(kept).toEqual([{ ok: true, id: 7 }])
     expect(!lost[0].ok && lost[0].error).toMatchObject({ status: 404, message: expect.stringContaining('V3-lost') })
     expect(polls).toEqual([['V3-kept', 'V3-lost']])
   })
 
   it('a poll refused for good (401) is every waiting job’s honest result', async () => {
+    const { clock, watcher, followed } = watcherOnClock()
     let submissions = 0
     nock(BASE_URL)
       .post('/api/v2/users/create_or_update_many')
@@ -243,36 +253,38 @@ describe('the job watcher of an account', () => {
       .get('/api/v2/job_statuses/show_many')
       .query(true)
       .reply(401, { error: "Couldn't authenticate you" })
-    const watcher = new JobWatcher(POLLING)
-    const outcomes = await Promise.all([
+    const calls = Promise.all([
       bulkOfOne(new Jobs(callerHttp('a'), watcher)),
       bulkOfOne(new Jobs(callerHttp('b'), watcher))
     ])
-    for (const [one] of outcomes) expect(!one.ok && one.error).toMatchObject({ status: 401 })
+    await until(() => followed() === 2)
+    for (const [one] of await clock.runUntilSettled(calls)) expect(!one.ok && one.error).toMatchObject({ status: 401 })
   })
 })
 
 describe('job watchers of a destination instance', () => {
   it('are one per account, whatever the credential (a connection rotates its token while its jobs run)', () => {
-    const watchers = new JobWatchers(POLLING)
+    const clock = new TestClock()
+    const watchers = new JobWatchers(POLLING, clock.now, clock)
     const acme = watchers.of('https://acme.zendesk.com')
     expect(watchers.of('https://acme.zendesk.com')).toBe(acme)
     expect(watchers.of('https://other.zendesk.com')).not.toBe(acme)
   })
 
   it('a job submitted before a rotation is read with the token that replaced it', async () => {
-    const zendesk = fakeZendesk()
+    const clock = new TestClock()
+    const zendesk = fakeZendesk(clock)
     let token = 'token-before'
     const http = new ZendeskHttp(createRequestClient(), BASE_URL, [], () => `Bearer ${token}`)
-    const polledWith: string[] = []
-    const call = bulkOfOne(new Jobs(http, new JobWatchers(POLLING).of(BASE_URL)))
-    await until(() => zendesk.polls.length >= 1)
-    polledWith.push(...zendesk.authorizations.splice(0))
+    const call = bulkOfOne(new Jobs(http, new JobWatchers(POLLING, clock.now, clock).of(BASE_URL)))
+    await zendesk.pollsUntil(1)
+    const polledWith = zendesk.authorizations.splice(0)
     token = 'token-after'
-    await until(() => zendesk.authorizations.length >= 1)
+    await zendesk.pollsUntil(2)
     zendesk.finish('V3-job0')
-    await call
-    expect(polledWith.every((header) => header === 'Bearer token-before')).toBe(true)
-    expect(zendesk.authorizations.every((header) => header === 'Bearer token-after')).toBe(true)
+    await clock.runUntilSettled(call)
+    expect(polledWith[0]).toBe('Bearer token-before')
+    // The poll that read the job's end was sent after the rotation: with the new token.
+    expect(zendesk.authorizations[zendesk.authorizations.length - 1]).toBe('Bearer token-after')
   })
 })

@@ -9,89 +9,109 @@ import {
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { testDefinition } from '../helpers/destination-state'
 import { BASE_URL, presetSubscription, settings } from './support'
+import { TestClock, until } from '../helpers/test-clock'
+
+const ACME = 'https://acme.zendesk.com'
 
 describe('Pacer', () => {
   it('spreads the writes of one account by the interval, and leaves other accounts alone', async () => {
-    const pacer = new Pacer(60, 1000)
-    const started = Date.now()
-    const times: number[] = []
-    await Promise.all(
-      [1, 2, 3].map(() => pacer.slot('https://acme.zendesk.com', 'a user').then(() => times.push(Date.now() - started)))
+    const clock = new TestClock()
+    const pacer = new Pacer(60, clock.now, clock, 1000)
+    const started = clock.now()
+    const sent: number[] = []
+    const acme = Promise.all(
+      [1, 2, 3].map(() => pacer.slot(ACME, 'a user').then(() => sent.push(clock.now() - started)))
     )
     await pacer.slot('https://other.zendesk.com', 'a user')
-    expect(Date.now() - started).toBeLessThan(200)
-    times.sort((a, b) => a - b)
-    expect(times[1] - times[0]).toBeGreaterThanOrEqual(50)
-    expect(times[2] - times[1]).toBeGreaterThanOrEqual(50)
+    expect(clock.now()).toBe(started)
+    await clock.runUntilSettled(acme)
+    expect(sent).toEqual([0, 60, 120])
+  })
+
+  it('a timer that fires late delays the writes behind it: each is sent the interval after the one before', async () => {
+    const clock = new TestClock()
+    const pacer = new Pacer(60, clock.now, clock, 1000)
+    const started = clock.now()
+    const sent: number[] = []
+    const writes = Promise.all(
+      [1, 2, 3].map(() => pacer.slot(ACME, 'a user').then(() => sent.push(clock.now() - started)))
+    )
+    await until(() => sent.length === 1)
+    // The second write's turn comes at 60 ms; its timer fires 40 ms late.
+    clock.stall(100)
+    await clock.next()
+    expect(sent).toEqual([0, 100])
+    await clock.runUntilSettled(writes)
+    expect(sent).toEqual([0, 100, 160])
   })
 
   it('a write that would wait longer than the longest wait is retryable at once, with its Retry-After', async () => {
-    const pacer = new Pacer(200, 300)
+    const clock = new TestClock()
+    const pacer = new Pacer(200, clock.now, clock, 300)
     const first = pacer.slot('acme', 'first')
     const second = pacer.slot('acme', 'second')
     const third = pacer.slot('acme', 'user with external_id "u3"')
     await expect(third).rejects.toBeInstanceOf(ZendeskRetryableError)
     await expect(third).rejects.toMatchObject({ status: 429, retryAfterSeconds: 1 })
     await expect(third).rejects.toThrow('user with external_id "u3" would wait 1 s')
-    await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined])
+    await expect(clock.runUntilSettled(Promise.all([first, second]))).resolves.toEqual([undefined, undefined])
   })
 
   it('an interval of 0 never waits', async () => {
-    const pacer = new Pacer(0, 0)
+    const clock = new TestClock()
+    const pacer = new Pacer(0, clock.now, clock, 0)
     for (let i = 0; i < 5; i++) await pacer.slot('acme', 'a user')
+    expect(clock.waiting).toBe(0)
   })
 })
 
 describe('RecordWriteLimit', () => {
   it('lets `limit` writes of a record through at once; the next waits until the oldest leaves the window', async () => {
-    const limit = new RecordWriteLimit(2, 300, 'user', 1000)
-    const started = Date.now()
+    const clock = new TestClock()
+    const limit = new RecordWriteLimit(2, 300, 'user', clock.now, clock, 1000)
     await limit.turn('acme u1', 'user 1')
     await limit.turn('acme u1', 'user 1')
-    expect(Date.now() - started).toBeLessThan(100)
-    await limit.turn('acme u1', 'user 1')
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290)
+    let third = false
+    const turn = limit.turn('acme u1', 'user 1').then(() => (third = true))
+    await clock.advance(299)
+    expect(third).toBe(false)
+    await clock.advance(1)
+    await turn
+    expect(third).toBe(true)
   })
 
   it('a write whose turn is further off than the longest wait is retryable at once, and takes no turn', async () => {
-    let now = Date.UTC(2026, 0, 1)
-    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now)
-    try {
-      const limit = new RecordWriteLimit(5, 60_000, 'organization', 5000)
-      for (let i = 0; i < 5; i++) await limit.turn('acme org', 'organization "org"')
-      now += 10_000
-      const refused = limit.turn('acme org', 'organization "org"')
-      await expect(refused).rejects.toBeInstanceOf(ZendeskRetryableError)
-      await expect(refused).rejects.toMatchObject({ status: 429, retryAfterSeconds: 50 })
-      await expect(refused).rejects.toThrow(
-        'Zendesk allows 5 writes a minute per organization, and organization "org" has had them; it will be retried. Retry after 50 s.'
-      )
-      // Other records have their own turns; once the first writes leave the window, this one has turns again.
-      await limit.turn('acme other', 'organization "other"')
-      now += 50_000
-      await limit.turn('acme org', 'organization "org"')
-    } finally {
-      clock.mockRestore()
-    }
+    const clock = new TestClock()
+    const limit = new RecordWriteLimit(5, 60_000, 'organization', clock.now, clock, 5000)
+    for (let i = 0; i < 5; i++) await limit.turn('acme org', 'organization "org"')
+    await clock.advance(10_000)
+    const refused = limit.turn('acme org', 'organization "org"')
+    await expect(refused).rejects.toBeInstanceOf(ZendeskRetryableError)
+    await expect(refused).rejects.toMatchObject({ status: 429, retryAfterSeconds: 50 })
+    await expect(refused).rejects.toThrow(
+      'Zendesk allows 5 writes a minute per organization, and organization "org" has had them; it will be retried. Retry after 50 s.'
+    )
+    // Other records have their own turns; once the first writes leave the window, this one has turns again.
+    await limit.turn('acme other', 'organization "other"')
+    await clock.advance(50_000)
+    await limit.turn('acme org', 'organization "org"')
+    expect(clock.waiting).toBe(0)
   })
 
   it('forgets records with no write in the window once it remembers many', async () => {
-    let now = Date.UTC(2026, 0, 1)
-    const clock = jest.spyOn(Date, 'now').mockImplementation(() => now)
-    try {
-      const limit = new RecordWriteLimit(1, 1000, 'user', 0)
-      for (let i = 0; i <= 10_000; i++) await limit.turn(`acme u${i}`, 'a user')
-      now += 2000
-      await limit.turn('acme last', 'a user')
-      expect((limit as unknown as { writes: Map<string, number[]> }).writes.size).toBe(1)
-    } finally {
-      clock.mockRestore()
-    }
+    const clock = new TestClock()
+    const limit = new RecordWriteLimit(1, 1000, 'user', clock.now, clock, 0)
+    for (let i = 0; i <= 10_000; i++) await limit.turn(`acme u${i}`, 'a user')
+    await clock.advance(2000)
+    await limit.turn('acme last', 'a user')
+    expect((limit as unknown as { writes: Map<string, number[]> }).writes.size).toBe(1)
   })
 
   it('a limit of 0 never waits', async () => {
-    const limit = new RecordWriteLimit(0, 60_000, 'user', 0)
+    const clock = new TestClock()
+    const limit = new RecordWriteLimit(0, 60_000, 'user', clock.now, clock, 0)
     for (let i = 0; i < 10; i++) await limit.turn('acme u1', 'a user')
+    expect(clock.waiting).toBe(0)
   })
 })
 
@@ -130,18 +150,20 @@ describe('single-user writes through the destination', () => {
   afterAll(() => nock.enableNetConnect())
   afterEach(() => nock.cleanAll())
 
-  it('identifies sent one by one go to users/create_or_update no faster than the interval per account', async () => {
-    const destination = new Destination(testDefinition({ singleUserWriteIntervalMs: 250 }))
-    const times: number[] = []
+  it('identifies sent together reach users/create_or_update the interval apart, even when a timer fires late', async () => {
+    const clock = new TestClock()
+    const destination = new Destination(testDefinition({ singleUserWriteIntervalMs: 250, ...clock.options }))
+    const started = clock.now()
+    const arrived: number[] = []
     nock(BASE_URL)
       .post('/api/v2/users/create_or_update')
       .times(3)
       .reply(200, (_uri, body: any) => {
-        times.push(Date.now())
+        arrived.push(clock.now() - started)
         return { user: { id: 1, external_id: body.user.external_id } }
       })
     const subscriptions = [presetSubscription('upsertUser')]
-    await Promise.all(
+    const identifies = Promise.all(
       ['u1', 'u2', 'u3'].map((userId) =>
         destination.onEvent(
           { type: 'identify', userId, traits: { email: `${userId}@example.com` } } as any,
@@ -152,9 +174,12 @@ describe('single-user writes through the destination', () => {
         )
       )
     )
-    expect(times).toHaveLength(3)
-    // Arrival times carry the scheduling jitter of a loaded machine; the pacer itself never starts a write early.
-    expect(times[1] - times[0]).toBeGreaterThanOrEqual(180)
-    expect(times[2] - times[1]).toBeGreaterThanOrEqual(180)
+    await until(() => arrived.length === 1 && clock.waiting > 0)
+    // The second write's turn comes at 250 ms; its timer fires 150 ms late, on a busy machine.
+    clock.stall(400)
+    await clock.next()
+    await until(() => arrived.length === 2)
+    await clock.runUntilSettled(identifies)
+    expect(arrived).toEqual([0, 400, 650])
   })
 })

@@ -6,6 +6,7 @@ import { DeliveredWrites } from './client/delivered-writes'
 import { JobWatchers, PRODUCTION_JOB_POLLING, type JobPolling } from './client/job-watcher'
 import { SINGLE_USER_WRITE_INTERVAL_MS, WRITES_PER_RECORD, writeLimits } from './client/pacing'
 import { SoftDeletedUsers } from './client/soft-deleted-users'
+import { realClock, realTimers, type Clock, type Timers } from './client/time'
 import { TokenRenewals } from './client/token-renewals'
 import type { Settings } from './generated-types'
 import { simulatorOrigin, zendeskOrigin } from './settings/origin'
@@ -27,10 +28,18 @@ export interface DestinationOptions {
   /** Writes a minute per user and per organization: Zendesk's limit is 5 (the default); 0 turns the limit off. */
   writesPerRecordPerMinute?: number
   /**
-   * Milliseconds since the epoch, for deciding how old an event is, when a token expires, how long a write is
-   * remembered and for counting permanent deletions in Zendesk's 10-minute window (tests pass a clock they move).
+   * Milliseconds since the epoch: how old an event is, when a write's turn comes, when a job is read again, when a
+   * token expires, how long a write is remembered, and the count of permanent deletions in Zendesk's 10-minute
+   * window (tests pass a clock they move).
    */
-  clock?: () => number
+  clock?: Clock
+  /** What the destination waits with (write turns, job polls, request timeouts): tests pass timers on their clock. */
+  timers?: Timers
+  /**
+   * Milliseconds a request waits for Zendesk's answer, on `timers`, before it is given up (a retryable 504). By
+   * default the request client's own timeout applies (actions-core's, or the host's).
+   */
+  requestTimeoutMs?: number
 }
 
 /** The checked options and the caches of one destination instance: nothing here is shared between instances. */
@@ -56,20 +65,23 @@ export interface Instance extends ClientParts {
 
 export function instanceOf(options: DestinationOptions = {}): Instance {
   const simulator = options.origin === undefined ? undefined : simulatorOrigin(options.origin)
-  const clock = options.clock ?? (() => Date.now())
+  const clock = options.clock ?? realClock
+  const timers = options.timers ?? realTimers
   const tokenRenewals = new TokenRenewals(clock)
   const parts: ClientParts = {
     clock,
-    jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }),
+    jobWatchers: new JobWatchers({ ...PRODUCTION_JOB_POLLING, ...options.jobPolling }, clock, timers),
     caches: options.caches ?? new Caches(),
     writeLimits: writeLimits(
       options.singleUserWriteIntervalMs ?? SINGLE_USER_WRITE_INTERVAL_MS,
       options.writesPerRecordPerMinute ?? WRITES_PER_RECORD.limit,
-      clock
+      clock,
+      timers
     ),
     ticketCreates: new Map(),
     deliveredWrites: new DeliveredWrites(clock),
-    softDeletedUsers: new SoftDeletedUsers(clock)
+    softDeletedUsers: new SoftDeletedUsers(clock),
+    ...(options.requestTimeoutMs !== undefined && { requestTimeout: { ms: options.requestTimeoutMs, timers } })
   }
   return {
     ...parts,

@@ -33,7 +33,7 @@ function create(req: ApiRequest, sim: Sim): Reply {
   const key = req.idempotencyKey
   if (key === undefined) return createOnce(req, sim)
   const earlier = sim.store.idempotencyKeys.get(key)
-  if (earlier && earlier.expiresAt > Date.now()) {
+  if (earlier && earlier.expiresAt > sim.clock()) {
     if (!isEqual(earlier.request, req.body)) {
       throw new ApiError(
         json(400, {
@@ -60,7 +60,7 @@ function create(req: ApiRequest, sim: Sim): Reply {
       request: req.body,
       answer: reply.body,
       headers: reply.headers ?? {},
-      expiresAt: Date.now() + IDEMPOTENCY_KEY_LIFETIME_MS
+      expiresAt: sim.clock() + IDEMPOTENCY_KEY_LIFETIME_MS
     })
   }
   return { ...reply, headers: { ...reply.headers, 'x-idempotency-lookup': 'miss' } }

@@ -1,4 +1,5 @@
 import nock from 'nock'
+import { until } from '../../helpers/test-clock'
 import {
   bodiesOf,
   jobStatus,
@@ -166,24 +167,28 @@ describe('Create Ticket batches', () => {
   })
 
   it('looks up at most 5 external_ids at once', async () => {
-    let inFlight = 0
+    /** The lookups Zendesk has not answered yet, each answered by calling it. */
+    const unanswered: (() => void)[] = []
     let most = 0
     zendesk()
       .persist()
       .get('/api/v2/tickets')
       .query(true)
-      .reply((_uri, _body, callback) => {
-        most = Math.max(most, ++inFlight)
-        setTimeout(() => {
-          inFlight--
-          callback(null, [200, ticketPage([])])
-        }, 5)
+      .reply((_uri, _body, answer) => {
+        unanswered.push(() => answer(null, [200, ticketPage([])]))
+        most = Math.max(most, unanswered.length)
       })
     acceptCreates()
-    await runBatch(
+    const results = runBatch(
       'createTicket',
       Array.from({ length: 12 }, (_, i) => ticketCreated(`m-${i}`))
     )
+    // Each lookup is answered once as many are in flight as may be.
+    for (let answered = 0; answered < 12; answered++) {
+      await until(() => unanswered.length === Math.min(5, 12 - answered))
+      unanswered.shift()!()
+    }
+    await results
     expect(most).toBe(5)
   })
 

@@ -1,4 +1,5 @@
 import { resetState } from '../support'
+import { until } from '../../helpers/test-clock'
 import { articleRead, receipt, sent, track, trackBatch, useNockZendesk, usersFound, zendesk } from './helpers'
 
 useNockZendesk()
@@ -61,21 +62,24 @@ describe('Track Event: batches', () => {
   })
 
   it('sends at most 5 events at once', async () => {
-    let inFlight = 0
+    /** The sends Zendesk has not answered yet, each answered by calling it. */
+    const unanswered: (() => void)[] = []
     let most = 0
     zendesk()
       .post('/api/v2/users/7/events')
       .times(12)
-      .reply(async () => {
-        inFlight++
-        most = Math.max(most, inFlight)
-        await new Promise((resolve) => setTimeout(resolve, 5))
-        inFlight--
-        return [202, receipt(7)]
+      .reply((_uri, _body, answer) => {
+        unanswered.push(() => answer(null, [202, receipt(7)]))
+        most = Math.max(most, unanswered.length)
       })
     const events = Array.from({ length: 12 }, (_, i) => eventFor('u7', `E${i}`, { context: { zendesk_user_id: '7' } }))
-    const results = await trackBatch(events)
-    expect(results.every((r) => r.status === 200)).toBe(true)
+    const results = trackBatch(events)
+    // Each send is answered once as many are in flight as may be.
+    for (let answered = 0; answered < 12; answered++) {
+      await until(() => unanswered.length === Math.min(5, 12 - answered))
+      unanswered.shift()!()
+    }
+    expect((await results).every((r) => r.status === 200)).toBe(true)
     expect(most).toBe(5)
   })
 

@@ -1,4 +1,4 @@
-import { APIError, PayloadValidationError, type RequestClient } from '@segment/actions-core'
+import { APIError, PayloadValidationError, RequestTimeoutError, type RequestClient } from '@segment/actions-core'
 import { z } from 'zod'
 import {
   errorFromResponse,
@@ -11,6 +11,7 @@ import {
 import { cursorPageSchema } from './schemas'
 import { quote } from './quote'
 import { isZendeskId } from './ids'
+import type { Timers } from './time'
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
 type SearchParams = Record<string, string | number | boolean>
@@ -25,6 +26,12 @@ interface RawResponse {
   status: number
   headers: { get(name: string): string | null }
   content?: string
+}
+
+/** How long a request waits for Zendesk's answer, on which timers, before it is given up. */
+export interface RequestTimeout {
+  ms: number
+  timers: Timers
 }
 
 const PAGE_SIZE = 100
@@ -42,7 +49,8 @@ export class ZendeskHttp {
     readonly origin: string,
     private readonly secrets: readonly string[],
     /** The Authorization header of each request, asked anew every time (a rotated token takes over at once). */
-    private readonly authorization: () => string | undefined = () => undefined
+    private readonly authorization: () => string | undefined = () => undefined,
+    private readonly timeout?: RequestTimeout
   ) {}
 
   get<S extends z.ZodTypeAny>(
@@ -167,6 +175,27 @@ export class ZendeskHttp {
     return url.toString()
   }
 
+  /**
+   * The answer, unless the request timeout (if one is set) runs out first: then a timeout. The request is given up
+   * on, not aborted (actions-core merges a per-request abort signal into a plain object), so it ends by the request
+   * client's own timeout.
+   */
+  private async withinTimeout(answer: Promise<RawResponse>): Promise<RawResponse> {
+    if (!this.timeout) return answer
+    const { ms, timers } = this.timeout
+    // An answer given up on may still fail later, when nobody waits for it.
+    answer.catch(() => undefined)
+    let cancel!: () => void
+    const timedOut = new Promise<never>((_, reject) => {
+      cancel = timers.after(ms, () => reject(new RequestTimeoutError()))
+    })
+    try {
+      return await Promise.race([answer, timedOut])
+    } finally {
+      cancel()
+    }
+  }
+
   private async send<S extends z.ZodTypeAny>(
     method: Method,
     url: string,
@@ -183,17 +212,19 @@ export class ZendeskHttp {
     const authorization = this.authorization()
     const requestHeaders = { ...(authorization && { Authorization: authorization }), ...options.headers }
     try {
-      response = (await this.request(url, {
-        method,
-        headers: requestHeaders,
-        json: options.json,
-        searchParams: options.searchParams,
-        redirect: 'manual',
-        throwHttpErrors: false,
-        // actions-core otherwise reads a clone of the body, which never ends once the body passes the stream's
-        // buffer (about 64 KB, e.g. show_many of 100 users): the request would hang.
-        skipResponseCloning: true
-      })) as unknown as RawResponse
+      response = await this.withinTimeout(
+        this.request(url, {
+          method,
+          headers: requestHeaders,
+          json: options.json,
+          searchParams: options.searchParams,
+          redirect: 'manual',
+          throwHttpErrors: false,
+          // actions-core otherwise reads a clone of the body, which never ends once the body passes the stream's
+          // buffer (about 64 KB, e.g. show_many of 100 users): the request would hang.
+          skipResponseCloning: true
+        }) as Promise<unknown> as Promise<RawResponse>
+      )
     } catch (error) {
       throw requestFailure(error, about)
     }

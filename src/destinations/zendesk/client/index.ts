@@ -4,13 +4,14 @@ import { CatalogApi } from './catalog'
 import type { DeliveredWrites } from './delivered-writes'
 import { EventsApi } from './events'
 import { FieldListsApi } from './field-lists'
-import { ZendeskHttp } from './http'
+import { ZendeskHttp, type RequestTimeout } from './http'
 import type { JobWatchers } from './job-watcher'
 import { Jobs } from './jobs'
 import { OAuthApi } from './oauth'
 import { OrganizationsApi } from './organizations'
 import type { WriteLimits } from './pacing'
 import type { SoftDeletedUsers } from './soft-deleted-users'
+import type { Clock } from './time'
 import { TicketsApi, type TicketCreation } from './tickets'
 import { UsersApi } from './users'
 
@@ -39,7 +40,7 @@ export class ZendeskClient {
     this.account = account
     this.caches = parts.caches
     this.softDeletedUsers = parts.softDeletedUsers
-    const http = new ZendeskHttp(request, account, secrets, authorization)
+    const http = new ZendeskHttp(request, account, secrets, authorization, parts.requestTimeout)
     const jobs = new Jobs(http, parts.jobWatchers.of(account))
     this.users = new UsersApi(http, jobs, parts.writeLimits)
     this.organizations = new OrganizationsApi(http, jobs, parts.writeLimits.writesPerOrganization)
@@ -64,7 +65,7 @@ export interface Connection {
 /** What a destination instance lends each of its clients: nothing here is shared between instances. */
 export interface ClientParts {
   /** Milliseconds since the epoch (tests pass a clock they move). */
-  clock: () => number
+  clock: Clock
   /** One per account: polls all its jobs together and counts its job slots. */
   jobWatchers: JobWatchers
   caches: Caches
@@ -79,4 +80,6 @@ export interface ClientParts {
   deliveredWrites: DeliveredWrites
   /** Users soft-deleted and not yet seen deleted for good: a retried deletion request finishes them. */
   softDeletedUsers: SoftDeletedUsers
+  /** How long a request waits for its answer, and on which timers; unset: the request client's own timeout. */
+  requestTimeout?: RequestTimeout
 }

@@ -5,6 +5,7 @@ import type { ZendeskHttp } from './http'
 import { JobSlots } from './job-slots'
 import { TtlCache } from './ttl-cache'
 import { jobStatusAnswer, jobStatusesAnswer, type JobStatus } from './schemas'
+import { realClock, realTimers, type Clock, type Timers } from './time'
 
 /** How a job is followed: the first wait, the longest wait between polls, and how long in all. */
 export interface JobPolling {
@@ -48,17 +49,21 @@ export class JobWatcher {
   readonly slots = new JobSlots(ACTIVE_JOB_LIMIT)
   readonly unfollowed = new UnfollowedJobs()
   private readonly followed = new Map<string, Followed>()
-  private timer: ReturnType<typeof setTimeout> | undefined
+  private cancelTimer: (() => void) | undefined
   private polling = false
   /** How long the account's last finished job took per item, as seen from here: when to read the next one first. */
   private msPerItem: number | undefined
 
-  constructor(private readonly timings: JobPolling) {}
+  constructor(
+    private readonly timings: JobPolling,
+    private readonly clock: Clock = realClock,
+    private readonly timers: Timers = realTimers
+  ) {}
 
   /** Follows a submitted job until it ends or the time budget runs out; never rejects. */
   follow(job: JobStatus, http: ZendeskHttp): Promise<JobEnd> {
     if (isFinished(job)) return Promise.resolve({ finished: true, job })
-    const now = Date.now()
+    const now = this.clock()
     const deadline = now + this.timings.budgetMs
     const { firstWaitMs, maxWaitMs } = this.timings
     // Jobs of an account take about the same time per item: read a new one first when the last one says it ends,
@@ -81,18 +86,18 @@ export class JobWatcher {
   /** Sets the timer for the earliest due job, unless a poll is under way (it schedules when it ends). */
   private schedule(): void {
     if (this.polling) return
-    clearTimeout(this.timer)
-    this.timer = undefined
+    this.cancelTimer?.()
+    this.cancelTimer = undefined
     if (this.followed.size === 0) return
     const earliest = Math.min(...[...this.followed.values()].map((f) => f.nextPollAt))
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, earliest - Date.now()))
+    this.cancelTimer = this.timers.after(Math.max(0, earliest - this.clock()), () => void this.tick())
   }
 
   private async tick(): Promise<void> {
-    this.timer = undefined
+    this.cancelTimer = undefined
     this.polling = true
     const watched = [...this.followed.values()]
-    const startedAt = Date.now()
+    const startedAt = this.clock()
     // Jobs due within the first wait count as polled now too, so jobs submitted close together share their ticks.
     const dueBy = startedAt + this.timings.firstWaitMs
     for (const f of watched.filter((one) => one.nextPollAt <= dueBy)) {
@@ -119,7 +124,7 @@ export class JobWatcher {
     } catch (error) {
       for (const f of watched) this.failedPoll(f, error)
     }
-    const now = Date.now()
+    const now = this.clock()
     for (const f of this.followed.values()) {
       if (f.job.status === 'completed' && f.job.total) this.msPerItem = (now - f.submittedAt) / f.job.total
       if (isFinished(f.job)) this.end(f, { finished: true, job: f.job })
@@ -148,7 +153,7 @@ export class JobWatcher {
   private expectEnd(f: Followed): void {
     const { status, total, progress } = f.job
     if (status !== 'working' || !total || !progress) return
-    const now = Date.now()
+    const now = this.clock()
     const expectedEnd = f.submittedAt + (((now - f.submittedAt) * total) / progress) * 1.1
     const { firstWaitMs, maxWaitMs } = this.timings
     f.nextPollAt = Math.min(Math.max(expectedEnd, now + firstWaitMs), now + maxWaitMs, f.deadline)
@@ -165,11 +170,11 @@ export class JobWatcher {
     }
     f.lastFailure = error
     const askedMs = (error.retryAfterSeconds ?? 0) * 1000
-    if (Date.now() + askedMs >= f.deadline) {
+    if (this.clock() + askedMs >= f.deadline) {
       this.end(f, { finished: false, job: f.job, lastFailure: error })
       return
     }
-    f.nextPollAt = Math.max(f.nextPollAt, Date.now() + askedMs)
+    f.nextPollAt = Math.max(f.nextPollAt, this.clock() + askedMs)
     f.wait = Math.max(f.wait, askedMs)
   }
 
@@ -208,12 +213,16 @@ export class UnfollowedJobs {
 export class JobWatchers {
   private readonly watchers = new Map<string, JobWatcher>()
 
-  constructor(readonly timings: JobPolling) {}
+  constructor(
+    readonly timings: JobPolling,
+    private readonly clock: Clock,
+    private readonly timers: Timers
+  ) {}
 
   of(account: string): JobWatcher {
     let watcher = this.watchers.get(account)
     if (!watcher) {
-      watcher = new JobWatcher(this.timings)
+      watcher = new JobWatcher(this.timings, this.clock, this.timers)
       this.watchers.set(account, watcher)
     }
     return watcher

@@ -1,4 +1,5 @@
 import { ZendeskRetryableError } from './errors'
+import { sleep, type Clock, type Timers } from './time'
 
 /**
  * Zendesk's limit on single-user writes (`users/create_or_update`, `PUT users/{id}`) is one a second per account;
@@ -8,26 +9,36 @@ export const SINGLE_USER_WRITE_INTERVAL_MS = 1100
 /** Longer than this in the queue, a write is not worth holding the event for: it is retried later instead. */
 const MAX_WAIT_MS = 5000
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** The single-user writes of one account: when the last one was sent, and the writes waiting for their turn. */
+interface AccountWrites {
+  lastSentAt?: number
+  waiting: number
+  /** Settles when the last write in line has been sent: the next one waits for it. */
+  lineEnd: Promise<void>
+}
 
 /**
  * Spreads one kind of request under a per-account rate, so an account's documented endpoint limit is met by
- * waiting a moment rather than answered with a burst of 429s. A write that would wait too long is retryable at
- * once, with the time after which its slot is free.
+ * waiting a moment rather than answered with a burst of 429s. Writes take their turns in order, each at least the
+ * interval after the previous one was actually sent (a timer that fires late delays the ones behind it, never
+ * brings them closer). A write that would wait too long is retryable at once, with the time after which its turn
+ * comes.
  */
 export class Pacer {
-  private readonly nextSlot = new Map<string, number>()
+  private readonly accounts = new Map<string, AccountWrites>()
 
   constructor(
     private readonly intervalMs: number,
+    private readonly clock: Clock,
+    private readonly timers: Timers,
     private readonly maxWaitMs = MAX_WAIT_MS
   ) {}
 
+  /** Resolves when the caller may send its write; it is counted as sent then. */
   async slot(account: string, about: string): Promise<void> {
     if (this.intervalMs <= 0) return
-    const now = Date.now()
-    const at = Math.max(now, this.nextSlot.get(account) ?? 0)
-    const wait = at - now
+    const writes = this.writesOf(account)
+    const wait = this.expectedWait(writes)
     if (wait > this.maxWaitMs) {
       const seconds = Math.ceil(wait / 1000)
       throw new ZendeskRetryableError(
@@ -36,8 +47,43 @@ export class Pacer {
         seconds
       )
     }
-    this.nextSlot.set(account, at + this.intervalMs)
-    if (wait > 0) await sleep(wait)
+    const previous = writes.lineEnd
+    let sent!: () => void
+    writes.lineEnd = new Promise((resolve) => (sent = resolve))
+    writes.waiting += 1
+    try {
+      await previous
+      await this.untilIntervalAfter(writes)
+      writes.lastSentAt = this.clock()
+    } finally {
+      writes.waiting -= 1
+      sent()
+    }
+  }
+
+  private writesOf(account: string): AccountWrites {
+    let writes = this.accounts.get(account)
+    if (!writes) {
+      writes = { waiting: 0, lineEnd: Promise.resolve() }
+      this.accounts.set(account, writes)
+    }
+    return writes
+  }
+
+  /** The writes waiting go one interval apart from the last one sent; a new write goes after them. */
+  private expectedWait(writes: AccountWrites): number {
+    const now = this.clock()
+    const firstTurn = writes.lastSentAt === undefined ? now : Math.max(now, writes.lastSentAt + this.intervalMs)
+    return firstTurn + writes.waiting * this.intervalMs - now
+  }
+
+  /** Sleeps until the interval since the last write sent has passed, reading the clock again on every wake. */
+  private async untilIntervalAfter(writes: AccountWrites): Promise<void> {
+    for (;;) {
+      const wait = writes.lastSentAt === undefined ? 0 : writes.lastSentAt + this.intervalMs - this.clock()
+      if (wait <= 0) return
+      await sleep(this.timers, wait)
+    }
   }
 }
 
@@ -60,12 +106,14 @@ export class RecordWriteLimit {
     private readonly limit: number,
     private readonly windowMs: number,
     private readonly what: string,
+    private readonly clock: Clock,
+    private readonly timers: Timers,
     private readonly maxWaitMs = MAX_WAIT_MS
   ) {}
 
   async turn(record: string, about: string): Promise<void> {
     if (this.limit <= 0) return
-    const now = Date.now()
+    const now = this.clock()
     // At most once a window, so a busy account does not walk every record on every write.
     if (this.writes.size > RECORDS_BEFORE_PRUNING && now - this.prunedAt > this.windowMs) this.prune(now)
     const recent = (this.writes.get(record) ?? []).filter((at) => at > now - this.windowMs)
@@ -80,7 +128,7 @@ export class RecordWriteLimit {
       )
     }
     this.writes.set(record, [...recent, at])
-    if (wait > 0) await sleep(wait)
+    if (wait > 0) await sleep(this.timers, wait)
   }
 
   private prune(now: number): void {
@@ -144,13 +192,15 @@ export interface WriteLimits {
 export function writeLimits(
   userWriteIntervalMs: number,
   writesPerRecord: number,
-  now: () => number = () => Date.now()
+  clock: Clock,
+  timers: Timers
 ): WriteLimits {
   const { limit, windowMs } = PERMANENT_USER_DELETIONS
+  const perRecordWindowMs = WRITES_PER_RECORD.windowMs
   return {
-    userWritesPerAccount: new Pacer(userWriteIntervalMs),
-    writesPerUser: new RecordWriteLimit(writesPerRecord, WRITES_PER_RECORD.windowMs, 'user'),
-    writesPerOrganization: new RecordWriteLimit(writesPerRecord, WRITES_PER_RECORD.windowMs, 'organization'),
-    permanentUserDeletions: new AccountWindowLimit(limit, windowMs, 'permanent user deletions', now)
+    userWritesPerAccount: new Pacer(userWriteIntervalMs, clock, timers),
+    writesPerUser: new RecordWriteLimit(writesPerRecord, perRecordWindowMs, 'user', clock, timers),
+    writesPerOrganization: new RecordWriteLimit(writesPerRecord, perRecordWindowMs, 'organization', clock, timers),
+    permanentUserDeletions: new AccountWindowLimit(limit, windowMs, 'permanent user deletions', clock)
   }
 }
