@@ -39,7 +39,8 @@ export type {
   UpsertOrganizationPayload,
   TrackEventPayload,
   CreateTicketPayload,
-  UpdateTicketPayload
+  UpdateTicketPayload,
+  UpsertCustomObjectRecordPayload
 } from './index.js'
 `
 

@@ -10,3 +10,4 @@ export type { Payload as UpsertOrganizationPayload } from './destinations/zendes
 export type { Payload as TrackEventPayload } from './destinations/zendesk/trackEvent/generated-types'
 export type { Payload as CreateTicketPayload } from './destinations/zendesk/createTicket/generated-types'
 export type { Payload as UpdateTicketPayload } from './destinations/zendesk/updateTicket/generated-types'
+export type { Payload as UpsertCustomObjectRecordPayload } from './destinations/zendesk/upsertCustomObjectRecord/generated-types'

@@ -1,3 +1,4 @@
+import { customObjects } from './custom-objects'
 import { defaultAccount } from './default-account'
 import { hostShaped } from './host-shaped'
 import { underLimit } from './rate-limited'
@@ -7,4 +8,12 @@ import { severalProcesses } from './several-processes'
 import { syncModes } from './sync-modes'
 
 /** Every scenario `npm run bench` runs, in order (`--only <name>` runs one). Add a scenario here to run it. */
-export const SCENARIOS: Scenario[] = [hostShaped, sequential, underLimit, defaultAccount, syncModes, severalProcesses]
+export const SCENARIOS: Scenario[] = [
+  hostShaped,
+  sequential,
+  underLimit,
+  defaultAccount,
+  syncModes,
+  customObjects,
+  severalProcesses
+]

@@ -26,6 +26,15 @@ export interface DeliveryView {
   nextTryAt?: string
 }
 
+/** An event as the host received it on /v1/*. */
+export interface RecentEvent {
+  /** its delivery id */
+  id: string
+  description: string
+  acceptedAt: string
+  event: SegmentEvent
+}
+
 export interface RetryOptions {
   /** how long after acceptance a retryable action is still tried (default 30 minutes) */
   retryForMs?: number
@@ -203,6 +212,20 @@ export class Deliveries {
   /** Newest first. */
   list(): DeliveryView[] {
     return [...this.deliveries.values()].reverse().map(viewOf)
+  }
+
+  /** The last `count` events accepted to run (not those rejected at once), newest first, each with its delivery id. */
+  recentEvents(count: number): RecentEvent[] {
+    return [...this.deliveries.values()]
+      .filter(isRunnable)
+      .slice(-count)
+      .reverse()
+      .map(({ id, description, acceptedAt, event }) => ({
+        id,
+        description,
+        acceptedAt: new Date(acceptedAt).toISOString(),
+        event
+      }))
   }
 
   pending(): DeliveryView[] {

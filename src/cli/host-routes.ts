@@ -38,6 +38,8 @@ export interface HostContext {
   mappingFile?: string
   /** where the mapping page saves while the host runs the presets (the host then reads that file) */
   newMappingFile: string
+  /** the last change to the subscriptions and their file: each change starts once the one before has been written */
+  mappingChanges: Promise<unknown>
 }
 
 export interface Route {

@@ -335,6 +335,10 @@ function connectionLine(view: AccountView): string {
   return `Zendesk is ${view.state}: open the page below and choose Connect Zendesk (events wait until then).`
 }
 
+/** `upsertUser, createTicket (off)` */
+const subscriptionList = (subscriptions: Subscription[]) =>
+  subscriptions.map((s) => `${s.partnerAction}${s.enabled ? '' : ' (off)'}`).join(', ')
+
 /** How another host (one embedding the package) reaches the embedded simulator: its address and published client. */
 function pointAHostAt(simulatorUrl: string): string[] {
   return [
@@ -344,12 +348,11 @@ function pointAHostAt(simulatorUrl: string): string[] {
   ]
 }
 
-/** The route paths' column in the banner: as wide as the longest, /connection/disconnect. */
-const PATH_WIDTH = 22
-
 function banner(url: string, context: HostContext, routes: Route[], subscriptions: Subscription[]): string {
   const actionKeys = Object.keys(context.definition.actions)
   const listed = routes.filter((route) => !route.unlisted && !actionKeys.includes(route.path.slice(1)))
+  // The route paths' column: as wide as the longest.
+  const pathWidth = Math.max(...listed.map((route) => route.path.length))
   const from = context.mappingFile ? `the mapping file ${context.mappingFile}` : 'the presets'
   return [
     context.target.description,
@@ -357,10 +360,10 @@ function banner(url: string, context: HostContext, routes: Route[], subscription
     connectionLine(context.target.account.view()),
     `actions-zendesk local host listening at ${url}`,
     `Mapping page: open ${url}/ in a browser`,
-    ...listed.map((route) => `  ${route.method.padEnd(4)} ${route.path.padEnd(PATH_WIDTH)} ${route.about}`),
-    `  POST ${'/<action>'.padEnd(PATH_WIDTH)} { payload, mapping, settings } → that action (an array payload runs as a batch);`,
-    `       ${''.padEnd(PATH_WIDTH)} actions: ${actionKeys.join(', ')}`,
-    `Subscriptions (${subscriptions.length}, from ${from}): ${subscriptions.map((s) => s.partnerAction).join(', ')}`
+    ...listed.map((route) => `  ${route.method.padEnd(4)} ${route.path.padEnd(pathWidth)} ${route.about}`),
+    `  POST ${'/<action>'.padEnd(pathWidth)} { payload, mapping, settings } → that action (an array payload runs as a batch);`,
+    `       ${''.padEnd(pathWidth)} actions: ${actionKeys.join(', ')}`,
+    `Subscriptions (${subscriptions.length}, from ${from}): ${subscriptionList(subscriptions)}`
   ].join('\n')
 }
 
@@ -454,7 +457,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     accepting: true,
     answerWithinMs: options.answerWithinMs ?? DEFAULT_ANSWER_WITHIN_MS,
     mappingFile: options.mappingFile,
-    newMappingFile: options.newMappingFile ?? resolve(MAPPING_FILE_NAME)
+    newMappingFile: options.newMappingFile ?? resolve(MAPPING_FILE_NAME),
+    mappingChanges: Promise.resolve()
   }
   const hostContext = context
   log(redact(banner(url, hostContext, routes, subscriptions), secrets()))

@@ -5,12 +5,14 @@ import { parseFql } from '@segment/destination-subscriptions'
 import { SYNC_MODE_KEY } from './mapping-preview'
 import { isObject } from './objects'
 
-/** One enabled action, the way a host stores it: which events it takes and how their fields are mapped. */
+/** One action as a host runs it: which events it takes, whether it is on, and how their fields are mapped. */
 export interface Subscription {
   /** a label for reports, e.g. the preset's name */
   name: string
   partnerAction: string
   subscribe: string
+  /** Segment's on/off switch: an off subscription receives no event (a file without it means on) */
+  enabled: boolean
   mapping: Record<string, unknown>
 }
 
@@ -33,6 +35,7 @@ export function presetSubscriptions(definition: DestinationDefinition<any>): Sub
             name: preset.name ?? definition.actions[preset.partnerAction].title,
             partnerAction: preset.partnerAction,
             subscribe: preset.subscribe,
+            enabled: true,
             mapping: preset.mapping ?? {}
           }
         ]
@@ -40,13 +43,14 @@ export function presetSubscriptions(definition: DestinationDefinition<any>): Sub
   )
 }
 
-const LIST_SHAPE = 'A mapping file is a JSON list of { "partnerAction", "subscribe", "mapping" } objects.'
+const LIST_SHAPE =
+  'A mapping file is a JSON list of { "name", "partnerAction", "subscribe", "enabled", "mapping" } objects.'
 
 /** One entry of a mapping file; a missing mapping means the action's field defaults. */
 function parseSubscription(entry: unknown, index: number, definition: DestinationDefinition<any>): Subscription {
   const where = `Subscription ${index + 1}`
   if (!isObject(entry)) throw new MappingFileError(`${where} is not an object.`)
-  const { partnerAction, subscribe, mapping, name } = entry
+  const { partnerAction, subscribe, mapping, name, enabled } = entry
   const actionKeys = Object.keys(definition.actions)
   if (typeof partnerAction !== 'string' || !actionKeys.includes(partnerAction)) {
     throw new MappingFileError(
@@ -64,17 +68,22 @@ function parseSubscription(entry: unknown, index: number, definition: Destinatio
   if (mapping !== undefined && !isObject(mapping)) {
     throw new MappingFileError(`${named}: mapping must be an object of field → value or directive.`)
   }
+  if (enabled !== undefined && typeof enabled !== 'boolean') {
+    throw new MappingFileError(`${named}: enabled must be true or false (got ${JSON.stringify(enabled)}).`)
+  }
   return {
     name: typeof name === 'string' && name.trim() ? name : action.title,
     partnerAction,
     subscribe,
+    enabled: enabled ?? true,
     mapping: mapping ?? defaultValues(action.fields)
   }
 }
 
 /**
- * Checks a mapping file's content: a JSON list of `{ partnerAction, subscribe, mapping }`.
- * A missing mapping means the action's field defaults; an unknown action or an FQL that does not parse is an error.
+ * Checks a mapping file's content: a JSON list of `{ name, partnerAction, subscribe, enabled, mapping }`.
+ * A missing mapping means the action's field defaults, a missing `enabled` means on; an unknown action or an FQL
+ * that does not parse is an error.
  */
 export function parseSubscriptions(value: unknown, definition: DestinationDefinition<any>): Subscription[] {
   if (!Array.isArray(value)) throw new MappingFileError(LIST_SHAPE)
@@ -132,28 +141,44 @@ function problemsOf(entry: unknown, index: number, definition: DestinationDefini
   ]
 }
 
+function throwProblems(problems: string[]): void {
+  if (problems.length === 0) return
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`
+  throw new MappingFileError(`The mappings have ${count}: ${problems.join(' ')}`, problems)
+}
+
 /**
  * Checks edited subscriptions the way a save does (mapping required, only the action's fields, valid directives)
  * and throws one MappingFileError listing every problem.
  */
 export function checkEditedSubscriptions(value: unknown, definition: DestinationDefinition<any>): Subscription[] {
   if (!Array.isArray(value)) throw new MappingFileError(LIST_SHAPE)
-  const problems = value.flatMap((entry, index) => problemsOf(entry, index, definition))
-  if (problems.length > 0) {
-    const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`
-    throw new MappingFileError(`The mappings have ${count}: ${problems.join(' ')}`, problems)
-  }
+  throwProblems(value.flatMap((entry, index) => problemsOf(entry, index, definition)))
   return parseSubscriptions(value, definition)
 }
 
+/** One edited subscription checked as a save checks it; `position` (from 1) is where it is named in problems. */
+export function checkEditedSubscription(
+  entry: unknown,
+  position: number,
+  definition: DestinationDefinition<any>
+): Subscription {
+  throwProblems(problemsOf(entry, position - 1, definition))
+  return parseSubscription(entry, position - 1, definition)
+}
+
+/** A subscription as its mapping file keeps it: these keys, in this order. */
+export const fileEntry = ({ name, partnerAction, subscribe, enabled, mapping }: Subscription): Subscription => ({
+  name,
+  partnerAction,
+  subscribe,
+  enabled,
+  mapping
+})
+
 /** Writes subscriptions as a mapping file that `--mapping` reads, replaced in one step so no reader sees half of it. */
 export async function writeMappingFile(path: string, subscriptions: Subscription[]): Promise<void> {
-  const content = subscriptions.map(({ name, partnerAction, subscribe, mapping }) => ({
-    name,
-    partnerAction,
-    subscribe,
-    mapping
-  }))
+  const content = subscriptions.map(fileEntry)
   const temporary = `${path}.${randomUUID()}.tmp`
   try {
     await writeFile(temporary, JSON.stringify(content, null, 2) + '\n', 'utf8')

@@ -10,6 +10,7 @@ import {
 } from '@segment/actions-core'
 import { parseFql, validate, type Condition, type Subscription } from '@segment/destination-subscriptions'
 import { isEmpty } from './missing-fields'
+import { triggerInWords } from './trigger-words'
 import { isObject } from './objects'
 
 /** The mapping key where a host keeps an action's sync mode (actions-core reads it there). */
@@ -22,6 +23,8 @@ export interface FieldProblem {
 }
 
 export interface FqlCheck {
+  /** the trigger in words, e.g. `Event type is identify`, when it parses */
+  words?: string
   /** the subscription does not parse: it can be neither saved nor run */
   error?: string
   /** it parses but probably does not do what was meant */
@@ -36,6 +39,7 @@ export interface SubscriptionPreview {
   payload?: unknown
   /** the mapping as a whole cannot be applied (not an object, a broken directive) */
   mappingProblem?: string
+  /** the payload's problems, field by field; none for an event the subscription does not match (it never gets it) */
   fields: FieldProblem[]
 }
 
@@ -79,7 +83,7 @@ const usesDoubleEquals = (fql: string) => /==/.test(fql.replace(/"(?:[^"\\]|\\.)
 
 /**
  * Checks a subscription the way the host parses it (@segment/destination-subscriptions), and warns where it parses
- * but will not do what was meant: `==`, a trailing `and`/`or`, a path the example event does not have, matching none
+ * but will not do what was meant: `==`, a trailing `and`/`or`, a path the test event does not have, matching none
  * of the shipped examples. Every message starts with the action's title.
  */
 function checkFql(actionTitle: string, fql: string, event: unknown, examples: SegmentEvent[]): FqlCheck {
@@ -107,14 +111,14 @@ function checkFql(actionTitle: string, fql: string, event: unknown, examples: Se
     for (const condition of conditionsOf(parsed)) {
       const paths = conditionPaths(condition)
       if (paths.length && paths.every((path) => get(event, path) === undefined)) {
-        warnings.push(`${actionTitle}: the selected example event has no ${paths[0]}, which the subscription tests.`)
+        warnings.push(`${actionTitle}: the test event has no ${paths[0]}, which the subscription tests.`)
       }
     }
   }
   if (examples.length && !examples.some((example) => matchesSafely(parsed, example))) {
     warnings.push(`${actionTitle}: ${quoted(fql)} matches none of the ${examples.length} shipped example events.`)
   }
-  return { warnings }
+  return { words: triggerInWords(fql), warnings }
 }
 
 function matchesSafely(parsed: Subscription, event: SegmentEvent): boolean {
@@ -186,5 +190,5 @@ export function previewSubscription(
   }
   // An ajv key is a URI: no spaces.
   const schemaKey = `mapping-preview:${encodeURIComponent(definition.name)}:${String(subscription.partnerAction)}`
-  return { fql, matches, payload, fields: fieldProblems(schemaKey, action.fields, payload) }
+  return { fql, matches, payload, fields: matches ? fieldProblems(schemaKey, action.fields, payload) : [] }
 }

@@ -155,7 +155,8 @@ function crashResult(label: ResultLabel, error: Error): ActionResult {
   }
 }
 
-export function matches(subscription: Subscription, event: SegmentEvent): boolean {
+/** Whether a subscription's trigger matches the event (on or off). */
+export function matches(subscription: Pick<Subscription, 'subscribe'>, event: SegmentEvent): boolean {
   const parsed = parseFql(subscription.subscribe)
   if ('error' in parsed) return false
   try {
@@ -268,7 +269,7 @@ export class EventRunner {
     return this.account.settings()
   }
 
-  /** One event: each matching subscription in turn through `onEvent`. */
+  /** One event: each matching subscription that is on, in turn through `onEvent`. */
   runEvent(event: SegmentEvent): Promise<EventReport> {
     return this.exclusive(async () => {
       const actions: ActionResult[] = []
@@ -279,13 +280,31 @@ export class EventRunner {
     })
   }
 
-  /** The subscriptions an event matches, in dependency order. */
+  /**
+   * One event through one subscription alone, on or off, whether its trigger matches or not: how a mapping being
+   * edited is tested.
+   */
+  runAlone(subscription: Subscription, event: SegmentEvent): Promise<EventReport> {
+    return this.exclusive(async () => ({
+      messageId: String(event.messageId),
+      type: event.type,
+      description: describeEvent(event),
+      actions: [await this.deliverOne(subscription, event)]
+    }))
+  }
+
+  /** The subscriptions that are on, in dependency order. */
+  private enabledSubscriptions(): Subscription[] {
+    return inDependencyOrder(this.subscriptions.filter((subscription) => subscription.enabled))
+  }
+
+  /** The subscriptions an event runs: those that are on and match it, in dependency order. */
   subscriptionsFor(event: SegmentEvent): Subscription[] {
-    return inDependencyOrder(this.subscriptions).filter((subscription) => matches(subscription, event))
+    return this.enabledSubscriptions().filter((subscription) => matches(subscription, event))
   }
 
   /**
-   * A batch: per subscription, in dependency order, its matching events in one `onBatch` call (`onEvent` each for
+   * A batch: per subscription that is on, in dependency order, its matching events in one `onBatch` call (`onEvent` each for
    * an action without batching). `only` narrows which subscriptions run for which event.
    */
   runBatch(events: SegmentEvent[], only: SubscriptionFilter = () => true): Promise<BatchReport> {
@@ -293,7 +312,7 @@ export class EventRunner {
       const results: ActionResult[][] = events.map(() => [])
       const requests: Record<string, ZendeskExchange[]> = {}
       const logs: Record<string, string[]> = {}
-      for (const subscription of inDependencyOrder(this.subscriptions)) {
+      for (const subscription of this.enabledSubscriptions()) {
         const indexes = events.map((_, i) => i).filter((i) => only(i, subscription) && matches(subscription, events[i]))
         if (indexes.length === 0) continue
         const matched = indexes.map((i) => events[i])

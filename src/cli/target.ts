@@ -156,8 +156,10 @@ async function connectedTarget(
   timers: Timers
 ): Promise<Target> {
   const normalised = normaliseSubdomain(subdomain)
+  // The destination waits (write turns, job polls) on the same clock and timers as the connection.
   const destinationOptions: DestinationOptions = {
     clock: () => timers.now(),
+    timers,
     ...(options.zendeskOrigin && { origin: options.zendeskOrigin })
   }
   const definition = createDestination(destinationOptions)
@@ -219,7 +221,8 @@ async function simulatorTarget(options: TargetOptions, timers: Timers): Promise<
     origin: simulator.url,
     jobPolling: SIMULATOR_JOB_POLLING,
     caches,
-    clock: () => timers.now()
+    clock: () => timers.now(),
+    timers
   }
   const definition = createDestination(destinationOptions)
   const connection = new ZendeskConnection({

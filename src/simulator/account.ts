@@ -1,3 +1,4 @@
+import { addCustomObject } from './model/custom-objects'
 import { createField } from './model/fields'
 import { addBrand, addCustomTicketField, addGroup, addSystemTicketFields, addTicketForm } from './model/catalog'
 import { insertUser } from './model/users'
@@ -108,6 +109,22 @@ function seedDemoAccount(store: Store): void {
       ...(choices ? { custom_field_options: options(...choices) } : {})
     })
   }
+  addOrderObject(store)
+}
+
+/** An "Order" custom object whose records point at the user who ordered, and at their organization. */
+function addOrderObject(store: Store): void {
+  addCustomObject(store, {
+    key: 'order',
+    title: 'Order',
+    fields: [
+      { key: 'amount', type: 'decimal', title: 'Amount' },
+      { key: 'status', type: 'dropdown', title: 'Status', options: options('Pending', 'Paid', 'Shipped', 'Refunded') },
+      { key: 'ordered_on', type: 'date', title: 'Ordered on' },
+      { key: 'customer', type: 'lookup', title: 'Customer', relationship_target_type: 'zen:user' },
+      { key: 'company', type: 'lookup', title: 'Company', relationship_target_type: 'zen:organization' }
+    ]
+  })
 }
 
 /** Fills an emptied store with what an account of this kind starts with (after its admin). */

@@ -33,6 +33,9 @@ export type {
   BrandRecord,
   CommentRecord,
   Credentials,
+  CustomObjectDefinition,
+  CustomObjectFieldRecord,
+  CustomRecord,
   DuplicateMembershipAnswer,
   EndpointLimits,
   Faults,
@@ -42,6 +45,7 @@ export type {
   JobStatusRecord,
   MembershipRecord,
   NamedRecord,
+  NewCustomObject,
   OrganizationRecord,
   RateLimitOption,
   RecordedRequest,
@@ -65,7 +69,8 @@ export const DEFAULT_VARIANTS: Variants = {
   organizationFieldValues: 'every-key',
   tokenAnswerStatus: 200,
   softDeletedUsers: 'left-out',
-  deletedUserExternalId: 'absent'
+  deletedUserExternalId: 'absent',
+  customObjectJobResults: 'records'
 }
 
 function endpointLimitsFrom(options: SimulatorOptions, account: AccountKind): EndpointLimits {

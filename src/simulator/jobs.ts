@@ -152,5 +152,5 @@ function complete(job: Job, variants: Variants): void {
   record.status = failed ? 'failed' : 'completed'
   record.progress = spec.total
   record.message = `${failed ? 'Failed' : 'Completed'} at ${at}`
-  record.results = results
+  record.results = spec.unreported ? null : results
 }

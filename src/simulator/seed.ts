@@ -1,5 +1,6 @@
 import { cloneDeep } from 'lodash'
 import { addBrand, addCustomTicketField, addGroup, addTicketForm } from './model/catalog'
+import { addCustomObject, insertRecord, presentRecord } from './model/custom-objects'
 import { createField } from './model/fields'
 import { insertOrganization, presentOrganization } from './model/organizations'
 import { insertTicket } from './model/tickets'
@@ -26,6 +27,9 @@ export function createSeed(store: Store): SimulatorSeed {
     ticketField: (f) => cloneDeep(addCustomTicketField(store, f)),
     group: (name, more) => cloneDeep(addGroup(store, name, more)),
     brand: (name, more) => cloneDeep(addBrand(store, name, more)),
-    ticketForm: (name, more) => cloneDeep(addTicketForm(store, name, more))
+    ticketForm: (name, more) => cloneDeep(addTicketForm(store, name, more)),
+    customObject: (o) => cloneDeep(addCustomObject(store, o)),
+    customRecord: (objectKey, r) =>
+      cloneDeep(presentRecord(store.customObjects.get(objectKey)!, insertRecord(store, objectKey, r)))
   }
 }

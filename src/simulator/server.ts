@@ -8,6 +8,7 @@ import { RATE_LIMIT_MESSAGE } from './limits'
 import { matchRoute } from './router'
 import type { IssuedToken } from './oauth/tokens'
 import { catalogRoutes } from './routes/catalog'
+import { customObjectRoutes } from './routes/custom-objects'
 import { eventRoutes } from './routes/events'
 import { deletedUserRoutes } from './routes/deleted-users'
 import { customFieldRoutes } from './routes/fields'
@@ -29,6 +30,7 @@ const routes = [
   ...ticketRoutes,
   ...eventRoutes,
   ...catalogRoutes,
+  ...customObjectRoutes,
   ...jobRoutes,
   ...oauthTokenRoutes
 ]

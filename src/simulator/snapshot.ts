@@ -1,4 +1,5 @@
 import { cloneDeep } from 'lodash'
+import { presentRecord } from './model/custom-objects'
 import { presentOrganization } from './model/organizations'
 import { userView } from './model/users'
 import type { Store } from './state'
@@ -19,6 +20,11 @@ export function snapshot(store: Store): SimulatorState {
     ticketFields: store.ticketFields,
     groups: store.groups,
     brands: store.brands,
-    ticketForms: store.ticketForms
+    ticketForms: store.ticketForms,
+    customObjects: [...store.customObjects.values()].map((object) => object.definition),
+    customObjectFields: Object.fromEntries([...store.customObjects].map(([key, object]) => [key, object.fields])),
+    customObjectRecords: [...store.customObjects.values()].flatMap((object) =>
+      [...object.records.values()].map((record) => presentRecord(object, record))
+    )
   })
 }

@@ -1,5 +1,8 @@
 import type {
   BrandRecord,
+  CustomObjectDefinition,
+  CustomObjectFieldRecord,
+  CustomRecord,
   DeletedUserRecord,
   FieldRecord,
   GroupRecord,
@@ -32,6 +35,13 @@ export interface IdempotentAnswer {
   expiresAt: number
 }
 
+/** A custom object as the account keeps it. */
+export interface StoredCustomObject {
+  definition: CustomObjectDefinition
+  fields: CustomObjectFieldRecord[]
+  records: Map<string, CustomRecord>
+}
+
 /** The in-memory account. Ids come from one increasing counter shared by every record type. */
 export class Store {
   users = new Map<number, UserRecord>()
@@ -48,6 +58,8 @@ export class Store {
   groups: GroupRecord[] = []
   brands: BrandRecord[] = []
   ticketForms: TicketFormRecord[] = []
+  /** Custom objects by key, each with its fields and its records (by id). */
+  customObjects = new Map<string, StoredCustomObject>()
   jobs = new Map<string, Job>()
   /** `Idempotency-Key`s of ticket creates: the body each first came with and the answer it got. */
   idempotencyKeys = new Map<string, IdempotentAnswer>()
@@ -90,7 +102,8 @@ export class Store {
       this.memberships,
       this.tickets,
       this.jobs,
-      this.idempotencyKeys
+      this.idempotencyKeys,
+      this.customObjects
     ]) {
       map.clear()
     }

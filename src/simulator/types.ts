@@ -198,6 +198,70 @@ export interface FieldRecord {
   updated_at: string
 }
 
+/** A custom object, as `GET custom_objects` lists it. */
+export interface CustomObjectDefinition {
+  key: string
+  url: string
+  title: string
+  title_pluralized: string
+  raw_title: string
+  raw_title_pluralized: string
+  description: string
+  raw_description: string
+  include_in_list_view: boolean
+  allows_photos: boolean
+  created_at: string
+  updated_at: string
+  created_by_user_id: string
+  updated_by_user_id: string
+}
+
+/** How an object's `standard::name` field numbers the names of new records, when it does. */
+export interface NameNumbering {
+  autoincrement_enabled: boolean
+  autoincrement_prefix: string
+  autoincrement_padding: number
+  autoincrement_next_sequence: number
+  is_unique: boolean
+}
+
+/** A field of a custom object: its own (`amount`), or standard (`standard::name`, `standard::external_id`). */
+export interface CustomObjectFieldRecord extends FieldRecord {
+  /** a lookup field's target: `zen:user`, `zen:organization`, `zen:ticket` or `zen:custom_object:<key>` */
+  relationship_target_type?: string
+  /** `standard::name` only */
+  properties?: NameNumbering
+}
+
+/** A custom object to seed: its fields (a lookup names its `relationship_target_type`) and, optionally, numbered names. */
+export interface NewCustomObject {
+  key: string
+  title?: string
+  fields?: {
+    key: string
+    type: string
+    title?: string
+    options?: { name: string; value: string }[]
+    relationship_target_type?: string
+  }[]
+  numberedNames?: { prefix: string; padding: number }
+}
+
+/** A record of a custom object; its id is text (`01GDXYEY1FQYN066VHF49YHJ21`), as Zendesk's are. */
+export interface CustomRecord {
+  id: string
+  url: string
+  custom_object_key: string
+  name: string
+  external_id: string | null
+  custom_object_fields: Record<string, unknown>
+  photo: null
+  created_at: string
+  updated_at: string
+  created_by_user_id: string
+  updated_by_user_id: string
+}
+
 export interface TicketFieldRecord {
   id: number
   url: string
@@ -300,6 +364,8 @@ export interface JobSpec {
   run(index: number): JobResult
   /** fields every failure result of this job carries besides index/error/details */
   failureFields?(index: number): JobResult
+  /** the finished job says nothing of its items: `results` stays null */
+  unreported?: boolean
 }
 
 export interface Job {
@@ -327,6 +393,11 @@ export interface SimulatorState {
   groups: GroupRecord[]
   brands: BrandRecord[]
   ticketForms: TicketFormRecord[]
+  customObjects: CustomObjectDefinition[]
+  /** each custom object's fields, by object key, standard ones first */
+  customObjectFields: Record<string, CustomObjectFieldRecord[]>
+  /** the records of every custom object, as the API shows them */
+  customObjectRecords: CustomRecord[]
 }
 
 export interface RateLimitOption {
@@ -396,6 +467,12 @@ export interface Variants {
   softDeletedUsers: 'left-out' | 'listed'
   /** `external_id` on the users of `deleted_users` (list and show): absent, as the reference documents them, or shown */
   deletedUserExternalId: 'absent' | 'shown'
+  /**
+   * The results of a finished custom object record job, never documented: 'records' (the records written, as the
+   * OpenAPI file types them: no index, no status), 'indexed' (`{index, id, external_id, status, success}`, as other
+   * jobs report), or 'unreported' (`results: null`, as the OpenAPI example shows for a queued job).
+   */
+  customObjectJobResults: 'records' | 'indexed' | 'unreported'
 }
 
 export type Credentials = { email: string; apiToken: string } | { oauthToken: string }
@@ -510,6 +587,11 @@ export interface SimulatorSeed {
   group(name: string, more?: Partial<GroupRecord>): GroupRecord
   brand(name: string, more?: Partial<BrandRecord>): BrandRecord
   ticketForm(name: string, more?: Partial<TicketFormRecord>): TicketFormRecord
+  customObject(o: NewCustomObject): CustomObjectDefinition
+  customRecord(
+    objectKey: string,
+    r: { name?: string; external_id?: string; custom_object_fields?: Record<string, unknown> }
+  ): CustomRecord
 }
 
 /** Control of the simulated account's OAuth server (`RunningSimulator.oauth`). */

@@ -89,6 +89,7 @@ describe('Connect Zendesk in a browser', () => {
     expect(shown).toContain(connectionFile)
     await screenshot('connected')
 
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Send an event' }).click()
     const homer = page.locator('#example option', { hasText: 'Homer Simpson' })
     await page.selectOption('#example', (await homer.getAttribute('value'))!)
     await page.click('#send')

@@ -2,7 +2,14 @@ import { existsSync, mkdirSync, readFileSync } from 'fs'
 import { resolve } from 'path'
 import type { Page } from 'playwright-core'
 import type { LocalHost } from '../../src/cli/local-host'
-import { eventually, openMappingPage, textOf, type MappingPageSession } from './mapping-page-session'
+import {
+  eventually,
+  goToStep,
+  openFromList,
+  openMappingPage,
+  textOf,
+  type MappingPageSession
+} from './mapping-page-session'
 
 const SCREENSHOT = resolve(__dirname, '../../artifacts/mapping-page.png')
 
@@ -24,52 +31,50 @@ describe('mapping page in a browser', () => {
 
   afterAll(() => session?.close())
 
-  const upsertUserMapping = () => page.locator('textarea[data-action="upsertUser"]')
+  const view = (name: string) => page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name })
   const homerInState = () => host.simulator!.state().users.find((user) => user.external_id === '12345')
-
-  test('sends the seed’s identify example and shows the request, the result and the new user', async () => {
+  const sendHomer = async () => {
+    await view('Send an event').click()
     const homer = page.locator('#example option', { hasText: 'Homer Simpson' })
     await page.selectOption('#example', (await homer.getAttribute('value'))!)
-    const event = JSON.parse(await page.inputValue('#event'))
-    expect(event).toMatchObject({ type: 'identify', userId: '12345', traits: { name: 'Homer Simpson' } })
-
     await page.click('#send')
+  }
+
+  test('sends the seed’s identify example and shows the request, the result and the new user', async () => {
+    await sendHomer()
+    expect(JSON.parse(await page.inputValue('#event'))).toMatchObject({
+      type: 'identify',
+      userId: '12345',
+      traits: { name: 'Homer Simpson' }
+    })
     const run = page.locator('#actions-run .run[data-action="upsertUser"]')
     await run.waitFor()
-
     await expect(run.locator('.badge').textContent()).resolves.toBe('delivered · 200')
     const request = run.locator('.exchange-line').filter({ hasText: '/api/v2/users/create_or_update' })
     await expect(request.locator('.method').textContent()).resolves.toBe('POST')
     await expect(run.locator('pre.json').first().textContent()).resolves.toContain('"external_id": "12345"')
-    const matched = await page.locator('#matches tr.matched').allTextContents()
-    expect(matched).toEqual([expect.stringContaining('upsertUser')])
+    expect(await page.locator('#matches tr.matched').allTextContents()).toEqual([expect.stringContaining('upsertUser')])
+    expect(await textOf(page.locator('#result-body .changes'))).toMatch(/^Records: new user \d+\./)
+    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true })
+    await page.screenshot({ path: SCREENSHOT, fullPage: true })
 
+    await page.locator('#result-body').getByRole('link', { name: 'See them in Records' }).click()
     const userRow = page.locator('#records-users tbody tr', { hasText: 'Homer Simpson' })
-    await expect(userRow.textContent()).resolves.toMatch(/new.*Homer Simpson.*homer\.simpson@example\.com.*12345/)
+    await eventually(async () =>
+      expect(await textOf(userRow)).toMatch(/new.*Homer Simpson.*homer\.simpson@example\.com.*12345/)
+    )
     expect(homerInState()).toMatchObject({ name: 'Homer Simpson', email: 'homer.simpson@example.com' })
-
     const content = await page.content()
     for (const secret of host.target.account.secrets()) expect(content).not.toContain(secret)
-    mkdirSync(resolve(SCREENSHOT, '..'), { recursive: true })
-    // The event, its result, the records and the first action's mapping: the whole page is several screens long.
-    // The action's section is drawn again as results arrive: wait until it has a box.
-    let end: { y: number; height: number } | null = null
-    await eventually(async () => {
-      end = await page.locator('#action-upsertUser').boundingBox()
-      expect(end).not.toBeNull()
-    })
-    const { y, height } = end!
-    await page.screenshot({
-      path: SCREENSHOT,
-      fullPage: true,
-      clip: { x: 0, y: 0, width: 1400, height: y + height }
-    })
   })
 
   test('shows the problems of an edit that does not check, then saves a fixed one that the host uses', async () => {
-    await expect(page.locator('#mapping-file').textContent()).resolves.toContain(`Save writes ${newMappingFile}`)
-    const subscribe = page.locator('#action-upsertUser input[id^="subscribe-"]')
-    await subscribe.fill('type = "identify')
+    await view('Mappings').click()
+    await expect(page.locator('#mapping-file').textContent()).resolves.toContain(
+      `The first change writes ${newMappingFile}`
+    )
+    await openFromList(page, 'Upsert User')
+    await page.fill('#subscribe', 'type = "identify')
     await expect(page.locator('#save-status').textContent()).resolves.toBe('Unsaved changes')
     await page.click('#save')
     // The problems show once the host has answered the save.
@@ -80,21 +85,22 @@ describe('mapping page in a browser', () => {
     )
     expect(existsSync(newMappingFile)).toBe(false)
 
-    await subscribe.fill('type = "identify"')
-    await page.click('#action-upsertUser button.advanced-toggle') // the raw JSON of the same mapping
-    const mapping = await upsertUserMapping().inputValue()
-    await upsertUserMapping().fill(mapping.replace('"name": {"@path":"$.traits.name"}', '"name": "Homer J. Simpson"'))
+    await page.fill('#subscribe', 'type = "identify"')
+    await goToStep(page, 'Fields')
+    await page.click('button.advanced-toggle') // the raw JSON of the same mapping
+    const json = page.locator('#mapping-json')
+    await json.fill(
+      (await json.inputValue()).replace('"name": {"@path":"$.traits.name"}', '"name": "Homer J. Simpson"')
+    )
     await page.click('#save')
     await page.locator('#save-status.ok').waitFor()
-    await expect(page.locator('#mapping-file').textContent()).resolves.toContain(
-      `The host reads its subscriptions from ${newMappingFile}`
-    )
     const saved = JSON.parse(readFileSync(newMappingFile, 'utf8'))
     expect(saved.find((s: any) => s.partnerAction === 'upsertUser').mapping.name).toBe('Homer J. Simpson')
+    await page.getByRole('link', { name: '← All mappings' }).click()
+    await expect(page.locator('#mapping-file').textContent()).resolves.toContain(`Saved in ${newMappingFile}`)
 
-    await page.click('#send')
-    await page.locator('#records-users tbody tr.changed', { hasText: 'Homer J. Simpson' }).waitFor()
-    expect(homerInState()?.name).toBe('Homer J. Simpson')
+    await sendHomer()
+    await eventually(async () => expect(homerInState()?.name).toBe('Homer J. Simpson'))
     expect(problems).toEqual([])
   })
 })

@@ -2,13 +2,20 @@
 import type { AccountOptions } from '../simulator/helpers'
 import { is, list, oneOf, problems } from './shape'
 import type { Contract } from './zendesk/contract'
+import { customObjectContracts } from './zendesk/custom-objects'
 import { oauthContracts } from './zendesk/oauth'
 import { organizationContracts } from './zendesk/organizations'
 import { check, Simulators } from './zendesk/run'
 import { ticketContracts } from './zendesk/tickets'
 import { userContracts } from './zendesk/users'
 
-const all = [...userContracts, ...organizationContracts, ...ticketContracts, ...oauthContracts]
+const all = [
+  ...userContracts,
+  ...organizationContracts,
+  ...ticketContracts,
+  ...customObjectContracts,
+  ...oauthContracts
+]
 const find = (route: string, answer: string): Contract => {
   const found = all.find((c) => c.route === route && c.answer.startsWith(answer))
   if (!found) throw new Error(`no contract ${route}: ${answer}`)
@@ -64,6 +71,13 @@ describe('the contract catches a drifting simulator', () => {
       undefined,
       /body\.refresh_token: should be absent/,
       (body: any) => Object.assign(body, { refresh_token: 'r' })
+    ],
+    [
+      'record job results in the shape of other jobs, not the records the simulator assumes',
+      find('GET job_statuses/:id', 'a record job done'),
+      { account: 'bulk-import', variants: { customObjectJobResults: 'indexed' } },
+      /results\[0\]\.url: missing/,
+      undefined
     ],
     [
       'a new account without the system ticket fields (as the simulator once started)',

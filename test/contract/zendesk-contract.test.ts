@@ -6,13 +6,20 @@
 import { readdirSync, readFileSync } from 'fs'
 import { join } from 'path'
 import type { Contract } from './zendesk/contract'
+import { customObjectContracts } from './zendesk/custom-objects'
 import { oauthContracts } from './zendesk/oauth'
 import { organizationContracts } from './zendesk/organizations'
 import { check, Simulators } from './zendesk/run'
 import { ticketContracts } from './zendesk/tickets'
 import { userContracts } from './zendesk/users'
 
-const contracts: Contract[] = [...userContracts, ...organizationContracts, ...ticketContracts, ...oauthContracts]
+const contracts: Contract[] = [
+  ...userContracts,
+  ...organizationContracts,
+  ...ticketContracts,
+  ...customObjectContracts,
+  ...oauthContracts
+]
 
 /**
  * Every route the destination calls (src/destinations/zendesk/client), with ids as `:id`. The last test below
@@ -67,6 +74,15 @@ const DESTINATION_ROUTES = [
   'GET groups',
   'GET brands',
   'GET ticket_forms',
+  'GET custom_objects',
+  'GET custom_objects/:id/fields',
+  'PATCH custom_objects/:id/records',
+  'POST custom_objects/:id/records',
+  'PATCH custom_objects/:id/records/:id',
+  'DELETE custom_objects/:id/records',
+  'GET custom_objects/:id/records',
+  'POST custom_objects/:id/records/search',
+  'POST custom_objects/:id/jobs',
   'GET job_statuses/:id',
   'GET job_statuses/show_many'
 ]
@@ -101,7 +117,7 @@ describe('the contract covers the destination', () => {
       .map((file) => readFileSync(join(dir, file), 'utf8'))
       .join('\n')
     const resources =
-      'users|deleted_users|organizations|organization_memberships|organization_fields|user_fields|tickets|ticket_fields|ticket_forms|groups|brands|job_statuses'
+      'users|deleted_users|organizations|organization_memberships|organization_fields|user_fields|tickets|ticket_fields|ticket_forms|groups|brands|custom_objects|job_statuses'
     const literal = new RegExp(`['\`]((?:${resources})(?:/[^'\`\\s]*)?)['\`]`, 'g')
     const paths = new Set([...source.matchAll(literal)].map((m) => m[1].replace(/\$\{[^}]+\}/g, ':id')))
     expect(paths.size).toBeGreaterThan(10)

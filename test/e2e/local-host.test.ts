@@ -196,7 +196,10 @@ describe('local host on the embedded simulator', () => {
     expect(body.actions.upsertUser.fields.email).toMatchObject({ label: 'Email', type: 'string' })
     expect(body.authentication.fields.api_token.type).toBe('password')
     expect(body.presets).toHaveLength(6)
-    expect(body.subscriptions.map((s: any) => s.partnerAction)).toEqual(Object.keys(definition.actions))
+    // Every action but Upsert Custom Object Record, which runs only where the user subscribes it.
+    expect(body.subscriptions.map((s: any) => s.partnerAction)).toEqual(
+      Object.keys(definition.actions).filter((key) => key !== 'upsertCustomObjectRecord')
+    )
   })
 
   test('GET /simulator/state shows the simulator’s records', async () => {

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'http'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'fs'
 import { tmpdir } from 'os'
 import { join } from 'path'
 import definition from '../../src'
@@ -22,9 +22,16 @@ const vipOnly = [
     name: 'VIP users',
     partnerAction: 'upsertUser',
     subscribe: 'type = "identify" and traits.vip = true',
+    enabled: true,
     mapping: { ...upsertUserPreset.mapping, name: 'VIP' }
   }
 ]
+
+/** The subscriptions as the mapping list shows them, without what it adds. */
+const asSaved = (listed: any[]) =>
+  listed.map(
+    ({ position: _position, trigger: _trigger, recentMatches: _recentMatches, ...subscription }) => subscription
+  )
 
 const tempDir = mkdtempSync(join(tmpdir(), 'mapping-page-'))
 let fileCount = 0
@@ -43,7 +50,7 @@ describe('mapping page routes', () => {
   })
   afterEach(() => host.close())
 
-  test('GET / and /mapping serve the page, its script and its style sheet from this host only', async () => {
+  test('GET / and /mapping serve the page, its script’s modules and its style sheet from this host only', async () => {
     for (const path of ['/', '/mapping']) {
       const page = await get(path)
       expect(page.status).toBe(200)
@@ -52,16 +59,26 @@ describe('mapping page routes', () => {
       expect(page.text).toContain('<script type="module" src="/mapping/app.js"></script>')
       expect(page.text).toContain('href="/mapping/style.css"')
     }
-    const script = await get('/mapping/app.js')
-    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    // Each TypeScript module of the page is served compiled, as the module the others import.
+    const moduleFiles = readdirSync(join(__dirname, '../../src/cli/page')).filter((file) => file.endsWith('.ts'))
+    expect(moduleFiles).toContain('app.ts')
+    const modules = await Promise.all(moduleFiles.map((file) => get(`/mapping/${file.replace(/\.ts$/, '.js')}`)))
+    for (const script of modules) {
+      expect(script.status).toBe(200)
+      expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+      expect(script.text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/)
+      expect(script.text).not.toMatch(/^(import type|(export )?interface|(export )?type) /m)
+    }
+    const app = modules[moduleFiles.indexOf('app.ts')].text
+    expect(app).toMatch(/^import \{ getJson \} from '\.\/api\.js';?$/m)
     const style = await get('/mapping/style.css')
     expect(style.headers.get('content-type')).toBe('text/css; charset=utf-8')
-    for (const file of [await get('/'), script, style]) {
+    for (const file of [await get('/'), style, ...modules]) {
       // Works offline: nothing is loaded from another origin.
       expect(file.text).not.toMatch(/(src|href)=["']?(https?:)?\/\//)
       expect(file.text).not.toMatch(/@import|url\(\s*['"]?https?:/)
+      expect(file.text).not.toMatch(/from ['"](https?:)?\/\//)
     }
-    expect(script.text).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write/)
   })
 
   test('GET /mapping/model lists every action with its preset and fields, and the subscriptions in use', async () => {
@@ -69,6 +86,7 @@ describe('mapping page routes', () => {
     expect(status).toBe(200)
     expect(body.target.kind).toBe('simulator')
     expect(body.mappingFile).toEqual({ path: newMappingFile, inUse: false, exists: false })
+    expect(body.recentEvents).toBe(0)
     expect(body.actions.map((a: any) => a.key)).toEqual(Object.keys(definition.actions))
     const upsertUser = body.actions[0]
     expect(upsertUser).toMatchObject({ title: 'Upsert User', preset: { subscribe: 'type = "identify"' } })
@@ -90,7 +108,8 @@ describe('mapping page routes', () => {
     expect(field('createTicket', 'custom_fields').objectChoices).toEqual({ keys: true, values: true })
     expect(field('updateTicket', 'custom_fields').objectChoices).toEqual({ keys: true, values: true })
     expect(field('trackEvent', 'properties').objectChoices).toBeUndefined()
-    expect(body.subscriptions).toEqual(presetSubscriptions(definition))
+    expect(asSaved(body.subscriptions)).toEqual(presetSubscriptions(definition))
+    expect(body.subscriptions[0]).toMatchObject({ position: 1, trigger: 'Event type is identify', recentMatches: 0 })
     for (const secret of host.target.account.secrets()) expect(text).not.toContain(secret)
   })
 
@@ -151,13 +170,18 @@ describe('mapping page routes', () => {
           partnerAction: 'upsertOrganization',
           subscribe: 'type = "group"',
           mapping: { external_id: { '@path': '$.groupId' } }
+        },
+        {
+          partnerAction: 'upsertOrganization',
+          subscribe: 'type = "track"',
+          mapping: { external_id: { '@path': '$.groupId' } }
         }
       ]
     })
     expect(status).toBe(200)
-    const [mapped, doubleEquals, missingPath, broken, noGroupId] = body.subscriptions
+    const [mapped, doubleEquals, missingPath, broken, notMatching, noGroupId] = body.subscriptions
     expect(mapped).toEqual({
-      fql: { warnings: [] },
+      fql: { words: 'Event type is track and event name is "Ticket Created"', warnings: [] },
       matches: true,
       payload: { subject: 'Ticket Created', group_id: 'billing' },
       fields: [{ field: 'group_id', message: 'Group ID must be an integer but it was a string.' }]
@@ -170,11 +194,14 @@ describe('mapping page routes', () => {
       'Create Ticket: «type == "track"» matches none of the 9 shipped example events.'
     ])
     expect(missingPath.fql.warnings).toEqual([
-      'Track Event: the selected example event has no properties.plan, which the subscription tests.',
+      'Track Event: the test event has no properties.plan, which the subscription tests.',
       'Track Event: «type = "track" and properties.plan exists» matches none of the 9 shipped example events.'
     ])
     expect(broken.fql.error).toMatch(/^Upsert User: «type = "identify» is not valid FQL/)
     expect(broken.mappingProblem).toBe('Upsert User: the mapping is not a JSON object.')
+    // A subscription never gets an event it does not match: no problem of its fields is real for that event.
+    expect(notMatching).toMatchObject({ matches: false, payload: {}, fields: [] })
+    expect(noGroupId.matches).toBe(true)
     expect(noGroupId.fields).toEqual([
       { field: 'external_id', message: 'Group ID is required and is empty for this event.' }
     ])
@@ -198,6 +225,43 @@ describe('mapping page routes', () => {
     expect((await post('/mapping/choices', { action: 'sendFax', field: 'x' })).status).toBe(400)
   })
 
+  test('POST /mapping/choices lists the custom objects, and the fields and options of the object chosen', async () => {
+    const action = 'upsertCustomObjectRecord'
+    const objects = await post('/mapping/choices', { action, field: 'custom_object_key' })
+    expect(objects.body.choices).toEqual([{ value: 'order', label: 'Order' }])
+    const chosen = { custom_object_key: 'order' }
+    const keys = await post('/mapping/choices', { action, field: 'custom_object_fields.__keys__', payload: chosen })
+    expect(keys.body.choices.map((choice: any) => [choice.value, choice.type])).toEqual([
+      ['amount', 'number'],
+      ['status', 'string'],
+      ['ordered_on', 'string'],
+      ['customer', 'string'],
+      ['company', 'string']
+    ])
+    expect(keys.body.choices[3].description).toBe("Type: lookup; takes a user's external ID or email")
+    const status = await post('/mapping/choices', { action, field: 'custom_object_fields.status', payload: chosen })
+    expect(status.body.choices.map((choice: any) => choice.value)).toEqual(['pending', 'paid', 'shipped', 'refunded'])
+    const unchosen = await post('/mapping/choices', { action, field: 'custom_object_fields.__keys__' })
+    expect(unchosen.body).toEqual({
+      choices: [],
+      error: { code: '400', message: expect.stringMatching(/Choose the Custom Object first/) }
+    })
+  })
+
+  test('an action without a preset is suggested with its default subscription and field defaults', async () => {
+    const { body } = await get('/mapping/model')
+    const action = body.actions.find((a: any) => a.key === 'upsertCustomObjectRecord')
+    expect(action.preset).toBeUndefined()
+    expect(action.suggested).toMatchObject({
+      subscribe: 'type = "track" and event = "Order Completed"',
+      mapping: expect.objectContaining({ custom_object_fields: { '@path': '$.properties' } })
+    })
+    expect(action.fields.find((f: any) => f.key === 'custom_object_fields').objectChoices).toEqual({
+      keys: true,
+      values: true
+    })
+  })
+
   test('POST /mapping/send with edited subscriptions runs them without saving them', async () => {
     const { body } = await post('/mapping/send', {
       event: { ...homer, traits: { ...homer.traits, vip: true } },
@@ -205,7 +269,7 @@ describe('mapping page routes', () => {
     })
     expect(body.report.actions.map((a: any) => [a.subscription, a.result])).toEqual([['VIP users', 'delivered']])
     expect(host.simulator!.state().users.find((u) => u.external_id === '12345')?.name).toBe('VIP')
-    expect((await get('/mapping/model')).body.subscriptions).toEqual(presetSubscriptions(definition))
+    expect(asSaved((await get('/mapping/model')).body.subscriptions)).toEqual(presetSubscriptions(definition))
     expect(existsSync(newMappingFile)).toBe(false)
   })
 
@@ -282,7 +346,7 @@ describe('mapping page routes', () => {
 
     const model = (await get('/mapping/model')).body
     expect(model.mappingFile).toEqual({ path: newMappingFile, inUse: true, exists: true })
-    expect(model.subscriptions).toEqual(vipOnly)
+    expect(asSaved(model.subscriptions)).toEqual(vipOnly)
 
     const vip = await post('/v1/identify', { userId: 'v1', traits: { email: 'v@example.com', vip: true } })
     expect(vip.body.actions.map((a: any) => [a.subscription, a.result])).toEqual([['VIP users', 'delivered']])

@@ -34,6 +34,7 @@ const DECLARATIONS = `import definition, {
   type TrackEventPayload,
   type UpdateOrganizationMembershipPayload,
   type UpdateTicketPayload,
+  type UpsertCustomObjectRecordPayload,
   type UpsertOrganizationPayload,
   type UpsertUserPayload,
   type ZendeskTokens
@@ -55,8 +56,9 @@ export const payloads: [
   Pick<UpsertOrganizationPayload, 'external_id'>,
   Pick<TrackEventPayload, 'event_type'>,
   Pick<CreateTicketPayload, 'subject'>,
-  Pick<UpdateTicketPayload, 'ticket_id'>
-] = [{ external_id: 'u' }, { organization_external_id: 'o' }, { external_id: 'o' }, { event_type: 'e' }, { subject: 's' }, { ticket_id: '1' }]
+  Pick<UpdateTicketPayload, 'ticket_id'>,
+  Pick<UpsertCustomObjectRecordPayload, 'custom_object_key'>
+] = [{ external_id: 'u' }, { organization_external_id: 'o' }, { external_id: 'o' }, { event_type: 'e' }, { subject: 's' }, { ticket_id: '1' }, { custom_object_key: 'order' }]
 export const store = (tokens: ZendeskTokens): string | undefined => tokens.refreshToken
 export const consent: string = zendeskOAuth(options).authorizationUrl({
   subdomain: 'acme',

@@ -1,5 +1,6 @@
 import type { SegmentEvent } from '@segment/actions-core'
 import type { RunningSimulator, SimulatorState } from '../../src/simulator'
+import { CUSTOM_OBJECT_ACTION, orderSubscription, seedOrderObject } from '../helpers/custom-objects'
 import { presetSubscriptions } from '../helpers/harness'
 
 /**
@@ -19,7 +20,16 @@ export interface ActionCase {
   usesJobs: boolean
 }
 
-export const subscriptionOf = (key: string) => presetSubscriptions.filter((s) => s.partnerAction === key)
+/** What a user adds for an action that no preset enables: orders for Upsert Custom Object Record. */
+const ADDED_SUBSCRIPTIONS: Record<string, ReturnType<typeof orderSubscription>[]> = {
+  [CUSTOM_OBJECT_ACTION]: [orderSubscription()]
+}
+
+/** The subscriptions that run an action: its preset, or the one a user adds for it. */
+export const subscriptionOf = (key: string) => {
+  const presets = presetSubscriptions.filter((s) => s.partnerAction === key)
+  return presets.length ? presets : (ADDED_SUBSCRIPTIONS[key] ?? [])
+}
 
 /** An action driven through its preset on another path than the presets' usual one: a sync mode, a removal. */
 export interface OtherPathCase extends ActionCase {
@@ -36,6 +46,14 @@ export function subscriptionsOf(action: ActionCase | OtherPathCase) {
 }
 
 const REQUESTER_EMAIL = 'requester@example.com'
+/** The user whose orders Upsert Custom Object Record's events are. */
+const BUYER = 'buyer'
+const orderCompleted = (n: number): Partial<SegmentEvent> => ({
+  type: 'track',
+  event: 'Order Completed',
+  userId: BUYER,
+  properties: { id: `order-${n}`, name: `Order ${n}`, total: n, status: 'paid' }
+})
 const userWith = (state: SimulatorState, externalId: string) => state.users.find((u) => u.external_id === externalId)
 /** Seeded tickets get these external_ids; Update Ticket's event n changes ticket n. */
 const seededTicket = (n: number) => `seeded-${n}`
@@ -120,13 +138,43 @@ export const ACTION_CASES: ActionCase[] = [
       state.tickets.filter((t) => t.external_id === seededTicket(n) && t.tags.includes(`update-${n}`)).length,
     idempotent: true,
     usesJobs: true
+  },
+  {
+    key: CUSTOM_OBJECT_ACTION,
+    seed: (simulator) => {
+      seedOrderObject(simulator)
+      simulator.seed.user({ name: 'Buyer', external_id: BUYER })
+    },
+    event: orderCompleted,
+    held: (state, n) => {
+      const buyer = userWith(state, BUYER)
+      return state.customObjectRecords.filter(
+        (r) => r.external_id === `order-${n}` && r.custom_object_fields.customer === buyer?.id
+      ).length
+    },
+    idempotent: true,
+    usesJobs: true
   }
 ]
 
 const existingUser = (n: number) => ({ name: `U ${n}`, external_id: `user-${n}`, email: `user-${n}@example.com` })
 const existingOrganization = (n: number) => ({ name: `Org ${n}`, external_id: `org-${n}` })
 
-/** Upsert User and Upsert Organization in their other sync modes, and a membership removal. */
+const existingOrder = (simulator: RunningSimulator, n: number) =>
+  simulator.seed.customRecord('order', {
+    name: `Order ${n}`,
+    external_id: `order-${n}`,
+    custom_object_fields: { amount: 0 }
+  })
+/** The seed of Upsert Custom Object Record with orders 0 to 3 already in Zendesk. */
+const withOrders = (simulator: RunningSimulator) => {
+  ACTION_CASES.find((c) => c.key === CUSTOM_OBJECT_ACTION)!.seed(simulator)
+  ;[0, 1, 2, 3].forEach((n) => existingOrder(simulator, n))
+}
+const orderWithAmount = (state: SimulatorState, n: number) =>
+  state.customObjectRecords.filter((r) => r.external_id === `order-${n}` && r.custom_object_fields.amount === n)
+
+/** Upsert User, Upsert Organization and Upsert Custom Object Record in their other sync modes, and a membership removal. */
 export const OTHER_PATH_CASES: OtherPathCase[] = [
   {
     key: 'upsertUser (update)',
@@ -190,6 +238,36 @@ export const OTHER_PATH_CASES: OtherPathCase[] = [
     seed: (simulator) => [0, 1, 2, 3].forEach((n) => simulator.seed.organization(existingOrganization(n))),
     event: (n) => ({ type: 'group', groupId: `org-${n}`, traits: {} }),
     held: (state, n) => (state.organizations.some((o) => o.external_id === `org-${n}`) ? 0 : 1),
+    idempotent: true,
+    usesJobs: true
+  },
+  {
+    key: 'upsertCustomObjectRecord (update)',
+    partnerAction: CUSTOM_OBJECT_ACTION,
+    syncMode: 'update',
+    seed: withOrders,
+    event: orderCompleted,
+    held: (state, n) => orderWithAmount(state, n).length,
+    idempotent: true,
+    usesJobs: true
+  },
+  {
+    key: 'upsertCustomObjectRecord (add)',
+    partnerAction: CUSTOM_OBJECT_ACTION,
+    syncMode: 'add',
+    seed: (simulator) => ACTION_CASES.find((c) => c.key === CUSTOM_OBJECT_ACTION)!.seed(simulator),
+    event: orderCompleted,
+    held: (state, n) => orderWithAmount(state, n).length,
+    idempotent: false,
+    usesJobs: true
+  },
+  {
+    key: 'upsertCustomObjectRecord (delete)',
+    partnerAction: CUSTOM_OBJECT_ACTION,
+    syncMode: 'delete',
+    seed: withOrders,
+    event: orderCompleted,
+    held: (state, n) => (state.customObjectRecords.some((r) => r.external_id === `order-${n}`) ? 0 : 1),
     idempotent: true,
     usesJobs: true
   },

@@ -181,7 +181,7 @@ describe('every failure of every action, with distinctive credentials', () => {
   describe.each(credentialCases)('%s', (_, settings) => {
     describe.each(ACTION_CASES.map((action) => [action.key, action] as const))('%s', (__, action) => {
       it.each(FAILURES)('fails with %s, alone and in a batch, without showing a credential', async (___, fail) => {
-        for (const method of ['get', 'post', 'put', 'delete'] as const) {
+        for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
           fail(nock('https://acme.zendesk.com').persist()[method](/.*/))
         }
         const logger = capturingLogger()

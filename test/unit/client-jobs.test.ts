@@ -3,7 +3,12 @@ import { APIError, createRequestClient, PayloadValidationError, RetryableError }
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
 import { JobWatcher } from '../../src/destinations/zendesk/client/job-watcher'
-import { Jobs, type JobItemOutcome, type JobPolling } from '../../src/destinations/zendesk/client/jobs'
+import {
+  Jobs,
+  UnreportedJobItem,
+  type JobItemOutcome,
+  type JobPolling
+} from '../../src/destinations/zendesk/client/jobs'
 import type { JobStatus } from '../../src/destinations/zendesk/client/schemas'
 import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
@@ -310,9 +315,32 @@ describe("the shapes of Zendesk's job results", () => {
     for (const outcome of outcomes) {
       expect(outcome.ok).toBe(false)
       const error = (outcome as { error: any }).error
-      expect(error).toBeInstanceOf(ZendeskRetryableError)
+      expect(error).toBeInstanceOf(UnreportedJobItem)
       expect(error.message).toMatch(/reported no result for it/)
     }
+  })
+
+  it('custom object records in any order, with text ids: matched by their external_id', async () => {
+    nock(BASE_URL).post('/api/v2/custom_objects/order/jobs').reply(201, job('queued'))
+    pollAnswers([
+      200,
+      job('completed', [
+        { id: '01GDXYEY1FQYN066VHF49YHJ21', external_id: 'o-2', name: 'Two', custom_object_fields: {} },
+        { index: 0, error: 'RecordInvalid', details: 'Amount: is invalid' },
+        { id: '01GCSJW391QVSC80GYDH7E93Q6', external_id: 'o-3', name: 'Three', custom_object_fields: {} }
+      ])
+    ])
+    const jobs = new Jobs(http, new JobWatcher(TEST_JOB_POLLING))
+    const items = ['o-1', 'o-3', 'o-2'].map((external_id) => ({ external_id, custom_object_fields: {} }))
+    const [first, second, third] = await jobs.posted(
+      'custom_objects/order/jobs',
+      'a job of 3 order records',
+      { job: { action: 'create_or_update_by_external_id', items } },
+      items
+    )
+    expect(!first.ok && first.error.message).toContain('Amount: is invalid')
+    expect(second).toEqual({ ok: true, recordId: '01GCSJW391QVSC80GYDH7E93Q6' })
+    expect(third).toEqual({ ok: true, recordId: '01GDXYEY1FQYN066VHF49YHJ21' })
   })
 
   it('results null while queued or working: the job is followed on until it ends', async () => {

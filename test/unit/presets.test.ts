@@ -18,6 +18,9 @@ const DESIGNED_PRESETS: Record<string, { title: string; subscribe: string }> = {
   updateTicket: { title: 'Update Ticket', subscribe: 'type = "track" and event = "Ticket Updated"' }
 }
 
+/** The action that only runs where the user subscribes it (it writes to the custom object they choose). */
+const CUSTOM_OBJECT_ACTION = 'upsertCustomObjectRecord'
+
 const EVENTS: [string, Record<string, unknown>, string[]][] = [
   ['identify', { type: 'identify', userId: 'u1', traits: { email: 'ada@example.com' } }, ['upsertUser']],
   [
@@ -32,6 +35,7 @@ const EVENTS: [string, Record<string, unknown>, string[]][] = [
   ],
   ['group', { type: 'group', userId: 'u1', groupId: 'acme', traits: { name: 'Acme' } }, ['upsertOrganization']],
   ['track "Article Read"', { type: 'track', userId: 'u1', event: 'Article Read' }, ['trackEvent']],
+  ['track "Order Completed"', { type: 'track', userId: 'u1', event: 'Order Completed' }, ['trackEvent']],
   ['track "Ticket Created"', { type: 'track', userId: 'u1', event: 'Ticket Created' }, ['createTicket']],
   ['track "Ticket Updated"', { type: 'track', userId: 'u1', event: 'Ticket Updated' }, ['updateTicket']],
   ['track "ticket created" (other case)', { type: 'track', userId: 'u1', event: 'ticket created' }, ['trackEvent']],
@@ -43,9 +47,18 @@ const EVENTS: [string, Record<string, unknown>, string[]][] = [
 const presets = definition.presets as any[]
 
 describe('presets', () => {
-  it('there is exactly one automatic preset per action', () => {
-    expect(presets.map((p) => p.partnerAction).sort()).toEqual(Object.keys(definition.actions).sort())
+  it('there is exactly one automatic preset per action of the design', () => {
+    expect(presets.map((p) => p.partnerAction).sort()).toEqual(Object.keys(DESIGNED_PRESETS).sort())
     for (const preset of presets) expect(preset.type).toBe('automatic')
+  })
+
+  it('Upsert Custom Object Record is no preset: the user adds it for an object and the event they name', () => {
+    expect(Object.keys(definition.actions)).toContain(CUSTOM_OBJECT_ACTION)
+    expect(presets.some((p) => p.partnerAction === CUSTOM_OBJECT_ACTION)).toBe(false)
+    // Its default subscription is what a mapping UI suggests when the user adds it.
+    const suggested = definition.actions[CUSTOM_OBJECT_ACTION].defaultSubscription!
+    expect(suggested).toBe('type = "track" and event = "Order Completed"')
+    expect(parseFql(suggested)).not.toHaveProperty('error')
   })
 
   it('equal the design: action key, title (as name) and subscription', () => {

@@ -13,6 +13,8 @@ const EMPTY_LOOKUP = {
   organization_memberships: [],
   user_fields: [],
   organization_fields: [],
+  custom_object_fields: [],
+  custom_object_records: [],
   results: [],
   count: 0,
   next_page: null,
@@ -24,6 +26,7 @@ const WRITTEN = {
   organization_membership: { id: 3001, user_id: 1001, organization_id: 2001 },
   organization_field: { id: 4001, key: 'snapshot', type: 'text' },
   ticket: { id: 5001 },
+  custom_object_record: { id: '01SNAPSHOTRECORD', external_id: 'snapshot', name: 'Snapshot Record' },
   job_status: { id: 'V3-snapshot', status: 'completed', results: [] }
 }
 

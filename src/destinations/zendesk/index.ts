@@ -9,6 +9,7 @@ import upsertOrganization from './upsertOrganization'
 import trackEvent from './trackEvent'
 import createTicket from './createTicket'
 import updateTicket from './updateTicket'
+import upsertCustomObjectRecord from './upsertCustomObjectRecord'
 import { deleteUserByExternalId } from './on-delete'
 
 export type { DestinationOptions }
@@ -27,14 +28,15 @@ export function createDestination(options: DestinationOptions = {}): Destination
     upsertOrganization: upsertOrganization(instance),
     trackEvent: trackEvent(instance),
     createTicket: createTicket(instance),
-    updateTicket: updateTicket(instance)
+    updateTicket: updateTicket(instance),
+    upsertCustomObjectRecord: upsertCustomObjectRecord(instance)
   }
   return {
     name: 'Zendesk',
     slug: 'actions-zendesk',
     mode: 'cloud',
     description:
-      'Send identify, group and track events to Zendesk as users, organizations, memberships, events and tickets.',
+      'Send identify, group and track events to Zendesk as users, organizations, memberships, events, tickets and custom object records.',
     authentication: {
       // The host keeps the connection in settings.oauth (access_token, refresh_token, clientId, clientSecret);
       // actions-core renews it through refreshAccessToken on a 401 and hands the new tokens to onTokenRefresh.
@@ -102,13 +104,16 @@ export function createDestination(options: DestinationOptions = {}): Destination
       return { headers: { Accept: 'application/json' } }
     },
 
-    presets: Object.entries(actions).map(([key, action]) => ({
-      name: action.title,
-      subscribe: action.defaultSubscription as string,
-      partnerAction: key,
-      mapping: defaultValues(action.fields),
-      type: 'automatic' as const
-    })),
+    // Custom object records go to an object the user picks, for an event they name: that action is no preset.
+    presets: Object.entries(actions)
+      .filter(([key]) => key !== 'upsertCustomObjectRecord')
+      .map(([key, action]) => ({
+        name: action.title,
+        subscribe: action.defaultSubscription as string,
+        partnerAction: key,
+        mapping: defaultValues(action.fields),
+        type: 'automatic' as const
+      })),
 
     onDelete: async (request, { settings, payload, auth }) => {
       return deleteUserByExternalId(instance.clientFor(request, settings, auth), payload.userId)

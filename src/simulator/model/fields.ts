@@ -16,7 +16,7 @@ const FIELD_TYPES = [
 ]
 const KEY_RULE = /^(?!\d+$)[A-Za-z0-9_]+$/
 
-export type FieldResource = 'user_fields' | 'organization_fields'
+export type FieldResource = 'user_fields' | 'organization_fields' | `custom_objects/${string}/fields`
 
 export function fieldOptions(store: Store, options: unknown): FieldOption[] {
   return (Array.isArray(options) ? options : []).map((o: Input) => ({
@@ -28,7 +28,7 @@ export function fieldOptions(store: Store, options: unknown): FieldOption[] {
   }))
 }
 
-/** Creates a user or organization field (POST .../user_fields), enforcing Zendesk's key rule and uniqueness. */
+/** Creates a user, organization or custom object field (POST .../user_fields), enforcing Zendesk's key rule and uniqueness. */
 export function createField(store: Store, list: FieldRecord[], resource: FieldResource, input: Input): FieldRecord {
   const key = input.key
   const title = input.title

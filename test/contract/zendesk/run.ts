@@ -63,7 +63,10 @@ function given(sim: RunningSimulator): Given {
     call,
     async job(method, path, body, polls = 1) {
       const submitted = await call(method, path, body)
-      if (submitted.status !== 200) throw new Error(`${method} ${path} answered ${submitted.status}`)
+      // Bulk endpoints answer 200, custom object record jobs 201.
+      if (submitted.status !== 200 && submitted.status !== 201) {
+        throw new Error(`${method} ${path} answered ${submitted.status}`)
+      }
       const id: string = submitted.body.job_status.id
       for (let i = 0; i < polls; i++) await call('GET', `job_statuses/${id}`)
       return id

@@ -1,3 +1,4 @@
+import { CustomObjectFieldCache } from './custom-objects'
 import { FieldListCache } from './field-lists'
 import type { ZendeskOrganization } from './organizations'
 import type { Settled } from './settled'
@@ -12,12 +13,13 @@ const ACCOUNTS = 1000
 const FEATURE_MAX_AGE_MS = 30 * 60 * 1000
 
 /**
- * What one destination instance remembers about the accounts it writes to, keyed by account inside: field lists,
- * the Zendesk ids of users and organizations found by external_id or email (bounded size and age), the
- * organization lookups under way, and which bulk endpoints an account refuses.
+ * What one destination instance remembers about the accounts it writes to, keyed by account inside: field lists
+ * (of users, organizations and custom objects), the Zendesk ids of users and organizations found by external_id or
+ * email (bounded size and age), the organization lookups under way, and which bulk endpoints an account refuses.
  */
 export class Caches {
   readonly fieldLists = new FieldListCache()
+  readonly customObjectFields = new CustomObjectFieldCache()
   readonly userIds = new TtlCache<string, number>(USER_ID_CACHE_SIZE, ID_MAX_AGE_MS)
   /** Organizations not found are not cached. */
   readonly organizationIds = new TtlCache<string, number>(ORGANIZATION_ID_CACHE_SIZE, ID_MAX_AGE_MS)
@@ -30,6 +32,7 @@ export class Caches {
 
   clear(): void {
     this.fieldLists.clear()
+    this.customObjectFields.clear()
     this.userIds.clear()
     this.organizationIds.clear()
     this.bulkImportOff.clear()

@@ -1,19 +1,25 @@
 import type { z } from 'zod'
+import { objectKeySegment } from './custom-objects'
 import { idSegment, type ZendeskHttp } from './http'
+import { quote } from './quote'
 import {
   accountFieldSchema,
   agentSchema,
+  customObjectFieldSchema,
+  customObjectsAnswer,
   namedRecordSchema,
   ticketFieldAnswer,
   ticketFieldSchema,
   type AccountField,
   type Agent,
+  type CustomObject,
+  type CustomObjectField,
   type FieldOption,
   type NamedRecord,
   type TicketField
 } from './schemas'
 
-export type { AccountField, Agent, FieldOption, NamedRecord, TicketField }
+export type { AccountField, Agent, CustomObject, CustomObjectField, FieldOption, NamedRecord, TicketField }
 
 /** One page of a list; `next` continues it (pass it back as `page`). */
 export interface CatalogPage<T> {
@@ -83,14 +89,34 @@ export class CatalogApi {
     return this.activeOnly('organization_fields', 'organization fields', accountFieldSchema, page)
   }
 
+  /** The account's custom objects (Zendesk lists them all at once). */
+  async customObjects(): Promise<CustomObject[]> {
+    const { body } = await this.http.get('custom_objects', 'custom objects', customObjectsAnswer)
+    return body.custom_objects
+  }
+
+  /** A custom object's active fields, its standard ones (`standard::name`, …) included. */
+  customObjectFields(objectKey: string, page?: string): Promise<CatalogPage<CustomObjectField>> {
+    const path = `custom_objects/${objectKeySegment(objectKey)}/fields`
+    return this.activeOnly(
+      path,
+      `the fields of custom object ${quote(objectKey)}`,
+      customObjectFieldSchema,
+      page,
+      {},
+      'custom_object_fields'
+    )
+  }
+
   private async activeOnly<S extends z.ZodType<{ active?: boolean | null }>>(
     resource: string,
     about: string,
     item: S,
     page?: string,
-    params?: Record<string, string | string[]>
+    params?: Record<string, string | string[]>,
+    key = resource
   ): Promise<CatalogPage<z.infer<S>>> {
-    const result = await this.http.listPage(resource, resource, about, item, { params, pageUrl: page })
+    const result = await this.http.listPage(resource, key, about, item, { params, pageUrl: page })
     return { ...result, items: result.items.filter(isActive) }
   }
 }

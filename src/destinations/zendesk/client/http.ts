@@ -16,7 +16,7 @@ import { UNCOUNTED_REQUESTS, type RequestBudget } from './request-budget'
 import { isZendeskId } from './ids'
 import type { Timers } from './time'
 
-type Method = 'GET' | 'POST' | 'PUT' | 'DELETE'
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 type SearchParams = Record<string, string | number | boolean>
 
 export interface ZendeskResponse<T> {
@@ -88,12 +88,29 @@ export class ZendeskHttp {
     return this.send('PUT', this.url(path), about, schema, { json })
   }
 
+  /** A PATCH, with `searchParams` where the record is named in the query (a custom object record's external_id). */
+  patch<S extends z.ZodTypeAny>(
+    path: string,
+    about: RecordDescription,
+    schema: S,
+    json: unknown,
+    searchParams?: SearchParams
+  ): Promise<ZendeskResponse<z.infer<S>>> {
+    return this.send('PATCH', this.url(path), about, schema, { json, searchParams })
+  }
+
   /**
    * A DELETE: answered 204 No Content, or, where Zendesk sends the deleted record, with a body that `answer`
-   * checks. Any other answer, even an empty 200, is not Zendesk's.
+   * checks. Any other answer, even an empty 200, is not Zendesk's. `searchParams` name the record where the path
+   * does not (a custom object record's external_id).
    */
-  async delete(path: string, about: RecordDescription, answer?: z.ZodTypeAny): Promise<void> {
-    await this.send('DELETE', this.url(path), about, answer, { noContentAllowed: true })
+  async delete(
+    path: string,
+    about: RecordDescription,
+    answer?: z.ZodTypeAny,
+    searchParams?: SearchParams
+  ): Promise<void> {
+    await this.send('DELETE', this.url(path), about, answer, { noContentAllowed: true, searchParams })
   }
 
   /** A DELETE whose answer is read: the job of a bulk delete naming its records in the query. */

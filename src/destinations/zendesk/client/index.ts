@@ -1,6 +1,7 @@
 import type { RequestClient } from '@segment/actions-core'
 import type { Caches } from './caches'
 import { CatalogApi } from './catalog'
+import { CustomObjectsApi } from './custom-objects'
 import type { DeliveredWrites } from './delivered-writes'
 import { EventsApi } from './events'
 import { FieldListsApi } from './field-lists'
@@ -33,6 +34,7 @@ export class ZendeskClient {
   readonly organizations: OrganizationsApi
   readonly tickets: TicketsApi
   readonly events: EventsApi
+  readonly customObjects: CustomObjectsApi
   readonly catalog: CatalogApi
   readonly fieldLists: FieldListsApi
   readonly oauth: OAuthApi
@@ -47,6 +49,7 @@ export class ZendeskClient {
     this.organizations = new OrganizationsApi(http, jobs, parts.writeLimits.writesPerOrganization)
     this.tickets = new TicketsApi(http, jobs, parts.ticketCreates, parts.deliveredWrites)
     this.events = new EventsApi(http, parts.deliveredWrites)
+    this.customObjects = new CustomObjectsApi(http, jobs, parts.caches.customObjectFields, parts.clock)
     this.oauth = new OAuthApi(http, parts.clock)
     this.catalog = new CatalogApi(http)
     this.fieldLists = new FieldListsApi(http, parts.caches.fieldLists)

@@ -7,8 +7,17 @@ import { jobStatusAnswer, type JobResult, type JobStatus } from './schemas'
 
 export { PRODUCTION_JOB_POLLING, type JobPolling } from './job-watcher'
 
-/** What Zendesk did with one item of a bulk job. */
-export type JobItemOutcome = { ok: true; id?: number; status?: string } | { ok: false; error: Error }
+/**
+ * What Zendesk did with one item of a bulk job: the record's id (`recordId` where it is text, as a custom object
+ * record's) and what it did (`Created`, `Updated`), when it says; or why it refused.
+ */
+export type JobItemOutcome = { ok: true; id?: number; recordId?: string; status?: string } | { ok: false; error: Error }
+
+/**
+ * An item of a completed job that Zendesk listed no result for: nothing says whether it was written. Retryable;
+ * a write that is safe to repeat may send it again at once.
+ */
+export class UnreportedJobItem extends ZendeskRetryableError {}
 
 /** Follows the bulk jobs of one action call, through the account's watcher. */
 export class Jobs {
@@ -29,6 +38,16 @@ export class Jobs {
       method === 'POST'
         ? this.http.post(path, about, jobStatusAnswer, json)
         : this.http.put(path, about, jobStatusAnswer, json)
+    )
+  }
+
+  /**
+   * `POST {path}` with a body of another shape, e.g. a custom object job `{ job: { action, items } }`: `items` are
+   * what the outcomes are for, in order (each result is matched to its item by index, id or external_id).
+   */
+  async posted(path: string, about: string, json: object, items: readonly object[]): Promise<JobItemOutcome[]> {
+    return this.followed(items, { method: 'POST', path, json }, () =>
+      this.http.post(path, about, jobStatusAnswer, json)
     )
   }
 
@@ -113,22 +132,25 @@ function unfinished(job: JobStatus, total: number, lastFailure?: ZendeskRetryabl
 
 /**
  * One outcome per submitted item. A result carrying `index` is matched by it, one carrying the id of an updated or
- * deleted record by that id. Zendesk sends the others (recorded creates carry no index) in submission order, so
- * they fill the items still open in order — which holds only when the job reports every item; otherwise they stay
- * open.
+ * deleted record by that id, one carrying an external_id by the item with that external_id. Zendesk sends the
+ * others (recorded creates carry no index) in submission order, so they fill the items still open in order — which
+ * holds only when the job reports every item; otherwise they stay open.
  */
 function outcomes(job: JobStatus, items: readonly object[]): JobItemOutcome[] {
   const results = job.results ?? []
-  const positionOfId = new Map<number, number>()
+  const positionOfKey = new Map<string, number>()
   items.forEach((item, position) => {
-    // Updates and deletes carry the id of the record they change.
-    const id = (item as { id?: unknown }).id
-    if (typeof id === 'number') positionOfId.set(id, position)
+    for (const key of matchKeys(item)) if (!positionOfKey.has(key)) positionOfKey.set(key, position)
   })
   const matched = new Array<JobResult | undefined>(items.length)
   const inOrder: JobResult[] = []
   for (const result of results) {
-    const position = typeof result.index === 'number' ? result.index : positionOfId.get(result.id ?? NaN)
+    const position =
+      typeof result.index === 'number'
+        ? result.index
+        : matchKeys(result)
+            .map((key) => positionOfKey.get(key))
+            .find((found) => found !== undefined)
     if (position !== undefined && position < items.length && !matched[position]) matched[position] = result
     else inOrder.push(result)
   }
@@ -138,13 +160,35 @@ function outcomes(job: JobStatus, items: readonly object[]): JobItemOutcome[] {
   return items.map((_, index) => {
     const item = matched[index]
     if (!item) {
-      const why = job.status === 'completed' ? 'reported no result for it' : `ended ${job.status}`
       const detail = job.message ? ` (${job.message})` : ''
-      return { ok: false as const, error: new ZendeskRetryableError(`Zendesk job ${job.id} ${why}${detail}`, 500) }
+      if (job.status === 'completed') {
+        return {
+          ok: false as const,
+          error: new UnreportedJobItem(`Zendesk job ${job.id} reported no result for it${detail}`, 500)
+        }
+      }
+      return {
+        ok: false as const,
+        error: new ZendeskRetryableError(`Zendesk job ${job.id} ended ${job.status}${detail}`, 500)
+      }
     }
     if (item.error || item.success === false) return { ok: false as const, error: itemError(item) }
-    return { ok: true as const, id: item.id ?? undefined, status: item.status ?? undefined }
+    const { id, status } = item
+    return {
+      ok: true as const,
+      ...(typeof id === 'number' ? { id } : typeof id === 'string' ? { recordId: id } : {}),
+      status: status ?? undefined
+    }
   })
+}
+
+/** What a job item or result is known by: the record's id (a number, or text), its external_id. */
+function matchKeys(record: object): string[] {
+  const { id, external_id } = record as { id?: unknown; external_id?: unknown }
+  const keys: string[] = []
+  if (typeof id === 'number' || typeof id === 'string') keys.push(`id:${id}`)
+  if (typeof external_id === 'string') keys.push(`external_id:${external_id}`)
+  return keys
 }
 
 /** Zendesk's error codes for job items (`TicketCreateFailed`, `RecordNotFound`, `PermissionDenied`, …). */

@@ -4,13 +4,18 @@ const MAX_LIST_CHARACTERS = 6000
 /**
  * Values for a comma-separated query parameter (`show_many?external_ids=`): lists of at most `listSize` values and
  * 6000 encoded characters, and apart, the values that cannot be listed (with a comma, or too long on their own).
- * Values differing only in case are given once (the first spelling): Zendesk compares external_ids without case.
+ * Values differing only in case are given once (the first spelling): Zendesk compares user and organization
+ * external_ids without case. `caseSensitive` keeps them apart (custom object records' external_ids).
  */
-export function listsOf(values: readonly string[], listSize: number): { lists: string[][]; alone: string[] } {
+export function listsOf(
+  values: readonly string[],
+  listSize: number,
+  { caseSensitive = false } = {}
+): { lists: string[][]; alone: string[] } {
   const lists: string[][] = []
   const alone: string[] = []
   let characters = 0
-  for (const value of distinctIgnoringCase(values)) {
+  for (const value of caseSensitive ? new Set(values) : distinctIgnoringCase(values)) {
     const length = encodeURIComponent(value).length + 3 // the encoded comma before it
     if (value.includes(',') || length > MAX_LIST_CHARACTERS) {
       alone.push(value)

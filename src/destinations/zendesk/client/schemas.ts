@@ -121,14 +121,44 @@ export const eventReceiptSchema = z.object({
 })
 export type EventReceipt = z.infer<typeof eventReceiptSchema>
 
+/** A custom object (`GET custom_objects`). */
+export const customObjectSchema = z.object({ key: z.string().min(1), title: optionalText })
+export type CustomObject = z.infer<typeof customObjectSchema>
+export const customObjectsAnswer = z.object({ custom_objects: z.array(customObjectSchema) })
+
+/**
+ * A field of a custom object. Besides its own fields, an object lists `standard::name` (whose `properties` say
+ * whether names are numbered automatically) and `standard::external_id`; a `lookup` field names what it points at
+ * in `relationship_target_type` (`zen:user`, `zen:organization`, `zen:ticket`, `zen:custom_object:<key>`).
+ */
+export const customObjectFieldSchema = z.object({
+  key: z.string().min(1),
+  type: z.string(),
+  title: optionalText,
+  active: z.boolean().nullish(),
+  custom_field_options: z.array(fieldOptionSchema).nullish(),
+  regexp_for_validation: optionalText,
+  relationship_target_type: optionalText,
+  properties: z.object({ autoincrement_enabled: z.boolean().nullish() }).nullish()
+})
+export type CustomObjectField = z.infer<typeof customObjectFieldSchema>
+
+/** A custom object record's id is text, e.g. `01GDXYEY1FQYN066VHF49YHJ21`. */
+const recordId = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'a record id of letters, digits, hyphens and underscores')
+export const customObjectRecordSchema = z.object({ id: recordId, external_id: externalId, name: optionalText })
+export type CustomObjectRecord = z.infer<typeof customObjectRecordSchema>
+export const customObjectRecordAnswer = z.object({ custom_object_record: customObjectRecordSchema })
+
 /**
  * One item of a finished job's `results`. Zendesk sends several shapes: `{index, id, status}` (user upserts),
  * `{id, status}` without index (recorded user create_many: matched by position), `{action, status, success, id}`
  * (bulk updates), `{index, id, account_id}` (ticket create_many), and failures as `{index?, id?, error, details}`.
+ * Custom object record jobs are typed as the records they wrote (text `id`, `external_id`), not recorded.
  */
 export const jobResultSchema = z.object({
   index: z.number().int().nonnegative().nullish(),
-  id: zendeskId.nullish(),
+  id: z.union([zendeskId, recordId]).nullish(),
+  external_id: externalId,
   status: optionalText,
   action: optionalText,
   success: z.boolean().nullish(),

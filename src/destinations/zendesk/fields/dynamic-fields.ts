@@ -1,6 +1,7 @@
 import {
   IntegrationError,
   InvalidAuthenticationError,
+  PayloadValidationError,
   RetryableError,
   type DynamicFieldError,
   type DynamicFieldItem,
@@ -10,9 +11,17 @@ import {
 } from '@segment/actions-core'
 import type { PipelineInstance } from '../batch/pipeline'
 import { statusOf } from '../batch/results'
-import type { AccountField, CatalogApi, CatalogPage, FieldOption, TicketField } from '../client/catalog'
+import type {
+  AccountField,
+  CatalogApi,
+  CatalogPage,
+  CustomObjectField,
+  FieldOption,
+  TicketField
+} from '../client/catalog'
 import type { Settings } from '../generated-types'
 import { quote } from '../client/quote'
+import { text } from './text'
 
 type DynamicField = RequestFn<Settings, unknown, DynamicFieldResponse>
 type Input = ExecuteInput<Settings, unknown>
@@ -104,8 +113,40 @@ const named = (record: { id: number; name: string }): DynamicFieldItem => ({
   label: record.name
 })
 
-/** The values a ticket field accepts: its options, true/false for a checkbox, nothing to choose from otherwise. */
-function ticketFieldValues(field: TicketField): DynamicFieldItem[] {
+/** What a lookup field of a custom object takes, for its description. */
+const LOOKUP_VALUES: Record<string, string> = {
+  'zen:user': "a user's external ID or email",
+  'zen:organization': "an organization's external ID",
+  'zen:ticket': 'a ticket id'
+}
+
+/** A custom object's own fields (not its standard name and external ID) as keys of Record Fields. */
+function objectFieldKey(field: CustomObjectField): DynamicFieldItem | undefined {
+  if (field.key.startsWith('standard::')) return undefined
+  const target = field.relationship_target_type ?? ''
+  const lookup = field.type === 'lookup' ? `; takes ${LOOKUP_VALUES[target] ?? `the id of a ${target} record`}` : ''
+  return {
+    value: field.key,
+    label: field.title ?? field.key,
+    description: `${fieldDescription(field)}${lookup}`,
+    type: valueType(field.type)
+  }
+}
+
+/** The custom object chosen in the mapping being edited; its fields are listed only once there is one. */
+function chosenObject(data: Input): string {
+  const key = text((data.payload as { custom_object_key?: unknown } | undefined)?.custom_object_key)
+  if (key === undefined) {
+    throw new PayloadValidationError('Choose the Custom Object first: its fields are listed once it is set.')
+  }
+  return key
+}
+
+/** Pages of an object's fields read, at most, to find the one whose values are asked for. */
+const FIELD_PAGES = 5
+
+/** The values a ticket or custom object field accepts: its options, true/false for a checkbox, nothing otherwise. */
+function fieldValues(field: { type: string; custom_field_options?: FieldOption[] | null }): DynamicFieldItem[] {
   if (HAS_OPTIONS.has(field.type)) {
     return (field.custom_field_options ?? []).map((o) => ({ value: o.value, label: o.name }))
   }
@@ -132,7 +173,7 @@ export function dynamicFieldsOf(instance: ClientSource) {
         readableBy: AGENTS
       }),
       async (catalog, { dynamicFieldContext }) => ({
-        choices: ticketFieldValues(await catalog.ticketField(dynamicFieldContext?.selectedKey ?? ''))
+        choices: fieldValues(await catalog.ticketField(dynamicFieldContext?.selectedKey ?? ''))
       })
     )
   }
@@ -170,8 +211,45 @@ export function dynamicFieldsOf(instance: ClientSource) {
     async (catalog, { page }) => pageAnswer(await catalog.organizationFields(page), accountFieldKey)
   )
 
+  const customObjectChoices = dynamicField(
+    instance,
+    { what: 'custom objects', readableBy: AGENTS },
+    async (catalog) => ({
+      choices: (await catalog.customObjects()).map((object) => ({
+        value: object.key,
+        label: object.title ?? object.key
+      }))
+    })
+  )
+
+  /** `custom_object_fields`: keys are the chosen object's fields, values the selected field's options. */
+  const objectFieldsOf = (data: Input) => ({
+    what: `the fields of custom object ${quote(text((data.payload as { custom_object_key?: unknown })?.custom_object_key) ?? '')}`,
+    readableBy: AGENTS
+  })
+  const customObjectFields = {
+    __keys__: dynamicField(instance, objectFieldsOf, async (catalog, data) =>
+      pageAnswer(await catalog.customObjectFields(chosenObject(data), data.page), objectFieldKey)
+    ),
+    __values__: dynamicField(instance, objectFieldsOf, async (catalog, data) => {
+      const objectKey = chosenObject(data)
+      const wanted = data.dynamicFieldContext?.selectedKey
+      let page: string | undefined
+      for (let read = 0; read < FIELD_PAGES; read++) {
+        const fields = await catalog.customObjectFields(objectKey, page)
+        const field = fields.items.find((f) => f.key === wanted)
+        if (field) return { choices: fieldValues(field) }
+        if (!fields.next) break
+        page = fields.next
+      }
+      return { choices: [] }
+    })
+  }
+
   return {
     ticketCustomFields,
+    customObjectChoices,
+    customObjectFields,
     groupChoices,
     brandChoices,
     ticketFormChoices,
