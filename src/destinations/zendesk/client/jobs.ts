@@ -46,7 +46,7 @@ export class Jobs {
    * what the outcomes are for, in order (each result is matched to its item by index, id or external_id).
    */
   async posted(path: string, about: string, json: object, items: readonly object[]): Promise<JobItemOutcome[]> {
-    return this.followed(items, { method: 'POST', path, json }, () =>
+    return this.followed(items, about, { method: 'POST', path, json }, () =>
       this.http.post(path, about, jobStatusAnswer, json)
     )
   }
