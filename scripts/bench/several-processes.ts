@@ -17,6 +17,7 @@ export interface SeveralProcessesFigures {
   delivered: number
   firstAttempt: number
   requests: number
+  jobPolls: number
   requestsPerEvent: number
   refusedSubmissions: number
   refusedOther: number
@@ -108,6 +109,7 @@ async function run(
     delivered: results.reduce((sum, r) => sum + r.delivered, 0),
     firstAttempt: results.reduce((sum, r) => sum + r.firstAttempt, 0),
     requests: stats.requests,
+    jobPolls: stats.jobPolls,
     requestsPerEvent: stats.requests / events,
     refusedSubmissions: stats.refusedSubmissions,
     refusedOther: stats.refusedOther,
@@ -123,7 +125,7 @@ function line(f: SeveralProcessesFigures): string {
   return [
     f.setup.padEnd(34),
     `${f.delivered}/${f.events} delivered (${f.firstAttempt} first try)`.padEnd(42),
-    `${f.requests} requests`.padEnd(16),
+    `${f.requests} requests (${f.jobPolls} job polls)`.padEnd(30),
     `${f.requestsPerEvent.toFixed(4)} req/event`.padEnd(18),
     `429s: ${f.refusedSubmissions} submissions, ${f.refusedOther} other`.padEnd(34),
     `${percent(f.ceilingUsed)} of the ceiling used`.padEnd(26),

@@ -16,6 +16,8 @@ export interface SimulatorStats {
   /** 429s of any other request: the account limit */
   refusedOther: number
   submissions: number
+  /** requests for job statuses */
+  jobPolls: number
   /** users whose external_id starts with the prefix */
   users: number
   /** milliseconds from the first request to the last submission, and the requests by then */
@@ -41,6 +43,7 @@ async function main() {
       refusedSubmissions: submissions.filter((r) => r.status === 429).length,
       refusedOther: requests.filter((r) => r.status === 429 && !SUBMISSION.test(r.path)).length,
       submissions: submissions.length,
+      jobPolls: requests.filter((r) => r.path.startsWith('/api/v2/job_statuses')).length,
       users: simulator.state().users.filter((user) => user.external_id?.startsWith(prefix)).length,
       busyMs: lastSubmission - first,
       requestsWhileBusy: requests.filter((r) => r.at <= lastSubmission).length

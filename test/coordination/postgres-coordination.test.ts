@@ -190,13 +190,19 @@ describe('job statuses on PostgreSQL', () => {
     }
     // A freshness of an hour: what one process read is fresh for the other, however slowly the machine runs.
     const statuses = [first, second].map((db) => new PostgresJobStatuses(db, HOUR))
-    expect([...(await statuses[0].read(ACME, ['V3-mine'], poll)).keys()]).toEqual(['V3-mine'])
+    expect(await statuses[0].read(ACME, ['V3-mine'], ['V3-mine'], poll)).toEqual({
+      statuses: new Map([['V3-mine', working('V3-mine')]]),
+      polled: true
+    })
     expect(polls).toEqual([['V3-mine', 'V3-theirs']])
-    expect(await statuses[1].read(ACME, ['V3-theirs'], poll)).toEqual(new Map([['V3-theirs', working('V3-theirs')]]))
+    expect(await statuses[1].read(ACME, ['V3-theirs', 'V3-new'], ['V3-theirs'], poll)).toEqual({
+      statuses: new Map([['V3-theirs', working('V3-theirs')]]),
+      polled: false
+    })
     expect(polls).toHaveLength(1)
-    // Once freed, a slot's job is read no more.
+    // A due job nobody read lately is polled, with the others nobody read; a freed slot's job is read no more.
     await theirs.release()
-    await new PostgresJobStatuses(first, 0).read(ACME, ['V3-mine'], poll)
+    await new PostgresJobStatuses(first, 0).read(ACME, ['V3-mine'], ['V3-mine'], poll)
     expect(polls[1]).toEqual(['V3-mine'])
     await mine.release()
   })

@@ -112,21 +112,24 @@ export class JobWatcher {
     const startedAt = this.clock()
     // Jobs due within the first wait count as polled now too, so jobs submitted close together share their ticks.
     const dueBy = startedAt + this.timings.firstWaitMs
-    for (const f of watched.filter((one) => one.nextPollAt <= dueBy)) {
+    const due = watched.filter((one) => one.nextPollAt <= dueBy)
+    for (const f of due) {
       f.nextPollAt = Math.min(startedAt + f.wait, f.deadline)
       f.wait = Math.min(f.wait * 2, this.timings.maxWaitMs)
     }
     // The newest follower's call is the one least likely to end before this poll does.
     const http = watched[watched.length - 1].http
     try {
-      const statuses = await this.read(
-        http,
-        watched.map((f) => f.job.id)
+      const { statuses, polled } = await this.statuses.read(
+        http.origin,
+        watched.map((f) => f.job.id),
+        due.map((f) => f.job.id),
+        (ids) => this.poll(http, ids)
       )
       for (const f of watched) {
         const status = statuses.get(f.job.id)
         if (!status) {
-          this.end(f, { finished: false, job: f.job, pollingFailed: notListed(f.job) })
+          if (polled) this.end(f, { finished: false, job: f.job, pollingFailed: notListed(f.job) })
           continue
         }
         f.job = status
@@ -144,10 +147,6 @@ export class JobWatcher {
     }
     this.polling = false
     this.schedule()
-  }
-
-  private read(http: ZendeskHttp, ids: string[]): Promise<Map<string, JobStatus>> {
-    return this.statuses.read(http.origin, ids, (polled) => this.poll(http, polled))
   }
 
   /** A lone job is read at its own (recorded) address; several at once with show_many. */

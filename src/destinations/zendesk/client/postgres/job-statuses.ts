@@ -1,4 +1,4 @@
-import type { JobStatusReads, PollJobs } from '../job-status-reads'
+import type { JobReads, JobStatusReads, PollJobs } from '../job-status-reads'
 import { jobStatusSchema, type JobStatus } from '../schemas'
 import type { Database } from './database'
 
@@ -21,7 +21,7 @@ interface Known {
 /**
  * Job statuses shared by the processes using the database: a poll reads every job of the account in a slot whose
  * status nobody read within the last `freshMs` (at most 30, one `show_many`), and notes them on their slots; a
- * process whose jobs were all read that lately polls nothing. Each process still follows its own jobs.
+ * process whose due jobs were all read that lately polls nothing. Each process still follows its own jobs.
  */
 export class PostgresJobStatuses implements JobStatusReads {
   constructor(
@@ -29,12 +29,12 @@ export class PostgresJobStatuses implements JobStatusReads {
     private readonly freshMs: number
   ) {}
 
-  async read(account: string, jobIds: string[], poll: PollJobs): Promise<Map<string, JobStatus>> {
+  async read(account: string, jobIds: string[], due: string[], poll: PollJobs): Promise<JobReads> {
     let known: Known[]
     try {
       known = await this.db.query<Known>(KNOWN, [account, this.freshMs])
     } catch {
-      return poll(jobIds)
+      return { statuses: await poll(jobIds), polled: true }
     }
     const fresh = new Map<string, JobStatus>()
     for (const row of known) {
@@ -42,20 +42,20 @@ export class PostgresJobStatuses implements JobStatusReads {
       const status = row.fresh ? jobStatusSchema.safeParse(row.job_status) : undefined
       if (status?.success) fresh.set(row.job_id, status.data)
     }
-    if (jobIds.every((id) => fresh.has(id))) return new Map(jobIds.map((id) => [id, fresh.get(id)!]))
-    // The poll holds at least one of this process's jobs, so a lone job read at its own address is always its own.
-    const unread = new Set([...jobIds, ...known.map((row) => row.job_id)].filter((id) => !fresh.has(id)))
-    const polled = await poll([...unread])
-    if (polled.size > 0) {
-      const ids = [...polled.keys()]
-      const statuses = [...polled.values()].map((status) => JSON.stringify(status))
+    const polledNow = due.every((id) => fresh.has(id))
+      ? undefined
+      : // The poll holds at least one of this process's jobs, so a lone job read at its own address is its own.
+        await poll([...new Set([...jobIds, ...known.map((row) => row.job_id)])].filter((id) => !fresh.has(id)))
+    if (polledNow && polledNow.size > 0) {
+      const ids = [...polledNow.keys()]
+      const statuses = [...polledNow.values()].map((status) => JSON.stringify(status))
       await this.db.query(NOTE, [account, ids, statuses]).catch(() => undefined)
     }
     const statuses = new Map<string, JobStatus>()
     for (const id of jobIds) {
-      const status = polled.get(id) ?? fresh.get(id)
+      const status = polledNow?.get(id) ?? fresh.get(id)
       if (status) statuses.set(id, status)
     }
-    return statuses
+    return { statuses, polled: polledNow !== undefined }
   }
 }
