@@ -1,12 +1,20 @@
 import type { Page } from 'playwright-core'
 import type { LocalHost } from '../../src/cli/local-host'
-import { eventually, openMappingPage, textOf, type MappingPageSession } from './mapping-page-session'
+import { eventually, goToStep, openMappingPage, textOf, type MappingPageSession } from './mapping-page-session'
+
+/** The order event of the tests: a known user's (seeded in test 3) order. */
+const ORDER_EVENT = {
+  type: 'track',
+  event: 'Order Completed',
+  userId: 'ada-1',
+  properties: { id: 'order-1', name: 'First order' }
+}
 
 /**
- * Upsert Custom Object Record, which no preset enables, added on the mapping page of the demo account: the Order
- * object picked from the account, its fields edited key by key with their options, and an order event sent.
+ * A new Upsert Custom Object Record mapping, which no preset enables, on the mapping page of the demo account: the
+ * Order object picked from the account, its fields edited key by key with their options, and an order event tested.
  */
-describe('a custom object record subscription in a browser (demo account)', () => {
+describe('a custom object record mapping in a browser (demo account)', () => {
   let session: MappingPageSession
   let host: LocalHost
   let page: Page
@@ -19,27 +27,30 @@ describe('a custom object record subscription in a browser (demo account)', () =
 
   afterAll(() => session?.close())
 
-  const action = () => page.locator('#action-upsertCustomObjectRecord')
-  const row = (field: string) => action().locator(`.subscription .field-row[data-field="${field}"]`)
+  const row = (field: string) => page.locator(`.field-row[data-field="${field}"]`)
   const keyRow = (key: string) => row('custom_object_fields').locator(`.key-row[data-key="${key}"]`)
 
-  test('1. added with its suggested subscription, the object picked from the account', async () => {
-    await eventually(async () => expect(await textOf(action().locator('.off'))).toMatch(/Not enabled/))
-    await action().getByRole('button', { name: 'Add a subscription' }).click()
-    await eventually(async () =>
-      expect(await action().locator('.subscription input[id^="subscribe-"]').inputValue()).toBe(
-        'type = "track" and event = "Order Completed"'
-      )
-    )
+  test('1. a new mapping starts from its suggested trigger; the object is picked from the account', async () => {
+    await page.goto(`${host.url}/?mapping=new&action=upsertCustomObjectRecord`)
+    await page.locator('#subscribe').waitFor()
+    expect(await page.inputValue('#subscribe')).toBe('type = "track" and event = "Order Completed"')
+
+    await goToStep(page, 'Fields')
     const objectKey = row('custom_object_key')
     await objectKey.locator('select.mode').selectOption('literal')
     const objects = objectKey.locator('ul.choices button.choice')
     await eventually(async () => expect(await objects.locator('span').allTextContents()).toEqual(['Order']))
-    await objects.first().click()
-    expect(await objectKey.locator('input.literal').inputValue()).toBe('order')
+    await objects.filter({ hasText: 'Order' }).click()
+    await eventually(async () => expect(await objectKey.locator('input.literal').inputValue()).toBe('order'))
   })
 
   test("2. the record fields key by key: the Order object's fields, a drop-down's options, a lookup from userId", async () => {
+    // The order event pasted as the test event: its paths are those the fields map from.
+    await goToStep(page, 'Test event')
+    await page.fill('#test-event-json', JSON.stringify(ORDER_EVENT, null, 2))
+    await eventually(async () => expect(await textOf(page.locator('.event-step .match'))).toMatch(/^Matches/))
+    await goToStep(page, 'Fields')
+
     const fields = row('custom_object_fields')
     await fields.locator('select.mode').selectOption('keys')
     const keys = fields.locator('.key-add ul.choices button.choice')
@@ -65,21 +76,15 @@ describe('a custom object record subscription in a browser (demo account)', () =
       expect(await options.locator('code').allTextContents()).toEqual(['pending', 'paid', 'shipped', 'refunded'])
     )
     await options.filter({ hasText: 'Paid' }).click()
-    expect(await status.locator('input.literal').inputValue()).toBe('paid')
+    await eventually(async () => expect(await status.locator('input.literal').inputValue()).toBe('paid'))
+    await eventually(async () => expect(await textOf(keyRow('customer').locator('.key-mapped'))).toBe('→ "ada-1"'))
   })
 
-  test('3. an order event of a known user writes a record linked to that user', async () => {
+  test('3. an order event of a known user, tested with this mapping, writes a record linked to that user', async () => {
     const ada = host.simulator!.seed.user({ name: 'Ada', external_id: 'ada-1' })
-    await page.locator('#event').fill(
-      JSON.stringify({
-        type: 'track',
-        event: 'Order Completed',
-        userId: 'ada-1',
-        properties: { id: 'order-1', name: 'First order' }
-      })
-    )
-    await page.click('#send')
-    const run = page.locator('#actions-run .run[data-action="upsertCustomObjectRecord"]')
+    await goToStep(page, 'Review and test')
+    await page.click('#test-mapping')
+    const run = page.locator('#test-result .run[data-action="upsertCustomObjectRecord"]')
     await eventually(async () => expect(await textOf(run.locator('.badge'))).toBe('delivered · 200'))
     const [order] = host.simulator!.state().customObjectRecords
     expect(order).toMatchObject({

@@ -14,9 +14,17 @@ function choicesPayload(state: PageState, actionKey: string, dynamicKey: string)
   return typeof value === 'string' ? { [key]: value } : {}
 }
 
+/** Where the choices of a field are kept: by action, field and what they depend on. */
+const choicesKey = (state: PageState, actionKey: string, dynamicKey: string) =>
+  `${actionKey}:${dynamicKey}:${JSON.stringify(choicesPayload(state, actionKey, dynamicKey))}`
+
+/** The choices of a field loaded so far, if a load was ever asked for. */
+export const knownChoices = (state: PageState, actionKey: string, dynamicKey: string): ChoicesState | undefined =>
+  state.choices.get(choicesKey(state, actionKey, dynamicKey))
+
 /** The account's choices loaded so far for a field (`group_id`) or a part of an object field (`user_fields.__keys__`). */
 export function choicesState(state: PageState, actionKey: string, dynamicKey: string): ChoicesState {
-  const key = `${actionKey}:${dynamicKey}:${JSON.stringify(choicesPayload(state, actionKey, dynamicKey))}`
+  const key = choicesKey(state, actionKey, dynamicKey)
   let choices = state.choices.get(key)
   if (!choices) {
     choices = { choices: [], loaded: false }

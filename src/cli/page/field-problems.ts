@@ -1,4 +1,4 @@
-import { choicesState, loadChoices } from './choices.js'
+import { choicesState, knownChoices, loadChoices } from './choices.js'
 import { compact, isPlainObject } from './dom.js'
 import { literalText, modeOf } from './field-values.js'
 import type { Draft, PageState } from './state.js'
@@ -6,7 +6,7 @@ import type { FieldModel } from './types.js'
 
 /** A fixed value of a field with the account's choices that is not one of them (when all of them are loaded). */
 function choiceProblem(state: PageState, draft: Draft, field: FieldModel): string[] {
-  const loaded = state.choices.get(`${draft.partnerAction}:${field.key}`)
+  const loaded = knownChoices(state, draft.partnerAction, field.key)
   const value = draft.mapping[field.key]
   if (!field.dynamic || !loaded?.loaded || loaded.nextPage || loaded.error || modeOf(field, value) !== 'literal')
     return []
@@ -24,7 +24,7 @@ const CREATES_MISSING_KEYS = new Set(['upsertOrganization:organization_fields'])
 function unknownKeyProblems(state: PageState, draft: Draft, field: FieldModel): string[] {
   if (CREATES_MISSING_KEYS.has(`${draft.partnerAction}:${field.key}`)) return []
   const value = draft.mapping[field.key]
-  const loaded = state.choices.get(`${draft.partnerAction}:${field.key}.__keys__`)
+  const loaded = knownChoices(state, draft.partnerAction, `${field.key}.__keys__`)
   if (!isPlainObject(value) || modeOf(field, value) !== 'keys' || !loaded?.loaded || loaded.nextPage || loaded.error) {
     return []
   }

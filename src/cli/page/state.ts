@@ -110,14 +110,9 @@ function draftFrom(subscription: Subscription, saved?: ListedSubscription): Draf
 
 export const draftOfSaved = (saved: ListedSubscription): Draft => draftFrom(saved, saved)
 
-/** A new mapping of an action: its preset, or its field defaults with no trigger when it has none. */
+/** A new mapping of an action: its preset, or its suggested subscription (default trigger, field defaults). */
 export function newDraft(action: ActionModel): Draft {
-  const defaults = Object.fromEntries(
-    action.fields.flatMap((field) => (field.default === undefined ? [] : [[field.key, field.default]]))
-  )
-  return draftFrom(
-    action.preset ?? { name: action.title, partnerAction: action.key, subscribe: '', enabled: true, mapping: defaults }
-  )
+  return draftFrom(action.preset ?? { ...action.suggested, enabled: true })
 }
 
 /** The mapping JSON as typed in Advanced, or undefined while it does not parse. */

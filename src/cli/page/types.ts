@@ -48,6 +48,8 @@ export interface ActionModel {
   title: string
   description: string
   preset?: Subscription
+  /** what a new mapping of an action without a preset starts from: its default subscription and field defaults */
+  suggested: Omit<Subscription, 'enabled'>
   syncMode?: SyncModeModel
   fields: FieldModel[]
 }
