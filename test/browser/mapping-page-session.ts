@@ -4,6 +4,7 @@ import { join, resolve } from 'path'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { chromiumLaunchOptions } from './chromium'
+import { eventually } from '../helpers/eventually'
 
 /** The local host (embedded simulator, demo account) and a headless Chromium page on its mapping page. */
 export interface MappingPageSession {
@@ -63,18 +64,8 @@ export async function openMappingPage(
   return session
 }
 
-/** Retries a jest assertion about the page until it holds (the page updates after its requests answer). */
-export async function eventually(assertion: () => Promise<void>, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await assertion()
-    } catch (error) {
-      if (Date.now() > end) throw error
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-  }
-}
+// Assertions about the page are retried until they hold: the page updates after its requests answer.
+export { eventually }
 
 export const textOf = async (locator: Locator) => (await locator.allTextContents()).join('\n')
 

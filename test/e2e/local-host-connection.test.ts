@@ -6,6 +6,7 @@ import { startSimulator, type RunningSimulator, type SimulatorOAuthClient } from
 import { answerConsent } from '../helpers/consent'
 import { credentialsIn, FAKE_CLIENT_SECRETS } from '../helpers/credentials'
 import { call } from '../helpers/local-host-client'
+import { eventually } from '../helpers/eventually'
 import { ManualTimers } from '../helpers/manual-timers'
 
 const MINUTE = 60_000
@@ -14,19 +15,6 @@ const CLIENT_SECRET = FAKE_CLIENT_SECRETS[0]
 
 const homer = { userId: '12345', traits: { name: 'Homer Simpson', email: 'homer.simpson@example.com' } }
 const identify = (host: LocalHost, userId = homer.userId) => call(host, 'POST', '/v1/identify', { ...homer, userId })
-
-/** Retries an assertion until it holds (background retries run on their own timers). */
-async function eventually(assertion: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await assertion()
-    } catch (error) {
-      if (Date.now() > end) throw error
-      await new Promise((resolve) => setTimeout(resolve, 25))
-    }
-  }
-}
 
 describe('npm start with no variables: the embedded simulator, connected at once', () => {
   let host: LocalHost

@@ -131,7 +131,8 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
       const header = authorizationHeader(settings, connection)
       const bearer =
         header.startsWith('Bearer ') && connection?.accessToken ? header.slice('Bearer '.length) : undefined
-      const authorization = bearer && !asGiven ? () => `Bearer ${tokenRenewals.current(account, bearer)}` : () => header
+      const newest = bearer && !asGiven ? tokenRenewals.follow(account, bearer) : undefined
+      const authorization = newest ? () => `Bearer ${newest()}` : () => header
       const secrets = credentialSecrets(settings, connection)
       return new ZendeskClient(request, { account, secrets, authorization }, parts)
     }

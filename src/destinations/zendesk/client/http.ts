@@ -257,15 +257,15 @@ export class ZendeskHttp {
     const waitAsked = status === 429 ? retryAfterSeconds(headers) : undefined
     await this.budget.answered(this.origin, rateLimitReport(headers), waitAsked)
     const content = response.content ?? ''
-    const secrets = authorization ? [...this.secrets, authorization.replace(/^\w+ /, '')] : this.secrets
+    // Only a failure is redacted: the credential it was sent with joins the secrets then, not on every answer.
+    const redacted = (error: Error) =>
+      withoutCredentials(error, authorization ? [...this.secrets, authorization.replace(/^\w+ /, '')] : this.secrets)
     if (status >= 300 && status < 400) throw redirectRefused(status, headers.get('location'), about)
-    if (status < 200 || status >= 300) throw withoutCredentials(errorFromResponse(response, about), secrets)
+    if (status < 200 || status >= 300) throw redacted(errorFromResponse(response, about))
     if (status === 204 && options.noContentAllowed && content.trim() === '') return { status, headers, body: undefined }
-    if (schema === undefined) {
-      throw withoutCredentials(unexpectedAnswer(about, status, 'Zendesk answers 204 No Content', content), secrets)
-    }
+    if (schema === undefined) throw redacted(unexpectedAnswer(about, status, 'Zendesk answers 204 No Content', content))
     const parsed = parseAnswer(schema, content)
-    if (!parsed.ok) throw withoutCredentials(unexpectedAnswer(about, status, parsed.problem, content), secrets)
+    if (!parsed.ok) throw redacted(unexpectedAnswer(about, status, parsed.problem, content))
     return { status, headers, body: parsed.value }
   }
 }

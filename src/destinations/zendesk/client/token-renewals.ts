@@ -42,10 +42,16 @@ export class TokenRenewals {
     this.refusals = new TtlCache(REMEMBERED_CONNECTIONS, REFUSAL_MS, now)
   }
 
-  /** The access token to send instead of `accessToken`: the newest this instance renewed it into, while it lives. */
-  current(account: string, accessToken: string): string {
-    const lineage = this.lineages.get(accessKey(account, accessToken))
-    return lineage && this.isLive(lineage.tokens) ? lineage.tokens.accessToken : accessToken
+  /**
+   * The access token to send instead of `accessToken`, asked at each request: the newest this instance renewed it
+   * into, while it lives. The key is digested once, not at every request.
+   */
+  follow(account: string, accessToken: string): () => string {
+    const key = accessKey(account, accessToken)
+    return () => {
+      const lineage = this.lineages.get(key)
+      return lineage && this.isLive(lineage.tokens) ? lineage.tokens.accessToken : accessToken
+    }
   }
 
   /**
