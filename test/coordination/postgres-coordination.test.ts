@@ -224,7 +224,7 @@ describe('write turns on PostgreSQL', () => {
   it('writes of one record are counted across processes: 5 a window, each record apart', async () => {
     const url = await postgres.database()
     const counts = processes(url, 2).map(
-      (db) => new PostgresRecordWrites(db, 5, HOUR, 'user', realClock, realTimers, 0)
+      (db) => new PostgresRecordWrites(db, { limit: 5, windowMs: HOUR, what: 'user' }, realClock, realTimers, 0)
     )
     const writes = (record: string) =>
       counts.flatMap((count) => Array.from({ length: 6 }, () => count.turn(record, record)))

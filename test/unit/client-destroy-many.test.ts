@@ -8,7 +8,7 @@ import { MemoryJobSlots } from '../../src/destinations/zendesk/client/job-slots'
 import { ACTIVE_JOB_LIMIT } from '../../src/destinations/zendesk/client/constants'
 import { Jobs, type JobItemOutcome } from '../../src/destinations/zendesk/client/jobs'
 import { OrganizationsApi } from '../../src/destinations/zendesk/client/organizations'
-import { writeLimits } from '../../src/destinations/zendesk/client/pacing'
+import { unpacedWriteLimits } from '../helpers/write-limits'
 import { realClock, realTimers } from '../../src/destinations/zendesk/client/time'
 import { UsersApi } from '../../src/destinations/zendesk/client/users'
 import { TEST_JOB_POLLING } from '../helpers/destination-state'
@@ -18,7 +18,7 @@ const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
 const slots = new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(TEST_JOB_POLLING), realClock, realTimers)
 const watcher = new JobWatcher(TEST_JOB_POLLING, realClock, realTimers, slots)
 const jobs = new Jobs(http, watcher)
-const limits = writeLimits(0, 0, realClock, realTimers)
+const limits = unpacedWriteLimits()
 const users = new UsersApi(http, jobs, limits)
 const organizations = new OrganizationsApi(http, jobs, limits.writesPerOrganization)
 

@@ -5,18 +5,13 @@ import { ZendeskHttp } from '../../src/destinations/zendesk/client/http'
 import { BULK_LIMIT } from '../../src/destinations/zendesk/client/constants'
 import { JobWatcher } from '../../src/destinations/zendesk/client/job-watcher'
 import { Jobs } from '../../src/destinations/zendesk/client/jobs'
-import { writeLimits } from '../../src/destinations/zendesk/client/pacing'
-import { realClock, realTimers } from '../../src/destinations/zendesk/client/time'
+import { unpacedWriteLimits } from '../helpers/write-limits'
 import { DELETED_USER_PAGES, describeUser, UsersApi } from '../../src/destinations/zendesk/client/users'
 import { TEST_JOB_POLLING } from '../helpers/destination-state'
 import { BASE_URL, watchUnmatchedRequests } from './support'
 
 const http = new ZendeskHttp(createRequestClient(), BASE_URL, [])
-const users = new UsersApi(
-  http,
-  new Jobs(http, new JobWatcher(TEST_JOB_POLLING)),
-  writeLimits(0, 0, realClock, realTimers)
-)
+const users = new UsersApi(http, new Jobs(http, new JobWatcher(TEST_JOB_POLLING)), unpacedWriteLimits())
 
 beforeAll(() => nock.disableNetConnect())
 afterAll(() => nock.enableNetConnect())

@@ -68,7 +68,7 @@ describe('Pacer', () => {
 describe('RecordWriteLimit', () => {
   it('lets `limit` writes of a record through at once; the next waits until the oldest leaves the window', async () => {
     const clock = new TestClock()
-    const limit = new RecordWriteLimit(2, 300, 'user', clock.now, clock, 1000)
+    const limit = new RecordWriteLimit({ limit: 2, windowMs: 300, what: 'user' }, clock.now, clock, 1000)
     await limit.turn('acme u1', 'user 1')
     await limit.turn('acme u1', 'user 1')
     let third = false
@@ -82,7 +82,7 @@ describe('RecordWriteLimit', () => {
 
   it('a write whose turn is further off than the longest wait is retryable at once, and takes no turn', async () => {
     const clock = new TestClock()
-    const limit = new RecordWriteLimit(5, 60_000, 'organization', clock.now, clock, 5000)
+    const limit = new RecordWriteLimit({ limit: 5, windowMs: 60_000, what: 'organization' }, clock.now, clock, 5000)
     for (let i = 0; i < 5; i++) await limit.turn('acme org', 'organization "org"')
     await clock.advance(10_000)
     const refused = limit.turn('acme org', 'organization "org"')
@@ -100,7 +100,7 @@ describe('RecordWriteLimit', () => {
 
   it('forgets records with no write in the window once it remembers many', async () => {
     const clock = new TestClock()
-    const limit = new RecordWriteLimit(1, 1000, 'user', clock.now, clock, 0)
+    const limit = new RecordWriteLimit({ limit: 1, windowMs: 1000, what: 'user' }, clock.now, clock, 0)
     for (let i = 0; i <= 10_000; i++) await limit.turn(`acme u${i}`, 'a user')
     await clock.advance(2000)
     await limit.turn('acme last', 'a user')
@@ -109,7 +109,7 @@ describe('RecordWriteLimit', () => {
 
   it('a limit of 0 never waits', async () => {
     const clock = new TestClock()
-    const limit = new RecordWriteLimit(0, 60_000, 'user', clock.now, clock, 0)
+    const limit = new RecordWriteLimit({ limit: 0, windowMs: 60_000, what: 'user' }, clock.now, clock, 0)
     for (let i = 0; i < 10; i++) await limit.turn('acme u1', 'a user')
     expect(clock.waiting).toBe(0)
   })

@@ -2,7 +2,7 @@ import { ACTIVE_JOB_LIMIT } from './constants'
 import { MemoryJobSlots, type JobSlots } from './job-slots'
 import { slotTimings, type JobPolling } from './job-watcher'
 import { OWN_POLLS, type JobStatusReads } from './job-status-reads'
-import { Pacer, RecordWriteLimit, WRITES_PER_RECORD, type AccountWritePacing, type RecordWriteTurns } from './pacing'
+import { Pacer, perRecordLimit, RecordWriteLimit, type AccountWritePacing, type RecordWriteTurns } from './pacing'
 import { MemoryRequestBudget, UNCOUNTED_REQUESTS, type RequestBudget } from './request-budget'
 import type { Clock, Timers } from './time'
 
@@ -41,7 +41,6 @@ export interface CoordinationSettings {
 /** The limits kept in this process: what one process sending to an account alone needs. */
 export function memoryCoordination(settings: CoordinationSettings): Coordination {
   const { clock, timers, writesPerRecord } = settings
-  const { windowMs } = WRITES_PER_RECORD
   return {
     requests:
       settings.requestWindowMs === false
@@ -50,7 +49,7 @@ export function memoryCoordination(settings: CoordinationSettings): Coordination
     jobSlots: new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(settings.jobPolling), clock, timers),
     jobStatuses: OWN_POLLS,
     userWritesPerAccount: new Pacer(settings.userWriteIntervalMs, clock, timers),
-    writesPerUser: new RecordWriteLimit(writesPerRecord, windowMs, 'user', clock, timers),
-    writesPerOrganization: new RecordWriteLimit(writesPerRecord, windowMs, 'organization', clock, timers)
+    writesPerUser: new RecordWriteLimit(perRecordLimit(writesPerRecord, 'user'), clock, timers),
+    writesPerOrganization: new RecordWriteLimit(perRecordLimit(writesPerRecord, 'organization'), clock, timers)
   }
 }

@@ -27,28 +27,38 @@ export interface RecordWriteTurns {
   turn(record: string, about: string): Promise<void>
 }
 
-/**
- * When a record's next write may go: now while fewer than `limit` of its writes (`times`) are in the window, else
- * when the oldest of the last `limit` leaves it; and the writes still in the window.
- */
-export function recordWriteTurn(
-  times: readonly number[],
-  now: number,
-  limit: number,
+/** Zendesk's limit on writes of one kind of record: at most `limit` of one record in any `windowMs`. */
+export interface RecordLimit {
+  limit: number
   windowMs: number
-): { at: number; recent: number[] } {
-  const recent = times.filter((at) => at > now - windowMs)
-  return { at: recent.length < limit ? now : recent[recent.length - limit] + windowMs, recent }
+  /** the record's kind, for messages: `user`, `organization` */
+  what: string
 }
 
-/** The retryable error of a write whose turn is further off than the longest wait. */
-export function recordWritesSpent(limit: number, what: string, about: string, waitMs: number): ZendeskRetryableError {
-  const seconds = Math.ceil(waitMs / 1000)
-  return new ZendeskRetryableError(
-    `Zendesk allows ${limit} writes a minute per ${what}, and ${about} has had them; it will be retried. Retry after ${seconds} s.`,
-    429,
-    seconds
-  )
+/**
+ * A record's next write, given the times of its writes so far (`times`): now while fewer than `limit` are in the
+ * window, else when the oldest of the last `limit` leaves it. Answers how long until it goes and the times to keep
+ * (the writes still in the window and this one); a turn further off than `maxWaitMs` is retryable at once, with the
+ * time its turn comes, and costs Zendesk nothing.
+ */
+export function nextRecordWrite(
+  times: readonly number[],
+  now: number,
+  { limit, windowMs, what }: RecordLimit,
+  about: string,
+  maxWaitMs: number
+): { waitMs: number; times: number[] } {
+  const recent = times.filter((at) => at > now - windowMs)
+  const at = recent.length < limit ? now : recent[recent.length - limit] + windowMs
+  if (at - now > maxWaitMs) {
+    const seconds = Math.ceil((at - now) / 1000)
+    throw new ZendeskRetryableError(
+      `Zendesk allows ${limit} writes a minute per ${what}, and ${about} has had them; it will be retried. Retry after ${seconds} s.`,
+      429,
+      seconds
+    )
+  }
+  return { waitMs: at - now, times: [...recent, at] }
 }
 
 /** The retryable error of a single-user write whose turn is further off than the longest wait. */
@@ -126,44 +136,44 @@ export class Pacer implements AccountWritePacing {
 
 /** Zendesk's limit on updates of one user (`create_or_update`, `PUT users/{id}`) or one organization: 5 a minute. */
 export const WRITES_PER_RECORD = { limit: 5, windowMs: 60_000 }
+
+/** Zendesk's per-record limit on writes of one kind of record, at `limit` a minute (0 counts none). */
+export const perRecordLimit = (limit: number, what: string): RecordLimit => ({
+  limit,
+  windowMs: WRITES_PER_RECORD.windowMs,
+  what
+})
+
 /** Records whose writes are remembered before the ones with no write in the window are forgotten. */
 const RECORDS_BEFORE_PRUNING = 10_000
 
-/**
- * Keeps the writes of one record (a user, an organization) under Zendesk's per-record limit: at most `limit` in
- * any `windowMs`. A write whose turn comes within the longest wait waits for it; a later one is retryable at once,
- * with the time its turn comes, and costs Zendesk nothing.
- */
+/** Keeps the writes of one record (a user, an organization) under Zendesk's per-record limit, in this process. */
 export class RecordWriteLimit implements RecordWriteTurns {
   /** The start times of the writes in the window, by record. */
   private readonly writes = new Map<string, number[]>()
   private prunedAt = 0
 
   constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly what: string,
+    private readonly rule: RecordLimit,
     private readonly clock: Clock,
     private readonly timers: Timers,
     private readonly maxWaitMs = MAX_WAIT_MS
   ) {}
 
   async turn(record: string, about: string): Promise<void> {
-    if (this.limit <= 0) return
+    if (this.rule.limit <= 0) return
     const now = this.clock()
     // At most once a window, so a busy account does not walk every record on every write.
-    if (this.writes.size > RECORDS_BEFORE_PRUNING && now - this.prunedAt > this.windowMs) this.prune(now)
-    const { at, recent } = recordWriteTurn(this.writes.get(record) ?? [], now, this.limit, this.windowMs)
-    const wait = at - now
-    if (wait > this.maxWaitMs) throw recordWritesSpent(this.limit, this.what, about, wait)
-    this.writes.set(record, [...recent, at])
-    if (wait > 0) await sleep(this.timers, wait)
+    if (this.writes.size > RECORDS_BEFORE_PRUNING && now - this.prunedAt > this.rule.windowMs) this.prune(now)
+    const { waitMs, times } = nextRecordWrite(this.writes.get(record) ?? [], now, this.rule, about, this.maxWaitMs)
+    this.writes.set(record, times)
+    if (waitMs > 0) await sleep(this.timers, waitMs)
   }
 
   private prune(now: number): void {
     this.prunedAt = now
     for (const [record, times] of this.writes) {
-      if (times.every((at) => at <= now - this.windowMs)) this.writes.delete(record)
+      if (times.every((at) => at <= now - this.rule.windowMs)) this.writes.delete(record)
     }
   }
 }
@@ -216,20 +226,4 @@ export interface WriteLimits {
   writesPerOrganization: RecordWriteTurns
   /** `DELETE deleted_users/{id}`, per account, counted on the clock given (milliseconds since the epoch). */
   permanentUserDeletions: AccountWindowLimit
-}
-
-export function writeLimits(
-  userWriteIntervalMs: number,
-  writesPerRecord: number,
-  clock: Clock,
-  timers: Timers
-): WriteLimits {
-  const { limit, windowMs } = PERMANENT_USER_DELETIONS
-  const perRecordWindowMs = WRITES_PER_RECORD.windowMs
-  return {
-    userWritesPerAccount: new Pacer(userWriteIntervalMs, clock, timers),
-    writesPerUser: new RecordWriteLimit(writesPerRecord, perRecordWindowMs, 'user', clock, timers),
-    writesPerOrganization: new RecordWriteLimit(writesPerRecord, perRecordWindowMs, 'organization', clock, timers),
-    permanentUserDeletions: new AccountWindowLimit(limit, windowMs, 'permanent user deletions', clock)
-  }
 }

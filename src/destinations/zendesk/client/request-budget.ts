@@ -101,6 +101,25 @@ export function budgetSpent(limit: number, about: string, waitMs: number): Zende
   )
 }
 
+/**
+ * Waits for a request's turn: `bookTurn` books one and answers how long until it comes. Woken more than `lateMs`
+ * after it (a busy process wakes late), the turn is past — sent now, the request could crowd Zendesk's next window —
+ * and another is booked.
+ */
+export async function untilTurn(
+  bookTurn: () => number | Promise<number>,
+  lateMs: number,
+  clock: Clock,
+  timers: Timers
+): Promise<void> {
+  for (;;) {
+    const waitMs = await bookTurn()
+    const bookedAt = clock()
+    if (waitMs > 0) await sleep(timers, waitMs)
+    if (clock() - bookedAt - waitMs <= lateMs) return
+  }
+}
+
 /** A budget that counts nothing: for a simulator that enforces no account limit. */
 export const UNCOUNTED_REQUESTS: RequestBudget = {
   spend: async () => undefined,
@@ -161,19 +180,18 @@ export class MemoryRequestBudget implements RequestBudget {
   async spend(account: string, about: string): Promise<void> {
     const budget = this.budgetOf(account)
     await this.probes.turn(account, () => budget.known)
-    for (;;) {
+    const bookTurn = () => {
       const now = this.clock()
       const turn = book(budget.due, now, budget.spacing)
-      const wait = turn.sendAt - now
-      if (wait > this.maxWaitMs) {
+      const waitMs = turn.sendAt - now
+      if (waitMs > this.maxWaitMs) {
         this.probes.end(account)
-        throw budgetSpent(budget.limit, about, wait)
+        throw budgetSpent(budget.limit, about, waitMs)
       }
       budget.due = turn.due
-      if (wait > 0) await sleep(this.timers, wait)
-      // Woken too late, the turn is past: sent now, the request could crowd Zendesk's next window.
-      if (this.clock() - turn.sendAt <= budget.spacing.lateMs) break
+      return waitMs
     }
+    await untilTurn(bookTurn, budget.spacing.lateMs, this.clock, this.timers)
     budget.outstanding += 1
   }
 

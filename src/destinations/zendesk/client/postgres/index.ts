@@ -1,7 +1,7 @@
 import { ACTIVE_JOB_LIMIT } from '../constants'
 import type { Coordination, CoordinationSettings } from '../coordination'
 import { slotTimings } from '../job-watcher'
-import { WRITES_PER_RECORD } from '../pacing'
+import { perRecordLimit } from '../pacing'
 import { UNCOUNTED_REQUESTS } from '../request-budget'
 import { Database } from './database'
 import { PostgresJobSlots } from './job-slots'
@@ -24,7 +24,6 @@ export function postgresCoordination(
 ): Coordination {
   const db = new Database(url)
   const { clock, timers, writesPerRecord } = settings
-  const { windowMs } = WRITES_PER_RECORD
   const timings = slotTimings(settings.jobPolling)
   return {
     requests:
@@ -36,7 +35,7 @@ export function postgresCoordination(
     // A status another process read within the first wait between polls is as good as a poll now.
     jobStatuses: new PostgresJobStatuses(db, settings.jobPolling.firstWaitMs),
     userWritesPerAccount: new PostgresWritePacing(db, settings.userWriteIntervalMs, timers),
-    writesPerUser: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'user', clock, timers),
-    writesPerOrganization: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'organization', clock, timers)
+    writesPerUser: new PostgresRecordWrites(db, perRecordLimit(writesPerRecord, 'user'), clock, timers),
+    writesPerOrganization: new PostgresRecordWrites(db, perRecordLimit(writesPerRecord, 'organization'), clock, timers)
   }
 }

@@ -6,9 +6,10 @@ import {
   LimitProbes,
   MAX_BUDGET_WAIT_MS,
   spacingFor,
+  untilTurn,
   type RequestBudget
 } from '../request-budget'
-import { sleep, type Clock, type Timers } from '../time'
+import type { Clock, Timers } from '../time'
 import type { Database } from './database'
 
 const MS = "* interval '1 millisecond'"
@@ -61,13 +62,7 @@ export class PostgresRequestBudget implements RequestBudget {
     await this.findRow(account)
     await this.probes.turn(account, () => this.limits.has(account))
     const { lateMs } = spacingFor(this.limits.get(account) ?? ASSUMED_REQUEST_LIMIT, this.windowMs)
-    for (;;) {
-      const waitMs = await this.turn(account, about)
-      const start = this.clock()
-      if (waitMs > 0) await sleep(this.timers, waitMs)
-      // Woken too late, the turn is past: sent now, the request could crowd Zendesk's next window.
-      if (this.clock() - start - waitMs <= lateMs) break
-    }
+    await untilTurn(() => this.turn(account, about), lateMs, this.clock, this.timers)
     this.outstanding.set(account, (this.outstanding.get(account) ?? 0) + 1)
   }
 

@@ -1,9 +1,9 @@
 import {
   MAX_WAIT_MS,
-  recordWritesSpent,
-  recordWriteTurn,
+  nextRecordWrite,
   userWriteTurnTooFar,
   type AccountWritePacing,
+  type RecordLimit,
   type RecordWriteTurns
 } from '../pacing'
 import { sleep, type Clock, type Timers } from '../time'
@@ -55,17 +55,15 @@ export class PostgresRecordWrites implements RecordWriteTurns {
 
   constructor(
     private readonly db: Database,
-    private readonly limit: number,
-    private readonly windowMs: number,
-    private readonly what: string,
+    private readonly rule: RecordLimit,
     private readonly clock: Clock,
     private readonly timers: Timers,
     private readonly maxWaitMs = MAX_WAIT_MS
   ) {}
 
   async turn(record: string, about: string): Promise<void> {
-    if (this.limit <= 0) return
-    const key = `${this.what} ${record}`
+    if (this.rule.limit <= 0) return
+    const key = `${this.rule.what} ${record}`
     const wait = await this.db.transaction(async (query) => {
       await query('INSERT INTO zendesk_record_writes (key, times) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [
         key,
@@ -75,13 +73,11 @@ export class PostgresRecordWrites implements RecordWriteTurns {
         'SELECT times, now() AS now FROM zendesk_record_writes WHERE key = $1 FOR UPDATE',
         [key]
       )
-      const now = row.now.getTime()
       const times = row.times.map((time) => time.getTime())
-      const { at, recent } = recordWriteTurn(times, now, this.limit, this.windowMs)
-      if (at - now > this.maxWaitMs) throw recordWritesSpent(this.limit, this.what, about, at - now)
-      const written = [...recent, at].map((time) => new Date(time))
+      const next = nextRecordWrite(times, row.now.getTime(), this.rule, about, this.maxWaitMs)
+      const written = next.times.map((time) => new Date(time))
       await query('UPDATE zendesk_record_writes SET times = $2 WHERE key = $1', [key, written])
-      return at - now
+      return next.waitMs
     })
     await this.clearOldRows()
     if (wait > 0) await sleep(this.timers, wait)
@@ -90,10 +86,12 @@ export class PostgresRecordWrites implements RecordWriteTurns {
   /** At most once a window: the rows of records with no write left in the window go. */
   private async clearOldRows(): Promise<void> {
     const now = this.clock()
-    if (now - this.clearedAt < this.windowMs) return
+    if (now - this.clearedAt < this.rule.windowMs) return
     this.clearedAt = now
     await this.db
-      .query(`DELETE FROM zendesk_record_writes WHERE times[cardinality(times)] < now() - $1 ${MS}`, [this.windowMs])
+      .query(`DELETE FROM zendesk_record_writes WHERE times[cardinality(times)] < now() - $1 ${MS}`, [
+        this.rule.windowMs
+      ])
       .catch(() => undefined)
   }
 }
