@@ -204,7 +204,7 @@ describe('UsersApi', () => {
     const scope = nock(BASE_URL).delete('/api/v2/users/9').reply(204).delete('/api/v2/deleted_users/9').reply(204)
     const softDeleted: number[] = []
     await expect(
-      users.deletePermanently({ id: 9, active: true }, (id) => softDeleted.push(id))
+      users.deletePermanently({ id: 9, active: true }, async (id) => void softDeleted.push(id))
     ).resolves.toBeUndefined()
     expect(scope.isDone()).toBe(true)
     expect(softDeleted).toEqual([9])
@@ -216,7 +216,7 @@ describe('UsersApi', () => {
       .reply(200, { deleted_user: { id: 9, active: false } })
     const unmatched = watchUnmatchedRequests()
     const softDeleted: number[] = []
-    await users.deletePermanently({ id: 9, active: false }, (id) => softDeleted.push(id))
+    await users.deletePermanently({ id: 9, active: false }, async (id) => void softDeleted.push(id))
     unmatched.stop()
     expect(scope.isDone()).toBe(true)
     expect(unmatched.seen).toEqual([])

@@ -13,7 +13,6 @@ import {
 } from './client/pacing'
 import { postgresCoordination } from './client/postgres'
 import { REQUEST_WINDOW_MS } from './client/request-budget'
-import { SoftDeletedUsers } from './client/soft-deleted-users'
 import { realClock, realTimers, type Clock, type Timers } from './client/time'
 import { TokenRenewals } from './client/token-renewals'
 import type { Settings } from './generated-types'
@@ -118,7 +117,7 @@ export function instanceOf(options: DestinationOptions = {}): Instance {
     },
     ticketCreates: new Map(),
     deliveredWrites: new DeliveredWrites(clock),
-    softDeletedUsers: new SoftDeletedUsers(clock),
+    softDeletedUsers: coordination.softDeletedUsers,
     ...(options.requestTimeoutMs !== undefined && { requestTimeout: { ms: options.requestTimeoutMs, timers } })
   }
   return {

@@ -52,7 +52,7 @@ export async function deleteUserByExternalId(client: ZendeskClient, userId: unkn
 async function searchedOrRemembered(client: ZendeskClient, externalId: string): Promise<Candidate[]> {
   const candidates = new Map<number, Candidate>()
   for (const user of await client.users.allByExternalId(externalId)) candidates.set(user.id, user)
-  for (const id of client.softDeletedUsers.of(client.account, externalId)) {
+  for (const id of await client.softDeletedUsers.of(client.account, externalId)) {
     if (!candidates.has(id)) candidates.set(id, { id, active: false })
   }
   return [...candidates.values()]
@@ -68,7 +68,7 @@ async function erase(client: ZendeskClient, externalId: string, user: Candidate)
     if (statusOf(error) !== 404) throw error
     outcome = 'already_gone'
   }
-  client.softDeletedUsers.forget(client.account, externalId, user.id)
+  await client.softDeletedUsers.forget(client.account, externalId, user.id)
   return { id: user.id, found, outcome }
 }
 

@@ -4,12 +4,14 @@ import { slotTimings, type JobPolling } from './job-watcher'
 import { OWN_POLLS, type JobStatusReads } from './job-status-reads'
 import { Pacer, perRecordLimit, RecordWriteLimit, type AccountWritePacing, type RecordWriteTurns } from './pacing'
 import { MemoryRequestBudget, UNCOUNTED_REQUESTS, type RequestBudget } from './request-budget'
+import { MemorySoftDeletedUsers, type SoftDeletedUsers } from './soft-deleted-users'
 import type { Clock, Timers } from './time'
 
 /**
  * Zendesk's limits of each account, which every process sending to the account shares: its requests a minute, its
- * 30 job slots, its single-user writes one a second and its 5 writes a minute per user and per organization. Each
- * is keyed by the account (its origin), never by a credential: tokens rotate, the account's limits stay.
+ * 30 job slots, its single-user writes one a second and its 5 writes a minute per user and per organization; and
+ * the users soft-deleted on the way to their erasure. Each is keyed by the account (its origin), never by a
+ * credential: tokens rotate, the account's limits stay.
  */
 export interface Coordination {
   requests: RequestBudget
@@ -22,6 +24,8 @@ export interface Coordination {
   writesPerUser: RecordWriteTurns
   /** `organizations/create_or_update` (an update of an existing organization counts), per organization. */
   writesPerOrganization: RecordWriteTurns
+  /** The users soft-deleted and not yet deleted for good, for a deletion request retried in any of the processes. */
+  softDeletedUsers: SoftDeletedUsers
 }
 
 /** How a coordination counts, whichever keeps the counts. */
@@ -50,6 +54,7 @@ export function memoryCoordination(settings: CoordinationSettings): Coordination
     jobStatuses: OWN_POLLS,
     userWritesPerAccount: new Pacer(settings.userWriteIntervalMs, clock, timers),
     writesPerUser: new RecordWriteLimit(perRecordLimit(writesPerRecord, 'user'), clock, timers),
-    writesPerOrganization: new RecordWriteLimit(perRecordLimit(writesPerRecord, 'organization'), clock, timers)
+    writesPerOrganization: new RecordWriteLimit(perRecordLimit(writesPerRecord, 'organization'), clock, timers),
+    softDeletedUsers: new MemorySoftDeletedUsers(clock)
   }
 }

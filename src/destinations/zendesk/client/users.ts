@@ -318,12 +318,15 @@ export class UsersApi {
    * first step before the second is sent, so that a second step that failed can be finished later. A user already
    * gone for good answers 404.
    */
-  async deletePermanently(user: Pick<ZendeskUser, 'id' | 'active'>, softDeleted?: (id: number) => void): Promise<void> {
+  async deletePermanently(
+    user: Pick<ZendeskUser, 'id' | 'active'>,
+    softDeleted?: (id: number) => Promise<void>
+  ): Promise<void> {
     const id = idSegment(user.id, 'user id')
     this.limits.permanentUserDeletions.take(this.http.origin, `the permanent deletion of user ${id}`)
     if (isActive(user)) {
       await this.http.delete(`users/${id}`, `user ${id}`, userAnswer)
-      softDeleted?.(user.id)
+      await softDeleted?.(user.id)
     }
     await this.http.delete(`deleted_users/${id}`, `deleted user ${id}`, deletedUserAnswer)
   }

@@ -94,12 +94,14 @@ function deleteUsers(batch: UserBatch, users: UserInput[]): Promise<Written[]> {
         batch.size,
         { one: (id) => client.users.softDelete(id), many: (part) => client.users.destroyMany(part) }
       )
-      return known.map(({ id, user }) => {
-        const outcome = deleted.get(id)!
-        if (!outcome.ok) return outcome
-        if (user.external_id) client.softDeletedUsers.remember(client.account, user.external_id, id)
-        return gone(user, { id, deleted: true })
-      })
+      return Promise.all(
+        known.map(async ({ id, user }) => {
+          const outcome = deleted.get(id)!
+          if (!outcome.ok) return outcome
+          if (user.external_id) await client.softDeletedUsers.remember(client.account, user.external_id, id)
+          return gone(user, { id, deleted: true })
+        })
+      )
     },
     missing: async (absent) => absent.map((user) => gone(user, { id: null, deleted: false }))
   })

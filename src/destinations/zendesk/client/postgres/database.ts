@@ -31,6 +31,13 @@ CREATE TABLE IF NOT EXISTS zendesk_record_writes (
   key text PRIMARY KEY,
   times timestamptz[] NOT NULL
 );
+CREATE TABLE IF NOT EXISTS zendesk_soft_deleted_users (
+  account text NOT NULL,
+  external_id text NOT NULL,
+  user_id bigint NOT NULL,
+  soft_deleted_at timestamptz NOT NULL,
+  PRIMARY KEY (account, external_id, user_id)
+);
 `
 
 export type Query = <R extends QueryResultRow>(text: string, values?: unknown[]) => Promise<R[]>

@@ -7,6 +7,7 @@ import { Database } from './database'
 import { PostgresJobSlots } from './job-slots'
 import { PostgresJobStatuses } from './job-statuses'
 import { PostgresRequestBudget } from './request-budget'
+import { PostgresSoftDeletedUsers } from './soft-deleted-users'
 import { PostgresRecordWrites, PostgresWritePacing } from './write-turns'
 
 /** How long a job slot stays its holder's without word from it: then it is checked against its job. */
@@ -36,6 +37,7 @@ export function postgresCoordination(
     jobStatuses: new PostgresJobStatuses(db, settings.jobPolling.firstWaitMs),
     userWritesPerAccount: new PostgresWritePacing(db, settings.userWriteIntervalMs, timers),
     writesPerUser: new PostgresRecordWrites(db, perRecordLimit(writesPerRecord, 'user'), clock, timers),
-    writesPerOrganization: new PostgresRecordWrites(db, perRecordLimit(writesPerRecord, 'organization'), clock, timers)
+    writesPerOrganization: new PostgresRecordWrites(db, perRecordLimit(writesPerRecord, 'organization'), clock, timers),
+    softDeletedUsers: new PostgresSoftDeletedUsers(db)
   }
 }
