@@ -522,7 +522,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     },
     close: async () => {
       hostContext.accepting = false
-      await deliveries.stop()
+      // Retries stop at once; the list of what is pending is not needed here (nor a failure to read it).
+      await deliveries.stop().catch(() => undefined)
       await deliveries.idle()
       await closeServer()
       await target.close()

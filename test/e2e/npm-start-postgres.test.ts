@@ -57,13 +57,21 @@ const identifyOfNoOrganization = (url: string) =>
     })
   }).then((answer) => answer.json())
 
-test('npm start keeps accepted events in .data/postgres: stopped, it says so; started again, they are pending', async () => {
+test('npm start keeps accepted events in .data/postgres: stopped, it says so; started again, they are pending; a second host beside it is refused', async () => {
   chmodSync(folder, 0o711)
   const first = npmStart(folder)
   const url = await first.listening
   expect(first.output()).toContain('Accepted events are kept in PostgreSQL')
   // Its organization does not exist: the membership stays retryable.
   const { deliveryId } = await identifyOfNoOrganization(url)
+
+  // A second host in the same folder leaves the first one's server alone, and says how to share it.
+  const beside = npmStart(folder)
+  expect(await beside.exited).toBe(2)
+  expect(beside.output()).toMatch(
+    /^Error: Another local host \(process \d+\) runs PostgreSQL on \S+: stop it first, or share its database by starting this one with DATABASE_URL=postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres\.\n$/
+  )
+
   first.child.kill('SIGINT')
   expect(await first.exited).toBe(0)
   expect(first.output()).toMatch(
