@@ -8,8 +8,6 @@ import { promisify } from 'util'
 export interface EmbeddedPostgres {
   /** the URL of one of its databases (default `postgres`) */
   url(database?: string): string
-  /** the server process's id */
-  pid: number
   /** A fast shutdown (open sessions are ended); resolves once the server has exited. */
   stop(): Promise<void>
 }
@@ -30,6 +28,13 @@ export interface EmbeddedPostgresOptions {
 export class EmbeddedPostgresError extends Error {}
 
 const run = promisify(execFile)
+
+/** How the server's programs run: as `nobody` when the host runs as root, in the C locale. */
+interface RunAs {
+  uid?: number
+  gid?: number
+  env: NodeJS.ProcessEnv
+}
 
 const ALTERNATIVES = 'set DATABASE_URL to a PostgreSQL of your own, or pass --memory to keep events in memory'
 
@@ -56,7 +61,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const bin = binaries()
   const data = path.resolve(options.dataFolder)
   const runAs = process.getuid?.() === 0 ? unprivilegedUser(data) : undefined
-  const as = { ...(runAs ?? {}), env: { ...process.env, LC_ALL: 'C', LANG: 'C' } }
+  const as: RunAs = { ...runAs, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } }
   const owner = `${data}.host-pid`
   await stopLeftServer(bin, data, owner, as, options.log)
   if (!existsSync(path.join(data, 'PG_VERSION'))) await initdb(bin, data, runAs, as, options.disposable === true)
@@ -86,7 +91,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   writeFileSync(owner, String(process.pid))
   return {
     url,
-    pid: server.pid!,
     async stop() {
       await stopServer(server)
       rmSync(owner, { force: true })
@@ -99,7 +103,7 @@ async function initdb(
   bin: string,
   data: string,
   runAs: { uid: number; gid: number } | undefined,
-  as: object,
+  as: RunAs,
   disposable: boolean
 ): Promise<void> {
   const making = `${data}.initdb`
@@ -127,7 +131,7 @@ async function initdb(
  * A server left running on the data folder (postmaster.pid names a live process): stopped with pg_ctl when the
  * host that started it is gone (it was killed); an error when that host still runs.
  */
-async function stopLeftServer(bin: string, data: string, owner: string, as: object, log?: (line: string) => void) {
+async function stopLeftServer(bin: string, data: string, owner: string, as: RunAs, log?: (line: string) => void) {
   const pidFile = path.join(data, 'postmaster.pid')
   if (!existsSync(pidFile)) return
   const [pid, , , port] = readFileSync(pidFile, 'utf8').split('\n')
