@@ -36,8 +36,8 @@ export interface RetryOptions {
   /** the longest wait between tries (default 5 minutes) */
   maxBackoffMs?: number
   /**
-   * with a database: how long an attempt may run before another host takes its deliveries over, as from a host
-   * that died (default 2 minutes)
+   * with a database: how long after a host last renewed its hold on the deliveries it works on another host takes
+   * them over, as from a host that died (default 30 s; renewed every half of it while the attempt runs)
    */
   leaseMs?: number
   /** with a database: how often to look for deliveries other hosts left due (default 5 s) */
@@ -65,6 +65,11 @@ export interface DeliveryStore {
   save(deliveries: Delivery[]): Promise<void>
   /** The deliveries due by `now` (their next try, or a lease run out), each taken by this host until `leaseUntil`. */
   claimDue(now: number, leaseUntil: number): Promise<Runnable[]>
+  /**
+   * Extends this host's leases on deliveries it still works on, so that no other host takes them over meanwhile;
+   * none in memory, where there are no leases.
+   */
+  renewLeases?(ids: string[], leaseUntil: number): Promise<void>
   /** When the earliest delivery falls due; undefined when none is. */
   nextDueAt(): Promise<number | undefined>
   /** The given deliveries, in that order (those no longer kept are left out). */
@@ -94,7 +99,7 @@ export interface Acceptance {
 }
 
 const DEFAULT_RETRY_FOR_MS = 30 * 60 * 1000
-const DEFAULT_LEASE_MS = 2 * 60 * 1000
+const DEFAULT_LEASE_MS = 30 * 1000
 /** Finished deliveries kept for the route and the page; the oldest go first. */
 export const KEEP_FINISHED = 10_000
 
@@ -182,6 +187,9 @@ export class MemoryDeliveryStore implements DeliveryStore {
 export class Deliveries {
   private cancelTimer?: () => void
   private retrying?: Promise<void>
+  /** the deliveries this host is attempting, whose leases it renews */
+  private readonly working = new Set<string>()
+  private cancelRenewal?: () => void
   /** first attempts, retries and bookkeeping under way */
   private readonly inFlight = new Set<Promise<unknown>>()
   private stopped = false
@@ -307,7 +315,7 @@ export class Deliveries {
     const runs = added.filter(isRunnable)
     let settled: Delivery[]
     try {
-      const reports = await attempt(runs.map((delivery) => delivery.event))
+      const reports = await this.holding(runs, () => attempt(runs.map((delivery) => delivery.event)))
       settled = runs.map((delivery, i) => afterAttempt(delivery, reports[i].actions, this.clock(), this.rules))
     } catch (error) {
       settled = runs.map((delivery) => this.failedAsAWhole(delivery, error))
@@ -329,6 +337,33 @@ export class Deliveries {
     }))
     this.log(`  ${delivery.id} ${delivery.description}: ${message}`)
     return afterAttempt(delivery, results, this.clock(), this.rules)
+  }
+
+  /** Runs `work` on deliveries this host holds, renewing its leases on them until it is done. */
+  private async holding<T>(deliveries: Delivery[], work: () => Promise<T>): Promise<T> {
+    for (const delivery of deliveries) this.working.add(delivery.id)
+    this.planRenewal()
+    try {
+      return await work()
+    } finally {
+      for (const delivery of deliveries) this.working.delete(delivery.id)
+      if (this.working.size === 0) {
+        this.cancelRenewal?.()
+        this.cancelRenewal = undefined
+      }
+    }
+  }
+
+  private planRenewal(): void {
+    const { renewLeases } = this.store
+    if (!renewLeases || this.cancelRenewal) return
+    this.cancelRenewal = this.timers.after(this.leaseMs / 2, () => {
+      this.cancelRenewal = undefined
+      if (this.working.size === 0) return
+      const renewing = renewLeases.call(this.store, [...this.working], this.clock() + this.leaseMs)
+      this.track(renewing.catch((error: unknown) => this.log(`Renewing leases failed: ${messageOf(error)}`)))
+      this.planRenewal()
+    })
   }
 
   /** Saves what the first attempt made of deliveries, then plans the next wake. */
@@ -389,9 +424,11 @@ export class Deliveries {
     const toRun = due.map(subscriptionsToRun)
     let report
     try {
-      report = await this.runner.runBatch(
-        due.map((delivery) => delivery.event),
-        (i, subscription) => toRun[i](subscription.name)
+      report = await this.holding(due, () =>
+        this.runner.runBatch(
+          due.map((delivery) => delivery.event),
+          (i, subscription) => toRun[i](subscription.name)
+        )
       )
     } catch (error) {
       this.log(`Retrying ${due.length} event(s) failed: ${messageOf(error)}`)

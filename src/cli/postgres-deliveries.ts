@@ -6,9 +6,9 @@ import { isRunnable, PENDING_STATES, stateOf, type Delivery, type Runnable } fro
 const SCHEMA_LOCK = 7_202_623
 
 /**
- * One row per accepted event. `due_at` is when any host may work it next: its planned try, or, while a host works
- * it, the end of that host's lease (a host that dies leaves it due then); none once nothing is left to do or while
- * it awaits a connection.
+ * One row per accepted event. While a host works it, `lease_until` is when another may take it over (the host
+ * renews it while it works; one that dies leaves it due then); otherwise it is due at `next_try_at`, none once
+ * nothing is left to do or while it awaits a connection.
  */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS local_host_deliveries (
@@ -25,9 +25,9 @@ CREATE TABLE IF NOT EXISTS local_host_deliveries (
   gave_up boolean NOT NULL,
   next_try_at timestamptz,
   state text NOT NULL,
-  due_at timestamptz
+  lease_until timestamptz
 );
-CREATE INDEX IF NOT EXISTS local_host_deliveries_due ON local_host_deliveries (due_at) WHERE due_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS local_host_deliveries_due ON local_host_deliveries ((coalesce(lease_until, next_try_at)));
 CREATE INDEX IF NOT EXISTS local_host_deliveries_state ON local_host_deliveries (state);
 `
 
@@ -35,7 +35,10 @@ CREATE INDEX IF NOT EXISTS local_host_deliveries_state ON local_host_deliveries 
 const RECORD_COLUMNS = `
   seq bigint, message_id text, description text, event jsonb, rejected text, accepted_at timestamptz,
   give_up_at timestamptz, attempts integer, results jsonb, running boolean, gave_up boolean, next_try_at timestamptz,
-  state text, due_at timestamptz`
+  state text, lease_until timestamptz`
+
+/** When a delivery may be taken: at the end of its lease while a host works it, else at its next try. */
+const DUE_AT = 'coalesce(lease_until, next_try_at)'
 
 /** Due deliveries taken by one host in one claim, so that a batch of retries stays a reasonable size. */
 const CLAIM_AT_MOST = 500
@@ -68,9 +71,9 @@ export interface PostgresDeliveriesOptions {
 
 /**
  * The deliveries in a PostgreSQL table several hosts share: a delivery is written before its event is answered,
- * and a host takes due ones with `FOR UPDATE SKIP LOCKED` (each goes to one host), pushing their `due_at` to the end
- * of its lease; recording the attempt sets the next try. A host that dies leaves its deliveries due when its lease
- * ends, and another takes them over.
+ * and a host takes due ones with `FOR UPDATE SKIP LOCKED` (each goes to one host), with a lease it renews while it
+ * works them; recording the attempt ends the lease and sets the next try. A host that dies leaves its deliveries due
+ * when its lease ends, and another takes them over.
  */
 export class PostgresDeliveryStore implements DeliveryStore {
   readonly lookEveryMs: number
@@ -107,15 +110,15 @@ export class PostgresDeliveryStore implements DeliveryStore {
     if (fresh.length === 0) return []
     const records = fresh.map((delivery, ord) => ({
       ...recordOf({ id: '', ...delivery }),
-      due_at: delivery.running ? new Date(leaseUntil) : null,
+      lease_until: delivery.running ? new Date(leaseUntil) : null,
       ord
     }))
     // One statement: every row or none. Sequence numbers follow the rows' order (ORDER BY ord).
     const { rows } = await this.query<{ seq: string }>(
       `INSERT INTO local_host_deliveries (message_id, description, event, rejected, accepted_at, give_up_at, attempts,
-         results, running, gave_up, next_try_at, state, due_at)
+         results, running, gave_up, next_try_at, state, lease_until)
        SELECT message_id, description, event, rejected, accepted_at, give_up_at, attempts, results, running, gave_up,
-         next_try_at, state, due_at
+         next_try_at, state, lease_until
        FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_COLUMNS}, ord integer)
        ORDER BY ord
        RETURNING seq`,
@@ -130,7 +133,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
   async save(deliveries: Delivery[]): Promise<void> {
     await this.query(
       `UPDATE local_host_deliveries d SET give_up_at = r.give_up_at, attempts = r.attempts, results = r.results,
-         running = r.running, gave_up = r.gave_up, next_try_at = r.next_try_at, state = r.state, due_at = r.due_at
+         running = r.running, gave_up = r.gave_up, next_try_at = r.next_try_at, state = r.state, lease_until = NULL
        FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_COLUMNS})
        WHERE d.seq = r.seq`,
       [JSON.stringify(deliveries.map(recordOf))]
@@ -139,10 +142,10 @@ export class PostgresDeliveryStore implements DeliveryStore {
 
   async claimDue(now: number, leaseUntil: number): Promise<Runnable[]> {
     const { rows } = await this.query<Row>(
-      `UPDATE local_host_deliveries SET due_at = $2
+      `UPDATE local_host_deliveries SET lease_until = $2
        WHERE seq IN (
-         SELECT seq FROM local_host_deliveries WHERE due_at <= $1 AND event IS NOT NULL
-         ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+         SELECT seq FROM local_host_deliveries WHERE ${DUE_AT} <= $1 AND event IS NOT NULL
+         ORDER BY ${DUE_AT} LIMIT $3 FOR UPDATE SKIP LOCKED)
        RETURNING *`,
       [new Date(now), new Date(leaseUntil), CLAIM_AT_MOST]
     )
@@ -152,10 +155,16 @@ export class PostgresDeliveryStore implements DeliveryStore {
       .filter(isRunnable)
   }
 
-  async nextDueAt(): Promise<number | undefined> {
-    const { rows } = await this.query<{ at: Date | null }>(
-      'SELECT min(due_at) AS at FROM local_host_deliveries WHERE due_at IS NOT NULL'
+  async renewLeases(ids: string[], leaseUntil: number): Promise<void> {
+    // A lease the attempt's record has ended (NULL) stays ended.
+    await this.query(
+      'UPDATE local_host_deliveries SET lease_until = $2 WHERE seq = ANY($1::bigint[]) AND lease_until IS NOT NULL',
+      [ids.map((id) => id.slice(1)), new Date(leaseUntil)]
     )
+  }
+
+  async nextDueAt(): Promise<number | undefined> {
+    const { rows } = await this.query<{ at: Date | null }>(`SELECT min(${DUE_AT}) AS at FROM local_host_deliveries`)
     return rows[0].at?.getTime()
   }
 
@@ -185,7 +194,7 @@ export class PostgresDeliveryStore implements DeliveryStore {
       )
       if (rows.length === 0) return
       await client.query(
-        `UPDATE local_host_deliveries d SET give_up_at = r.give_up_at, next_try_at = r.next_try_at, due_at = r.due_at
+        `UPDATE local_host_deliveries d SET give_up_at = r.give_up_at, next_try_at = r.next_try_at
          FROM jsonb_to_recordset($1::jsonb) AS r(${RECORD_COLUMNS})
          WHERE d.seq = r.seq`,
         [JSON.stringify(rows.map((row) => recordOf(change(deliveryOf(row)))))]
@@ -199,10 +208,10 @@ export class PostgresDeliveryStore implements DeliveryStore {
 
   /** Finished deliveries older than the newest KEEP_FINISHED go, as they do in memory. */
   private async forgetOldFinished(newest: bigint): Promise<void> {
-    await this.query('DELETE FROM local_host_deliveries WHERE seq <= $1 AND due_at IS NULL AND NOT (state = ANY($2))', [
-      String(newest - BigInt(KEEP_FINISHED)),
-      PENDING_STATES
-    ])
+    await this.query(
+      `DELETE FROM local_host_deliveries WHERE seq <= $1 AND ${DUE_AT} IS NULL AND NOT (state = ANY($2))`,
+      [String(newest - BigInt(KEEP_FINISHED)), PENDING_STATES]
+    )
   }
 
   private async select(where: string, values: unknown[]): Promise<Delivery[]> {
@@ -254,7 +263,7 @@ function recordOf(delivery: Delivery) {
     gave_up: delivery.gaveUp,
     next_try_at: at(delivery.nextTryAt),
     state: stateOf(delivery),
-    due_at: at(delivery.nextTryAt)
+    lease_until: null
   }
 }
 

@@ -63,6 +63,13 @@ describe('deliveries in PostgreSQL', () => {
 
   const neverAnswers = () => new Promise<EventReport[]>(() => undefined)
 
+  /** A host gone: it retries nothing more, and its connections are closed (so it renews no lease either). */
+  async function die(deliveries: Deliveries) {
+    await deliveries.stop()
+    await deliveries.store.close()
+    hosts.splice(hosts.indexOf(deliveries), 1)
+  }
+
   test('an event is committed before accept resolves, while its first attempt is still running', async () => {
     const clock = new TestClock()
     const accepting = await host(deliveringRunner().runner, clock)
@@ -81,7 +88,7 @@ describe('deliveries in PostgreSQL', () => {
     const clock = new TestClock()
     const dead = await host(deliveringRunner().runner, clock)
     const { accepted } = await dead.accept([{ event: identify(1) }], neverAnswers)
-    await dead.stop() // it never records its attempt, nor retries
+    await die(dead)
     const lines: string[] = []
     const { runner, runs } = deliveringRunner()
     const survivor = await host(runner, clock, (line) => lines.push(line))
@@ -99,6 +106,27 @@ describe('deliveries in PostgreSQL', () => {
     expect(lines).toEqual([`taken over:  ${accepted[0].id} identify userId=u1 → delivered`])
   })
 
+  test('an attempt longer than the lease: its host renews the lease, and no other host takes the delivery', async () => {
+    const clock = new TestClock()
+    let answer!: (reports: EventReport[]) => void
+    const slow = await host(deliveringRunner().runner, clock)
+    const { accepted, settled } = await slow.accept(
+      [{ event: identify(1) }],
+      () => new Promise<EventReport[]>((resolve) => (answer = resolve))
+    )
+    const { runner, runs } = deliveringRunner()
+    const other = await host(runner, clock)
+    other.start()
+    for (let waited = 0; waited < 3 * LEASE_MS; waited += 1000) {
+      await clock.advance(1000)
+      await other.idle()
+    }
+    expect(runs).toEqual([])
+    answer([reportOf(identify(1), [result('delivered')])])
+    await settled
+    expect(await other.view(accepted[0].id)).toMatchObject({ state: 'delivered', attempts: 1 })
+  })
+
   test('a host restarted on the database retries what was pending when it stopped', async () => {
     const clock = new TestClock()
     const before = await host(deliveringRunner().runner, clock)
@@ -106,9 +134,7 @@ describe('deliveries in PostgreSQL', () => {
       reportOf(identify(1), [{ ...result('retryable'), status: 503, retryAfterSeconds: 30 }])
     ])
     await settled
-    await before.stop()
-    await before.store.close()
-    hosts.splice(hosts.indexOf(before), 1)
+    await die(before)
 
     const { runner, runs } = deliveringRunner()
     const after = await host(runner, clock)
