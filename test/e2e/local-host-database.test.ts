@@ -1,5 +1,6 @@
 import { Client } from 'pg'
 import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
+import { credentialsIn, FAKE_DATABASE_PASSWORDS } from '../helpers/credentials'
 import { startPostgres, type RunningPostgres } from '../helpers/postgres'
 
 /** The local host with `databaseUrl`, in this process: what it says and answers about where events are kept. */
@@ -42,4 +43,31 @@ test('says where events are kept; a database that cannot take an event: 503, not
   } finally {
     await host.close()
   }
+})
+
+test('the password of DATABASE_URL is never shown: not in the start-up lines, not when the database is unreachable', async () => {
+  const [password] = FAKE_DATABASE_PASSWORDS
+  const withPassword = (url: string) => url.replace('postgres@', `postgres:${password}@`)
+  const logged: string[] = []
+  // The test server trusts every connection from 127.0.0.1: the password is sent nowhere, only shown or not.
+  const host = await startLocalHost({
+    port: 0,
+    env: {},
+    databaseUrl: withPassword(await postgres.database()),
+    log: (line) => logged.push(line)
+  })
+  await host.close()
+  expect(logged.join('\n')).toContain('Accepted events are kept in PostgreSQL (127.0.0.1:')
+
+  const unreachable = startLocalHost({
+    port: 0,
+    env: {},
+    databaseUrl: `postgres://postgres:${password}@127.0.0.1:1/nowhere`,
+    log: (line) => logged.push(line)
+  })
+  await expect(unreachable).rejects.toThrow(
+    'The PostgreSQL database the host keeps its deliveries in failed (ECONNREFUSED)'
+  )
+  const error = await unreachable.catch((e: Error) => e)
+  expect(credentialsIn(`${(error as Error).message}\n${(error as Error).stack}\n${logged.join('\n')}`)).toEqual([])
 })
