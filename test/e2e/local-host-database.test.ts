@@ -26,7 +26,10 @@ test('says where events are kept; a database that cannot take an event: 503, not
     expect(logged.join('\n')).toContain(`Accepted events are kept in PostgreSQL (127.0.0.1:${port}/test_1)`)
     const answer = await post(host, '/v1/identify', { userId: 'ned', traits: { email: 'ned@example.com' } })
     expect((await answer.json()).state).toBe('delivered')
-    expect((await host.deliveries.list()).map((d) => d.state)).toEqual(['delivered'])
+    const [delivery] = await host.deliveries.list()
+    expect(delivery.state).toBe('delivered')
+    const page = await fetch(`${host.url}/deliveries/page`).then((reply) => reply.text())
+    expect(page).toContain(`<td>${delivery.id}</td><td>identify userId=ned</td><td>delivered</td>`)
 
     const admin = new Client({ connectionString: databaseUrl })
     await admin.connect()
