@@ -1,5 +1,6 @@
 import { customObjects } from './custom-objects'
 import { defaultAccount } from './default-account'
+import { durableHosts } from './durable-hosts'
 import { hostShaped } from './host-shaped'
 import { underLimit } from './rate-limited'
 import type { Scenario } from './scenario'
@@ -15,5 +16,6 @@ export const SCENARIOS: Scenario[] = [
   defaultAccount,
   syncModes,
   customObjects,
-  severalProcesses
+  severalProcesses,
+  durableHosts
 ]

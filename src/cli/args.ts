@@ -1,6 +1,7 @@
 export const USAGE = `Usage:
   npm start                                   run the local host (embedded Zendesk simulator unless ZENDESK_* is set)
   npm start -- [--port N] [--simulator-port N] [--mapping FILE.json] [--retry-for MINUTES] [--connection-file FILE]
+              [--memory]
   npm start -- replay FILE.ndjson [--mapping FILE.json]
                                               send a file of events (one JSON event per line) through the same
                                               path, print the result per action and the simulator's records, exit
@@ -16,6 +17,8 @@ Options:
   --connection-file FILE
                       where the Zendesk connection is kept (default: $ZENDESK_CONNECTION_FILE, else
                       $XDG_CONFIG_HOME/actions-zendesk/zendesk-<subdomain>.json or ~/.config/actions-zendesk/…)
+  --memory            keep accepted events in memory only: a crash or stop drops what is still pending
+                      (default: in PostgreSQL, $DATABASE_URL, else one run from npm with its data in .data/postgres)
   -h, --help          show this text
 
 Environment (none set: the embedded Zendesk simulator on 127.0.0.1 is used):
@@ -26,7 +29,9 @@ Environment (none set: the embedded Zendesk simulator on 127.0.0.1 is used):
   legacy, until Zendesk ends API tokens on 2027-04-30:
   ZENDESK_EMAIL + ZENDESK_API_TOKEN    an agent's email and a Zendesk API token, or
   ZENDESK_OAUTH_TOKEN                  an OAuth access token (never renewed)
-  PORT                                 port when --port is not given`
+  PORT                                 port when --port is not given
+  DATABASE_URL                         a PostgreSQL of your own to keep accepted events in (postgres://…),
+                                       shared by every host that names it`
 
 export type Command =
   | {
@@ -36,6 +41,8 @@ export type Command =
       mappingFile?: string
       retryForMs?: number
       connectionFile?: string
+      /** keep accepted events in memory only (default: in PostgreSQL) */
+      memory?: true
     }
   | { kind: 'replay'; file: string; mappingFile?: string }
   | { kind: 'help' }
@@ -63,6 +70,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
   let mappingFile: string | undefined
   let retryForMs: number | undefined
   let connectionFile: string | undefined
+  let memory: true | undefined
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const [flag, inline] =
@@ -74,6 +82,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
     else if (flag === '--port') port = parsePort(value(), '--port')
     else if (flag === '--simulator-port') simulatorPort = parsePort(value(), '--simulator-port')
     else if (flag === '--retry-for') retryForMs = parseMinutes(value())
+    else if (flag === '--memory') memory = true
     else if (flag === '--mapping') {
       mappingFile = value()
       if (!mappingFile) throw new UsageError('--mapping needs a file: --mapping FILE.json')
@@ -93,6 +102,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
     if (connectionFile !== undefined) {
       throw new UsageError('--connection-file is for the local host; replay reads ZENDESK_CONNECTION_FILE.')
     }
+    if (memory) throw new UsageError('--memory is for the local host; replay keeps everything in memory anyway.')
     return { kind: 'replay', file: positional[1], mappingFile }
   }
   if (positional.length > 0) throw new UsageError(`Unknown command ${positional[0]}.`)
@@ -103,6 +113,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv, defaultPort: n
     simulatorPort,
     mappingFile,
     retryForMs,
-    connectionFile
+    connectionFile,
+    ...(memory ? { memory } : {})
   }
 }

@@ -6,7 +6,15 @@ import type { SegmentEvent } from '@segment/actions-core'
 import { SIMULATOR_SUBDOMAIN, type RunningSimulator } from '../simulator'
 import { resolve } from 'path'
 import { connectionRoutes } from './connection-page'
-import { Deliveries, type DeliveryState, type DeliveryView, type RetryOptions } from './deliveries'
+import {
+  Deliveries,
+  MemoryDeliveryStore,
+  type DeliveryState,
+  type DeliveryStore,
+  type DeliveryView,
+  type RetryOptions
+} from './deliveries'
+import { DeliveryStoreError, PostgresDeliveryStore } from './postgres-deliveries'
 import { deliveriesPage } from './deliveries-page'
 import { ok, type HostContext, type HostReply, type HostRequest, type Route } from './host-routes'
 import { mappingPageRoutes, MAPPING_FILE_NAME } from './mapping-page'
@@ -48,6 +56,11 @@ export interface LocalHostOptions {
    * (default 5 s, within the 10 s an SDK waits for an answer); the attempt goes on and /deliveries shows it
    */
   answerWithinMs?: number
+  /**
+   * a PostgreSQL URL: accepted events are kept there before they are answered, retried from there, and shared with
+   * every host on the same database (as are Zendesk's limits); none: in memory, lost with the process
+   */
+  databaseUrl?: string
 }
 
 export interface LocalHost {
@@ -57,8 +70,8 @@ export interface LocalHost {
   simulator?: RunningSimulator
   runner: EventRunner
   deliveries: Deliveries
-  /** Stops taking events and retrying; answers what is still pending (it is dropped). */
-  stopAccepting(): DeliveryView[]
+  /** Stops taking events and retrying; answers what is still pending (in memory, it is dropped). */
+  stopAccepting(): Promise<DeliveryView[]>
   close(): Promise<void>
 }
 
@@ -103,32 +116,36 @@ async function deliver<T>(
   answer: (outcome: T, events: EventAnswer[]) => unknown,
   { deliveries, answerWithinMs }: HostContext
 ): Promise<HostReply> {
-  const attempt = run(received.flatMap((item) => (item.event ? [item.event] : [])))
-  const { ids, settled } = deliveries.accept(received, attempt.then(reportsOf))
+  // The attempt starts once the events are kept (with a database: committed), before the answer.
+  let attempt: Promise<T> | undefined
+  const acceptance = await deliveries.accept(received, (events) => (attempt = run(events)).then(reportsOf))
+  const ids = acceptance.accepted.map((delivery) => delivery.id)
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), answerWithinMs)))
-  const outcome = await Promise.race([settled.then(() => attempt), late]).finally(() => clearTimeout(timer))
-  if (outcome !== 'late') {
+  const finished = acceptance.settled.then(async (settled) => ({ settled, outcome: await attempt! }))
+  const first = await Promise.race([finished, late]).finally(() => clearTimeout(timer))
+  if (first !== 'late') {
+    const { settled, outcome } = first
     const reports = reportsOf(outcome)
     let next = 0
     const events = received.map((item, i): EventAnswer => {
-      const { state, reason } = deliveries.view(ids[i])!
+      const { state, reason } = settled[i].view
       if (!item.event) {
         const { messageId, type, description } = item
         return { deliveryId: ids[i], state, reason, messageId, type, description, actions: [] }
       }
       return { deliveryId: ids[i], state, ...reports[next++] }
     })
-    return { ...ok(answer(outcome, events)), log: ids.map((id) => deliveries.describe(id)) }
+    return { ...ok(answer(outcome, events)), log: settled.map(({ line }) => line) }
   }
-  deliveries.logWhenSettled(ids, settled)
+  deliveries.logWhenSettled(acceptance)
   return {
     status: 202,
     body: {
       running: `The first attempt takes longer than ${answerWithinMs} ms and goes on: GET /deliveries?id=<deliveryId> shows its results.`,
       events: received.map((item, i) => {
-        const { messageId, state, reason } = deliveries.view(ids[i])!
-        return { deliveryId: ids[i], messageId, type: item.event ? item.event.type : item.type, state, reason }
+        const { id, messageId, state, reason } = acceptance.accepted[i]
+        return { deliveryId: id, messageId, type: item.event ? item.event.type : item.type, state, reason }
       })
     },
     log: [
@@ -155,10 +172,10 @@ function eventRoute(type: EventType): Route {
 }
 
 /** The deliveries of a route's events, or one of them by `?id=`. */
-function deliveriesReply(request: HostRequest, deliveries: Deliveries): HostReply {
+async function deliveriesReply(request: HostRequest, deliveries: Deliveries): Promise<HostReply> {
   const id = request.query.get('id')
-  if (id === null) return ok({ pending: deliveries.pending().length, deliveries: deliveries.list() })
-  const delivery = deliveries.view(id)
+  if (id === null) return ok({ pending: (await deliveries.pending()).length, deliveries: await deliveries.list() })
+  const delivery = await deliveries.view(id)
   return delivery ? ok(delivery) : { status: 404, body: { error: `No delivery ${id}.` } }
 }
 
@@ -210,7 +227,7 @@ export function hostRoutes(actionKeys: string[]): Route[] {
       method: 'GET',
       path: '/deliveries/page',
       about: 'the deliveries as a page that refreshes itself (open it in a browser)',
-      handle: (_request, { deliveries }) => deliveriesPage(deliveries.list())
+      handle: async (_request, { deliveries }) => deliveriesPage(await deliveries.list())
     },
     ...actionKeys.map<Route>((key) => ({
       method: 'POST',
@@ -324,6 +341,16 @@ function loggedUrl(url: string | undefined): string {
   return (url ?? '/').replace(/([?&](?:code|state)=)[^&#]*/g, '$1[redacted]')
 }
 
+/** Where a database is, for people: its server and name, never its credentials. */
+function databaseLabel(databaseUrl: string): string {
+  try {
+    const { hostname, port, pathname } = new URL(databaseUrl)
+    return `${hostname}${port ? `:${port}` : ''}${pathname}`
+  } catch {
+    return 'DATABASE_URL'
+  }
+}
+
 /** One line on how the host reaches Zendesk, for the start-up banner. */
 function connectionLine(view: AccountView): string {
   if (view.kind === 'legacy') return `Legacy ${view.credential}: ${view.note}`
@@ -363,7 +390,8 @@ function banner(url: string, context: HostContext, routes: Route[], subscription
     ...listed.map((route) => `  ${route.method.padEnd(4)} ${route.path.padEnd(pathWidth)} ${route.about}`),
     `  POST ${'/<action>'.padEnd(pathWidth)} { payload, mapping, settings } → that action (an array payload runs as a batch);`,
     `       ${''.padEnd(pathWidth)} actions: ${actionKeys.join(', ')}`,
-    `Subscriptions (${subscriptions.length}, from ${from}): ${subscriptionList(subscriptions)}`
+    `Subscriptions (${subscriptions.length}, from ${from}): ${subscriptionList(subscriptions)}`,
+    `Accepted events are kept ${context.deliveries.store.description}`
   ].join('\n')
 }
 
@@ -406,6 +434,10 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       .catch((error: unknown): HostReply => {
         if (error instanceof HttpProblem) return { status: error.status, body: { error: error.message } }
         if (error instanceof EventInputError) return { status: 400, body: { error: error.message } }
+        if (error instanceof DeliveryStoreError) {
+          const why = `${error.message}: nothing was accepted, try again.`
+          return { status: 503, body: { error: why }, headers: { 'Retry-After': '10' } }
+        }
         return { status: 500, body: { error: (error as Error)?.message ?? String(error) } }
       })
       .then((reply) => {
@@ -437,15 +469,29 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       connectionFile: options.connectionFile,
       zendeskOrigin: options.zendeskOrigin,
       timers: options.timers,
+      databaseUrl: options.databaseUrl,
       log
     })
   } catch (error) {
     await closeServer()
     throw error
   }
+  let store: DeliveryStore
+  try {
+    store = options.databaseUrl
+      ? await PostgresDeliveryStore.open(options.databaseUrl, {
+          label: databaseLabel(options.databaseUrl),
+          lookEveryMs: options.retry?.lookEveryMs
+        })
+      : new MemoryDeliveryStore()
+  } catch (error) {
+    await closeServer()
+    await target.close()
+    throw error
+  }
   const secrets = () => target.account.secrets()
   const runner = new EventRunner(target.definition, target.account, subscriptions)
-  const deliveries = new Deliveries(runner, (line) => log(redact(line, secrets())), options.retry)
+  const deliveries = new Deliveries(runner, (line) => log(redact(line, secrets())), options.retry, store)
   // Events held for want of a connection go as soon as there is one.
   target.connection?.whenConnected(() => deliveries.resume())
   routes = hostRoutes(Object.keys(target.definition.actions))
@@ -462,6 +508,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   }
   const hostContext = context
   log(redact(banner(url, hostContext, routes, subscriptions), secrets()))
+  deliveries.start()
 
   return {
     url,
@@ -475,10 +522,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     },
     close: async () => {
       hostContext.accepting = false
-      deliveries.stop()
+      // Retries stop at once; the list of what is pending is not needed here (nor a failure to read it).
+      await deliveries.stop().catch(() => undefined)
       await deliveries.idle()
       await closeServer()
       await target.close()
+      await store.close()
     }
   }
 }

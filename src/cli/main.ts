@@ -1,12 +1,14 @@
 import { readFileSync } from 'fs'
 import { parseArgs, UsageError, USAGE } from './args'
+import { EmbeddedPostgresError } from './embedded-postgres'
+import { hostDatabase } from './host-database'
 import { DEFAULT_PORT, startLocalHost } from './local-host'
 import { MappingFileError } from './mapping-file'
 import { replayFile, ReplayInputError } from './replay'
 import { TargetError } from './target'
 
 /** Errors that are the user's input, shown as one line; anything else is a bug and keeps its stack. */
-const INPUT_ERRORS = [UsageError, MappingFileError, ReplayInputError, TargetError]
+const INPUT_ERRORS = [UsageError, MappingFileError, ReplayInputError, TargetError, EmbeddedPostgresError]
 
 /** Resolves to an exit code, or to undefined while the local host keeps running. */
 async function main(argv: string[]): Promise<number | undefined> {
@@ -21,13 +23,20 @@ async function main(argv: string[]): Promise<number | undefined> {
     await replayFile(command.file, { mappingFile: command.mappingFile })
     return 0
   }
+  const database = await hostDatabase({
+    memory: command.memory === true,
+    env: process.env,
+    log: (line) => console.log(line)
+  })
   const host = await startLocalHost({
     port: command.port,
     simulatorPort: command.simulatorPort,
     mappingFile: command.mappingFile,
     connectionFile: command.connectionFile,
-    retry: { retryForMs: command.retryForMs }
-  }).catch((error) => {
+    retry: { retryForMs: command.retryForMs },
+    databaseUrl: database?.url
+  }).catch(async (error) => {
+    await database?.stop()
     if (error?.code === 'EADDRINUSE') {
       throw new UsageError(`Port ${command.port} is in use: pass --port N (0 picks a free port).`)
     }
@@ -38,10 +47,17 @@ async function main(argv: string[]): Promise<number | undefined> {
     if (stopping) return
     stopping = true
     console.log(`\n${why}: taking no more events.`)
-    const pending = host.stopAccepting()
+    const pending = await host.stopAccepting().catch((error: Error) => {
+      console.log(`What is still pending could not be read: ${error.message}`)
+      return []
+    })
     if (pending.length === 0) console.log('Nothing is pending: every accepted event was delivered or rejected.')
     else {
-      console.log(`${pending.length} accepted event(s) still pending, dropped now (nothing is kept on disk):`)
+      console.log(
+        database
+          ? `${pending.length} accepted event(s) still pending, kept in the database: a host started on it delivers them:`
+          : `${pending.length} accepted event(s) still pending, dropped now (--memory: nothing is kept on disk):`
+      )
       for (const delivery of pending) {
         const waiting = delivery.actions.filter((a) => a.result === 'retryable').map((a) => a.action)
         console.log(
@@ -49,6 +65,7 @@ async function main(argv: string[]): Promise<number | undefined> {
         )
       }
     }
+    await database?.stop()
     process.exit(0)
   }
   process.once('SIGINT', () => stop('Interrupted'))

@@ -63,7 +63,7 @@ async function saveOne(body: Record<string, unknown>, context: HostContext): Pro
     const subscription = checkEditedSubscription(body.subscription, position, context.definition)
     return [...current.slice(0, index), subscription, ...current.slice(index + 1)]
   })
-  return ok({ ...saved, position, ...subscriptionListing(context) })
+  return ok({ ...saved, position, ...(await subscriptionListing(context)) })
 }
 
 /** Turns one mapping on or off: an off mapping receives no event. */
@@ -74,7 +74,7 @@ async function setEnabled(body: Record<string, unknown>, context: HostContext): 
     const index = indexOf(current, body.position, body.was)
     return current.map((subscription, i) => (i === index ? { ...subscription, enabled } : subscription))
   })
-  return ok({ ...saved, ...subscriptionListing(context) })
+  return ok({ ...saved, ...(await subscriptionListing(context)) })
 }
 
 async function removeOne(body: Record<string, unknown>, context: HostContext): Promise<HostReply> {
@@ -82,7 +82,7 @@ async function removeOne(body: Record<string, unknown>, context: HostContext): P
     const index = indexOf(current, body.position, body.was)
     return current.filter((_, i) => i !== index)
   })
-  return ok({ ...saved, ...subscriptionListing(context) })
+  return ok({ ...saved, ...(await subscriptionListing(context)) })
 }
 
 /** Replaces every subscription at once. */

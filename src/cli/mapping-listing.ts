@@ -25,9 +25,9 @@ export interface SubscriptionListing {
   subscriptions: ListedSubscription[]
 }
 
-export function subscriptionListing(context: HostContext): SubscriptionListing {
+export async function subscriptionListing(context: HostContext): Promise<SubscriptionListing> {
   const path = resolve(context.mappingFile ?? context.newMappingFile)
-  const recent = context.deliveries.recentEvents(RECENT_EVENTS).map((received) => received.event)
+  const recent = (await context.deliveries.recentEvents(RECENT_EVENTS)).map((received) => received.event)
   return {
     mappingFile: { path, inUse: context.mappingFile !== undefined, exists: existsSync(path) },
     recentEvents: recent.length,

@@ -24,7 +24,7 @@ function objectChoicesOf(dynamicFields: unknown, fieldKey: string): { keys: bool
 }
 
 /** Everything the page shows about the destination: actions, their presets and fields, the subscriptions in use. */
-function pageModel(context: HostContext): unknown {
+async function pageModel(context: HostContext): Promise<unknown> {
   const presets = presetSubscriptions(context.definition)
   return {
     target: { kind: context.target.kind, description: context.target.description },
@@ -56,7 +56,7 @@ function pageModel(context: HostContext): unknown {
         default: field.default
       }))
     })),
-    ...subscriptionListing(context)
+    ...(await subscriptionListing(context))
   }
 }
 
@@ -92,7 +92,7 @@ export function mappingPageRoutes(): Route[] {
       method: 'GET',
       path: '/mapping/model',
       about: 'the actions with their presets and fields, the subscriptions in use, the mapping file',
-      handle: (_request, context) => ok(pageModel(context))
+      handle: async (_request, context) => ok(await pageModel(context))
     },
     {
       method: 'GET',

@@ -74,12 +74,14 @@ async function previewEvent(body: Record<string, unknown>, context: HostContext)
  */
 async function testEvents(body: Record<string, unknown>, context: HostContext): Promise<HostReply> {
   const subscribe = typeof body.subscribe === 'string' ? body.subscribe : ''
-  const received = context.deliveries.recentEvents(RECENT_EVENTS).map(({ id, description, acceptedAt, event }) => ({
-    source: 'received' as const,
-    label: `${description} (delivery ${id})`,
-    receivedAt: acceptedAt,
-    event
-  }))
+  const received = (await context.deliveries.recentEvents(RECENT_EVENTS)).map(
+    ({ id, description, acceptedAt, event }) => ({
+      source: 'received' as const,
+      label: `${description} (delivery ${id})`,
+      receivedAt: acceptedAt,
+      event
+    })
+  )
   const examples = (await shippedExamples()).map(({ label, event }) => ({ source: 'example' as const, label, event }))
   const events = [...received, ...examples].map((candidate) => ({
     ...candidate,

@@ -44,6 +44,8 @@ export interface TargetOptions {
    */
   zendeskOrigin?: string
   timers?: Timers
+  /** a PostgreSQL database the destination shares Zendesk's limits on with every host that names it */
+  databaseUrl?: string
   log(line: string): void
 }
 
@@ -125,6 +127,13 @@ function renewalThrough(definition: DestinationDefinition<Settings>) {
   }
 }
 
+/**
+ * With a database, the account's budgets and job slots are shared there with the other hosts on it. Not for the
+ * embedded simulator: each host's is an account of its own.
+ */
+const coordinationOf = ({ databaseUrl }: TargetOptions): DestinationOptions =>
+  databaseUrl ? { coordination: { postgres: databaseUrl } } : {}
+
 const callbackOf = (hostUrl: string | undefined) => (hostUrl ? `${hostUrl}/oauth/callback` : undefined)
 
 /** Starts the embedded simulator (no ZENDESK_* variables) or points the destination at the account they name. */
@@ -139,7 +148,7 @@ export async function startTarget(options: TargetOptions): Promise<Target> {
   if (account?.kind === 'legacy') {
     return {
       kind: 'zendesk',
-      definition: createDestination(),
+      definition: createDestination(coordinationOf(options)),
       account: legacyAccount(account.settings),
       description: `Sending to the Zendesk account https://${normaliseSubdomain(account.settings.subdomain)}.zendesk.com with a legacy credential`,
       close: async () => undefined
@@ -160,7 +169,8 @@ async function connectedTarget(
   const destinationOptions: DestinationOptions = {
     clock: () => timers.now(),
     timers,
-    ...(options.zendeskOrigin && { origin: options.zendeskOrigin })
+    ...(options.zendeskOrigin && { origin: options.zendeskOrigin }),
+    ...coordinationOf(options)
   }
   const definition = createDestination(destinationOptions)
   const address = options.zendeskOrigin ?? `https://${normalised}.zendesk.com`

@@ -6,11 +6,11 @@ jest.setTimeout(60_000)
 
 const ROOT = resolve(__dirname, '../..')
 
-/** `npm start -- --port 0` in a process group of its own, as a terminal runs it; resolves with the host's address. */
+/** `npm start -- --port 0 --memory` in a process group of its own, as a terminal runs it; resolves with the host's address. */
 function npmStart(): Promise<{ npm: ChildProcess; url: string; output: () => string; exited: Promise<number | null> }> {
   const env = { ...process.env }
   for (const key of [...ZENDESK_ENV_VARS, 'PORT']) delete env[key]
-  const npm = spawn('npm', ['start', '--', '--port', '0'], { cwd: ROOT, env, detached: true })
+  const npm = spawn('npm', ['start', '--', '--port', '0', '--memory'], { cwd: ROOT, env, detached: true })
   let text = ''
   npm.stdout!.on('data', (chunk) => (text += chunk))
   npm.stderr!.on('data', (chunk) => (text += chunk))

@@ -158,7 +158,7 @@ describe('local host answering late and stopping (demo account)', () => {
     const host = await startLocalHost({ port: 0, env: {}, log: () => undefined, retry: { firstBackoffMs: 60_000 } })
     try {
       const { body } = await call(host, 'POST', '/v1/identify', marge('nowhere'))
-      const pending = host.stopAccepting()
+      const pending = await host.stopAccepting()
       expect(pending).toEqual([expect.objectContaining({ id: body.deliveryId, state: 'retrying', attempts: 1 })])
       const refused = await call(host, 'POST', '/v1/identify', marge('nowhere'))
       expect(refused.status).toBe(503)

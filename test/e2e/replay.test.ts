@@ -104,6 +104,7 @@ describe('command line', () => {
     [['--port=5001', '--mapping', 'm.json'], { kind: 'serve', port: 5001, mappingFile: 'm.json' }],
     [['--retry-for', '90'], { kind: 'serve', port: 4000, retryForMs: 90 * 60_000 }],
     [['--simulator-port', '3000'], { kind: 'serve', port: 4000, simulatorPort: 3000 }],
+    [['--memory'], { kind: 'serve', port: 4000, memory: true }],
     [['replay', 'events.ndjson'], { kind: 'replay', file: 'events.ndjson' }],
     [['--help'], { kind: 'help' }]
   ])('parses %j', (argv, command) => {
@@ -123,7 +124,8 @@ describe('command line', () => {
     [['--retry-for', '0']],
     [['--retry-for', 'soon']],
     [['--simulator-port', 'any']],
-    [['replay', 'events.ndjson', '--simulator-port', '3000']]
+    [['replay', 'events.ndjson', '--simulator-port', '3000']],
+    [['replay', 'events.ndjson', '--memory']]
   ])('refuses %j', (argv) => {
     expect(() => parseArgs(argv, {}, 4000)).toThrow(UsageError)
   })

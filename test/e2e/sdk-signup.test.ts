@@ -55,7 +55,7 @@ describe('a signup flow from @segment/analytics-node in one flush', () => {
       }
     }
     // Users are written one a second, and some events are retried: the test's timeout bounds the wait.
-    while (host.deliveries.pending().length > 0) await new Promise((resolve) => setTimeout(resolve, 500))
+    while ((await host.deliveries.pending()).length > 0) await new Promise((resolve) => setTimeout(resolve, 500))
     expect(counts()).toEqual({ users: 20, memberships: 20, events: 1, tickets: 1 })
 
     const { body } = await call(host, 'GET', '/deliveries')

@@ -41,6 +41,9 @@ export const FAKE_CLIENT_SECRETS = [
   SIMULATOR_OAUTH_CLIENT.clientSecret
 ] as const
 
+/** Passwords in a DATABASE_URL (the local host's database). */
+export const FAKE_DATABASE_PASSWORDS = ['db-password-7q'] as const
+
 /** The agent email every fake API token is paired with. */
 export const AGENT_EMAIL = 'agent@example.com'
 
@@ -54,6 +57,7 @@ export const FAKE_CREDENTIALS: readonly string[] = [
   ...FAKE_OAUTH_TOKENS,
   ...FAKE_REFRESH_TOKENS,
   ...FAKE_CLIENT_SECRETS,
+  ...FAKE_DATABASE_PASSWORDS,
   ...FAKE_API_TOKENS.map((token) => basicCredential(token))
 ]
 

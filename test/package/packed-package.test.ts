@@ -291,7 +291,7 @@ await simulator.close()
         LOCAL_HOST: localHost.url
       })
       expect({ code, stdout }).toEqual({ code: 0, stdout: 'sent\n' })
-      const deliveries = localHost.deliveries.list()
+      const deliveries = await localHost.deliveries.list()
       expect(deliveries.map((delivery) => [delivery.description, delivery.state])).toEqual([
         ['track "Donut Eaten" userId=12345', 'delivered'],
         ['identify userId=12345', 'delivered']
