@@ -27,6 +27,17 @@ export interface EmbeddedPostgresOptions {
 /** A start that cannot succeed as things are, said in one line with what to do. */
 export class EmbeddedPostgresError extends Error {}
 
+/** As root: a parent folder of the data folder does not let `nobody`, which the server runs as, through. */
+export class PrivateParentError extends EmbeddedPostgresError {
+  constructor(
+    message: string,
+    /** the folder that does not let others through */
+    readonly parent: string
+  ) {
+    super(message)
+  }
+}
+
 const run = promisify(execFile)
 
 /** How the server's programs run: as `nobody` when the host runs as root, in the C locale. */
@@ -164,16 +175,19 @@ function alive(pid: number): boolean {
 function unprivilegedUser(data: string): { uid: number; gid: number } {
   const uid = Number(execFileSync('id', ['-u', 'nobody']).toString().trim())
   const gid = Number(execFileSync('id', ['-g', 'nobody']).toString().trim())
-  mkdirSync(path.dirname(data), { recursive: true })
   for (let parent = path.dirname(data); parent !== path.dirname(parent); parent = path.dirname(parent)) {
+    // Folders still to be made are made open to others (mode 755).
+    if (!existsSync(parent)) continue
     const { mode, uid: ownerUid } = statSync(parent)
     const through = ownerUid === uid ? mode & 0o100 : mode & 0o001
     if (!through) {
-      throw new EmbeddedPostgresError(
-        `PostgreSQL cannot keep its data in ${data}: as root the host runs it as the user nobody, and ${parent} (mode ${(mode & 0o777).toString(8)}) does not let others through. Run npm start as a normal user, or ${ALTERNATIVES}.`
+      throw new PrivateParentError(
+        `PostgreSQL cannot keep its data in ${data}: as root the host runs it as the user nobody, and ${parent} (mode ${(mode & 0o777).toString(8)}) does not let others through. Run npm start as a normal user, or ${ALTERNATIVES}.`,
+        parent
       )
     }
   }
+  mkdirSync(path.dirname(data), { recursive: true, mode: 0o755 })
   return { uid, gid }
 }
 

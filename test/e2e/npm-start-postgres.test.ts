@@ -2,12 +2,13 @@ import { spawn, type ChildProcess } from 'child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs'
 import { tmpdir } from 'os'
 import path from 'path'
-import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../src/cli/embedded-postgres'
+import { PrivateParentError, startEmbeddedPostgres } from '../../src/cli/embedded-postgres'
+import { dataFolderOutside } from '../../src/cli/host-database'
 import { ZENDESK_ENV_VARS } from '../../src/cli/target'
 
 /**
  * `npm start` (src/cli/main.ts) with its default database: PostgreSQL from npm, its data in .data/postgres of the
- * folder it runs in, kept across a stop and a start; and the folder it cannot use, said in one line.
+ * folder it runs in, kept across a stop and a start; and, where that folder is out of PostgreSQL's reach, one outside.
  */
 jest.setTimeout(60_000)
 
@@ -93,18 +94,37 @@ test('npm start keeps accepted events in .data/postgres: stopped, it says so; st
 })
 
 ;(asRoot ? describe : describe.skip)('as root, PostgreSQL runs as nobody', () => {
-  test('a parent folder private to others: one line saying what to do, and npm start exits with it', async () => {
+  test('a parent folder private to others: the data goes to a folder of /var/tmp named after the project, said in a line, kept across a restart', async () => {
     // mkdtemp makes the folder private (mode 700).
     const project = path.join(folder, 'project')
     mkdirSync(project)
     const refused = startEmbeddedPostgres({ dataFolder: path.join(project, '.data', 'postgres') })
-    await expect(refused).rejects.toThrow(EmbeddedPostgresError)
+    await expect(refused).rejects.toThrow(PrivateParentError)
     await expect(refused).rejects.toThrow(
       `as root the host runs it as the user nobody, and ${folder} (mode 700) does not let others through. Run npm start as a normal user, or set DATABASE_URL to a PostgreSQL of your own, or pass --memory to keep events in memory.`
     )
 
-    const start = npmStart(project)
-    expect(await start.exited).toBe(2)
-    expect(start.output()).toMatch(/^Error: PostgreSQL cannot keep its data in \S+: as root .* pass --memory [^\n]*\n$/)
+    const outside = dataFolderOutside(project)
+    try {
+      const first = npmStart(project)
+      const url = await first.listening
+      expect(first.output()).toContain(
+        `${folder} does not let others through, and as root PostgreSQL runs as the user nobody: its data goes to ${outside} instead of .data/postgres.`
+      )
+      const { deliveryId } = await identifyOfNoOrganization(url)
+      first.child.kill('SIGINT')
+      expect(await first.exited).toBe(0)
+      expect(existsSync(path.join(outside, 'PG_VERSION'))).toBe(true)
+      expect(existsSync(path.join(project, '.data'))).toBe(false)
+
+      const second = npmStart(project)
+      const again = await second.listening
+      const { deliveries } = await fetch(`${again}/deliveries`).then((answer) => answer.json())
+      expect(deliveries).toContainEqual(expect.objectContaining({ id: deliveryId, state: 'retrying' }))
+      second.child.kill('SIGINT')
+      expect(await second.exited).toBe(0)
+    } finally {
+      rmSync(path.dirname(outside), { recursive: true, force: true })
+    }
   })
 })
