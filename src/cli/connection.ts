@@ -1,8 +1,15 @@
 import { createHash, randomBytes } from 'crypto'
-import { ErrorCodes, RetryableError, type RefreshAccessTokenResult } from '@segment/actions-core'
+import {
+  ErrorCodes,
+  InvalidAuthenticationError,
+  RetryableError,
+  type OAuth2ClientCredentials,
+  type RefreshAccessTokenResult
+} from '@segment/actions-core'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import type { zendeskOAuth, ZendeskTokens } from '../destinations/zendesk'
-import type { ConnectionFile, StoredConnection } from './connection-file'
+import type { StoredConnection } from './connection-file'
+import type { ConnectionStore } from './connection-store'
 import type { Blocked, ConnectionView, HostAccount, HostSettings } from './host-account'
 import { systemTimers, type Timers } from './timers'
 
@@ -32,9 +39,12 @@ export interface ConnectionOptions {
   oauth: ZendeskOAuth
   /** a renewal through the destination, as actions-core makes on a 401 (Destination.refreshAccessToken) */
   renew(settings: HostSettings): Promise<ZendeskTokens>
-  /** where the connection is kept; undefined keeps it in memory (an account that ends with the host) */
-  file?: ConnectionFile
-  /** why it is kept in memory, when there is no file */
+  /**
+   * where the connection is kept: the connection file, or a database several hosts share; undefined keeps it in
+   * memory (an account that ends with the host)
+   */
+  store?: ConnectionStore
+  /** why it is kept in memory, when there is no store */
   inMemoryBecause?: string
   timers?: Timers
   log(line: string): void
@@ -53,6 +63,8 @@ const LONGEST_RETRY_MS = 10 * 60_000
 /** How long a Connect Zendesk started here waits for Zendesk's answer, and how many may wait at once. */
 const AUTHORIZATION_TTL_MS = 10 * 60_000
 const MAX_WAITING_AUTHORIZATIONS = 20
+/** With a shared store: how old this host's copy of the stored connection may be when a call starts. */
+const STORE_FOLLOW_MS = 5_000
 /** Tokens of this run kept, for redaction and to know an older rotation when one comes back: the newest ones. */
 const TOKENS_KEPT = 50
 
@@ -79,15 +91,52 @@ function renewalDue(end: string | undefined, obtainedAt: number, before: number)
   return endMs - Math.min(before, Math.max(0, endMs - obtainedAt) / 2)
 }
 
+/** When a connection is to be renewed: before either token ends; undefined for tokens without an end. */
+function renewalDueOf(record: StoredConnection): number | undefined {
+  const obtainedAt = Date.parse(record.lastRefreshAt ?? record.connectedAt)
+  const dues = [
+    renewalDue(record.expiresAt, obtainedAt, RENEW_BEFORE_ACCESS_END_MS),
+    renewalDue(record.refreshTokenExpiresAt, obtainedAt, RENEW_BEFORE_REFRESH_END_MS)
+  ].filter((due): due is number => due !== undefined)
+  return dues.length ? Math.min(...dues) : undefined
+}
+
+/** The connection's tokens as a renewal answers them. */
+function tokensOf(record: StoredConnection): ZendeskTokens {
+  return {
+    accessToken: record.accessToken,
+    ...(record.refreshToken && { refreshToken: record.refreshToken }),
+    ...(record.expiresAt && { expiresAt: record.expiresAt }),
+    ...(record.refreshTokenExpiresAt && { refreshTokenExpiresAt: record.refreshTokenExpiresAt })
+  }
+}
+
+/** The connection renewed into `renewed` at `now`. */
+function renewedRecord(record: StoredConnection, renewed: ZendeskTokens, now: number): StoredConnection {
+  return {
+    ...record,
+    accessToken: renewed.accessToken,
+    // A grant without a refresh token (client credentials, or an old client's) keeps the one there was.
+    refreshToken: renewed.refreshToken ?? record.refreshToken,
+    expiresAt: renewed.expiresAt,
+    refreshTokenExpiresAt: renewed.refreshToken ? renewed.refreshTokenExpiresAt : record.refreshTokenExpiresAt,
+    lastRefreshAt: iso(now)
+  }
+}
+
 /**
  * The local host's OAuth connection to one Zendesk account: made by a person's consent (authorization code with
  * PKCE S256) or, with a confidential client, with client credentials. It is stored before
  * it is used (each renewed refresh token is on disk before any call carries the new access token), renewed ahead
  * of time on `timers` so that neither token runs out while the host is quiet, and revoked on Disconnect.
+ *
+ * With a store several hosts share, they share the connection: one host at a time renews it (`renewInTurn`), the
+ * others take the rotated tokens from the store, read again before a call when their copy is a few seconds old and
+ * on `timers` every few seconds (so a Connect or Disconnect on one host reaches the others).
  */
 export class ZendeskConnection implements HostAccount {
   private record?: StoredConnection
-  /** the record is on disk (or there is no file); an unsaved one is not used until a save succeeds */
+  /** the record is stored (or there is no store); an unsaved one is not used until a save succeeds */
   private saved = true
   /** the last save failed (and the problem says so) */
   private saveFailed = false
@@ -98,6 +147,11 @@ export class ZendeskConnection implements HostAccount {
   private cancelTimer?: () => void
   private retryMs?: number
   private renewing?: Promise<void>
+  /** with a shared store: when this host last read it, and how many times its record changed here */
+  private followedAt?: number
+  private changes = 0
+  private cancelFollowing?: () => void
+  private closed = false
   private readonly waiting = new Map<string, { verifier: string; startedAt: number }>()
   /** access tokens this connection has held: a renewal answering one of them is an older rotation, not news */
   private readonly heldAccessTokens = new Set<string>()
@@ -118,7 +172,7 @@ export class ZendeskConnection implements HostAccount {
     const stored = await this.readStored()
     if (stored) {
       this.take(stored)
-      this.options.log(`Zendesk connection read from ${this.options.file!.path}${this.describeWho(stored)}.`)
+      this.options.log(`Zendesk connection read from ${this.options.store!.location}${this.describeWho(stored)}.`)
     } else if (this.startClient) {
       try {
         await this.connectWithClientCredentials(this.startClient)
@@ -127,6 +181,7 @@ export class ZendeskConnection implements HostAccount {
       }
     }
     this.planRenewal()
+    this.followStoreOnTimers()
   }
 
   /** Whenever the host becomes connected (Connect Zendesk, or a save that finally succeeded). */
@@ -150,6 +205,7 @@ export class ZendeskConnection implements HostAccount {
   }
 
   async blocked(): Promise<Blocked | undefined> {
+    await this.followStore()
     if (!this.record) {
       return { reason: 'Zendesk is not connected: Connect Zendesk on the local host’s page.', untilConnected: true }
     }
@@ -166,16 +222,8 @@ export class ZendeskConnection implements HostAccount {
   onTokenRefresh = async (tokens: RefreshAccessTokenResult): Promise<void> => {
     const renewed = tokens as ZendeskTokens
     if (!this.record || this.heldAccessTokens.has(renewed.accessToken)) return
-    const now = this.timers.now()
-    this.record = {
-      ...this.record,
-      accessToken: renewed.accessToken,
-      // A grant without a refresh token (client credentials, or an old client's) keeps the one there was.
-      refreshToken: renewed.refreshToken ?? this.record.refreshToken,
-      expiresAt: renewed.expiresAt,
-      refreshTokenExpiresAt: renewed.refreshToken ? renewed.refreshTokenExpiresAt : this.record.refreshTokenExpiresAt,
-      lastRefreshAt: iso(now)
-    }
+    this.record = renewedRecord(this.record, renewed, this.timers.now())
+    this.changes++
     this.hold(renewed)
     this.lost = false
     this.saved = false
@@ -187,7 +235,7 @@ export class ZendeskConnection implements HostAccount {
 
   renewalRefused(used: HostSettings, error: unknown): void {
     // A call that began with an older token says nothing about the connection in force now.
-    if (!this.record || used.oauth?.access_token !== this.record.accessToken) return
+    if (!this.record || this.lost || used.oauth?.access_token !== this.record.accessToken) return
     this.loseConnection(messageOf(error))
   }
 
@@ -198,7 +246,7 @@ export class ZendeskConnection implements HostAccount {
 
   view(): ConnectionView {
     const record = this.record
-    const { file, inMemoryBecause, accountLabel } = this.options
+    const { store, inMemoryBecause, accountLabel } = this.options
     const client = (record && this.clientOf(record.clientId)) ?? this.options.client
     return {
       kind: 'oauth',
@@ -215,7 +263,7 @@ export class ZendeskConnection implements HostAccount {
         lastRefreshAt: record.lastRefreshAt
       }),
       ...(this.nextRenewalAt !== undefined && { nextRefreshAt: iso(this.nextRenewalAt) }),
-      storedIn: file ? file.path : `memory only (${inMemoryBecause ?? 'no file'})`,
+      storedIn: store ? store.location : `memory only (${inMemoryBecause ?? 'no file'})`,
       ...(this.problem && { problem: this.problem })
     }
   }
@@ -290,6 +338,8 @@ export class ZendeskConnection implements HostAccount {
    * refused has nothing left to revoke.
    */
   async disconnect(): Promise<{ revoked: boolean; problem?: string }> {
+    // The token to revoke is the newest: a host sharing the store may have renewed it a moment ago.
+    await this.followStore(true)
     const record = this.record
     if (!record) return { revoked: false }
     const alreadyGone = this.lost
@@ -306,7 +356,7 @@ export class ZendeskConnection implements HostAccount {
       problem = `Zendesk did not revoke the token (${messageOf(error)}); it stays valid until it expires${record.expiresAt ? ` at ${record.expiresAt}` : ''}. Revoke it in Admin Center if needed.`
     }
     try {
-      await this.options.file?.remove()
+      await this.options.store?.remove()
     } catch (error) {
       problem = [problem, `${messageOf(error)}: delete it yourself.`].filter(Boolean).join(' ')
     }
@@ -330,8 +380,56 @@ export class ZendeskConnection implements HostAccount {
   }
 
   close(): void {
+    this.closed = true
     this.cancelTimer?.()
     this.cancelTimer = undefined
+    this.cancelFollowing?.()
+  }
+
+  /**
+   * A renewal of the connection a call or the host held (`used`), through `renew`. With a shared store, one host at
+   * a time per account: in its turn the host reads the stored connection and, when a sibling already renewed what
+   * `used` held, takes the stored tokens without asking Zendesk; otherwise it renews the stored tokens (so a refusal
+   * is Zendesk's answer to the newest tokens, never to a sibling's rotation) and stores the renewed pair before its
+   * turn ends.
+   */
+  async renewInTurn(
+    used: OAuth2ClientCredentials,
+    renew: (current: OAuth2ClientCredentials) => Promise<ZendeskTokens>
+  ): Promise<ZendeskTokens> {
+    const store = this.options.store
+    if (!store?.takeTurn) return renew(used)
+    let renewed: StoredConnection | undefined
+    try {
+      const current = await store.takeTurn(async (stored) => {
+        if (!stored) {
+          this.disconnectedElsewhere()
+          throw new InvalidAuthenticationError(
+            'Zendesk is not connected: it was disconnected on a host sharing the database. Connect Zendesk again.',
+            ErrorCodes.OAUTH_REFRESH_FAILED
+          )
+        }
+        const due = renewalDueOf(stored)
+        if (stored.accessToken !== used.accessToken && (due === undefined || this.timers.now() < due)) {
+          return { answer: stored }
+        }
+        let tokens: ZendeskTokens
+        try {
+          tokens = await renew(this.credentialsOf(stored))
+        } catch (error) {
+          if (isRefusedRenewal(error)) this.refusedInTurn(stored, error)
+          throw error
+        }
+        renewed = renewedRecord(stored, tokens, this.timers.now())
+        return { answer: renewed, store: renewed }
+      })
+      this.takeShared(current)
+      return tokensOf(current)
+    } catch (error) {
+      // Zendesk renewed the connection but the database did not store it: this host holds the only copy.
+      if (renewed && this.record?.accessToken !== renewed.accessToken) this.holdUnsaved(renewed)
+      throw error
+    }
   }
 
   /** The confidential client the host connects with at start, if there is one. */
@@ -356,7 +454,7 @@ export class ZendeskConnection implements HostAccount {
 
   /** A new connection: who it acts as, stored (or reported and revoked when it cannot be), then in force. */
   private async connect(tokens: ZendeskTokens, grant: StoredConnection['grant'], client: OAuthClient): Promise<void> {
-    const { settings, oauth, file } = this.options
+    const { settings, oauth, store } = this.options
     this.hold(tokens)
     const agent = await oauth.connectedAgent(settings, tokens.accessToken).catch((error) => {
       this.options.log(`Could not look up who the new Zendesk connection acts as: ${messageOf(error)}`)
@@ -376,7 +474,7 @@ export class ZendeskConnection implements HostAccount {
       ...(agent && { connectedBy: { name: agent.name, email: agent.email } })
     }
     try {
-      await file?.write(record)
+      await store?.write(record)
     } catch (error) {
       await oauth.revoke(settings, tokens.accessToken).catch(() => undefined)
       throw this.connectFailed(`Zendesk connected, but ${messageOf(error)}. The new token is revoked; not connected.`)
@@ -384,7 +482,7 @@ export class ZendeskConnection implements HostAccount {
     const replaced = this.record
     this.take(record)
     this.problem = undefined
-    this.options.log(`Zendesk connected${this.describeWho(record)}${file ? `; stored in ${file.path}` : ''}.`)
+    this.options.log(`Zendesk connected${this.describeWho(record)}${store ? `; stored in ${store.location}` : ''}.`)
     this.planRenewal()
     if (replaced && replaced.accessToken !== record.accessToken) {
       await oauth.revoke(settings, replaced.accessToken).catch(() => undefined)
@@ -395,6 +493,7 @@ export class ZendeskConnection implements HostAccount {
   /** A connection that is on disk (or has no file) comes into force. */
   private take(record: StoredConnection): void {
     this.record = record
+    this.changes++
     this.saved = true
     this.lost = false
     this.retryMs = undefined
@@ -403,6 +502,7 @@ export class ZendeskConnection implements HostAccount {
 
   private forget(): void {
     this.record = undefined
+    this.changes++
     this.saved = true
     this.lost = false
     this.nextRenewalAt = undefined
@@ -410,30 +510,113 @@ export class ZendeskConnection implements HostAccount {
   }
 
   private async readStored(): Promise<StoredConnection | undefined> {
-    const { file, settings } = this.options
-    if (!file) return undefined
+    const { store } = this.options
+    if (!store) return undefined
     let stored: StoredConnection | undefined
     try {
-      stored = await file.read()
+      stored = await store.read()
     } catch (error) {
       this.report(`${messageOf(error)} Connect Zendesk to replace it.`)
       return undefined
     }
-    if (stored && (stored.subdomain !== settings.subdomain || !this.clientOf(stored.clientId))) {
-      this.report(
-        `The connection in ${file.path} is for ${stored.subdomain} with the OAuth client ${stored.clientId}, not ${settings.subdomain} with ${this.options.client.id}: it is not used. Connect Zendesk to replace it.`
-      )
-      return undefined
-    }
-    return stored
+    if (!stored || this.usable(stored)) return stored
+    this.report(
+      `The connection in ${store.location} is for ${stored.subdomain} with the OAuth client ${stored.clientId}, not ${this.options.settings.subdomain} with ${this.options.client.id}: it is not used. Connect Zendesk to replace it.`
+    )
+    return undefined
   }
 
-  /** Saves a record not yet on disk; false (with the problem reported) when the save fails. */
+  /** A stored connection this host can use: for its account, with one of its clients. */
+  private usable(stored: StoredConnection): boolean {
+    return stored.subdomain === this.options.settings.subdomain && !!this.clientOf(stored.clientId)
+  }
+
+  /** The credentials a renewal of `record` sends: its tokens, and its client with the secret from the environment. */
+  private credentialsOf(record: StoredConnection): OAuth2ClientCredentials {
+    return {
+      accessToken: record.accessToken,
+      refreshToken: record.refreshToken ?? '',
+      clientId: record.clientId,
+      clientSecret: this.clientOf(record.clientId)?.secret ?? ''
+    }
+  }
+
+  /**
+   * With a shared store: the connection as the other hosts left it, read when this host's copy is older than
+   * STORE_FOLLOW_MS (or now, when `now`). A read that fails leaves this host with its copy.
+   */
+  private async followStore(now = false): Promise<void> {
+    const store = this.options.store
+    if (!store?.takeTurn || this.closed) return
+    if (!now && this.followedAt !== undefined && this.timers.now() - this.followedAt < STORE_FOLLOW_MS) return
+    this.followedAt = this.timers.now()
+    const changes = this.changes
+    let stored: StoredConnection | undefined
+    try {
+      stored = await store.read()
+    } catch (error) {
+      this.options.log(`Reading the shared Zendesk connection failed (${messageOf(error)}); this host uses its copy.`)
+      return
+    }
+    // A read that overlapped a change made here answers what was stored before it; and a renewal this host could
+    // not store yet is newer than anything stored.
+    if (changes !== this.changes || !this.saved) return
+    if (!stored) return this.record ? this.disconnectedElsewhere() : undefined
+    if (stored.accessToken !== this.record?.accessToken && this.usable(stored)) this.takeShared(stored)
+  }
+
+  /** Reads the shared store every STORE_FOLLOW_MS, so a host sees a Connect or Disconnect made on another. */
+  private followStoreOnTimers(): void {
+    if (!this.options.store?.takeTurn || this.closed) return
+    this.cancelFollowing = this.timers.after(STORE_FOLLOW_MS, () => {
+      void this.followStore(true).finally(() => this.followStoreOnTimers())
+    })
+  }
+
+  /** The stored connection (a sibling's renewal or Connect) comes into force here. */
+  private takeShared(stored: StoredConnection): void {
+    if (stored.accessToken === this.record?.accessToken) return
+    const waiting = !this.record || this.lost
+    this.take(stored)
+    this.problem = undefined
+    this.planRenewal()
+    if (waiting) {
+      this.options.log(
+        `Zendesk connected on a host sharing ${this.options.store!.location}${this.describeWho(stored)}.`
+      )
+      this.connectedListeners.forEach((listener) => listener())
+    }
+  }
+
+  private disconnectedElsewhere(): void {
+    if (!this.record) return
+    this.forget()
+    this.problem = undefined
+    this.options.log('Zendesk was disconnected on a host sharing the database: events wait for Connect Zendesk.')
+  }
+
+  /** Zendesk refused to renew the stored (newest) tokens: the connection is gone for every host. */
+  private refusedInTurn(stored: StoredConnection, error: unknown): void {
+    if (stored.accessToken !== this.record?.accessToken) this.take(stored)
+    this.loseConnection(messageOf(error))
+  }
+
+  /** A renewed connection the store could not keep: in force here, saved again before each call until it is. */
+  private holdUnsaved(renewed: StoredConnection): void {
+    this.record = renewed
+    this.changes++
+    this.hold(renewed)
+    this.lost = false
+    this.saved = false
+    this.planRenewal()
+  }
+
+  /** Saves a record not yet stored; false (with the problem reported) when the save fails. */
   private async saveIfUnsaved(): Promise<boolean> {
     if (this.saved || !this.record) return true
     const record = this.record
     try {
-      await this.options.file?.write(record)
+      await this.options.store?.write(record)
     } catch (error) {
       this.saveFailed = true
       this.report(
@@ -476,13 +659,9 @@ export class ZendeskConnection implements HostAccount {
     this.nextRenewalAt = undefined
     const record = this.record
     if (!record || this.lost) return
-    const obtainedAt = Date.parse(record.lastRefreshAt ?? record.connectedAt)
-    const dues = [
-      renewalDue(record.expiresAt, obtainedAt, RENEW_BEFORE_ACCESS_END_MS),
-      renewalDue(record.refreshTokenExpiresAt, obtainedAt, RENEW_BEFORE_REFRESH_END_MS)
-    ].filter((due): due is number => due !== undefined)
-    if (dues.length === 0) return
-    const due = this.retryMs === undefined ? Math.min(...dues) : this.timers.now() + this.retryMs
+    const renewalDue = renewalDueOf(record)
+    if (renewalDue === undefined) return
+    const due = this.retryMs === undefined ? renewalDue : this.timers.now() + this.retryMs
     this.nextRenewalAt = due
     const wait = () => {
       this.cancelTimer = this.timers.after(due - this.timers.now(), () => {

@@ -32,6 +32,8 @@ export interface LocalHostOptions {
   env?: NodeJS.ProcessEnv
   /** where the connection to a Zendesk account is kept (default: ZENDESK_CONNECTION_FILE, else under ~/.config) */
   connectionFile?: string
+  /** a PostgreSQL database the host keeps its state in, shared by every host on it: the Zendesk connection too */
+  databaseUrl?: string
   /**
    * A loopback Zendesk the caller runs (a simulator) instead of https://<subdomain>.zendesk.com for the account the
    * ZENDESK_* variables name: tests restart the host against one simulated account.
@@ -435,6 +437,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       hostUrl: url,
       simulatorPort: options.simulatorPort,
       connectionFile: options.connectionFile,
+      databaseUrl: options.databaseUrl,
       zendeskOrigin: options.zendeskOrigin,
       timers: options.timers,
       log

@@ -1,11 +1,17 @@
 import { randomBytes } from 'crypto'
-import { Destination, type DestinationDefinition } from '@segment/actions-core'
+import {
+  Destination,
+  type DestinationDefinition,
+  type OAuth2Authentication,
+  type OAuth2ClientCredentials
+} from '@segment/actions-core'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
 import { createDestination, zendeskOAuth, type DestinationOptions, type ZendeskTokens } from '../destinations/zendesk'
 import { Caches } from '../destinations/zendesk/client/caches'
 import { SIMULATOR_SUBDOMAIN, startSimulator, type RunningSimulator } from '../simulator'
 import { ConnectionFile, defaultConnectionFile } from './connection-file'
+import { adoptConnectionFile, ConnectionDatabase } from './connection-database'
 import { ZendeskConnection, type OAuthClient } from './connection'
 import { legacyAccount, type HostAccount, type HostSettings } from './host-account'
 import { systemTimers, type Timers } from './timers'
@@ -38,6 +44,11 @@ export interface TargetOptions {
   simulatorPort?: number
   /** where the connection to a Zendesk account is kept (default: ZENDESK_CONNECTION_FILE, else under ~/.config) */
   connectionFile?: string
+  /**
+   * a PostgreSQL database that keeps the connection to a Zendesk account instead, shared by every host on it (a
+   * connection file found there at start is moved in)
+   */
+  databaseUrl?: string
   /**
    * A loopback Zendesk the caller runs (a simulator) instead of https://<subdomain>.zendesk.com, for the account
    * the ZENDESK_* variables name: tests restart the host against one simulated account.
@@ -125,6 +136,32 @@ function renewalThrough(definition: DestinationDefinition<Settings>) {
   }
 }
 
+/** Renews one connection, as `ZendeskConnection.renewInTurn` does. */
+type RenewInTurn = (
+  used: OAuth2ClientCredentials,
+  renew: (current: OAuth2ClientCredentials) => Promise<ZendeskTokens>
+) => Promise<ZendeskTokens>
+
+/**
+ * The definition with every renewal — actions-core's after a 401, and the host's ahead of time, which goes
+ * through the definition too — made through `inTurn`.
+ */
+function renewingInTurn(
+  definition: DestinationDefinition<Settings>,
+  inTurn: RenewInTurn
+): DestinationDefinition<Settings> {
+  const authentication = definition.authentication as OAuth2Authentication<Settings>
+  const refresh = authentication.refreshAccessToken!
+  return {
+    ...definition,
+    authentication: {
+      ...authentication,
+      refreshAccessToken: (request, { settings, auth }) =>
+        inTurn(auth, async (current) => (await refresh(request, { settings, auth: current })) as ZendeskTokens)
+    }
+  }
+}
+
 const callbackOf = (hostUrl: string | undefined) => (hostUrl ? `${hostUrl}/oauth/callback` : undefined)
 
 /** Starts the embedded simulator (no ZENDESK_* variables) or points the destination at the account they name. */
@@ -162,20 +199,31 @@ async function connectedTarget(
     timers,
     ...(options.zendeskOrigin && { origin: options.zendeskOrigin })
   }
-  const definition = createDestination(destinationOptions)
   const address = options.zendeskOrigin ?? `https://${normalised}.zendesk.com`
   const path =
     options.connectionFile ??
     present(options.env.ZENDESK_CONNECTION_FILE) ??
     defaultConnectionFile(options.env, normalised)
-  const connection = new ZendeskConnection({
+  const file = new ConnectionFile(path)
+  // With a database, the connection is the account's (keyed by its address), whichever host renews it.
+  const database = options.databaseUrl ? new ConnectionDatabase(options.databaseUrl, address) : undefined
+  if (database) {
+    const adopted = await adoptConnectionFile(database, file).catch(
+      (error) => `The connection file was not moved to the database: ${(error as Error).message}`
+    )
+    if (adopted) options.log(adopted)
+  }
+  const definition = renewingInTurn(createDestination(destinationOptions), (used, renew) =>
+    connection.renewInTurn(used, renew)
+  )
+  const connection: ZendeskConnection = new ZendeskConnection({
     settings: { subdomain: normalised },
     accountLabel: address,
     client,
     redirectUri: callbackOf(options.hostUrl),
     oauth: zendeskOAuth(destinationOptions),
     renew: renewalThrough(definition),
-    file: new ConnectionFile(path),
+    store: database ?? file,
     timers,
     log: options.log
   })
@@ -186,7 +234,10 @@ async function connectedTarget(
     account: connection,
     connection,
     description: `Sending to the Zendesk account ${address} through the OAuth client ${client.id}`,
-    close: async () => connection.close()
+    close: async () => {
+      connection.close()
+      await database?.close()
+    }
   }
 }
 

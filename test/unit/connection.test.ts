@@ -113,7 +113,7 @@ describe('the local host’s Zendesk connection', () => {
       redirectUri: 'http://127.0.0.1:4000/oauth/callback',
       oauth: zendesk,
       renew: (settings) => zendesk.renew(settings),
-      file: new ConnectionFile(path, saves.fs),
+      store: new ConnectionFile(path, saves.fs),
       timers,
       log: (line) => logged.push(line),
       ...more
@@ -268,7 +268,7 @@ describe('the local host’s Zendesk connection', () => {
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
     const slow = new ConnectionFile(path, { ...saves.fs, rename: async (a, b) => (await gate, saves.fs.rename(a, b)) })
-    const gated = connection({ file: slow })
+    const gated = connection({ store: slow })
     await gated.start()
     let done = false
     const refreshing = gated
