@@ -3,7 +3,6 @@ import {
   ErrorCodes,
   InvalidAuthenticationError,
   RetryableError,
-  type OAuth2ClientCredentials,
   type RefreshAccessTokenResult
 } from '@segment/actions-core'
 import type { Settings } from '../destinations/zendesk/generated-types'
@@ -190,18 +189,8 @@ export class ZendeskConnection implements HostAccount {
   }
 
   settings(): HostSettings {
-    const { settings } = this.options
-    const client = this.record && this.clientOf(this.record.clientId)
-    if (!this.record || this.lost || !client) return { ...settings }
-    return {
-      ...settings,
-      oauth: {
-        access_token: this.record.accessToken,
-        ...(this.record.refreshToken && { refresh_token: this.record.refreshToken }),
-        clientId: client.id,
-        ...(client.secret && { clientSecret: client.secret })
-      }
-    }
+    if (!this.record || this.lost) return { ...this.options.settings }
+    return this.settingsOf(this.record)
   }
 
   async blocked(): Promise<Blocked | undefined> {
@@ -394,8 +383,8 @@ export class ZendeskConnection implements HostAccount {
    * turn ends.
    */
   async renewInTurn(
-    used: OAuth2ClientCredentials,
-    renew: (current: OAuth2ClientCredentials) => Promise<ZendeskTokens>
+    used: HostSettings,
+    renew: (current: HostSettings) => Promise<ZendeskTokens>
   ): Promise<ZendeskTokens> {
     const store = this.options.store
     if (!store?.takeTurn) return renew(used)
@@ -410,12 +399,12 @@ export class ZendeskConnection implements HostAccount {
           )
         }
         const due = renewalDueOf(stored)
-        if (stored.accessToken !== used.accessToken && (due === undefined || this.timers.now() < due)) {
+        if (stored.accessToken !== used.oauth?.access_token && (due === undefined || this.timers.now() < due)) {
           return { answer: stored }
         }
         let tokens: ZendeskTokens
         try {
-          tokens = await renew(this.credentialsOf(stored))
+          tokens = await renew(this.settingsOf(stored))
         } catch (error) {
           if (isRefusedRenewal(error)) this.refusedInTurn(stored, error)
           throw error
@@ -531,13 +520,19 @@ export class ZendeskConnection implements HostAccount {
     return stored.subdomain === this.options.settings.subdomain && !!this.clientOf(stored.clientId)
   }
 
-  /** The credentials a renewal of `record` sends: its tokens, and its client with the secret from the environment. */
-  private credentialsOf(record: StoredConnection): OAuth2ClientCredentials {
+  /** The settings of a call with `record`: its tokens, and its client with the secret from the environment. */
+  private settingsOf(record: StoredConnection): HostSettings {
+    const { settings } = this.options
+    const client = this.clientOf(record.clientId)
+    if (!client) return { ...settings }
     return {
-      accessToken: record.accessToken,
-      refreshToken: record.refreshToken ?? '',
-      clientId: record.clientId,
-      clientSecret: this.clientOf(record.clientId)?.secret ?? ''
+      ...settings,
+      oauth: {
+        access_token: record.accessToken,
+        ...(record.refreshToken && { refresh_token: record.refreshToken }),
+        clientId: client.id,
+        ...(client.secret && { clientSecret: client.secret })
+      }
     }
   }
 
@@ -642,7 +637,7 @@ export class ZendeskConnection implements HostAccount {
     try {
       if (!(await this.saveIfUnsaved())) throw new Error(this.problem)
       used = this.settings()
-      await this.onTokenRefresh(await this.options.renew(used))
+      await this.onTokenRefresh(await this.renewInTurn(used, (current) => this.options.renew(current)))
     } catch (error) {
       if (used && isRefusedRenewal(error)) return this.renewalRefused(used, error)
       this.retryMs = Math.min(LONGEST_RETRY_MS, this.retryMs === undefined ? FIRST_RETRY_MS : this.retryMs * 2)

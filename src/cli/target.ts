@@ -13,7 +13,7 @@ import { SIMULATOR_SUBDOMAIN, startSimulator, type RunningSimulator } from '../s
 import { ConnectionFile, defaultConnectionFile } from './connection-file'
 import { adoptConnectionFile, ConnectionDatabase } from './connection-database'
 import { ZendeskConnection, type OAuthClient } from './connection'
-import { legacyAccount, type HostAccount, type HostSettings } from './host-account'
+import { legacyAccount, type HostAccount, type HostSettings, type OAuthSettings } from './host-account'
 import { systemTimers, type Timers } from './timers'
 
 /** Where the destination's requests go: the embedded simulator, or a Zendesk account. */
@@ -122,33 +122,30 @@ export function accountFromEnv(env: NodeJS.ProcessEnv): AccountFromEnv | undefin
   }
 }
 
+/** actions-core's view of the connection in `settings.oauth`. */
+const credentialsOf = (oauth: OAuthSettings | undefined): OAuth2ClientCredentials => ({
+  accessToken: oauth?.access_token ?? '',
+  refreshToken: oauth?.refresh_token ?? '',
+  clientId: oauth?.clientId ?? '',
+  clientSecret: oauth?.clientSecret ?? ''
+})
+
 /** A renewal as actions-core makes one on a 401, through the same definition (and so the same instance). */
 function renewalThrough(definition: DestinationDefinition<Settings>) {
   const destination = new Destination(definition)
   return async ({ oauth, ...settings }: HostSettings): Promise<ZendeskTokens> => {
-    const tokens = await destination.refreshAccessToken(settings, {
-      accessToken: oauth?.access_token ?? '',
-      refreshToken: oauth?.refresh_token ?? '',
-      clientId: oauth?.clientId ?? '',
-      clientSecret: oauth?.clientSecret ?? ''
-    })
+    const tokens = await destination.refreshAccessToken(settings, credentialsOf(oauth))
     return tokens as ZendeskTokens
   }
 }
 
-/** Renews one connection, as `ZendeskConnection.renewInTurn` does. */
-type RenewInTurn = (
-  used: OAuth2ClientCredentials,
-  renew: (current: OAuth2ClientCredentials) => Promise<ZendeskTokens>
-) => Promise<ZendeskTokens>
-
 /**
- * The definition with every renewal — actions-core's after a 401, and the host's ahead of time, which goes
- * through the definition too — made through `inTurn`.
+ * The definition the host's calls run through: actions-core's renewal after a 401 goes through the connection's
+ * `renewInTurn`, as the connection's own renewals ahead of time do (one host at a time on a shared database).
  */
 function renewingInTurn(
   definition: DestinationDefinition<Settings>,
-  inTurn: RenewInTurn
+  connection: ZendeskConnection
 ): DestinationDefinition<Settings> {
   const authentication = definition.authentication as OAuth2Authentication<Settings>
   const refresh = authentication.refreshAccessToken!
@@ -156,8 +153,20 @@ function renewingInTurn(
     ...definition,
     authentication: {
       ...authentication,
-      refreshAccessToken: (request, { settings, auth }) =>
-        inTurn(auth, async (current) => (await refresh(request, { settings, auth: current })) as ZendeskTokens)
+      refreshAccessToken: (request, { settings, auth }) => {
+        const used: HostSettings = {
+          ...settings,
+          oauth: {
+            access_token: auth.accessToken,
+            refresh_token: auth.refreshToken || undefined,
+            clientId: auth.clientId,
+            clientSecret: auth.clientSecret || undefined
+          }
+        }
+        return connection.renewInTurn(used, async (current) => {
+          return (await refresh(request, { settings, auth: credentialsOf(current.oauth) })) as ZendeskTokens
+        })
+      }
     }
   }
 }
@@ -213,16 +222,14 @@ async function connectedTarget(
     )
     if (adopted) options.log(adopted)
   }
-  const definition = renewingInTurn(createDestination(destinationOptions), (used, renew) =>
-    connection.renewInTurn(used, renew)
-  )
-  const connection: ZendeskConnection = new ZendeskConnection({
+  const destination = createDestination(destinationOptions)
+  const connection = new ZendeskConnection({
     settings: { subdomain: normalised },
     accountLabel: address,
     client,
     redirectUri: callbackOf(options.hostUrl),
     oauth: zendeskOAuth(destinationOptions),
-    renew: renewalThrough(definition),
+    renew: renewalThrough(destination),
     store: database ?? file,
     timers,
     log: options.log
@@ -230,7 +237,7 @@ async function connectedTarget(
   await connection.start()
   return {
     kind: 'zendesk',
-    definition,
+    definition: renewingInTurn(destination, connection),
     account: connection,
     connection,
     description: `Sending to the Zendesk account ${address} through the OAuth client ${client.id}`,
