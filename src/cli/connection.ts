@@ -165,7 +165,8 @@ export class ZendeskConnection implements HostAccount {
 
   /**
    * Takes up the stored connection (a restart stays connected), or with a confidential client and none stored,
-   * connects with client credentials. Problems are logged and shown on the page; the host starts either way.
+   * connects with client credentials (with a shared store, in its turn: hosts starting together connect once).
+   * Problems are logged and shown on the page; the host starts either way.
    */
   async start(): Promise<void> {
     const stored = await this.readStored()
@@ -174,7 +175,7 @@ export class ZendeskConnection implements HostAccount {
       this.options.log(`Zendesk connection read from ${this.options.store!.location}${this.describeWho(stored)}.`)
     } else if (this.startClient) {
       try {
-        await this.connectWithClientCredentials(this.startClient)
+        await this.connectAtStart(this.startClient)
       } catch (error) {
         this.report(`Connecting with the OAuth client's credentials failed: ${messageOf(error)}`)
       }
@@ -429,6 +430,17 @@ export class ZendeskConnection implements HostAccount {
 
   private clientOf(id: string): OAuthClient | undefined {
     return [this.options.client, this.options.startClient].find((client) => client?.id === id)
+  }
+
+  /** Client credentials at start; with a shared store in its turn, so that hosts starting together connect once. */
+  private async connectAtStart(client: OAuthClient): Promise<void> {
+    const store = this.options.store
+    if (!store?.takeTurn) return this.connectWithClientCredentials(client)
+    await store.takeTurn(async (stored) => {
+      if (stored && this.usable(stored)) this.takeShared(stored)
+      else await this.connectWithClientCredentials(client)
+      return { answer: undefined }
+    })
   }
 
   private async connectWithClientCredentials(client: OAuthClient): Promise<void> {

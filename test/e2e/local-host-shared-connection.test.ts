@@ -5,7 +5,7 @@ import { startLocalHost, type LocalHost } from '../../src/cli/local-host'
 import { SINGLE_USER_WRITE_INTERVAL_MS } from '../../src/destinations/zendesk/client/pacing'
 import { startSimulator, type RunningSimulator } from '../../src/simulator'
 import { answerConsent } from '../helpers/consent'
-import { credentialsIn } from '../helpers/credentials'
+import { credentialsIn, FAKE_CLIENT_SECRETS } from '../helpers/credentials'
 import { eventually } from '../helpers/eventually'
 import { call } from '../helpers/local-host-client'
 import { ManualTimers } from '../helpers/manual-timers'
@@ -23,6 +23,8 @@ const RENEWAL_DUE_MS = 5 * MINUTE
 /** how old a host's copy of the shared connection may get before it reads the database again */
 const FOLLOW_MS = 5 * SECOND
 const CLIENT = 'actions-zendesk'
+const CONFIDENTIAL_CLIENT = 'actions-zendesk-server'
+const CLIENT_SECRET = FAKE_CLIENT_SECRETS[0]
 
 let postgres: RunningPostgres
 beforeAll(async () => {
@@ -40,7 +42,11 @@ let running: LocalHost[]
 beforeEach(async () => {
   // The clock starts at the real time: the events the hosts stamp now are not from another year.
   timers = new ManualTimers(Date.now())
-  simulator = await startSimulator({ endpointLimits: false, clock: timers.now })
+  simulator = await startSimulator({
+    endpointLimits: false,
+    clock: timers.now,
+    oauthClients: [{ identifier: CONFIDENTIAL_CLIENT, kind: 'confidential', secret: CLIENT_SECRET, redirectUris: [] }]
+  })
   databaseUrl = await postgres.database()
   directory = mkdtempSync(join(tmpdir(), 'shared-connection-'))
   logged = []
@@ -52,11 +58,17 @@ afterEach(async () => {
   expect(credentialsIn(logged.join('\n'))).toEqual([])
 })
 
-/** A host for the account, on the database unless told otherwise, with a connection file of its own. */
-async function startHost(name: string, { onDatabase = true } = {}): Promise<LocalHost> {
+/**
+ * A host for the account with the public client (or the confidential one), on the database unless told otherwise,
+ * with a connection file of its own.
+ */
+async function startHost(name: string, { onDatabase = true, confidential = false } = {}): Promise<LocalHost> {
+  const client = confidential
+    ? { ZENDESK_CLIENT_ID: CONFIDENTIAL_CLIENT, ZENDESK_CLIENT_SECRET: CLIENT_SECRET }
+    : { ZENDESK_CLIENT_ID: CLIENT }
   const host = await startLocalHost({
     port: 0,
-    env: { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_CLIENT_ID: CLIENT },
+    env: { ZENDESK_SUBDOMAIN: 'acme', ...client },
     connectionFile: join(directory, `${name}.json`),
     ...(onDatabase && { databaseUrl }),
     zendeskOrigin: simulator.url,
@@ -199,6 +211,18 @@ test('Disconnect on one host: the others hold events; Connect Zendesk on any del
     expect((await call(second, 'GET', `/deliveries?id=${held.body.deliveryId}`)).body.state).toBe('delivered')
   })
   expect(await connectionOf(second)).toMatchObject({ state: 'connected' })
+})
+
+test('hosts with a confidential client starting together on an empty database connect once', async () => {
+  const hosts = await Promise.all(['one', 'two', 'three'].map((name) => startHost(name, { confidential: true })))
+  expect(simulator.oauth.tokenRequests().map((r) => (r.body as { grant_type?: string }).grant_type)).toEqual([
+    'client_credentials'
+  ])
+  const tokens = hosts.map((host) => host.target.account.settings().oauth?.access_token)
+  expect(new Set(tokens).size).toBe(1)
+  for (const [i, host] of hosts.entries()) {
+    expect((await identify(host, `started-${i}`)).body.actions[0].result).toBe('delivered')
+  }
 })
 
 test('a connection Zendesk revoked is reported on every host, as with one host', async () => {
