@@ -16,10 +16,18 @@ const UPSERT = `INSERT INTO ${TABLE} (account, connection) VALUES ($1, $2)
 /** The database failed, said by its error code alone: a driver's message may name the server or the user. */
 export class ConnectionDatabaseError extends Error {}
 
-function failed(doing: string, error: unknown): ConnectionDatabaseError {
+const DOING = {
+  reach: 'Reaching the database of the Zendesk connection',
+  read: 'Reading the Zendesk connection from the database',
+  save: 'Saving the Zendesk connection to the database',
+  delete: 'Deleting the Zendesk connection from the database',
+  lock: 'Waiting for the turn to renew the Zendesk connection in the database'
+}
+
+function failed(doing: keyof typeof DOING, error: unknown): ConnectionDatabaseError {
   const code = (error as { code?: unknown } | undefined)?.code
   const shown = typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? ` (${code})` : ''
-  return new ConnectionDatabaseError(`The database could not ${doing} the Zendesk connection${shown}.`)
+  return new ConnectionDatabaseError(`${DOING[doing]} failed${shown}.`)
 }
 
 /**
@@ -64,9 +72,9 @@ export class ConnectionDatabase implements ConnectionStore {
   async takeTurn<T>(turn: (stored: StoredConnection | undefined) => Promise<ConnectionTurn<T>>): Promise<T> {
     await this.schema()
     const client = await this.pool.connect().catch((error) => {
-      throw failed('read', error)
+      throw failed('reach', error)
     })
-    const query = (doing: string, text: string, values: unknown[] = []) =>
+    const query = (doing: keyof typeof DOING, text: string, values: unknown[] = []) =>
       client.query<{ connection: unknown }>(text, values).catch((error) => {
         throw failed(doing, error)
       })
@@ -98,7 +106,7 @@ export class ConnectionDatabase implements ConnectionStore {
     return parsed.data
   }
 
-  private async query(doing: string, text: string, values: unknown[]) {
+  private async query(doing: keyof typeof DOING, text: string, values: unknown[]) {
     await this.schema()
     return this.pool.query<{ connection: unknown }>(text, values).catch((error) => {
       throw failed(doing, error)
@@ -114,7 +122,7 @@ export class ConnectionDatabase implements ConnectionStore {
         await client.query('COMMIT')
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined)
-        throw failed('make the table for', error)
+        throw failed('reach', error)
       }
     }).catch((error) => {
       this.ready = undefined
@@ -125,7 +133,7 @@ export class ConnectionDatabase implements ConnectionStore {
 
   private async withClient(work: (client: PoolClient) => Promise<void>): Promise<void> {
     const client = await this.pool.connect().catch((error) => {
-      throw failed('reach the table for', error)
+      throw failed('reach', error)
     })
     try {
       await work(client)

@@ -146,8 +146,9 @@ export class ZendeskConnection implements HostAccount {
   private cancelTimer?: () => void
   private retryMs?: number
   private renewing?: Promise<void>
-  /** with a shared store: when this host last read it, and how many times its record changed here */
+  /** with a shared store: when this host last read it, whether that read failed, how often its record changed here */
   private followedAt?: number
+  private followFailed = false
   private changes = 0
   private cancelFollowing?: () => void
   private closed = false
@@ -517,7 +518,8 @@ export class ZendeskConnection implements HostAccount {
     try {
       stored = await store.read()
     } catch (error) {
-      this.report(`${messageOf(error)} Connect Zendesk to replace it.`)
+      const then = store.takeTurn ? 'It is read again every few seconds.' : 'Connect Zendesk to replace it.'
+      this.report(`${messageOf(error)} ${then}`)
       return undefined
     }
     if (!stored || this.usable(stored)) return stored
@@ -562,9 +564,12 @@ export class ZendeskConnection implements HostAccount {
     try {
       stored = await store.read()
     } catch (error) {
-      this.options.log(`Reading the shared Zendesk connection failed (${messageOf(error)}); this host uses its copy.`)
+      // Said once, not at every read until the database is back.
+      if (!this.followFailed) this.options.log(`${messageOf(error)} This host goes on with its copy until it can.`)
+      this.followFailed = true
       return
     }
+    this.followFailed = false
     // A read that overlapped a change made here answers what was stored before it; and a renewal this host could
     // not store yet is newer than anything stored.
     if (changes !== this.changes || !this.saved) return

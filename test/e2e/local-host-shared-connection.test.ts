@@ -238,6 +238,32 @@ test('a connection Zendesk revoked is reported on every host, as with one host',
   }
 })
 
+test('a database the host cannot reach: said without its address or password, and no connection', async () => {
+  const unreachable = 'postgres://hosts:database-password-7f3a@127.0.0.1:1/zendesk'
+  const host = await startLocalHost({
+    port: 0,
+    env: { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_CLIENT_ID: CLIENT },
+    connectionFile: join(directory, 'unreachable.json'),
+    databaseUrl: unreachable,
+    zendeskOrigin: simulator.url,
+    timers,
+    log: (line) => logged.push(line)
+  })
+  running.push(host)
+  const connection = await connectionOf(host)
+  expect(connection).toMatchObject({
+    state: 'not connected',
+    problem: expect.stringMatching(/Reaching the database .* failed \(ECONNREFUSED\)/)
+  })
+  timers.advance(3 * FOLLOW_MS)
+  const held = await identify(host, 'no-database')
+  expect(held.body.actions[0]).toMatchObject({ result: 'retryable', awaitingConnection: true })
+  const said = [JSON.stringify(connection), held.text, logged.join('\n')].join('\n')
+  expect(said).not.toMatch(/database-password|hosts:|127\.0\.0\.1:1\b/)
+  // Said as the host starts, and once more as it goes on without the database: not at every read.
+  expect(logged.filter((line) => /ECONNREFUSED/.test(line))).toHaveLength(3)
+})
+
 test('a connection file is moved into an empty database once; the host stays connected without a token request', async () => {
   const alone = await startHost('alone', { onDatabase: false })
   registerClient([alone])
