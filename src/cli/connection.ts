@@ -492,7 +492,7 @@ export class ZendeskConnection implements HostAccount {
     this.connectedListeners.forEach((listener) => listener())
   }
 
-  /** A connection that is on disk (or has no file) comes into force. */
+  /** A connection that is stored (or has no store) comes into force. */
   private take(record: StoredConnection): void {
     this.record = record
     this.changes++

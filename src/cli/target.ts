@@ -222,14 +222,14 @@ async function connectedTarget(
     )
     if (adopted) options.log(adopted)
   }
-  const destination = createDestination(destinationOptions)
+  const definition = createDestination(destinationOptions)
   const connection = new ZendeskConnection({
     settings: { subdomain: normalised },
     accountLabel: address,
     client,
     redirectUri: callbackOf(options.hostUrl),
     oauth: zendeskOAuth(destinationOptions),
-    renew: renewalThrough(destination),
+    renew: renewalThrough(definition),
     store: database ?? file,
     timers,
     log: options.log
@@ -237,7 +237,7 @@ async function connectedTarget(
   await connection.start()
   return {
     kind: 'zendesk',
-    definition: renewingInTurn(destination, connection),
+    definition: renewingInTurn(definition, connection),
     account: connection,
     connection,
     description: `Sending to the Zendesk account ${address} through the OAuth client ${client.id}`,
