@@ -326,11 +326,20 @@ export class ZendeskConnection implements HostAccount {
   /**
    * Revokes the token at Zendesk, forgets the connection and deletes the file. A revocation that fails is reported
    * (the token then lives until it expires); the connection is forgotten either way. A connection Zendesk already
-   * refused has nothing left to revoke.
+   * refused has nothing left to revoke. With a shared store, in its turn: the token revoked is the newest, and no
+   * host renews the connection while it is revoked and deleted.
    */
   async disconnect(): Promise<{ revoked: boolean; problem?: string }> {
-    // The token to revoke is the newest: a host sharing the store may have renewed it a moment ago.
-    await this.followStore(true)
+    const store = this.options.store
+    if (!store?.takeTurn) return this.disconnectNow()
+    return store.takeTurn(async (stored) => {
+      if (!stored) this.disconnectedElsewhere()
+      else if (stored.accessToken !== this.record?.accessToken) this.take(stored)
+      return { answer: await this.disconnectNow() }
+    })
+  }
+
+  private async disconnectNow(): Promise<{ revoked: boolean; problem?: string }> {
     const record = this.record
     if (!record) return { revoked: false }
     const alreadyGone = this.lost

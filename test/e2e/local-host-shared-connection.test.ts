@@ -213,6 +213,26 @@ test('Disconnect on one host: the others hold events; Connect Zendesk on any del
   expect(await connectionOf(second)).toMatchObject({ state: 'connected' })
 })
 
+test('Disconnect while another host renews: the renewed token is the one revoked, and the connection stays gone', async () => {
+  const [first, second] = await connectedHosts(2)
+  const before = tokenRequests()
+  // Zendesk answers the first host's renewal late: the second host's Disconnect comes while it is under way.
+  simulator.setFaults({ slow: { count: 1, delayMs: 300, path: '/oauth/tokens' } })
+  const renewing = first.target.connection!.renewNow()
+  await eventually(async () => expect(tokenRequests()).toBe(before + 1))
+  const disconnected = await call(second, 'POST', '/connection/disconnect', {})
+  await renewing
+  expect(disconnected.body).toMatchObject({ revoked: true, account: { state: 'not connected' } })
+  const renewed = first.target.account.settings().oauth?.access_token
+  const revoked = await fetch(`${simulator.url}/api/v2/users/me`, { headers: { Authorization: `Bearer ${renewed}` } })
+  expect(revoked.status).toBe(401)
+
+  timers.advance(FOLLOW_MS)
+  await eventually(async () => expect(await connectionOf(first)).toMatchObject({ state: 'not connected' }))
+  const held = await identify(first, 'after-disconnect')
+  expect(held.body.actions[0]).toMatchObject({ result: 'retryable', awaitingConnection: true })
+})
+
 test('hosts with a confidential client starting together on an empty database connect once', async () => {
   const hosts = await Promise.all(['one', 'two', 'three'].map((name) => startHost(name, { confidential: true })))
   expect(simulator.oauth.tokenRequests().map((r) => (r.body as { grant_type?: string }).grant_type)).toEqual([
