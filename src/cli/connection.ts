@@ -448,23 +448,35 @@ export class ZendeskConnection implements HostAccount {
     if (!store?.takeTurn) return this.connectWithClientCredentials(client)
     await store.takeTurn(async (stored) => {
       if (stored && this.usable(stored)) this.takeShared(stored)
-      else await this.connectWithClientCredentials(client)
+      // This turn is under way: the new connection is written as it is.
+      else await this.connectWithClientCredentials(client, async (record) => (await store.write(record), stored))
       return { answer: undefined }
     })
   }
 
-  private async connectWithClientCredentials(client: OAuthClient): Promise<void> {
+  private async connectWithClientCredentials(
+    client: OAuthClient,
+    save?: (record: StoredConnection) => Promise<StoredConnection | undefined>
+  ): Promise<void> {
     const { settings, oauth } = this.options
     const tokens = await oauth.clientCredentials({
       subdomain: settings.subdomain,
       clientId: client.id,
       clientSecret: client.secret!
     })
-    await this.connect(tokens, 'client_credentials', client)
+    await this.connect(tokens, 'client_credentials', client, save)
   }
 
-  /** A new connection: who it acts as, stored (or reported and revoked when it cannot be), then in force. */
-  private async connect(tokens: ZendeskTokens, grant: StoredConnection['grant'], client: OAuthClient): Promise<void> {
+  /**
+   * A new connection: who it acts as, stored (or reported and revoked when it cannot be), then in force; the
+   * connection it replaces is revoked. `save` stores it and answers the connection it replaces.
+   */
+  private async connect(
+    tokens: ZendeskTokens,
+    grant: StoredConnection['grant'],
+    client: OAuthClient,
+    save: (record: StoredConnection) => Promise<StoredConnection | undefined> = (record) => this.storeReplacing(record)
+  ): Promise<void> {
     const { settings, oauth, store } = this.options
     this.hold(tokens)
     const agent = await oauth.connectedAgent(settings, tokens.accessToken).catch((error) => {
@@ -484,13 +496,13 @@ export class ZendeskConnection implements HostAccount {
       connectedAt: iso(now),
       ...(agent && { connectedBy: { name: agent.name, email: agent.email } })
     }
+    let replaced: StoredConnection | undefined
     try {
-      await store?.write(record)
+      replaced = await save(record)
     } catch (error) {
       await oauth.revoke(settings, tokens.accessToken).catch(() => undefined)
       throw this.connectFailed(`Zendesk connected, but ${messageOf(error)}. The new token is revoked; not connected.`)
     }
-    const replaced = this.record
     this.take(record)
     this.problem = undefined
     this.options.log(`Zendesk connected${this.describeWho(record)}${store ? `; stored in ${store.location}` : ''}.`)
@@ -499,6 +511,19 @@ export class ZendeskConnection implements HostAccount {
       await oauth.revoke(settings, replaced.accessToken).catch(() => undefined)
     }
     this.connectedListeners.forEach((listener) => listener())
+  }
+
+  /**
+   * Stores a new connection and answers the one it replaces: with a shared store, the stored one, in the store's
+   * turn, so that a renewal under way on another host cannot store the old connection over the new one.
+   */
+  private async storeReplacing(record: StoredConnection): Promise<StoredConnection | undefined> {
+    const store = this.options.store
+    if (!store?.takeTurn) {
+      await store?.write(record)
+      return this.record
+    }
+    return store.takeTurn(async (stored) => ({ answer: stored, store: record }))
   }
 
   /** A connection that is stored (or has no store) comes into force. */

@@ -233,6 +233,29 @@ test('Disconnect while another host renews: the renewed token is the one revoked
   expect(held.body.actions[0]).toMatchObject({ result: 'retryable', awaitingConnection: true })
 })
 
+test('Connect Zendesk while another host renews: the new connection is the one every host keeps', async () => {
+  const [first, second] = await connectedHosts(2)
+  const before = tokenRequests()
+  simulator.setFaults({ slow: { count: 1, delayMs: 300, path: '/oauth/tokens' } })
+  const renewing = first.target.connection!.renewNow()
+  await eventually(async () => expect(tokenRequests()).toBe(before + 1))
+  await answerConsent(second, 'allow')
+  await renewing
+  const renewedByFirst = first.target.account.settings().oauth?.access_token
+  const connected = second.target.account.settings().oauth?.access_token
+  timers.advance(FOLLOW_MS)
+  await eventually(async () => expect(first.target.account.settings().oauth?.access_token).toBe(connected))
+  expect(second.target.account.settings().oauth?.access_token).toBe(connected)
+  // The renewal the new connection replaced is revoked.
+  const replaced = await fetch(`${simulator.url}/api/v2/users/me`, {
+    headers: { Authorization: `Bearer ${renewedByFirst}` }
+  })
+  expect(replaced.status).toBe(401)
+  for (const [i, host] of [first, second].entries()) {
+    expect((await identify(host, `reconnected-${i}`)).body.actions[0].result).toBe('delivered')
+  }
+})
+
 test('hosts with a confidential client starting together on an empty database connect once', async () => {
   const hosts = await Promise.all(['one', 'two', 'three'].map((name) => startHost(name, { confidential: true })))
   expect(simulator.oauth.tokenRequests().map((r) => (r.body as { grant_type?: string }).grant_type)).toEqual([
