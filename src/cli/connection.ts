@@ -8,6 +8,7 @@ import {
 import type { Settings } from '../destinations/zendesk/generated-types'
 import type { zendeskOAuth, ZendeskTokens } from '../destinations/zendesk'
 import type { StoredConnection } from './connection-file'
+import { iso, renewalDueOf, renewedRecord, tokensOf } from './connection-record'
 import type { ConnectionStore } from './connection-store'
 import type { Blocked, ConnectionView, HostAccount, HostSettings } from './host-account'
 import { systemTimers, type Timers } from './timers'
@@ -52,10 +53,6 @@ export interface ConnectionOptions {
 /** A person's answer on Zendesk's consent page that did not connect the host, said so that they know what to do. */
 export class ConnectError extends Error {}
 
-/** Renewed this long before the access token ends (at most half its life), so calls never meet an expired one. */
-const RENEW_BEFORE_ACCESS_END_MS = 5 * 60_000
-/** Renewed at least this long before the refresh token ends (at most half its life), so a quiet connection lives on. */
-const RENEW_BEFORE_REFRESH_END_MS = 24 * 60 * 60_000
 /** After a renewal that failed for a passing reason: the first wait, doubled up to the longest. */
 const FIRST_RETRY_MS = 30_000
 const LONGEST_RETRY_MS = 10 * 60_000
@@ -68,7 +65,6 @@ const STORE_FOLLOW_MS = 5_000
 const TOKENS_KEPT = 50
 
 const base64url = (bytes: Buffer) => bytes.toString('base64url')
-const iso = (ms: number) => new Date(ms).toISOString()
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /** Adds a value as the newest of the set, dropping the oldest beyond TOKENS_KEPT. */
@@ -81,46 +77,6 @@ function keepNewest(set: Set<string>, value: string): void {
 /** Zendesk refused a renewal (actions-core's OAUTH_REFRESH_FAILED): only connecting again helps. */
 export function isRefusedRenewal(error: unknown): boolean {
   return (error as { code?: unknown })?.code === ErrorCodes.OAUTH_REFRESH_FAILED
-}
-
-/** When to renew ahead of `end`: `before` earlier, or half-way through the token's life when that is sooner. */
-function renewalDue(end: string | undefined, obtainedAt: number, before: number): number | undefined {
-  if (end === undefined) return undefined
-  const endMs = Date.parse(end)
-  return endMs - Math.min(before, Math.max(0, endMs - obtainedAt) / 2)
-}
-
-/** When a connection is to be renewed: before either token ends; undefined for tokens without an end. */
-function renewalDueOf(record: StoredConnection): number | undefined {
-  const obtainedAt = Date.parse(record.lastRefreshAt ?? record.connectedAt)
-  const dues = [
-    renewalDue(record.expiresAt, obtainedAt, RENEW_BEFORE_ACCESS_END_MS),
-    renewalDue(record.refreshTokenExpiresAt, obtainedAt, RENEW_BEFORE_REFRESH_END_MS)
-  ].filter((due): due is number => due !== undefined)
-  return dues.length ? Math.min(...dues) : undefined
-}
-
-/** The connection's tokens as a renewal answers them. */
-function tokensOf(record: StoredConnection): ZendeskTokens {
-  return {
-    accessToken: record.accessToken,
-    ...(record.refreshToken && { refreshToken: record.refreshToken }),
-    ...(record.expiresAt && { expiresAt: record.expiresAt }),
-    ...(record.refreshTokenExpiresAt && { refreshTokenExpiresAt: record.refreshTokenExpiresAt })
-  }
-}
-
-/** The connection renewed into `renewed` at `now`. */
-function renewedRecord(record: StoredConnection, renewed: ZendeskTokens, now: number): StoredConnection {
-  return {
-    ...record,
-    accessToken: renewed.accessToken,
-    // A grant without a refresh token (client credentials, or an old client's) keeps the one there was.
-    refreshToken: renewed.refreshToken ?? record.refreshToken,
-    expiresAt: renewed.expiresAt,
-    refreshTokenExpiresAt: renewed.refreshToken ? renewed.refreshTokenExpiresAt : record.refreshTokenExpiresAt,
-    lastRefreshAt: iso(now)
-  }
 }
 
 /**
