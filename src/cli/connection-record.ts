@@ -1,4 +1,7 @@
-/** What the host reads off a stored connection: when it is due for renewal, its tokens, and what a renewal makes of it. */
+/**
+ * What the host reads off a stored connection: when it is due for renewal, its tokens, and what a renewal makes of
+ * it.
+ */
 import type { ZendeskTokens } from '../destinations/zendesk'
 import type { StoredConnection } from './connection-file'
 
