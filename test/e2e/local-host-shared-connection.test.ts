@@ -217,7 +217,7 @@ test('Disconnect while another host renews: the renewed token is the one revoked
   const [first, second] = await connectedHosts(2)
   const before = tokenRequests()
   // Zendesk answers the first host's renewal late: the second host's Disconnect comes while it is under way.
-  simulator.setFaults({ slow: { count: 1, delayMs: 300, path: '/oauth/tokens' } })
+  simulator.setFaults({ slow: { count: 1, delayMs: 1000, path: '/oauth/tokens' } })
   const renewing = first.target.connection!.renewNow()
   await eventually(async () => expect(tokenRequests()).toBe(before + 1))
   const disconnected = await call(second, 'POST', '/connection/disconnect', {})
@@ -236,7 +236,7 @@ test('Disconnect while another host renews: the renewed token is the one revoked
 test('Connect Zendesk while another host renews: the new connection is the one every host keeps', async () => {
   const [first, second] = await connectedHosts(2)
   const before = tokenRequests()
-  simulator.setFaults({ slow: { count: 1, delayMs: 300, path: '/oauth/tokens' } })
+  simulator.setFaults({ slow: { count: 1, delayMs: 1000, path: '/oauth/tokens' } })
   const renewing = first.target.connection!.renewNow()
   await eventually(async () => expect(tokenRequests()).toBe(before + 1))
   await answerConsent(second, 'allow')
