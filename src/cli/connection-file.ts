@@ -75,6 +75,11 @@ export class ConnectionFile {
     private readonly fs: ConnectionFs = nodeFs as unknown as ConnectionFs
   ) {}
 
+  /** where the connection is kept, as the page and the log say it */
+  get location(): string {
+    return this.path
+  }
+
   /** The stored connection, or undefined when there is none. Temp files a killed save left behind are removed. */
   async read(): Promise<StoredConnection | undefined> {
     await this.removeLeftovers()

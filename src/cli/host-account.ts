@@ -38,7 +38,7 @@ export interface ConnectionView {
   refreshTokenExpiresAt?: string
   lastRefreshAt?: string
   nextRefreshAt?: string
-  /** the file the connection is kept in, or why it is kept in memory only */
+  /** where the connection is kept (its file, or the database the hosts share), or why in memory only */
   storedIn: string
   /** what went wrong last (a refused refresh, a file that could not be written, a Deny on the consent page) */
   problem?: string

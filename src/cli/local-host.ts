@@ -58,7 +58,8 @@ export interface LocalHostOptions {
   answerWithinMs?: number
   /**
    * a PostgreSQL URL: accepted events are kept there before they are answered, retried from there, and shared with
-   * every host on the same database (as are Zendesk's limits); none: in memory, lost with the process
+   * every host on the same database, as are the Zendesk connection and Zendesk's limits; none: in memory, lost with
+   * the process, and the connection in its file
    */
   databaseUrl?: string
 }
@@ -467,9 +468,9 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       hostUrl: url,
       simulatorPort: options.simulatorPort,
       connectionFile: options.connectionFile,
+      databaseUrl: options.databaseUrl,
       zendeskOrigin: options.zendeskOrigin,
       timers: options.timers,
-      databaseUrl: options.databaseUrl,
       log
     })
   } catch (error) {

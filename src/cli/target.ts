@@ -1,13 +1,19 @@
 import { randomBytes } from 'crypto'
-import { Destination, type DestinationDefinition } from '@segment/actions-core'
+import {
+  Destination,
+  type DestinationDefinition,
+  type OAuth2Authentication,
+  type OAuth2ClientCredentials
+} from '@segment/actions-core'
 import type { Settings } from '../destinations/zendesk/generated-types'
 import { normaliseSubdomain } from '../destinations/zendesk/settings/settings'
 import { createDestination, zendeskOAuth, type DestinationOptions, type ZendeskTokens } from '../destinations/zendesk'
 import { Caches } from '../destinations/zendesk/client/caches'
 import { SIMULATOR_SUBDOMAIN, startSimulator, type RunningSimulator } from '../simulator'
 import { ConnectionFile, defaultConnectionFile } from './connection-file'
+import { adoptConnectionFile, ConnectionDatabase } from './connection-database'
 import { ZendeskConnection, type OAuthClient } from './connection'
-import { legacyAccount, type HostAccount, type HostSettings } from './host-account'
+import { legacyAccount, type HostAccount, type HostSettings, type OAuthSettings } from './host-account'
 import { systemTimers, type Timers } from './timers'
 
 /** Where the destination's requests go: the embedded simulator, or a Zendesk account. */
@@ -39,13 +45,16 @@ export interface TargetOptions {
   /** where the connection to a Zendesk account is kept (default: ZENDESK_CONNECTION_FILE, else under ~/.config) */
   connectionFile?: string
   /**
+   * a PostgreSQL database shared by every host on it: it keeps the connection to a Zendesk account instead of the
+   * file (a connection file found at start is moved in), and the destination shares Zendesk's limits there
+   */
+  databaseUrl?: string
+  /**
    * A loopback Zendesk the caller runs (a simulator) instead of https://<subdomain>.zendesk.com, for the account
    * the ZENDESK_* variables name: tests restart the host against one simulated account.
    */
   zendeskOrigin?: string
   timers?: Timers
-  /** a PostgreSQL database the destination shares Zendesk's limits on with every host that names it */
-  databaseUrl?: string
   log(line: string): void
 }
 
@@ -113,17 +122,52 @@ export function accountFromEnv(env: NodeJS.ProcessEnv): AccountFromEnv | undefin
   }
 }
 
+/** actions-core's view of the connection in `settings.oauth`. */
+const credentialsOf = (oauth: OAuthSettings | undefined): OAuth2ClientCredentials => ({
+  accessToken: oauth?.access_token ?? '',
+  refreshToken: oauth?.refresh_token ?? '',
+  clientId: oauth?.clientId ?? '',
+  clientSecret: oauth?.clientSecret ?? ''
+})
+
 /** A renewal as actions-core makes one on a 401, through the same definition (and so the same instance). */
 function renewalThrough(definition: DestinationDefinition<Settings>) {
   const destination = new Destination(definition)
   return async ({ oauth, ...settings }: HostSettings): Promise<ZendeskTokens> => {
-    const tokens = await destination.refreshAccessToken(settings, {
-      accessToken: oauth?.access_token ?? '',
-      refreshToken: oauth?.refresh_token ?? '',
-      clientId: oauth?.clientId ?? '',
-      clientSecret: oauth?.clientSecret ?? ''
-    })
+    const tokens = await destination.refreshAccessToken(settings, credentialsOf(oauth))
     return tokens as ZendeskTokens
+  }
+}
+
+/**
+ * The definition the host's calls run through: actions-core's renewal after a 401 goes through the connection's
+ * `renewInTurn`, as the connection's own renewals ahead of time do (one host at a time on a shared database).
+ */
+function renewingInTurn(
+  definition: DestinationDefinition<Settings>,
+  connection: ZendeskConnection
+): DestinationDefinition<Settings> {
+  const authentication = definition.authentication as OAuth2Authentication<Settings>
+  const refresh = authentication.refreshAccessToken!
+  return {
+    ...definition,
+    authentication: {
+      ...authentication,
+      refreshAccessToken: (request, { settings, auth }) => {
+        const used: HostSettings = {
+          ...settings,
+          oauth: {
+            access_token: auth.accessToken,
+            refresh_token: auth.refreshToken || undefined,
+            clientId: auth.clientId,
+            clientSecret: auth.clientSecret || undefined
+          }
+        }
+        return connection.renewInTurn(used, async (current) => {
+          return (await refresh(request, { settings, auth: credentialsOf(current.oauth) })) as ZendeskTokens
+        })
+      }
+    }
   }
 }
 
@@ -172,12 +216,21 @@ async function connectedTarget(
     ...(options.zendeskOrigin && { origin: options.zendeskOrigin }),
     ...coordinationOf(options)
   }
-  const definition = createDestination(destinationOptions)
   const address = options.zendeskOrigin ?? `https://${normalised}.zendesk.com`
   const path =
     options.connectionFile ??
     present(options.env.ZENDESK_CONNECTION_FILE) ??
     defaultConnectionFile(options.env, normalised)
+  const file = new ConnectionFile(path)
+  // With a database, the connection is the account's (keyed by its address), whichever host renews it.
+  const database = options.databaseUrl ? new ConnectionDatabase(options.databaseUrl, address) : undefined
+  if (database) {
+    const adopted = await adoptConnectionFile(database, file).catch(
+      (error) => `The connection file was not moved to the database: ${(error as Error).message}`
+    )
+    if (adopted) options.log(adopted)
+  }
+  const definition = createDestination(destinationOptions)
   const connection = new ZendeskConnection({
     settings: { subdomain: normalised },
     accountLabel: address,
@@ -185,18 +238,21 @@ async function connectedTarget(
     redirectUri: callbackOf(options.hostUrl),
     oauth: zendeskOAuth(destinationOptions),
     renew: renewalThrough(definition),
-    file: new ConnectionFile(path),
+    store: database ?? file,
     timers,
     log: options.log
   })
   await connection.start()
   return {
     kind: 'zendesk',
-    definition,
+    definition: renewingInTurn(definition, connection),
     account: connection,
     connection,
     description: `Sending to the Zendesk account ${address} through the OAuth client ${client.id}`,
-    close: async () => connection.close()
+    close: async () => {
+      connection.close()
+      await database?.close()
+    }
   }
 }
 

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync } from 'fs'
 import { tmpdir } from 'os'
 import { join } from 'path'
 import { ErrorCodes, InvalidAuthenticationError, RetryableError } from '@segment/actions-core'
-import { ConnectionFile, type ConnectionFs } from '../../src/cli/connection-file'
+import { ConnectionFile, type ConnectionFs, type StoredConnection } from '../../src/cli/connection-file'
+import type { ConnectionStore, ConnectionTurn } from '../../src/cli/connection-store'
 import { ConnectError, ZendeskConnection, type ConnectionOptions, type ZendeskOAuth } from '../../src/cli/connection'
 import type { ZendeskTokens } from '../../src/destinations/zendesk'
 import type { HostSettings } from '../../src/cli/host-account'
@@ -113,7 +114,7 @@ describe('the local host’s Zendesk connection', () => {
       redirectUri: 'http://127.0.0.1:4000/oauth/callback',
       oauth: zendesk,
       renew: (settings) => zendesk.renew(settings),
-      file: new ConnectionFile(path, saves.fs),
+      store: new ConnectionFile(path, saves.fs),
       timers,
       log: (line) => logged.push(line),
       ...more
@@ -268,7 +269,7 @@ describe('the local host’s Zendesk connection', () => {
     let release!: () => void
     const gate = new Promise<void>((resolve) => (release = resolve))
     const slow = new ConnectionFile(path, { ...saves.fs, rename: async (a, b) => (await gate, saves.fs.rename(a, b)) })
-    const gated = connection({ file: slow })
+    const gated = connection({ store: slow })
     await gated.start()
     let done = false
     const refreshing = gated
@@ -411,5 +412,92 @@ describe('the local host’s Zendesk connection', () => {
     const other = connection({ client: { id: 'another-client' } })
     await other.start()
     expect(other.view()).toMatchObject({ state: 'not connected', problem: expect.stringMatching(/not used/) })
+  })
+})
+
+/** A store several hosts share, in memory: one turn at a time; while `failing`, reads and saves fail. */
+class SharedStore implements ConnectionStore {
+  readonly location = 'the shared test store'
+  connection?: StoredConnection
+  failing = false
+  private turns: Promise<unknown> = Promise.resolve()
+
+  async read(): Promise<StoredConnection | undefined> {
+    if (this.failing) throw new Error('The database could not read the Zendesk connection (57P01).')
+    return this.connection
+  }
+
+  async write(connection: StoredConnection): Promise<void> {
+    if (this.failing) throw new Error('The database could not save the Zendesk connection (57P01).')
+    this.connection = connection
+  }
+
+  async remove(): Promise<void> {
+    this.connection = undefined
+  }
+
+  takeTurn<T>(turn: (stored: StoredConnection | undefined) => Promise<ConnectionTurn<T>>): Promise<T> {
+    const run = this.turns.then(async () => {
+      const { answer, store } = await turn(this.connection)
+      if (store) await this.write(store)
+      return answer
+    })
+    this.turns = run.catch(() => undefined)
+    return run
+  }
+}
+
+describe('hosts sharing one stored connection', () => {
+  let timers: ManualTimers
+  let zendesk: FakeZendesk
+  let store: SharedStore
+  let logged: string[]
+
+  beforeEach(() => {
+    timers = new ManualTimers()
+    zendesk = new FakeZendesk(timers)
+    store = new SharedStore()
+    logged = []
+  })
+
+  async function startHost(): Promise<ZendeskConnection> {
+    const host = new ZendeskConnection({
+      settings: { subdomain: 'acme' },
+      accountLabel: 'https://acme.zendesk.com',
+      client: { id: 'actions-zendesk' },
+      redirectUri: 'http://127.0.0.1:4000/oauth/callback',
+      oauth: zendesk,
+      renew: (settings) => zendesk.renew(settings),
+      store,
+      timers,
+      log: (line) => logged.push(line)
+    })
+    await host.start()
+    return host
+  }
+
+  test('a renewal the store could not keep stays in force on its host, held from calls until it is stored', async () => {
+    const [first, second] = [await startHost(), await startHost()]
+    const url = new URL(first.authorizationUrl())
+    await first.completeAuthorization(new URLSearchParams({ code: 'good-code', state: url.searchParams.get('state')! }))
+    await expect(second.blocked()).resolves.toBeUndefined()
+    expect(second.settings().oauth?.access_token).toBe('access-1')
+
+    store.failing = true
+    await first.renewNow()
+    expect(zendesk.renewals).toHaveLength(1)
+    expect(logged.join('\n')).toContain('Renewing the Zendesk connection failed (The database could not save')
+    await expect(first.blocked()).resolves.toMatchObject({ untilConnected: false })
+    // The other host cannot read the store either: it goes on with its copy.
+    timers.advance(5_000)
+    await expect(second.blocked()).resolves.toBeUndefined()
+
+    store.failing = false
+    await expect(first.blocked()).resolves.toBeUndefined()
+    expect(store.connection).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2' })
+    timers.advance(5_000)
+    await expect(second.blocked()).resolves.toBeUndefined()
+    expect(second.settings().oauth?.access_token).toBe('access-2')
+    expect(zendesk.renewals).toHaveLength(1)
   })
 })
