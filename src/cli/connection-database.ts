@@ -1,12 +1,10 @@
 import { Pool, type PoolClient } from 'pg'
+import { resilientPool } from '../destinations/zendesk/client/postgres/database'
+import { ADVISORY_LOCKS } from './advisory-locks'
 import { storedConnectionSchema, type ConnectionFile, type StoredConnection } from './connection-file'
 import type { ConnectionStore, ConnectionTurn } from './connection-store'
 
 const TABLE = 'zendesk_host_connections'
-/** Any number, so the table is made by one host at a time (CREATE TABLE IF NOT EXISTS races otherwise). */
-const SCHEMA_LOCK = 7_202_623
-/** The first key of the lock a host holds for its turn with an account's connection (the second: the account). */
-const TURN_LOCK = 7_202_624
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS ${TABLE} (account text PRIMARY KEY, connection jsonb NOT NULL)`
 const SELECT = `SELECT connection FROM ${TABLE} WHERE account = $1`
@@ -44,9 +42,7 @@ export class ConnectionDatabase implements ConnectionStore {
     url: string,
     private readonly account: string
   ) {
-    this.pool = new Pool({ connectionString: url, max: 4, idleTimeoutMillis: 5000, allowExitOnIdle: true })
-    // A connection lost while idle (the server restarted): the pool drops it and opens another when needed.
-    this.pool.on('error', () => undefined)
+    this.pool = resilientPool(Pool, { connectionString: url, max: 4 })
   }
 
   async read(): Promise<StoredConnection | undefined> {
@@ -80,7 +76,7 @@ export class ConnectionDatabase implements ConnectionStore {
       })
     try {
       await query('lock', 'BEGIN')
-      await query('lock', 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [TURN_LOCK, this.account])
+      await query('lock', 'SELECT pg_advisory_xact_lock($1, hashtext($2))', [ADVISORY_LOCKS.connectionTurn, this.account])
       const { rows } = await query('read', SELECT, [this.account])
       const { answer, store } = await turn(rows.length ? this.parse(rows[0].connection) : undefined)
       if (store) await query('save', UPSERT, [this.account, store])
@@ -117,7 +113,7 @@ export class ConnectionDatabase implements ConnectionStore {
     this.ready ??= this.withClient(async (client) => {
       try {
         await client.query('BEGIN')
-        await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK])
+        await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.connectionsSchema])
         await client.query(SCHEMA)
         await client.query('COMMIT')
       } catch (error) {

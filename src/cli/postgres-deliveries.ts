@@ -1,9 +1,8 @@
 import type { Pool, PoolClient } from 'pg'
+import { resilientPool } from '../destinations/zendesk/client/postgres/database'
+import { ADVISORY_LOCKS } from './advisory-locks'
 import { KEEP_FINISHED, type DeliveryStore, type NewDelivery } from './deliveries'
 import { isRunnable, PENDING_STATES, stateOf, type Delivery, type Runnable } from './delivery-rules'
-
-/** Any number, so the table is made by one host at a time (CREATE TABLE IF NOT EXISTS races otherwise). */
-const SCHEMA_LOCK = 7_202_623
 
 /**
  * One row per accepted event. While a host works it, `lease_until` is when another may take it over (the host
@@ -90,13 +89,11 @@ export class PostgresDeliveryStore implements DeliveryStore {
   /** Connects (the `pg` package is loaded only then) and makes the table if it is not there. */
   static async open(url: string, options: PostgresDeliveriesOptions): Promise<PostgresDeliveryStore> {
     const { Pool } = await import('pg')
-    const pool = new Pool({ connectionString: url, idleTimeoutMillis: 5000, allowExitOnIdle: true })
-    // A connection lost while idle (the server restarted): the pool drops it and opens another when needed.
-    pool.on('error', () => undefined)
+    const pool = resilientPool(Pool, { connectionString: url })
     const store = new PostgresDeliveryStore(pool, options)
     try {
       await store.transaction(async (client) => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [SCHEMA_LOCK])
+        await client.query('SELECT pg_advisory_xact_lock($1)', [ADVISORY_LOCKS.deliveriesSchema])
         await client.query(SCHEMA)
       })
     } catch (error) {

@@ -1,5 +1,5 @@
 import { IntegrationError } from '@segment/actions-core'
-import type { Pool, PoolClient, QueryResultRow } from 'pg'
+import type { Pool, PoolClient, PoolConfig, QueryResultRow } from 'pg'
 import { ZendeskRetryableError } from '../errors'
 
 /** Any number, so the tables are made by one process at a time (CREATE TABLE IF NOT EXISTS races otherwise). */
@@ -98,9 +98,7 @@ export class Database {
 
   private async open(): Promise<Pool> {
     const { Pool } = await loadPg()
-    const pool = new Pool({ connectionString: this.url, idleTimeoutMillis: 5000, allowExitOnIdle: true })
-    // A connection lost while idle (the server restarted): the pool drops it and opens another when needed.
-    pool.on('error', () => undefined)
+    const pool = resilientPool(Pool, { connectionString: this.url })
     const client = await pool.connect().catch((error) => {
       throw unreachable(error)
     })
@@ -117,6 +115,18 @@ export class Database {
     }
     return pool
   }
+}
+
+/**
+ * A pool of connections that close when idle, never keep the process alive, and never crash it when the server
+ * goes away (it restarted, or was stopped): a connection lost while idle is dropped, and another opened when needed;
+ * one lost while in use fails its queries, which is how its user hears of it.
+ */
+export function resilientPool(PoolOfPg: typeof Pool, config: PoolConfig): Pool {
+  const pool = new PoolOfPg({ idleTimeoutMillis: 5000, allowExitOnIdle: true, ...config })
+  pool.on('error', () => undefined)
+  pool.on('connect', (client) => client.on('error', () => undefined))
+  return pool
 }
 
 async function loadPg(): Promise<typeof import('pg')> {
