@@ -66,10 +66,13 @@ afterEach(async () => {
 })
 
 /**
- * A host for the account with the public client (or the confidential one), on the database unless told otherwise,
- * with a connection file of its own.
+ * A host for the account with the public client (or the confidential one), on the database (or the one given)
+ * unless told otherwise, with a connection file of its own.
  */
-async function startHost(name: string, { onDatabase = true, confidential = false } = {}): Promise<LocalHost> {
+async function startHost(
+  name: string,
+  { onDatabase = true, confidential = false, database = databaseUrl } = {}
+): Promise<LocalHost> {
   const client = confidential
     ? { ZENDESK_CLIENT_ID: CONFIDENTIAL_CLIENT, ZENDESK_CLIENT_SECRET: CLIENT_SECRET }
     : { ZENDESK_CLIENT_ID: CLIENT }
@@ -77,7 +80,7 @@ async function startHost(name: string, { onDatabase = true, confidential = false
     port: 0,
     env: { ZENDESK_SUBDOMAIN: 'acme', ...client },
     connectionFile: join(directory, `${name}.json`),
-    ...(onDatabase && { databaseUrl }),
+    ...(onDatabase && { databaseUrl: database }),
     zendeskOrigin: simulator.url,
     timers,
     log: (line) => logged.push(`${name}: ${line}`)
@@ -290,15 +293,7 @@ test('a connection Zendesk revoked is reported on every host, as with one host',
 
 test('a database the host cannot reach: the host does not start, and says so without its address or password', async () => {
   const unreachable = 'postgres://hosts:database-password-7f3a@127.0.0.1:1/zendesk'
-  const refused = await startLocalHost({
-    port: 0,
-    env: { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_CLIENT_ID: CLIENT },
-    connectionFile: join(directory, 'unreachable.json'),
-    databaseUrl: unreachable,
-    zendeskOrigin: simulator.url,
-    timers,
-    log: (line) => logged.push(line)
-  }).catch((error: Error) => error)
+  const refused = await startHost('unreachable', { database: unreachable }).catch((error: Error) => error)
   expect(refused).toBeInstanceOf(Error)
   expect((refused as Error).message).toMatch(/ECONNREFUSED/)
   const said = [(refused as Error).message, (refused as Error).stack, logged.join('\n')].join('\n')
@@ -309,21 +304,12 @@ test('the database lost once the host runs: it goes on with its copy of the conn
   const own = await startPostgres()
   try {
     const url = (await own.database()).replace('postgres://postgres@', 'postgres://postgres:database-password-7f3a@')
-    const host = await startLocalHost({
-      port: 0,
-      env: { ZENDESK_SUBDOMAIN: 'acme', ZENDESK_CLIENT_ID: CLIENT },
-      connectionFile: join(directory, 'lost.json'),
-      databaseUrl: url,
-      zendeskOrigin: simulator.url,
-      timers,
-      log: (line) => logged.push(line)
-    })
-    running.push(host)
+    const host = await startHost('lost', { database: url })
     registerClient([host])
     await answerConsent(host, 'allow')
     await own.stop()
     const failedRead =
-      /^Reading the Zendesk connection from the database failed \(ECONNREFUSED\)\. This host goes on with its copy until it can\.$/
+      /^lost: Reading the Zendesk connection from the database failed \(ECONNREFUSED\)\. This host goes on with its copy until it can\.$/
     for (let i = 0; i < 3; i++) {
       timers.advance(FOLLOW_MS)
       await eventually(async () => expect(logged.some((line) => failedRead.test(line))).toBe(true))
