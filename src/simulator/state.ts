@@ -62,6 +62,8 @@ export class Store {
   /** Custom objects by key, each with its fields and its records (by id). */
   customObjects = new Map<string, StoredCustomObject>()
   jobs = new Map<string, Job>()
+  /** Timed jobs worked a few at a time: when each worker is done with the jobs given to it. */
+  jobWorkersFreeAt: number[] = []
   /** `Idempotency-Key`s of ticket creates: the body each first came with and the answer it got. */
   idempotencyKeys = new Map<string, IdempotentAnswer>()
   /** Users by external_id, active or not. */
@@ -168,6 +170,7 @@ export class Store {
     ]) {
       index.clear()
     }
+    this.jobWorkersFreeAt = []
     this.agentId = 0
     this.lastId = FIRST_ID - 1
   }
