@@ -1,5 +1,5 @@
 import { ACTIVE_JOB_LIMIT } from '../constants'
-import type { Coordination, CoordinationSettings } from '../coordination'
+import { pacedJobSlots, type Coordination, type CoordinationSettings } from '../coordination'
 import { slotTimings } from '../job-watcher'
 import { WRITES_PER_RECORD } from '../pacing'
 import { UNCOUNTED_REQUESTS } from '../request-budget'
@@ -32,7 +32,10 @@ export function postgresCoordination(
         ? UNCOUNTED_REQUESTS
         : new PostgresRequestBudget(db, settings.requestWindowMs, clock, timers),
     // A job whose holder died before noting it is given the time it would have been followed.
-    jobSlots: new PostgresJobSlots(db, ACTIVE_JOB_LIMIT, timings, leaseMs, timings.maxWaitMs, clock, timers),
+    jobSlots: pacedJobSlots(
+      new PostgresJobSlots(db, ACTIVE_JOB_LIMIT, timings, leaseMs, timings.maxWaitMs, clock, timers),
+      settings
+    ),
     // A status another process read within the first wait between polls is as good as a poll now.
     jobStatuses: new PostgresJobStatuses(db, settings.jobPolling.firstWaitMs),
     userWritesPerAccount: new PostgresWritePacing(db, settings.userWriteIntervalMs, timers),

@@ -1,0 +1,171 @@
+import { ZendeskRetryableError } from './errors'
+import type { EndedJobs, JobSlot, JobSlots } from './job-slots'
+import type { Clock, Timers } from './time'
+
+/** How an account's jobs are paced. */
+export interface JobPace {
+  /** The time from a job's submission to its end it is kept within: a share of the time a job is followed. */
+  turnaroundMs: number
+  /** How long a request waits for its turn to submit before it is retryable instead. */
+  maxWaitMs: number
+  /** The most jobs at once: Zendesk's limit. */
+  limit: number
+  /** Jobs at once before any has ended: few, until the account shows how fast it works them. */
+  initial: number
+}
+
+/**
+ * Jobs are followed for `budgetMs`; one is kept to end within half of that, so that one the account works slower
+ * than the last ones still ends before following stops.
+ */
+export function jobPace(budgetMs: number, limit: number): JobPace {
+  return { turnaroundMs: budgetMs / 2, maxWaitMs: budgetMs, limit, initial: Math.min(4, limit) }
+}
+
+/** One account's jobs submitted from this process, and the requests waiting for their turn to submit one. */
+interface AccountPace {
+  /** How many of its jobs this process lets the account hold at once (a fraction counts as the whole below it). */
+  allowed: number
+  /** Jobs held: taking a slot, submitted, or followed. */
+  inFlight: number
+  /** The latest time a job took from its submission to its end, as seen here. */
+  lastTurnaroundMs?: number
+  line: (() => void)[]
+}
+
+/** The retryable error of a request whose turn to submit a job is further off than the longest wait. */
+export function jobsQueued(allowed: number, about: string, waitMs: number): ZendeskRetryableError {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000))
+  return new ZendeskRetryableError(
+    `This Zendesk account works about ${Math.floor(allowed)} jobs at once from here, and more would end after we stop following them: ${about} will be retried. Retry after ${seconds} s.`,
+    429,
+    seconds
+  )
+}
+
+/**
+ * Submissions paced to what the account can run. Zendesk queues up to 30 jobs an account, but works them at a pace
+ * of its own: jobs queued behind slow ones would still be queued when following them stops, and their events would
+ * be retried ("job still queued"). So a request takes one of the account's slots only while this process's jobs are
+ * fewer than the account works through within `turnaroundMs`: by Little's law, each job that ends says how many
+ * would have (the jobs in flight when it was submitted, scaled by the turnaround wanted over the one it took). The
+ * number grows by one a job that ended in time, and falls at once to what a slow one says. A request whose turn is
+ * further off than the longest wait is retryable at once, with the wait; one still in line after it, too (before
+ * any job has ended, nothing says how far off a turn is). Several
+ * processes each pace their own jobs on the turnarounds of the account they share, and together keep to its pace.
+ */
+export class PacedJobSlots implements JobSlots {
+  private readonly accounts = new Map<string, AccountPace>()
+
+  constructor(
+    private readonly slots: JobSlots,
+    private readonly pace: JobPace,
+    private readonly clock: Clock,
+    private readonly timers: Timers
+  ) {}
+
+  /** How many jobs of the account this process lets Zendesk hold at once now. */
+  allowed(account: string): number {
+    return Math.floor(this.paceOf(account).allowed)
+  }
+
+  async take(account: string, about: string, ended: EndedJobs): Promise<JobSlot> {
+    const pace = this.paceOf(account)
+    await this.turn(pace, about)
+    try {
+      return this.paced(pace, await this.slots.take(account, about, ended))
+    } catch (error) {
+      this.done(pace)
+      throw error
+    }
+  }
+
+  private paceOf(account: string): AccountPace {
+    let pace = this.accounts.get(account)
+    if (!pace) {
+      pace = { allowed: this.pace.initial, inFlight: 0, line: [] }
+      this.accounts.set(account, pace)
+    }
+    return pace
+  }
+
+  /**
+   * Resolves when a job of this request may be in flight, in the order asked. Rejects when that is too far off: at
+   * once when the account's pace says so, else once the request has waited the longest wait.
+   */
+  private turn(pace: AccountPace, about: string): Promise<void> {
+    if (pace.line.length === 0 && pace.inFlight < Math.floor(pace.allowed)) {
+      pace.inFlight += 1
+      return Promise.resolve()
+    }
+    const expected = this.expectedWaitMs(pace, pace.line.length)
+    if (pace.lastTurnaroundMs !== undefined && expected > this.pace.maxWaitMs) {
+      return Promise.reject(jobsQueued(pace.allowed, about, expected))
+    }
+    return new Promise((resolve, reject) => {
+      const admit = () => {
+        cancel()
+        pace.inFlight += 1
+        resolve()
+      }
+      const cancel = this.timers.after(this.pace.maxWaitMs, () => {
+        pace.line.splice(pace.line.indexOf(admit), 1)
+        reject(jobsQueued(pace.allowed, about, this.expectedWaitMs(pace, 0)))
+      })
+      pace.line.push(admit)
+    })
+  }
+
+  /**
+   * The wait of a request with `ahead` others before it in line: while jobs are at their pace, one ends every
+   * turnaround over the jobs allowed. Before any job has ended, a turnaround as long as allowed.
+   */
+  private expectedWaitMs(pace: AccountPace, ahead: number): number {
+    const turnaroundMs = pace.lastTurnaroundMs ?? this.pace.turnaroundMs
+    return ((ahead + 1) * turnaroundMs) / Math.max(1, Math.floor(pace.allowed))
+  }
+
+  private paced(pace: AccountPace, slot: JobSlot): JobSlot {
+    let submitted: { at: number; inFlight: number } | undefined
+    let done = false
+    const end = (finished: boolean) => {
+      if (done) return
+      done = true
+      if (submitted) this.learn(pace, submitted.at, submitted.inFlight, finished)
+      this.done(pace)
+    }
+    return {
+      submitted: async (jobId) => {
+        submitted = { at: this.clock(), inFlight: pace.inFlight }
+        await slot.submitted(jobId)
+      },
+      release: async () => {
+        end(true)
+        await slot.release()
+      },
+      leave: async () => {
+        end(false)
+        await slot.leave()
+      }
+    }
+  }
+
+  /**
+   * A job submitted at `at`, with `inFlight` of this process's jobs held then, has ended (`finished`), or was
+   * given up on. One given up on sooner than the turnaround wanted stopped for another reason (its polls were
+   * refused) and says nothing of the account's pace.
+   */
+  private learn(pace: AccountPace, at: number, inFlight: number, finished: boolean): void {
+    const turnaroundMs = this.clock() - at
+    if (!finished && turnaroundMs < this.pace.turnaroundMs) return
+    pace.lastTurnaroundMs = turnaroundMs
+    const fits = (inFlight * this.pace.turnaroundMs) / Math.max(1, turnaroundMs)
+    pace.allowed = Math.max(1, Math.min(this.pace.limit, pace.allowed + 1, fits))
+  }
+
+  /** A job held is over: the next requests in line go while there is room. */
+  private done(pace: AccountPace): void {
+    pace.inFlight -= 1
+    while (pace.line.length > 0 && pace.inFlight < Math.floor(pace.allowed)) pace.line.shift()!()
+  }
+}

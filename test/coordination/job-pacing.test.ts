@@ -1,0 +1,125 @@
+import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
+import { jobPace, PacedJobSlots } from '../../src/destinations/zendesk/client/job-pacing'
+import type { JobSlot, JobSlots } from '../../src/destinations/zendesk/client/job-slots'
+import { TestClock, turn } from '../helpers/test-clock'
+
+const ACME = 'https://acme.zendesk.com'
+/** Jobs followed for 20 s: kept to end within 10 s, a request waits at most 20 s for its turn. */
+const BUDGET_MS = 20_000
+
+/** Slots that are always free: what is measured is the pacing alone. */
+const freeSlots: JobSlots = {
+  take: async () => ({ submitted: async () => undefined, release: async () => undefined, leave: async () => undefined })
+}
+const noJobsEnded = async () => []
+
+function paced() {
+  const clock = new TestClock()
+  const slots = new PacedJobSlots(freeSlots, jobPace(BUDGET_MS, 30), clock.now, clock)
+  const take = (about = 'a batch') => slots.take(ACME, about, noJobsEnded)
+  /** A job taken and submitted now. */
+  const submit = async () => {
+    const slot = await take()
+    await slot.submitted('job')
+    return slot
+  }
+  return { clock, slots, take, submit }
+}
+
+/** Settles what is ready, and says whether `promise` has settled. */
+async function settled(promise: Promise<unknown>): Promise<boolean> {
+  let done = false
+  promise.then(
+    () => (done = true),
+    () => (done = true)
+  )
+  await turn()
+  return done
+}
+
+describe('job submissions paced to what the account runs', () => {
+  it('lets 4 jobs go before any has ended; the next request waits in line for one to end', async () => {
+    const { slots, submit, take } = paced()
+    const jobs = await Promise.all([submit(), submit(), submit(), submit()])
+    expect(slots.allowed(ACME)).toBe(4)
+    const fifth = take('fifth')
+    const sixth = take('sixth')
+    expect(await settled(fifth)).toBe(false)
+    await jobs[0].release()
+    expect(await settled(fifth)).toBe(true)
+    expect(await settled(sixth)).toBe(true)
+  })
+
+  it('an account that ends jobs well within the turnaround gets one more at once for each, up to 30', async () => {
+    const { clock, slots, submit } = paced()
+    let jobs: JobSlot[] = await Promise.all(Array.from({ length: 4 }, submit))
+    for (let round = 0; round < 8; round++) {
+      await clock.advance(1500)
+      const ended = jobs.length
+      for (const job of jobs) await job.release()
+      jobs = await Promise.all(Array.from({ length: slots.allowed(ACME) }, submit))
+      expect(jobs.length).toBe(Math.min(30, ended * 2))
+    }
+    expect(slots.allowed(ACME)).toBe(30)
+  })
+
+  it('an account slower than that falls at once to the jobs it works within the turnaround', async () => {
+    const { clock, slots, submit } = paced()
+    const jobs = await Promise.all(Array.from({ length: 4 }, submit))
+    // Four jobs in flight took 16 s: the account works 2.5 of them in 10 s.
+    await clock.advance(16_000)
+    await jobs[0].release()
+    expect(slots.allowed(ACME)).toBe(2)
+    // A job given up on at the end of its polling budget says as much.
+    await clock.advance(4_000)
+    await jobs[1].leave()
+    expect(slots.allowed(ACME)).toBe(2)
+  })
+
+  it('a job given up on sooner than the turnaround (its polls were refused) says nothing of the pace', async () => {
+    const { clock, slots, submit } = paced()
+    const jobs = await Promise.all(Array.from({ length: 4 }, submit))
+    await clock.advance(100)
+    await jobs[0].leave()
+    expect(slots.allowed(ACME)).toBe(4)
+  })
+
+  it('a request whose turn is further off than the longest wait is retryable at once with that wait; one left waiting, after it', async () => {
+    const { clock, slots, submit, take } = paced()
+    const jobs = await Promise.all(Array.from({ length: 4 }, submit))
+    await clock.advance(8_000)
+    await jobs[0].release()
+    // 4 jobs ended in 8 s: 5 fit in 10 s, one ending every 1.6 s. The line's 12th waits 19.2 s, its 13th 20.8 s.
+    expect(slots.allowed(ACME)).toBe(5)
+    await Promise.all([submit(), submit()])
+    const line = Array.from({ length: 12 }, (_, i) => take(`waiter ${i}`))
+    const refused = await take('the thirteenth').catch((error) => error)
+    expect(refused).toBeInstanceOf(ZendeskRetryableError)
+    expect(refused).toMatchObject({ status: 429, retryAfterSeconds: 21 })
+    expect(refused.message).toContain('the thirteenth will be retried')
+    // Nobody's job ends: the line waits the longest wait, then is retryable with the wait of the next turn.
+    const outcomes = line.map((waiter) => waiter.catch((error) => error))
+    expect(await settled(Promise.race(outcomes))).toBe(false)
+    await clock.advance(BUDGET_MS)
+    for (const outcome of await Promise.all(outcomes)) expect(outcome).toMatchObject({ retryAfterSeconds: 2 })
+    expect(slots.allowed(ACME)).toBe(5)
+  })
+
+  it("keeps each account's pace apart, and a slot refused by the account's slots gives its turn back", async () => {
+    const clock = new TestClock()
+    let refuse = true
+    const refusing: JobSlots = {
+      take: async (account, about, ended) => {
+        if (refuse) throw new ZendeskRetryableError('no slot', 429, 2)
+        return freeSlots.take(account, about, ended)
+      }
+    }
+    const slots = new PacedJobSlots(refusing, jobPace(BUDGET_MS, 30), clock.now, clock)
+    for (let i = 0; i < 5; i++) await expect(slots.take(ACME, 'batch', noJobsEnded)).rejects.toThrow('no slot')
+    refuse = false
+    const taken = await Promise.all(Array.from({ length: 4 }, () => slots.take(ACME, 'batch', noJobsEnded)))
+    expect(taken).toHaveLength(4)
+    expect(await settled(slots.take('https://other.zendesk.com', 'batch', noJobsEnded))).toBe(true)
+    expect(await settled(slots.take(ACME, 'batch', noJobsEnded))).toBe(false)
+  })
+})
