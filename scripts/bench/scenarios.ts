@@ -1,6 +1,7 @@
 import { customObjects } from './custom-objects'
 import { defaultAccount } from './default-account'
 import { hostShaped } from './host-shaped'
+import { oneProcessStream } from './one-process-stream'
 import { underLimit } from './rate-limited'
 import type { Scenario } from './scenario'
 import { sequential } from './sequential'
@@ -15,5 +16,6 @@ export const SCENARIOS: Scenario[] = [
   defaultAccount,
   syncModes,
   customObjects,
-  severalProcesses
+  severalProcesses,
+  oneProcessStream
 ]
