@@ -36,8 +36,10 @@ export function postgresCoordination(
       new PostgresJobSlots(db, ACTIVE_JOB_LIMIT, timings, leaseMs, timings.maxWaitMs, clock, timers),
       settings
     ),
-    // A status another process read within the first wait between polls is as good as a poll now.
-    jobStatuses: new PostgresJobStatuses(db, settings.jobPolling.firstWaitMs),
+    // A status another process read within three quarters of the longest wait between polls is as good as a poll
+    // now: the processes' polls, each on its own jobs' schedule, then mostly read for one another, and a job's end
+    // is seen at most that much later than by a poll of its own.
+    jobStatuses: new PostgresJobStatuses(db, (3 * settings.jobPolling.maxWaitMs) / 4),
     userWritesPerAccount: new PostgresWritePacing(db, settings.userWriteIntervalMs, timers),
     writesPerUser: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'user', clock, timers),
     writesPerOrganization: new PostgresRecordWrites(db, writesPerRecord, windowMs, 'organization', clock, timers)
