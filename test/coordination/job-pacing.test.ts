@@ -1,6 +1,6 @@
 import { ZendeskRetryableError } from '../../src/destinations/zendesk/client/errors'
 import { jobPace, PacedJobSlots } from '../../src/destinations/zendesk/client/job-pacing'
-import type { JobSlot, JobSlots } from '../../src/destinations/zendesk/client/job-slots'
+import type { JobSlots } from '../../src/destinations/zendesk/client/job-slots'
 import { TestClock, turn } from '../helpers/test-clock'
 
 const ACME = 'https://acme.zendesk.com'
@@ -50,30 +50,45 @@ describe('job submissions paced to what the account runs', () => {
     expect(await settled(sixth)).toBe(true)
   })
 
-  it('an account that ends jobs well within the turnaround gets one more at once for each, up to 30', async () => {
+  it('jobs worked side by side: each that ended in time says that more fit, up to 30', async () => {
     const { clock, slots, submit } = paced()
-    let jobs: JobSlot[] = await Promise.all(Array.from({ length: 4 }, submit))
-    for (let round = 0; round < 8; round++) {
-      await clock.advance(1500)
-      const ended = jobs.length
-      for (const job of jobs) await job.release()
-      jobs = await Promise.all(Array.from({ length: slots.allowed(ACME) }, submit))
-      expect(jobs.length).toBe(Math.min(30, ended * 2))
-    }
+    const jobs = await Promise.all(Array.from({ length: 4 }, submit))
+    await clock.advance(1500)
+    // The first job queued behind none: 1 in 1.5 s, so 6.67 in 10 s; the fourth behind three: 26.67.
+    await jobs[0].release()
+    expect(slots.allowed(ACME)).toBe(6)
+    await jobs[3].release()
+    expect(slots.allowed(ACME)).toBe(26)
+    await jobs[1].release()
+    expect(slots.allowed(ACME)).toBe(26)
+    const more = await Promise.all(Array.from({ length: 25 }, submit))
+    await clock.advance(1500)
+    await more[24].release()
     expect(slots.allowed(ACME)).toBe(30)
   })
 
-  it('an account slower than that falls at once to the jobs it works within the turnaround', async () => {
+  it('jobs worked one at a time: the pace falls to what the account works in the turnaround, and stays there', async () => {
     const { clock, slots, submit } = paced()
     const jobs = await Promise.all(Array.from({ length: 4 }, submit))
-    // Four jobs in flight took 16 s: the account works 2.5 of them in 10 s.
-    await clock.advance(16_000)
+    // One job every 4 s: each says 2.5 fit in 10 s. Those ended in time leave the 4 allowed as they were.
+    await clock.advance(4000)
     await jobs[0].release()
+    await clock.advance(4000)
+    await jobs[1].release()
+    expect(slots.allowed(ACME)).toBe(4)
+    await clock.advance(4000)
+    await jobs[2].release()
     expect(slots.allowed(ACME)).toBe(2)
-    // A job given up on at the end of its polling budget says as much.
-    await clock.advance(4_000)
-    await jobs[1].leave()
+    await clock.advance(4000)
+    await jobs[3].release()
     expect(slots.allowed(ACME)).toBe(2)
+    // A job given up on at the end of its polling budget says as much: queued with 2, ended after 20 s, 1 fits.
+    const [first, second] = await Promise.all([submit(), submit()])
+    await clock.advance(4000)
+    await first.release()
+    await clock.advance(16_000)
+    await second.leave()
+    expect(slots.allowed(ACME)).toBe(1)
   })
 
   it('a job given up on sooner than the turnaround (its polls were refused) says nothing of the pace', async () => {
@@ -88,7 +103,7 @@ describe('job submissions paced to what the account runs', () => {
     const { clock, slots, submit, take } = paced()
     const jobs = await Promise.all(Array.from({ length: 4 }, submit))
     await clock.advance(8_000)
-    await jobs[0].release()
+    await jobs[3].release()
     // 4 jobs ended in 8 s: 5 fit in 10 s, one ending every 1.6 s. The line's 12th waits 19.2 s, its 13th 20.8 s.
     expect(slots.allowed(ACME)).toBe(5)
     await Promise.all([submit(), submit()])

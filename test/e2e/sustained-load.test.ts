@@ -6,8 +6,8 @@ import { testDefinition, testSettings } from '../helpers/destination-state'
 import { TestClock } from '../helpers/test-clock'
 
 /**
- * One process, a stream of identifies without pause against an account that works its jobs one at a time (1.5 s
- * per 100 users): 20 batches in flight would queue 30 s of jobs, beyond the 20 s a job is followed. Time is the
+ * One process, a stream of identifies without pause against an account that works its jobs one at a time (3 s
+ * per 100 users): 20 batches in flight would queue 60 s of jobs, beyond the 20 s a job is followed. Time is the
  * test's: it moves only while no request is on its way, so every wait is counted and no answer is late.
  */
 const EVENTS = 2000
@@ -37,7 +37,7 @@ beforeAll(async () => {
   simulator = await startSimulator({
     account: 'bulk-import',
     endpointLimits: false,
-    jobMsPer100Items: 1500,
+    jobMsPer100Items: 3000,
     jobWorkers: 1,
     clock: clock.now
   })

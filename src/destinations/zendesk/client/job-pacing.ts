@@ -28,6 +28,8 @@ interface AccountPace {
   allowed: number
   /** Jobs held: taking a slot, submitted, or followed. */
   inFlight: number
+  /** Jobs submitted and not yet ended: the ones a job submitted now queues behind. */
+  submitted: number
   /** The latest time a job took from its submission to its end, as seen here. */
   lastTurnaroundMs?: number
   line: (() => void)[]
@@ -47,12 +49,13 @@ export function jobsQueued(allowed: number, about: string, waitMs: number): Zend
  * Submissions paced to what the account can run. Zendesk queues up to 30 jobs an account, but works them at a pace
  * of its own: jobs queued behind slow ones would still be queued when following them stops, and their events would
  * be retried ("job still queued"). So a request takes one of the account's slots only while this process's jobs are
- * fewer than the account works through within `turnaroundMs`: by Little's law, each job that ends says how many
- * would have (the jobs in flight when it was submitted, scaled by the turnaround wanted over the one it took). The
- * number grows by one a job that ended in time, and falls at once to what a slow one says. A request whose turn is
- * further off than the longest wait is retryable at once, with the wait; one still in line after it, too (before
- * any job has ended, nothing says how far off a turn is). Several
- * processes each pace their own jobs on the turnarounds of the account they share, and together keep to its pace.
+ * fewer than the account works through within `turnaroundMs`. Each job that ends says how many that is at least:
+ * it and the jobs it queued behind (this process's, submitted before it and not ended then) took its turnaround, so
+ * as many, scaled by the turnaround wanted over the one it took, end within that. A job that ended in time lets the
+ * number grow to what it says; a slower one brings it down to it. A request whose turn is further off than the
+ * longest wait is retryable at once, with the wait; one still in line after it, too (before any job has ended,
+ * nothing says how far off a turn is). Several processes each pace their own jobs on the turnarounds of the account
+ * they share, and together keep to its pace.
  */
 export class PacedJobSlots implements JobSlots {
   private readonly accounts = new Map<string, AccountPace>()
@@ -83,7 +86,7 @@ export class PacedJobSlots implements JobSlots {
   private paceOf(account: string): AccountPace {
     let pace = this.accounts.get(account)
     if (!pace) {
-      pace = { allowed: this.pace.initial, inFlight: 0, line: [] }
+      pace = { allowed: this.pace.initial, inFlight: 0, submitted: 0, line: [] }
       this.accounts.set(account, pace)
     }
     return pace
@@ -126,17 +129,21 @@ export class PacedJobSlots implements JobSlots {
   }
 
   private paced(pace: AccountPace, slot: JobSlot): JobSlot {
-    let submitted: { at: number; inFlight: number } | undefined
+    let submitted: { at: number; queuedWith: number } | undefined
     let done = false
     const end = (finished: boolean) => {
       if (done) return
       done = true
-      if (submitted) this.learn(pace, submitted.at, submitted.inFlight, finished)
+      if (submitted) {
+        pace.submitted -= 1
+        this.learn(pace, submitted.at, submitted.queuedWith, finished)
+      }
       this.done(pace)
     }
     return {
       submitted: async (jobId) => {
-        submitted = { at: this.clock(), inFlight: pace.inFlight }
+        pace.submitted += 1
+        submitted = { at: this.clock(), queuedWith: pace.submitted }
         await slot.submitted(jobId)
       },
       release: async () => {
@@ -151,16 +158,18 @@ export class PacedJobSlots implements JobSlots {
   }
 
   /**
-   * A job submitted at `at`, with `inFlight` of this process's jobs held then, has ended (`finished`), or was
-   * given up on. One given up on sooner than the turnaround wanted stopped for another reason (its polls were
-   * refused) and says nothing of the account's pace.
+   * A job submitted at `at`, queued with `queuedWith` of this process's jobs (itself and those it queued behind),
+   * has ended (`finished`), or was given up on. One given up on sooner than the turnaround wanted stopped for
+   * another reason (its polls were refused) and says nothing of the account's pace.
    */
-  private learn(pace: AccountPace, at: number, inFlight: number, finished: boolean): void {
+  private learn(pace: AccountPace, at: number, queuedWith: number, finished: boolean): void {
     const turnaroundMs = this.clock() - at
-    if (!finished && turnaroundMs < this.pace.turnaroundMs) return
+    const wantedMs = this.pace.turnaroundMs
+    if (!finished && turnaroundMs < wantedMs) return
     pace.lastTurnaroundMs = turnaroundMs
-    const fits = (inFlight * this.pace.turnaroundMs) / Math.max(1, turnaroundMs)
-    pace.allowed = Math.max(1, Math.min(this.pace.limit, pace.allowed + 1, fits))
+    const fits = (queuedWith * wantedMs) / Math.max(1, turnaroundMs)
+    const allowed = turnaroundMs > wantedMs ? fits : Math.max(pace.allowed, fits)
+    pace.allowed = Math.max(1, Math.min(this.pace.limit, allowed))
   }
 
   /** A job held is over: the next requests in line go while there is room. */
