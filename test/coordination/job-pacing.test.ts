@@ -99,25 +99,25 @@ describe('job submissions paced to what the account runs', () => {
     expect(slots.allowed(ACME)).toBe(4)
   })
 
-  it('a request whose turn is further off than the longest wait is retryable at once with that wait; one left waiting, after it', async () => {
+  it('a request still in line after the longest wait is retryable, with the wait of its place in line by the pace', async () => {
     const { clock, slots, submit, take } = paced()
     const jobs = await Promise.all(Array.from({ length: 4 }, submit))
     await clock.advance(8_000)
     await jobs[3].release()
-    // 4 jobs ended in 8 s: 5 fit in 10 s, one ending every 1.6 s. The line's 12th waits 19.2 s, its 13th 20.8 s.
+    // The fourth job queued behind three, all ended in 8 s: 5 fit in 10 s, one ending every 1.6 s.
     expect(slots.allowed(ACME)).toBe(5)
     await Promise.all([submit(), submit()])
-    const line = Array.from({ length: 12 }, (_, i) => take(`waiter ${i}`))
-    const refused = await take('the thirteenth').catch((error) => error)
-    expect(refused).toBeInstanceOf(ZendeskRetryableError)
-    expect(refused).toMatchObject({ status: 429, retryAfterSeconds: 21 })
-    expect(refused.message).toContain('the thirteenth will be retried')
-    // Nobody's job ends: the line waits the longest wait, then is retryable with the wait of the next turn.
-    const outcomes = line.map((waiter) => waiter.catch((error) => error))
-    expect(await settled(Promise.race(outcomes))).toBe(false)
+    const line = Array.from({ length: 12 }, (_, i) => take(`waiter ${i}`).catch((error) => error))
+    expect(await settled(Promise.race(line))).toBe(false)
+    // Nobody's job ends: after 20 s each is retryable with the wait of its place, the 12th 19.2 s.
     await clock.advance(BUDGET_MS)
-    for (const outcome of await Promise.all(outcomes)) expect(outcome).toMatchObject({ retryAfterSeconds: 2 })
-    expect(slots.allowed(ACME)).toBe(5)
+    const refused = await Promise.all(line)
+    refused.forEach((error, i) => {
+      expect(error).toBeInstanceOf(ZendeskRetryableError)
+      expect(error).toMatchObject({ status: 429, retryAfterSeconds: Math.ceil((16 * (i + 1)) / 10) })
+      expect(error.message).toContain(`waiter ${i} will be retried`)
+    })
+    expect(refused[11].retryAfterSeconds).toBe(20)
   })
 
   it("keeps each account's pace apart, and a slot refused by the account's slots gives its turn back", async () => {

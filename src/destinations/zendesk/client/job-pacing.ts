@@ -33,9 +33,12 @@ interface AccountPace {
   /** The latest time a job took from its submission to its end, as seen here. */
   lastTurnaroundMs?: number
   line: (() => void)[]
+  /** Requests that ever joined the line, and those of them given their turn: a request's place is its number less the turns given. */
+  joined: number
+  turnsGiven: number
 }
 
-/** The retryable error of a request whose turn to submit a job is further off than the longest wait. */
+/** The retryable error of a request whose turn to submit a job did not come within the longest wait. */
 export function jobsQueued(allowed: number, about: string, waitMs: number): ZendeskRetryableError {
   const seconds = Math.max(1, Math.ceil(waitMs / 1000))
   return new ZendeskRetryableError(
@@ -52,10 +55,9 @@ export function jobsQueued(allowed: number, about: string, waitMs: number): Zend
  * fewer than the account works through within `turnaroundMs`. Each job that ends says how many that is at least:
  * it and the jobs it queued behind (this process's, submitted before it and not ended then) took its turnaround, so
  * as many, scaled by the turnaround wanted over the one it took, end within that. A job that ended in time lets the
- * number grow to what it says; a slower one brings it down to it. A request whose turn is further off than the
- * longest wait is retryable at once, with the wait; one still in line after it, too (before any job has ended,
- * nothing says how far off a turn is). Several processes each pace their own jobs on the turnarounds of the account
- * they share, and together keep to its pace.
+ * number grow to what it says; a slower one brings it down to it. A request still in line after the longest wait is
+ * retryable, with the wait its turn is still off. Several processes each pace their own jobs on the turnarounds of
+ * the account they share, and together keep to its pace.
  */
 export class PacedJobSlots implements JobSlots {
   private readonly accounts = new Map<string, AccountPace>()
@@ -86,34 +88,34 @@ export class PacedJobSlots implements JobSlots {
   private paceOf(account: string): AccountPace {
     let pace = this.accounts.get(account)
     if (!pace) {
-      pace = { allowed: this.pace.initial, inFlight: 0, submitted: 0, line: [] }
+      pace = { allowed: this.pace.initial, inFlight: 0, submitted: 0, line: [], joined: 0, turnsGiven: 0 }
       this.accounts.set(account, pace)
     }
     return pace
   }
 
   /**
-   * Resolves when a job of this request may be in flight, in the order asked. Rejects when that is too far off: at
-   * once when the account's pace says so, else once the request has waited the longest wait.
+   * Resolves when a job of this request may be in flight, in the order asked; rejects once the request has waited
+   * the longest wait, with the wait its turn is still off. (Refusing sooner, on the pace so far, would refuse
+   * requests while the pace is still growing.)
    */
   private turn(pace: AccountPace, about: string): Promise<void> {
     if (pace.line.length === 0 && pace.inFlight < Math.floor(pace.allowed)) {
       pace.inFlight += 1
       return Promise.resolve()
     }
-    const expected = this.expectedWaitMs(pace, pace.line.length)
-    if (pace.lastTurnaroundMs !== undefined && expected > this.pace.maxWaitMs) {
-      return Promise.reject(jobsQueued(pace.allowed, about, expected))
-    }
+    const number = pace.joined++
     return new Promise((resolve, reject) => {
       const admit = () => {
         cancel()
         pace.inFlight += 1
+        pace.turnsGiven += 1
         resolve()
       }
+      // Those that joined before it and were not given a turn are ahead of it, refused at the same moment or not.
       const cancel = this.timers.after(this.pace.maxWaitMs, () => {
         pace.line.splice(pace.line.indexOf(admit), 1)
-        reject(jobsQueued(pace.allowed, about, this.expectedWaitMs(pace, 0)))
+        reject(jobsQueued(pace.allowed, about, this.expectedWaitMs(pace, number - pace.turnsGiven)))
       })
       pace.line.push(admit)
     })
@@ -121,7 +123,7 @@ export class PacedJobSlots implements JobSlots {
 
   /**
    * The wait of a request with `ahead` others before it in line: while jobs are at their pace, one ends every
-   * turnaround over the jobs allowed. Before any job has ended, a turnaround as long as allowed.
+   * turnaround over the jobs allowed. Before any job has ended, a turnaround as long as wanted.
    */
   private expectedWaitMs(pace: AccountPace, ahead: number): number {
     const turnaroundMs = pace.lastTurnaroundMs ?? this.pace.turnaroundMs
