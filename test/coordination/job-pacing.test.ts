@@ -50,6 +50,18 @@ describe('job submissions paced to what the account runs', () => {
     expect(await settled(sixth)).toBe(true)
   })
 
+  it('before any job has ended, a request waits in line past the longest wait (the jobs ahead may wait for request turns)', async () => {
+    const { clock, submit, take } = paced()
+    const submittedAt = clock.now()
+    const jobs = await Promise.all(Array.from({ length: 4 }, submit))
+    const fifth = take('fifth')
+    await clock.advance(3 * BUDGET_MS)
+    expect(await settled(fifth)).toBe(false)
+    // Found ended by a read begun 1.5 s after its submission (whose answer waited a minute for a request turn).
+    await jobs[0].release(submittedAt + 1500)
+    expect(await settled(fifth)).toBe(true)
+  })
+
   it('jobs worked side by side: each that ended in time says that more fit, up to 30', async () => {
     const { clock, slots, submit } = paced()
     const jobs = await Promise.all(Array.from({ length: 4 }, submit))
@@ -89,6 +101,16 @@ describe('job submissions paced to what the account runs', () => {
     await clock.advance(16_000)
     await second.leave()
     expect(slots.allowed(ACME)).toBe(1)
+  })
+
+  it("a job's time ends when the read that found it ended began: that read's wait for a request turn is not the account's", async () => {
+    const { clock, slots, submit } = paced()
+    const submittedAt = clock.now()
+    const jobs = await Promise.all(Array.from({ length: 4 }, submit))
+    // The read began 1.5 s after the submission, and its answer came 16 s later (it waited for the request budget).
+    await clock.advance(17_500)
+    await jobs[0].release(submittedAt + 1500)
+    expect(slots.allowed(ACME)).toBe(6)
   })
 
   it('a job given up on sooner than the turnaround (its polls were refused) says nothing of the pace', async () => {

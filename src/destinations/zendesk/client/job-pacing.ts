@@ -55,8 +55,9 @@ export function jobsQueued(allowed: number, about: string, waitMs: number): Zend
  * fewer than the account works through within `turnaroundMs`. Each job that ends says how many that is at least:
  * it and the jobs it queued behind (this process's, submitted before it and not ended then) took its turnaround, so
  * as many, scaled by the turnaround wanted over the one it took, end within that. A job that ended in time lets the
- * number grow to what it says; a slower one brings it down to it. A request still in line after the longest wait is
- * retryable, with the wait its turn is still off. Several processes each pace their own jobs on the turnarounds of
+ * number grow to what it says; a slower one brings it down to it. A request still in line after the longest wait (and
+ * after a job has ended: before, the jobs ahead of it may be waiting for request turns) is retryable, with the wait
+ * its turn is still off. Several processes each pace their own jobs on the turnarounds of
  * the account they share, and together keep to its pace.
  */
 export class PacedJobSlots implements JobSlots {
@@ -96,8 +97,8 @@ export class PacedJobSlots implements JobSlots {
 
   /**
    * Resolves when a job of this request may be in flight, in the order asked; rejects once the request has waited
-   * the longest wait, with the wait its turn is still off. (Refusing sooner, on the pace so far, would refuse
-   * requests while the pace is still growing.)
+   * the longest wait since a job of the account ended here, with the wait its turn is still off. (Refusing sooner,
+   * on the pace so far, would refuse requests while the pace is still growing.)
    */
   private turn(pace: AccountPace, about: string): Promise<void> {
     if (pace.line.length === 0 && pace.inFlight < Math.floor(pace.allowed)) {
@@ -106,17 +107,23 @@ export class PacedJobSlots implements JobSlots {
     }
     const number = pace.joined++
     return new Promise((resolve, reject) => {
+      let cancel = () => {}
       const admit = () => {
         cancel()
         pace.inFlight += 1
         pace.turnsGiven += 1
         resolve()
       }
-      // Those that joined before it and were not given a turn are ahead of it, refused at the same moment or not.
-      const cancel = this.timers.after(this.pace.maxWaitMs, () => {
-        pace.line.splice(pace.line.indexOf(admit), 1)
-        reject(jobsQueued(pace.allowed, about, this.expectedWaitMs(pace, number - pace.turnsGiven)))
-      })
+      const wait = () => {
+        cancel = this.timers.after(this.pace.maxWaitMs, () => {
+          // Until a job has ended, nothing says the account is slow: the jobs ahead wait for request turns.
+          if (pace.lastTurnaroundMs === undefined) return wait()
+          pace.line.splice(pace.line.indexOf(admit), 1)
+          // Those that joined before it and were not given a turn are ahead of it, refused at that moment or not.
+          reject(jobsQueued(pace.allowed, about, this.expectedWaitMs(pace, number - pace.turnsGiven)))
+        })
+      }
+      wait()
       pace.line.push(admit)
     })
   }
@@ -133,12 +140,12 @@ export class PacedJobSlots implements JobSlots {
   private paced(pace: AccountPace, slot: JobSlot): JobSlot {
     let submitted: { at: number; queuedWith: number } | undefined
     let done = false
-    const end = (finished: boolean) => {
+    const end = (finished: boolean, endedAt = this.clock()) => {
       if (done) return
       done = true
       if (submitted) {
         pace.submitted -= 1
-        this.learn(pace, submitted.at, submitted.queuedWith, finished)
+        this.learn(pace, endedAt - submitted.at, submitted.queuedWith, finished)
       }
       this.done(pace)
     }
@@ -148,8 +155,8 @@ export class PacedJobSlots implements JobSlots {
         submitted = { at: this.clock(), queuedWith: pace.submitted }
         await slot.submitted(jobId)
       },
-      release: async () => {
-        end(true)
+      release: async (seenEndedAt) => {
+        end(true, seenEndedAt)
         await slot.release()
       },
       leave: async () => {
@@ -160,12 +167,12 @@ export class PacedJobSlots implements JobSlots {
   }
 
   /**
-   * A job submitted at `at`, queued with `queuedWith` of this process's jobs (itself and those it queued behind),
-   * has ended (`finished`), or was given up on. One given up on sooner than the turnaround wanted stopped for
-   * another reason (its polls were refused) and says nothing of the account's pace.
+   * A job queued with `queuedWith` of this process's jobs (itself and those it queued behind) was found ended
+   * `turnaroundMs` after its submission (`finished`: by a read begun then, so that the read's own wait for a turn
+   * of the account's requests is not counted as the account's), or given up on. One given up on sooner than the
+   * turnaround wanted stopped for another reason (its polls were refused) and says nothing of the account's pace.
    */
-  private learn(pace: AccountPace, at: number, queuedWith: number, finished: boolean): void {
-    const turnaroundMs = this.clock() - at
+  private learn(pace: AccountPace, turnaroundMs: number, queuedWith: number, finished: boolean): void {
     const wantedMs = this.pace.turnaroundMs
     if (!finished && turnaroundMs < wantedMs) return
     pace.lastTurnaroundMs = turnaroundMs
