@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: runs the scenarios of scripts/bench/scenarios.ts against the embedded simulator, printing a
  * line per measurement as it goes, then checks the targets. Results go to bench-results/ (ignored by git);
- * `--record` writes bench/results.json and bench/chart.svg instead, the figures the README quotes.
+ * `--record` writes bench/results.json and bench/chart.svg instead, the figures the README quotes; with `--only`, it
+ * replaces that scenario's figures in bench/results.json, keeps the others', and leaves the chart as it is.
  * Options: `--only <scenario>`, `--batches 30` (onBatch calls in flight), `--job-ms 1500` (simulator job time per
  * 100 items), `--scale 0.2` (smaller workloads: quicker, noisier), `--limit-seconds 12`.
  */
-import { mkdirSync, writeFileSync } from 'fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'fs'
 import os from 'os'
 import path from 'path'
 import { benchChart } from './bench/chart'
@@ -51,13 +52,20 @@ async function main() {
   const outDir = path.join(__dirname, '..', record ? 'bench' : 'bench-results')
   mkdirSync(outDir, { recursive: true })
   const title = `npm run bench, scale ${options.scale}: ${machine()}`
-  const written = {
+  const run = {
     generatedAt: new Date().toISOString(),
     machine: machine(),
     options,
     scenarios: results.map(({ scenario, figures, problems }) => ({ scenario, figures, problems }))
   }
-  writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(written, null, 2) + '\n')
+  const resultsFile = path.join(outDir, 'results.json')
+  if (record && only && existsSync(resultsFile)) {
+    writeFileSync(resultsFile, JSON.stringify(mergedRecord(resultsFile, run), null, 2) + '\n')
+    console.log(`Wrote the ${only} figures into ${path.relative(process.cwd(), resultsFile)} (chart.svg unchanged)`)
+    if (problems.length) process.exitCode = 1
+    return
+  }
+  writeFileSync(resultsFile, JSON.stringify(run, null, 2) + '\n')
   writeFileSync(
     path.join(outDir, 'chart.svg'),
     benchChart(
@@ -67,6 +75,33 @@ async function main() {
   )
   console.log(`Wrote ${path.relative(process.cwd(), outDir)}/results.json and chart.svg`)
   if (problems.length) process.exitCode = 1
+}
+
+interface RecordedScenario {
+  scenario: string
+  generatedAt?: string
+  machine?: string
+  options?: BenchOptions
+}
+
+/**
+ * The recorded figures with this run's scenarios in place of their earlier figures; each scenario recorded by
+ * another run than the file's says when, on what and with which options it ran.
+ */
+function mergedRecord(
+  file: string,
+  run: { generatedAt: string; machine: string; options: BenchOptions; scenarios: RecordedScenario[] }
+) {
+  const recorded = JSON.parse(readFileSync(file, 'utf8')) as typeof run
+  const ofThisRun = ({ scenario }: RecordedScenario) => run.scenarios.some((s) => s.scenario === scenario)
+  const kept = recorded.scenarios.filter((s) => !ofThisRun(s))
+  const added = run.scenarios.map((s) => ({
+    ...s,
+    generatedAt: run.generatedAt,
+    machine: run.machine,
+    options: run.options
+  }))
+  return { ...recorded, scenarios: [...kept, ...added] }
 }
 
 main().catch((error) => {

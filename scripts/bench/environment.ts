@@ -90,7 +90,7 @@ export async function sendBatch(
       delivered: entry.status >= 200 && entry.status < 300,
       status: entry.status,
       message: entry.errormessage,
-      retryAfterSeconds: retryAfter(entry.errormessage)
+      retryAfterSeconds: entry.body?.retryAfterSeconds ?? retryAfter(entry.errormessage)
     }))
   } catch (error: any) {
     return events.map(() => ({ delivered: false, status: error?.status ?? 500, message: error?.message }))

@@ -2,6 +2,7 @@ import { customObjects } from './custom-objects'
 import { defaultAccount } from './default-account'
 import { durableHosts } from './durable-hosts'
 import { hostShaped } from './host-shaped'
+import { oneProcessStream } from './one-process-stream'
 import { underLimit } from './rate-limited'
 import type { Scenario } from './scenario'
 import { sequential } from './sequential'
@@ -17,5 +18,6 @@ export const SCENARIOS: Scenario[] = [
   syncModes,
   customObjects,
   severalProcesses,
+  oneProcessStream,
   durableHosts
 ]

@@ -7,7 +7,7 @@ import type { BenchOptions, Scenario } from './scenario'
 import type { SimulatorStats } from './simulator-process'
 import type { WorkerFigures, WorkerOptions } from './worker-process'
 
-const IDENTIFIES = 50_000
+export const IDENTIFIES = 50_000
 const PREFIX = 'worker-user-'
 
 export interface SeveralProcessesFigures {
@@ -16,6 +16,11 @@ export interface SeveralProcessesFigures {
   events: number
   delivered: number
   firstAttempt: number
+  /** events their first attempt left retryable with a wait */
+  firstRetryableWithWait: number
+  /** answers that a job was still queued when following it stopped */
+  stillQueued: number
+  retryableWithoutWait: number
   requests: number
   jobPolls: number
   requestsPerEvent: number
@@ -54,14 +59,14 @@ function child(script: string, args: string[]) {
 
 /**
  * One run: the simulator in its own process enforcing the account limit (in windows of `limitSeconds`) and 30
- * jobs, `processes` worker processes sharing the identifies, coordinated on a fresh PostgreSQL database or each on
- * its own.
+ * jobs (worked `jobWorkers` at a time, when given), `processes` worker processes sharing the identifies,
+ * coordinated on a fresh PostgreSQL database or each on its own.
  */
-async function run(
+export async function runWorkers(
   setup: string,
   processes: number,
   options: BenchOptions,
-  postgres?: string
+  { postgres, jobWorkers }: { postgres?: string; jobWorkers?: number } = {}
 ): Promise<SeveralProcessesFigures> {
   const events = Math.round(IDENTIFIES * options.scale)
   const windowMs = options.limitSeconds * 1000
@@ -69,6 +74,7 @@ async function run(
     account: 'bulk-import',
     accountRateLimit: { requests: Math.round((options.limitPerMinute * windowMs) / 60_000), windowMs },
     jobMsPer100Items: options.jobMsPer100Items,
+    jobWorkers,
     latencyMs: options.latencyMs
   }
   const simulator = child('simulator-process.ts', [JSON.stringify(simulatorOptions), PREFIX])
@@ -102,12 +108,16 @@ async function run(
     for (const [reason, count] of Object.entries(result.retryable)) retryable[reason] = (retryable[reason] ?? 0) + count
   }
   const allowedWhileBusy = (options.limitPerMinute * stats.busyMs) / 60_000
+  const total = (figure: (result: WorkerFigures) => number) => results.reduce((sum, r) => sum + figure(r), 0)
   return {
     setup,
     processes,
     events,
-    delivered: results.reduce((sum, r) => sum + r.delivered, 0),
-    firstAttempt: results.reduce((sum, r) => sum + r.firstAttempt, 0),
+    delivered: total((r) => r.delivered),
+    firstAttempt: total((r) => r.firstAttempt),
+    firstRetryableWithWait: total((r) => r.firstRetryableWithWait),
+    stillQueued: total((r) => r.stillQueued),
+    retryableWithoutWait: total((r) => r.retryableWithoutWait),
     requests: stats.requests,
     jobPolls: stats.jobPolls,
     requestsPerEvent: stats.requests / events,
@@ -166,11 +176,13 @@ export const severalProcesses: Scenario = {
   async run(options, print) {
     const postgres = await startPostgres()
     try {
-      const baseline = await run('1 process', 1, options)
+      const baseline = await runWorkers('1 process', 1, options)
       print(line(baseline))
-      const naive = await run('4 processes, each on its own', 4, options)
+      const naive = await runWorkers('4 processes, each on its own', 4, options)
       print(line(naive))
-      const shared = await run('4 processes sharing PostgreSQL', 4, options, await postgres.database())
+      const shared = await runWorkers('4 processes sharing PostgreSQL', 4, options, {
+        postgres: await postgres.database()
+      })
       print(line(shared))
       for (const f of [baseline, naive, shared]) {
         const reasons = Object.entries(f.retryable).sort(([, a], [, b]) => b - a)

@@ -28,6 +28,12 @@ export interface WorkerFigures {
   delivered: number
   /** events delivered by their first onBatch */
   firstAttempt: number
+  /** events their first onBatch left retryable with a wait */
+  firstRetryableWithWait: number
+  /** answers, at any attempt, that a job was still queued or working when following it stopped */
+  stillQueued: number
+  /** retryable answers, at any attempt, that carried no wait */
+  retryableWithoutWait: number
   /** sends of events after a retryable answer */
   retries: number
   /** distinct reasons events were left retryable, with how often */
@@ -36,6 +42,8 @@ export interface WorkerFigures {
 }
 
 const RETRY_DEADLINE_MS = 10 * 60 * 1000
+/** The answer of an event whose job Zendesk had not finished when following it stopped. */
+const STILL_QUEUED = /job \S+ was still (queued|working) when we stopped waiting/
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 async function main() {
@@ -60,6 +68,9 @@ async function main() {
     events: options.count,
     delivered: 0,
     firstAttempt: 0,
+    firstRetryableWithWait: 0,
+    stillQueued: 0,
+    retryableWithoutWait: 0,
     retries: 0,
     retryable: {},
     failures: []
@@ -105,6 +116,9 @@ async function main() {
         } else if (outcome.status === 429 || outcome.status >= 500) {
           const reason = `${outcome.status} ${outcome.message?.replace(/\d+/g, 'N').slice(0, 120)}`
           figures.retryable[reason] = (figures.retryable[reason] ?? 0) + 1
+          if (STILL_QUEUED.test(outcome.message ?? '')) figures.stillQueued += 1
+          if (outcome.retryAfterSeconds === undefined) figures.retryableWithoutWait += 1
+          else if (!batch.retry) figures.firstRetryableWithWait += 1
           again.push({ event: batch.events[i], at: Date.now() + (outcome.retryAfterSeconds ?? 1) * 1000 })
         } else if (figures.failures.length < 3) {
           figures.failures.push(`${outcome.status} ${outcome.message}`)

@@ -4,8 +4,11 @@ import type { OAuthServer } from './oauth/oauth-server'
 import type { Store } from './state'
 import type { AccountKind, Credentials, Variants } from './types'
 
-/** How jobs advance: with time (`msPer100Items` of work per 100 items) or on their Nth status poll. */
-export type JobTiming = { msPer100Items: number } | { pollsToComplete: number }
+/**
+ * How jobs advance: with time (`msPer100Items` of work per 100 items, `workers` of them at once when set) or on
+ * their Nth status poll.
+ */
+export type JobTiming = { msPer100Items: number; workers?: number } | { pollsToComplete: number }
 
 export interface Settings {
   subdomain: string

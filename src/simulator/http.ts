@@ -129,17 +129,6 @@ export function sameText(a: string | null | undefined, b: string): boolean {
   return a?.toLowerCase() === b.toLowerCase()
 }
 
-/** The first value whose text (`textOf`) equals `wanted`, case-insensitively: a scan without copying the store. */
-export function findByText<T>(
-  values: Iterable<T>,
-  wanted: string,
-  textOf: (value: T) => string | null | undefined
-): T | undefined {
-  const lower = wanted.toLowerCase()
-  for (const value of values) if (textOf(value)?.toLowerCase() === lower) return value
-  return undefined
-}
-
 export function isBlank(value: unknown): boolean {
   return value === undefined || value === null || String(value).trim() === ''
 }

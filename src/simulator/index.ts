@@ -90,7 +90,7 @@ function settingsFrom(options: SimulatorOptions): Settings {
     bulkImport: options.bulkImport ?? accountProfile(account).bulkImport,
     jobTiming:
       options.jobPollsToComplete === undefined
-        ? { msPer100Items: options.jobMsPer100Items ?? DEFAULT_JOB_MS_PER_100_ITEMS }
+        ? { msPer100Items: options.jobMsPer100Items ?? DEFAULT_JOB_MS_PER_100_ITEMS, workers: options.jobWorkers }
         : { pollsToComplete: options.jobPollsToComplete },
     latencyMs: options.latencyMs ?? 0,
     variants: { ...DEFAULT_VARIANTS, ...options.variants }

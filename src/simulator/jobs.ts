@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto'
 import { variantsOf, type Sim } from './context'
 import { ApiError, json, RecordInvalid } from './http'
+import type { Store } from './state'
 import type { Job, JobResult, JobSpec, JobStatusRecord, ResultShape, Variants } from './types'
 
 /** A bulk item that could not be processed: becomes `{index?, error, details}` in the job results. */
@@ -68,15 +69,34 @@ export function enqueueJob(sim: Sim, spec: JobSpec): JobStatusRecord {
     results: null
   }
   const timing = sim.settings.jobTiming
+  const now = sim.clock()
+  const durationMs = 'msPer100Items' in timing ? Math.round((timing.msPer100Items * spec.total) / 100) : 0
   sim.store.jobs.set(id, {
     record,
     spec,
     polls: 0,
-    queuedAt: sim.clock(),
-    durationMs: 'msPer100Items' in timing ? Math.round((timing.msPer100Items * spec.total) / 100) : 0,
+    startsAt: 'msPer100Items' in timing ? workerFor(sim.store, timing.workers, now, durationMs) : now,
+    durationMs,
     failIndexes: [...(sim.faults.current.failJobItems?.indexes ?? [])]
   })
   return record
+}
+
+/**
+ * When a job queued `now` starts: at once while a worker is free (or without a limit on them), else when the
+ * worker done soonest is, which then works it for `durationMs`.
+ */
+function workerFor(store: Store, workers: number | undefined, now: number, durationMs: number): number {
+  if (workers === undefined) return now
+  const freeAt = store.jobWorkersFreeAt
+  if (freeAt.length < workers) {
+    freeAt.push(now + durationMs)
+    return now
+  }
+  const soonest = freeAt.indexOf(Math.min(...freeAt))
+  const startsAt = Math.max(now, freeAt[soonest])
+  freeAt[soonest] = startsAt + durationMs
+  return startsAt
 }
 
 /**
@@ -87,7 +107,7 @@ export function completeDueJobs(sim: Sim): void {
   if (!('msPer100Items' in sim.settings.jobTiming) || sim.faults.current.stuckJobs) return
   const now = sim.clock()
   for (const job of sim.store.jobs.values()) {
-    if (isActive(job) && now >= job.queuedAt + job.durationMs) complete(job, variantsOf(sim))
+    if (isActive(job) && now >= job.startsAt + job.durationMs) complete(job, variantsOf(sim))
   }
 }
 
@@ -96,7 +116,8 @@ function isActive(job: Job): boolean {
 }
 
 /**
- * One GET of the job. Timed jobs report their progress so far (they complete in `completeDueJobs`); the others
+ * One GET of the job. Timed jobs report their progress so far, once a worker works them (they complete in
+ * `completeDueJobs`); the others
  * go queued -> working -> completed over `pollsToComplete` polls.
  */
 export function pollJob(sim: Sim, id: string): JobStatusRecord | undefined {
@@ -106,7 +127,8 @@ export function pollJob(sim: Sim, id: string): JobStatusRecord | undefined {
   if (!isActive(job) || sim.faults.current.stuckJobs) return record
   const timing = sim.settings.jobTiming
   if ('msPer100Items' in timing) {
-    working(job, Math.min(1, (sim.clock() - job.queuedAt) / Math.max(1, job.durationMs)))
+    const now = sim.clock()
+    if (now >= job.startsAt) working(job, Math.min(1, (now - job.startsAt) / Math.max(1, job.durationMs)))
     return record
   }
   job.polls += 1

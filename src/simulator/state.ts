@@ -16,6 +16,7 @@ import type {
   UserEventRecord,
   UserRecord
 } from './types'
+import { TextIndex } from './text-index'
 
 const FIRST_ID = 360000000001
 
@@ -61,8 +62,19 @@ export class Store {
   /** Custom objects by key, each with its fields and its records (by id). */
   customObjects = new Map<string, StoredCustomObject>()
   jobs = new Map<string, Job>()
+  /** Timed jobs worked a few at a time: when each worker is done with the jobs given to it. */
+  jobWorkersFreeAt: number[] = []
   /** `Idempotency-Key`s of ticket creates: the body each first came with and the answer it got. */
   idempotencyKeys = new Map<string, IdempotentAnswer>()
+  /** Users by external_id, active or not. */
+  readonly usersByExternalId = new TextIndex<UserRecord>()
+  /** Email identities by address. */
+  readonly emailIdentities = new TextIndex<IdentityRecord>()
+  readonly organizationsByExternalId = new TextIndex<OrganizationRecord>()
+  readonly organizationsByName = new TextIndex<OrganizationRecord>()
+  /** Each user's identities and memberships, in the order they were added (the order of their maps). */
+  private readonly identitiesByUser = new Map<number, IdentityRecord[]>()
+  private readonly membershipsByUser = new Map<number, MembershipRecord[]>()
   /** id of the user the API credentials belong to */
   agentId = 0
   private lastId = FIRST_ID - 1
@@ -86,6 +98,36 @@ export class Store {
   /** Keeps the counter ahead of an id chosen by a seed. */
   claimId(id: number): void {
     this.lastId = Math.max(this.lastId, id)
+  }
+
+  addIdentity(identity: IdentityRecord): void {
+    this.identities.set(identity.id, identity)
+    listOf(this.identitiesByUser, identity.user_id).push(identity)
+    if (identity.type === 'email') this.emailIdentities.set(identity, identity.value)
+  }
+
+  deleteIdentity(identity: IdentityRecord): void {
+    this.identities.delete(identity.id)
+    removeFrom(this.identitiesByUser, identity.user_id, identity)
+    this.emailIdentities.delete(identity)
+  }
+
+  identitiesOf(userId: number): IdentityRecord[] {
+    return [...(this.identitiesByUser.get(userId) ?? [])]
+  }
+
+  addMembership(membership: MembershipRecord): void {
+    this.memberships.set(membership.id, membership)
+    listOf(this.membershipsByUser, membership.user_id).push(membership)
+  }
+
+  deleteMembership(membership: MembershipRecord): void {
+    this.memberships.delete(membership.id)
+    removeFrom(this.membershipsByUser, membership.user_id, membership)
+  }
+
+  membershipsOf(userId: number): MembershipRecord[] {
+    return [...(this.membershipsByUser.get(userId) ?? [])]
   }
 
   /** A record's `url` field: Zendesk's own address, not the simulator's. */
@@ -118,7 +160,34 @@ export class Store {
     ]) {
       list.length = 0
     }
+    for (const index of [
+      this.usersByExternalId,
+      this.emailIdentities,
+      this.organizationsByExternalId,
+      this.organizationsByName,
+      this.identitiesByUser,
+      this.membershipsByUser
+    ]) {
+      index.clear()
+    }
+    this.jobWorkersFreeAt = []
     this.agentId = 0
     this.lastId = FIRST_ID - 1
   }
+}
+
+function listOf<T>(lists: Map<number, T[]>, key: number): T[] {
+  let list = lists.get(key)
+  if (!list) {
+    list = []
+    lists.set(key, list)
+  }
+  return list
+}
+
+function removeFrom<T>(lists: Map<number, T[]>, key: number, item: T): void {
+  const list = lists.get(key)
+  const at = list?.indexOf(item) ?? -1
+  if (at >= 0) list!.splice(at, 1)
+  if (list?.length === 0) lists.delete(key)
 }

@@ -372,8 +372,8 @@ export interface Job {
   record: JobStatusRecord
   spec: JobSpec
   polls: number
-  /** when it was queued (ms): with timed jobs it completes `durationMs` later */
-  queuedAt: number
+  /** timed jobs: when it starts working (a worker is free); it completes `durationMs` later */
+  startsAt: number
   durationMs: number
   /** failJobItems in force when the job was submitted */
   failIndexes: number[]
@@ -507,6 +507,11 @@ export interface SimulatorOptions {
    * long after it was queued, polled or not. Ignored when `jobPollsToComplete` is given.
    */
   jobMsPer100Items?: number
+  /**
+   * How many of the account's timed jobs are worked at once, in the order they were queued; the others wait
+   * `queued`. Unset: every job works from the moment it is queued.
+   */
+  jobWorkers?: number
   /** Jobs advance on polls instead of with time: GETs of a job status until it completes (earlier ones answer `working`) */
   jobPollsToComplete?: number
   /** delay added to every /api answer (not to /__simulator routes); default 0 */

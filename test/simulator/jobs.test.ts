@@ -223,6 +223,31 @@ describe('simulator timed jobs (jobMsPer100Items)', () => {
   })
 })
 
+describe('simulator timed jobs worked a few at a time (jobWorkers)', () => {
+  const clock = { now: 1_000_000 }
+  const ctx = useSimulator('bulk-import', {
+    endpointLimits: false,
+    jobMsPer100Items: 1000,
+    jobWorkers: 2,
+    clock: () => clock.now
+  })
+  const submit = async (name: string) =>
+    (await ctx.api('POST', 'users/create_many.json', { users: [{ name, external_id: name }] })).body.job_status.id
+
+  it('works jobs in the order queued, the others staying queued until a worker is free', async () => {
+    // One item: 10 ms of work each.
+    const jobs = [await submit('w-1'), await submit('w-2'), await submit('w-3')]
+    clock.now += 5
+    const statuses = async () => Promise.all(jobs.map(async (id) => (await poll(ctx.api, id)).status))
+    expect(await statuses()).toEqual(['working', 'working', 'queued'])
+    expect((await poll(ctx.api, jobs[2])).progress).toBeNull()
+    clock.now += 5
+    expect(await statuses()).toEqual(['completed', 'completed', 'working'])
+    clock.now += 10
+    expect(await statuses()).toEqual(['completed', 'completed', 'completed'])
+  })
+})
+
 describe('simulator job result shapes', () => {
   const ctx = useSimulator('bulk-import', { endpointLimits: false })
 

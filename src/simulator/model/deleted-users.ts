@@ -43,8 +43,9 @@ export function softDeletedUser(store: Store, id: number): DeletedUserRecord | u
 export function deletePermanently(store: Store, user: UserRecord): DeletedUserRecord {
   const deleted = deletedUserRecord(store, user)
   store.users.delete(user.id)
-  for (const identity of userIdentities(store, user.id)) store.identities.delete(identity.id)
-  for (const m of [...store.memberships.values()]) if (m.user_id === user.id) store.memberships.delete(m.id)
+  store.usersByExternalId.delete(user)
+  for (const identity of userIdentities(store, user.id)) store.deleteIdentity(identity)
+  for (const m of store.membershipsOf(user.id)) store.deleteMembership(m)
   store.events = store.events.filter((e) => e.user_id !== user.id)
   store.permanentlyDeletedUsers.set(user.id, {
     ...deleted,

@@ -7,13 +7,13 @@ const WORKING_STATUSES = ['new', 'open', 'pending', 'hold']
 /** The user's memberships, default first, then by organization name (Zendesk's order). */
 export function userMemberships(store: Store, userId: number): MembershipRecord[] {
   const name = (m: MembershipRecord) => store.organizations.get(m.organization_id)?.name ?? ''
-  return [...store.memberships.values()]
-    .filter((m) => m.user_id === userId)
+  return store
+    .membershipsOf(userId)
     .sort((a, b) => Number(b.default === true) - Number(a.default === true) || name(a).localeCompare(name(b)))
 }
 
 export function findMembership(store: Store, userId: number, organizationId: number): MembershipRecord | undefined {
-  return [...store.memberships.values()].find((m) => m.user_id === userId && m.organization_id === organizationId)
+  return store.membershipsOf(userId).find((m) => m.organization_id === organizationId)
 }
 
 export function presentMembership(store: Store, m: MembershipRecord) {
@@ -74,14 +74,14 @@ function insertMembership(store: Store, userId: number, organizationId: number):
     created_at: now,
     updated_at: now
   }
-  store.memberships.set(id, membership)
+  store.addMembership(membership)
   syncDefault(store, userId)
   return membership
 }
 
 /** Removes a membership; like Zendesk, the user's working tickets in that organization lose it. */
 export function removeMembership(store: Store, membership: MembershipRecord): void {
-  store.memberships.delete(membership.id)
+  store.deleteMembership(membership)
   for (const ticket of store.tickets.values()) {
     if (
       ticket.requester_id === membership.user_id &&
@@ -106,7 +106,7 @@ export function replaceMemberships(store: Store, userId: number, organizationId:
 
 /** Keeps exactly one default membership per user (the oldest when none is) and mirrors it on user.organization_id. */
 export function syncDefault(store: Store, userId: number): void {
-  const memberships = [...store.memberships.values()].filter((m) => m.user_id === userId)
+  const memberships = store.membershipsOf(userId)
   const chosen = memberships.find((m) => m.default === true) ?? memberships[0]
   for (const m of memberships) m.default = m === chosen ? true : null
   const user = store.users.get(userId)

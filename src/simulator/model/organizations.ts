@@ -1,17 +1,18 @@
-import { findByText, isBlank, RecordInvalid, toTags, type Details, type Input } from '../http'
+import { isBlank, RecordInvalid, toTags, type Details, type Input } from '../http'
 import { timestamp, type Store } from '../state'
+import { firstInOrder } from '../text-index'
 import type { OrganizationRecord } from '../types'
 import { mergeFieldValues, presentFieldValues } from './fields'
 import { removeMembership } from './memberships'
 
 export function findOrganizationByExternalId(store: Store, externalId: unknown): OrganizationRecord | undefined {
   if (isBlank(externalId)) return undefined
-  return findByText(store.organizations.values(), String(externalId), (o) => o.external_id)
+  return firstInOrder(store.organizations, store.organizationsByExternalId.get(String(externalId)))
 }
 
 export function findOrganizationByName(store: Store, name: unknown): OrganizationRecord | undefined {
   if (isBlank(name)) return undefined
-  return findByText(store.organizations.values(), String(name).trim(), (o) => o.name)
+  return firstInOrder(store.organizations, store.organizationsByName.get(String(name).trim()))
 }
 
 /** create_or_update matching: id, then external_id (case-insensitive); never by name. */
@@ -67,6 +68,13 @@ function applyAttributes(store: Store, org: OrganizationRecord, input: Input): v
   if ('tags' in input) org.tags = toTags(input.tags)
   if ('domain_names' in input) org.domain_names = toTags(input.domain_names)
   mergeFieldValues(store.organizationFields, org.organization_fields, input.organization_fields)
+  index(store, org)
+}
+
+/** The organization is looked up by its name and external_id as they are now. */
+function index(store: Store, org: OrganizationRecord): void {
+  store.organizationsByName.set(org, org.name)
+  store.organizationsByExternalId.set(org, org.external_id)
 }
 
 function blankOrganization(store: Store, id: number, name: string): OrganizationRecord {
@@ -107,6 +115,8 @@ export function updateOrganization(store: Store, org: OrganizationRecord, input:
 export function deleteOrganization(store: Store, org: OrganizationRecord): void {
   for (const m of [...store.memberships.values()]) if (m.organization_id === org.id) removeMembership(store, m)
   store.organizations.delete(org.id)
+  store.organizationsByName.delete(org)
+  store.organizationsByExternalId.delete(org)
 }
 
 /** An organization with chosen fields, for seeding tests. */
@@ -123,5 +133,6 @@ export function insertOrganization(
     url: store.apiUrl(`organizations/${id}`)
   }
   store.organizations.set(id, org)
+  index(store, org)
   return org
 }

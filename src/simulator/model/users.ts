@@ -1,6 +1,7 @@
 import { omit } from 'lodash'
-import { findByText, isBlank, RecordInvalid, sameText, toTags, type Details, type Input } from '../http'
+import { isBlank, RecordInvalid, sameText, toTags, type Details, type Input } from '../http'
 import { timestamp, type Store } from '../state'
+import { firstInOrder } from '../text-index'
 import type { IdentityRecord, UserRecord, UserRole } from '../types'
 import { mergeFieldValues, presentFieldValues } from './fields'
 import { replaceMemberships } from './memberships'
@@ -45,18 +46,20 @@ export const isEmail = (value: string) => EMAIL_RULE.test(value)
 
 export function findUserByExternalId(store: Store, externalId: unknown): UserRecord | undefined {
   if (isBlank(externalId)) return undefined
-  return findByText(store.users.values(), String(externalId), (u) => (u.active ? u.external_id : undefined))
+  return firstInOrder(store.users, store.usersByExternalId.get(String(externalId)), (u) => u.active)
 }
 
 export function findUserByEmail(store: Store, email: unknown): UserRecord | undefined {
   if (isBlank(email)) return undefined
-  const wanted = String(email).trim().toLowerCase()
-  for (const identity of store.identities.values()) {
-    if (identity.type !== 'email' || identity.value.toLowerCase() !== wanted) continue
-    const user = store.users.get(identity.user_id)
-    if (user?.active) return user
-  }
-  return undefined
+  const identities = store.emailIdentities.get(String(email).trim())
+  const identity = firstInOrder(store.identities, identities, (i) => store.users.get(i.user_id)?.active === true)
+  return identity && store.users.get(identity.user_id)
+}
+
+/** The only way a user's external_id changes: the index of external ids follows. */
+function setExternalId(store: Store, user: UserRecord, externalId: string | null): void {
+  user.external_id = externalId
+  store.usersByExternalId.set(user, externalId)
 }
 
 /** create_or_update matching: external_id (case-insensitive) first, then an email identity. Deleted users never match. */
@@ -65,9 +68,7 @@ export function matchUser(store: Store, input: Input): UserRecord | undefined {
 }
 
 export function userIdentities(store: Store, userId: number): IdentityRecord[] {
-  const identities: IdentityRecord[] = []
-  for (const identity of store.identities.values()) if (identity.user_id === userId) identities.push(identity)
-  return identities
+  return store.identitiesOf(userId)
 }
 
 /** The user as the simulator's state shows it: every defined user field listed. */
@@ -178,7 +179,7 @@ function applyAttributes(store: Store, user: UserRecord, input: Input): void {
   if (!isBlank(input.name)) user.name = String(input.name).trim()
   if (input.role !== undefined) user.role = input.role
   if ('tags' in input) user.tags = toTags(input.tags)
-  if ('external_id' in input) user.external_id = isBlank(input.external_id) ? null : String(input.external_id)
+  if ('external_id' in input) setExternalId(store, user, isBlank(input.external_id) ? null : String(input.external_id))
   if (!isBlank(input.time_zone)) {
     user.time_zone = String(input.time_zone)
     user.iana_time_zone = IANA_BY_RAILS_NAME[user.time_zone] ?? user.time_zone
@@ -192,7 +193,7 @@ function applyAttributes(store: Store, user: UserRecord, input: Input): void {
 function addIdentity(store: Store, user: UserRecord, type: string, value: string, verified: boolean): void {
   const id = store.nextId()
   const now = timestamp()
-  store.identities.set(id, {
+  store.addIdentity({
     id,
     url: store.apiUrl(`users/${user.id}/identities/${id}`),
     user_id: user.id,
@@ -237,7 +238,7 @@ export function deleteIdentity(store: Store, user: UserRecord, identity: Identit
       base: [{ description: 'The primary identity cannot be deleted; make another identity primary first' }]
     })
   }
-  store.identities.delete(identity.id)
+  store.deleteIdentity(identity)
   syncIdentities(store, user)
 }
 
@@ -293,7 +294,7 @@ export function addMissingIdentifiers(store: Store, user: UserRecord, email?: st
   if (email && !userIdentities(store, user.id).some((i) => i.type === 'email' && sameText(i.value, email))) {
     addIdentity(store, user, 'email', email, false)
   }
-  if (externalId && user.external_id === null) user.external_id = externalId
+  if (externalId && user.external_id === null) setExternalId(store, user, externalId)
 }
 
 /** A user with chosen fields, for seeding tests; no validation beyond referential checks. */
@@ -308,6 +309,7 @@ export function insertUser(store: Store, seed: Partial<UserRecord> & { name: str
   }
   if (seed.time_zone && !seed.iana_time_zone) user.iana_time_zone = IANA_BY_RAILS_NAME[seed.time_zone] ?? seed.time_zone
   store.users.set(id, user)
+  store.usersByExternalId.set(user, user.external_id)
   if (seed.email) addIdentity(store, user, 'email', seed.email, seed.verified ?? false)
   if (seed.organization_id) {
     if (!store.organizations.has(seed.organization_id)) {

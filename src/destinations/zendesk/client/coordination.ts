@@ -1,4 +1,5 @@
 import { ACTIVE_JOB_LIMIT } from './constants'
+import { jobPace, PacedJobSlots } from './job-pacing'
 import { MemoryJobSlots, type JobSlots } from './job-slots'
 import { slotTimings, type JobPolling } from './job-watcher'
 import { OWN_POLLS, type JobStatusReads } from './job-status-reads'
@@ -42,6 +43,14 @@ export interface CoordinationSettings {
   timers: Timers
 }
 
+/**
+ * The account's job slots, taken at the pace the account works its jobs (PacedJobSlots): whichever keeps the
+ * slots, each process paces its own submissions.
+ */
+export function pacedJobSlots(slots: JobSlots, { jobPolling, clock, timers }: CoordinationSettings): JobSlots {
+  return new PacedJobSlots(slots, jobPace(jobPolling.budgetMs, ACTIVE_JOB_LIMIT), clock, timers)
+}
+
 /** The limits kept in this process: what one process sending to an account alone needs. */
 export function memoryCoordination(settings: CoordinationSettings): Coordination {
   const { clock, timers, writesPerRecord } = settings
@@ -50,7 +59,10 @@ export function memoryCoordination(settings: CoordinationSettings): Coordination
       settings.requestWindowMs === false
         ? UNCOUNTED_REQUESTS
         : new MemoryRequestBudget(settings.requestWindowMs, clock, timers),
-    jobSlots: new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(settings.jobPolling), clock, timers),
+    jobSlots: pacedJobSlots(
+      new MemoryJobSlots(ACTIVE_JOB_LIMIT, slotTimings(settings.jobPolling), clock, timers),
+      settings
+    ),
     jobStatuses: OWN_POLLS,
     userWritesPerAccount: new Pacer(settings.userWriteIntervalMs, clock, timers),
     writesPerUser: new RecordWriteLimit(perRecordLimit(writesPerRecord, 'user'), clock, timers),

@@ -8,8 +8,10 @@ export type EndedJobs = (jobIds: string[]) => Promise<string[]>
 export interface JobSlot {
   /** The job Zendesk started for the request: the slot is its until the job ends. */
   submitted(jobId: string): Promise<void>
-  /** The job ended, or none was started: the slot is free. */
-  release(): Promise<void>
+  /**
+   * The job ended (found so by a read begun at `seenEndedAt`), or none was started: the slot is free.
+   */
+  release(seenEndedAt?: number): Promise<void>
   /** Following the job stopped before it ended: the slot stays the job's until Zendesk says it has ended. */
   leave(): Promise<void>
 }

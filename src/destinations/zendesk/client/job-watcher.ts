@@ -27,8 +27,11 @@ export const PRODUCTION_JOB_POLLING: JobPolling = { firstWaitMs: 250, maxWaitMs:
 
 /** How following a job ended. */
 export type JobEnd =
-  /** Zendesk says it is over (completed, failed or killed): its results are final. */
-  | { finished: true; job: JobStatus }
+  /**
+   * Zendesk says it is over (completed, failed or killed): its results are final. `seenAt`: when the read that
+   * found it over began, before it waited for a turn of the account's requests.
+   */
+  | { finished: true; job: JobStatus; seenAt: number }
   /** Time ran out first; `lastFailure` is the last poll's failure when no later poll succeeded. */
   | { finished: false; job: JobStatus; lastFailure?: ZendeskRetryableError }
   /** Polling failed in a way retrying cannot fix (e.g. 401). */
@@ -74,7 +77,7 @@ export class JobWatcher {
 
   /** Follows a submitted job until it ends or the time budget runs out; never rejects. */
   follow(job: JobStatus, http: ZendeskHttp): Promise<JobEnd> {
-    if (isFinished(job)) return Promise.resolve({ finished: true, job })
+    if (isFinished(job)) return Promise.resolve({ finished: true, job, seenAt: this.clock() })
     const now = this.clock()
     const deadline = now + this.timings.budgetMs
     const { firstWaitMs, maxWaitMs } = this.timings
@@ -142,7 +145,7 @@ export class JobWatcher {
     const now = this.clock()
     for (const f of this.followed.values()) {
       if (f.job.status === 'completed' && f.job.total) this.msPerItem = (now - f.submittedAt) / f.job.total
-      if (isFinished(f.job)) this.end(f, { finished: true, job: f.job })
+      if (isFinished(f.job)) this.end(f, { finished: true, job: f.job, seenAt: startedAt })
       else if (now >= f.deadline) this.end(f, { finished: false, job: f.job, lastFailure: f.lastFailure })
     }
     this.polling = false

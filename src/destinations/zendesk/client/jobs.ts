@@ -88,7 +88,7 @@ export class Jobs {
       await slot.release()
       throw error
     }
-    if (end.finished) await slot.release()
+    if (end.finished) await slot.release(end.seenAt)
     else await slot.leave()
     if ('pollingFailed' in end && statusOf(end.pollingFailed) === 401) this.watcher.unfollowed.keep(key, end.job)
     return outcomesOf(end, items)

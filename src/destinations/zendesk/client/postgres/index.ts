@@ -1,5 +1,5 @@
 import { ACTIVE_JOB_LIMIT } from '../constants'
-import type { Coordination, CoordinationSettings } from '../coordination'
+import { pacedJobSlots, type Coordination, type CoordinationSettings } from '../coordination'
 import { slotTimings } from '../job-watcher'
 import { perRecordLimit } from '../pacing'
 import { UNCOUNTED_REQUESTS } from '../request-budget'
@@ -32,9 +32,14 @@ export function postgresCoordination(
         ? UNCOUNTED_REQUESTS
         : new PostgresRequestBudget(db, settings.requestWindowMs, clock, timers),
     // A job whose holder died before noting it is given the time it would have been followed.
-    jobSlots: new PostgresJobSlots(db, ACTIVE_JOB_LIMIT, timings, leaseMs, timings.maxWaitMs, clock, timers),
-    // A status another process read within the first wait between polls is as good as a poll now.
-    jobStatuses: new PostgresJobStatuses(db, settings.jobPolling.firstWaitMs),
+    jobSlots: pacedJobSlots(
+      new PostgresJobSlots(db, ACTIVE_JOB_LIMIT, timings, leaseMs, timings.maxWaitMs, clock, timers),
+      settings
+    ),
+    // A status another process read within three quarters of the longest wait between polls is as good as a poll
+    // now: the processes' polls, each on its own jobs' schedule, then mostly read for one another, and a job's end
+    // is seen at most that much later than by a poll of its own.
+    jobStatuses: new PostgresJobStatuses(db, (3 * settings.jobPolling.maxWaitMs) / 4),
     userWritesPerAccount: new PostgresWritePacing(db, settings.userWriteIntervalMs, timers),
     writesPerUser: new PostgresRecordWrites(db, perRecordLimit(writesPerRecord, 'user'), clock, timers),
     writesPerOrganization: new PostgresRecordWrites(db, perRecordLimit(writesPerRecord, 'organization'), clock, timers),
