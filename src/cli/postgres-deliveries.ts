@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg'
-import { resilientPool } from '../destinations/zendesk/client/postgres/database'
+import { inTransaction, resilientPool } from '../destinations/zendesk/client/postgres/database'
 import { ADVISORY_LOCKS } from './advisory-locks'
 import { KEEP_FINISHED, type DeliveryStore, type NewDelivery } from './deliveries'
 import { isRunnable, PENDING_STATES, stateOf, type Delivery, type Runnable } from './delivery-rules'
@@ -224,21 +224,10 @@ export class PostgresDeliveryStore implements DeliveryStore {
   }
 
   private async transaction(work: (client: PoolClient) => Promise<void>): Promise<void> {
-    let client: PoolClient
     try {
-      client = await this.pool.connect()
+      await inTransaction(this.pool, work)
     } catch (error) {
       throw failed(error)
-    }
-    try {
-      await client.query('BEGIN')
-      await work(client)
-      await client.query('COMMIT')
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined)
-      throw failed(error)
-    } finally {
-      client.release()
     }
   }
 }

@@ -63,18 +63,13 @@ export class Database {
 
   /** `work` in one transaction, on one connection. */
   async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {
-    const client = await this.connect()
-    const query: Query = async (text, values) => (await client.query(text, values)).rows
+    const pool = await this.pool()
     try {
-      await query('BEGIN')
-      const result = await work(query)
-      await query('COMMIT')
-      return result
+      return await inTransaction(pool, (client) =>
+        work(async (text, values) => (await client.query(text, values)).rows)
+      )
     } catch (error) {
-      await query('ROLLBACK').catch(() => undefined)
       throw error instanceof ZendeskRetryableError ? error : unreachable(error)
-    } finally {
-      client.release()
     }
   }
 
@@ -127,6 +122,22 @@ export function resilientPool(PoolOfPg: typeof Pool, config: PoolConfig): Pool {
   pool.on('error', () => undefined)
   pool.on('connect', (client) => client.on('error', () => undefined))
   return pool
+}
+
+/** `work` in one transaction on one of the pool's connections: committed once it resolves, rolled back if it throws. */
+export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    const result = await work(client)
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined)
+    throw error
+  } finally {
+    client.release()
+  }
 }
 
 async function loadPg(): Promise<typeof import('pg')> {
